@@ -1,0 +1,121 @@
+"""Ingest sources: read, digest and store each one, isolating failures per source.
+
+Shared by ``briefbot ingest`` and, later, the operators' ``/ingest`` command and the
+feed poller, so every path reports and logs sources the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from digests.models import Article
+from digests.sources import SourceError, load
+from digests.summarize import digest_article
+from store.articles import now_iso, save_article
+from store.ingestions import log_ingestion
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceResult:
+    source: str
+    kind: str | None = None
+    error: str | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    sections: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def articles(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def line(self) -> str:
+        if self.error:
+            return f"error  {self.source}: {self.error}"
+        return (
+            f"ok     {self.source}: {self.kind}, {self.articles} articles "
+            f"({self.new} new, {self.updated} updated, {self.unchanged} unchanged), "
+            f"{self.sections} sections"
+        )
+
+
+ArticleProgress = Callable[[str, list[Article]], Callable[[], None]]
+"""Called with (source, articles) before storing; returns a per-article tick."""
+
+
+def ingest_source(
+    db: Database, source: str, on_articles: ArticleProgress | None = None
+) -> SourceResult:
+    """Read, digest and store one source; never raises for bad input."""
+    result = SourceResult(source)
+    started = now_iso()
+    t0 = time.perf_counter()
+    try:
+        result.kind, articles = load(source)
+        tick = on_articles(source, articles) if on_articles else None
+        for article in articles:
+            saved = save_article(db, digest_article(article))
+            setattr(result, saved.status, getattr(result, saved.status) + 1)
+            result.sections += saved.sections
+            result.article_ids.append(saved.article_id)
+            if tick:
+                tick()
+    except SourceError as exc:
+        result.error = str(exc)
+    except Exception as exc:  # a bug must not abort the other sources
+        log.exception("unexpected failure ingesting %s", source)
+        result.error = f"internal error ({type(exc).__name__}): {exc}".splitlines()[0]
+    log_ingestion(
+        db,
+        source=source,
+        kind=result.kind,
+        status="ok" if result.ok else "error",
+        error=result.error,
+        articles=result.articles,
+        new=result.new,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        sections=result.sections,
+        started_at=started,
+        finished_at=now_iso(),
+        duration_ms=int((time.perf_counter() - t0) * 1000),
+    )
+    return result
+
+
+def ingest_all(
+    db: Database,
+    sources: Iterable[str],
+    on_result: Callable[[SourceResult], None] | None = None,
+    on_articles: ArticleProgress | None = None,
+) -> list[SourceResult]:
+    results = []
+    for source in sources:
+        result = ingest_source(db, source, on_articles)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def total_line(results: list[SourceResult]) -> str:
+    failed = sum(not r.ok for r in results)
+    return (
+        f"total: {len(results)} sources, {len(results) - failed} ok, {failed} failed; "
+        f"{sum(r.articles for r in results)} articles "
+        f"({sum(r.new for r in results)} new, {sum(r.updated for r in results)} updated, "
+        f"{sum(r.unchanged for r in results)} unchanged), "
+        f"{sum(r.sections for r in results)} sections"
+    )

@@ -1,0 +1,65 @@
+"""Key figures: numbers that carry units (%, 萬噸, 億, 兆, GWh, 美元 …).
+
+Readers of investment analysis look for magnitudes; a digest that drops them
+drops the point.  Years and list numbers are numbers too, but weigh far less.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = "零〇一二兩两三四五六七八九十百千"
+_NUM = rf"(?:\d[\d,，]*(?:\.\d+)?|[{_CN_DIGITS}]{{1,6}}(?=[萬万億亿兆倍成%％]))"
+
+_MAGNITUDE = "萬億兆万亿千百"
+_VALUE_UNITS = (
+    "%|％|個百分點|个百分点|百分點|百分点|倍|成|"
+    "GWh|MWh|TWh|kWh|GW|MW|kW|KW|W|nm|奈米|纳米|吋|英寸|"
+    "噸|吨|公噸|公吨|公斤|公里|平方公尺|平方米|坪|桶|瓦|度|"
+    "美元|美金|元|人民幣|人民币|台幣|台币|新台幣|新台币|歐元|欧元|日圓|日元|日圆|港元|港幣|"
+    "家|座|間|间|店|杯|輛|辆|台|顆|颗|片|人|名|戶|户|件|套|檔|档|支|款|項|项|個|个|種|种"
+)
+FIGURE_RE = re.compile(
+    rf"(?:約|约|逾|超過|超过|近|達|达|高達|高达|僅|仅|突破|不到|超|將近|将近)?"
+    rf"(?:US\$|NT\$|\$|¥|€)?{_NUM}\s*(?:[{_MAGNITUDE}]+)?\s*(?:{_VALUE_UNITS})?"
+)
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    weight: float
+    """1.0 for magnitudes with units, 0.3 for bare years, 0.5 for other bare numbers."""
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Numbers in ``text`` with their unit, weighted by how much they tell."""
+    figures: list[Figure] = []
+    for match in FIGURE_RE.finditer(text):
+        raw = match.group(0).strip()
+        if not any(ch.isdigit() or ch in _CN_DIGITS for ch in raw):
+            continue
+        figures.append(Figure(raw, _weight(raw)))
+    return figures
+
+
+def _weight(raw: str) -> float:
+    core = raw.lstrip("約约逾超過过近達达高僅仅突破不到將将")
+    if _YEAR_RE.match(core) or re.fullmatch(r"\d{1,2}月|\d{1,2}日", core):
+        return 0.3
+    if core[-1:].isdigit():
+        # A bare number: a list index or a model number, rarely a headline figure.
+        return 0.4 if "." in core or len(core) >= 3 else 0.2
+    if not any(ch.isdigit() for ch in core):
+        return 0.6  # Chinese-numeral magnitude like 三成 or 十倍
+    return 1.0
+
+
+def figure_weight(text: str) -> float:
+    return sum(f.weight for f in find_figures(text))
+
+
+def has_value_figure(text: str) -> bool:
+    return any(f.weight >= 1.0 for f in find_figures(text))

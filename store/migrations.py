@@ -1,0 +1,81 @@
+"""Schema history.  Append new migrations; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("briefbot")
+
+
+@migrations()
+def m001_articles_sections_ingestions(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "fingerprint": str,
+            "title": str,
+            "url": str,
+            "published": str,
+            "source": str,
+            "source_kind": str,
+            "content_hash": str,
+            "summary": str,
+            "keywords": str,
+            "key_figures": str,
+            "section_count": int,
+            "ingested_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"fingerprint", "title", "source", "source_kind", "content_hash"},
+    )
+    db["articles"].create_index(["fingerprint"], unique=True)
+    db["articles"].create_index(["url"])
+    db["articles"].create_index(["published"])
+    db["sections"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "position": int,
+            "heading": str,
+            "text": str,
+            "digest": str,
+            "keywords": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "heading", "text"},
+    )
+    db["sections"].create_index(["article_id", "position"], unique=True)
+    db["ingestions"].create(
+        {
+            "id": int,
+            "source": str,
+            "kind": str,
+            "status": str,
+            "error": str,
+            "articles": int,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "sections": int,
+            "started_at": str,
+            "finished_at": str,
+            "duration_ms": int,
+        },
+        pk="id",
+        not_null={"source", "status", "started_at"},
+    )
+    db["ingestions"].create_index(["started_at"])
+    # Full-text search over jieba-segmented Simplified text: one row per section,
+    # words separated by spaces so FTS5's unicode61 tokenizer sees Chinese words.
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            title, heading, body, digest,
+            article_id UNINDEXED, section_id UNINDEXED,
+            tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """
+    )
