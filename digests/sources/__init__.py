@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from digests.decoding import decode
+from digests.sources.decoding import decode
 from digests.models import Article
 from digests.sources.errors import SourceError
 from digests.sources.feed import parse_feed

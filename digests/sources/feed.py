@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from xml.sax import SAXException
+
 import feedparser
 
-from digests.dates import from_struct_time
+from digests.dates import from_struct_time, parse_datetime
 from digests.models import Article, Section
 from digests.sources.errors import SourceError
 from digests.sources.htmltext import clean_text, fragment_blocks, sections_from_blocks
@@ -12,8 +14,10 @@ from digests.sources.htmltext import clean_text, fragment_blocks, sections_from_
 
 def parse_feed(text: str, source: str) -> list[Article]:
     parsed = feedparser.parse(text)
-    if parsed.bozo and not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", None)
+    reason = getattr(parsed, "bozo_exception", None) if parsed.bozo else None
+    # feedparser's lenient fallback salvages entries from malformed XML; a feed that
+    # is not well-formed is reported as broken rather than half-read in silence.
+    if isinstance(reason, SAXException) or (parsed.bozo and not parsed.entries):
         detail = str(reason).splitlines()[0] if reason else "not well-formed"
         raise SourceError(f"broken feed XML: {detail}")
     if not parsed.entries:
@@ -42,7 +46,13 @@ def _entry_article(entry: feedparser.FeedParserDict, source: str) -> Article | N
         if not title:
             return None
         sections = (Section("", (title,)),)
-    published = from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+    # Keep the publisher's own UTC offset when the raw date parses; feedparser's
+    # struct_time is normalised to UTC and loses it.
+    published = (
+        parse_datetime(entry.get("published"))
+        or parse_datetime(entry.get("updated"))
+        or from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+    )
     link = entry.get("link") or None
     return Article(
         title=title or sections[0].paragraphs[0][:60],

@@ -1,0 +1,117 @@
+"""The ``briefbot`` command line: ingest, articles, digest, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_mixed_sources_one_bad(capsys, db_path: Path, fixtures: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code, out, _ = run(
+        capsys,
+        "--db", str(db_path),
+        "ingest",
+        str(fixtures / "pagedumps" / "dump_c.txt"),
+        str(fixtures / "feeds" / "broken.xml"),
+        str(empty),
+        "/no/such/file.txt",
+        str(fixtures / "feeds" / "rss.xml"),
+        str(fixtures / "html" / "article.html"),
+    )
+    lines = out.strip().splitlines()
+    assert code == 1
+    assert len(lines) == 7
+    assert lines[0].startswith("ok") and "3 articles" in lines[0]
+    assert lines[1].startswith("error") and "broken.xml" in lines[1]
+    assert lines[2].startswith("error") and "empty" in lines[2]
+    assert lines[3].startswith("error") and "no such file" in lines[3]
+    assert lines[4].startswith("ok") and "3 articles" in lines[4]
+    assert lines[5].startswith("ok") and "1 articles" in lines[5]
+    assert lines[6].startswith("total: 6 sources, 3 ok, 3 failed; 7 articles")
+    assert "Traceback" not in out
+
+
+def test_ingest_twice_is_idempotent(capsys, db_path: Path, fixtures: Path) -> None:
+    source = str(fixtures / "feeds" / "atom.xml")
+    assert run(capsys, "--db", str(db_path), "ingest", source)[0] == 0
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", source)
+    assert code == 0
+    assert "0 new, 0 updated, 2 unchanged" in out
+    _, out, _ = run(capsys, "--db", str(db_path), "articles", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_articles_and_digest_json(capsys, db_path: Path, fixtures: Path) -> None:
+    run(capsys, "ingest", "--db", str(db_path), str(fixtures / "html" / "article.html"))
+    code, out, _ = run(capsys, "articles", "--json", "--db", str(db_path))
+    assert code == 0
+    [row] = json.loads(out)
+    assert {"id", "title", "url", "published", "source", "sections", "summary", "keywords"} <= set(row)
+    assert row["url"] == "https://example.com/analysis/ai-cooling"
+    assert row["published"] == "2025-06-18T09:30:00+08:00"
+    assert row["sections"] == 5
+    assert isinstance(row["summary"], list) and row["summary"]
+    code, out, _ = run(capsys, "--db", str(db_path), "digest", str(row["id"]), "--json")
+    assert code == 0
+    digest = json.loads(out)
+    assert {"id", "title", "url", "published", "summary", "keywords", "key_figures"} <= set(digest)
+    assert [s["heading"] for s in digest["sections"]][0] == ""
+    assert all({"heading", "digest", "keywords"} == set(s) for s in digest["sections"])
+
+
+def test_digest_unknown_id(capsys, db_path: Path) -> None:
+    code, _, err = run(capsys, "--db", str(db_path), "digest", "42")
+    assert code == 3
+    assert "no article with id 42" in err
+
+
+def test_usage_errors_exit_2(capsys, db_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", str(db_path), "ingest"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2
+
+
+def test_db_from_environment(capsys, tmp_path: Path, fixtures: Path, monkeypatch) -> None:
+    target = tmp_path / "env.db"
+    monkeypatch.setenv("BRIEFBOT_DB", str(target))
+    assert run(capsys, "ingest", str(fixtures / "feeds" / "atom.xml"))[0] == 0
+    assert target.exists()
+
+
+def test_console_script_runs_as_a_process(db_path: Path, fixtures: Path) -> None:
+    """The real entry point, in a subprocess: no traceback on bad input, exit code 1."""
+    env = {**os.environ, "BRIEFBOT_DB": str(db_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest", str(fixtures / "feeds" / "broken.xml")],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "broken feed XML" in proc.stdout
+
+
+def test_seed_page_ingest(capsys, db_path: Path, corpus_path: Path) -> None:
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(corpus_path))
+    assert code == 0
+    assert "10 articles (10 new" in out
+    _, out, _ = run(capsys, "--db", str(db_path), "articles", "--json")
+    assert len(json.loads(out)) == 10

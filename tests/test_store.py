@@ -1,0 +1,112 @@
+"""Store: migrations, WAL, idempotent upserts, atomic writes, Chinese full-text search."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from digests.models import Article, Section
+from digests.summarize import digest_article
+from digests.textproc import segment, to_simplified
+from store import open_db
+from store.articles import get_article, list_articles, save_article
+from store.migrations import migrations
+
+PARAGRAPH = (
+    "台積電在高雄的先進製程新廠預計2026年量產,月產能約3萬片,"
+    "將成為全球AI晶片供應鏈的關鍵據點。法人估計相關投資金額超過新台幣5000億元。"
+)
+
+
+def _article(title: str = "台積電高雄廠的量產時程", url: str | None = None, extra: str = "") -> Article:
+    return Article(
+        title=title,
+        sections=(Section("", (PARAGRAPH,)), Section("供應鏈影響", (PARAGRAPH + extra,))),
+        source="test",
+        source_kind="text",
+        url=url,
+        published=datetime(2025, 6, 1, 8, tzinfo=UTC),
+    )
+
+
+def test_migrations_and_wal(db_path: Path) -> None:
+    db = open_db(db_path)
+    assert db.journal_mode == "wal"
+    assert {"articles", "sections", "ingestions", "search_index"} <= set(db.table_names())
+    assert not migrations.pending(db)
+    db.close()
+    # Opening again applies nothing new and keeps data.
+    assert not migrations.pending(open_db(db_path))
+
+
+def test_idempotent_by_content_hash(db_path: Path) -> None:
+    db = open_db(db_path)
+    first = save_article(db, digest_article(_article()))
+    second = save_article(db, digest_article(_article()))
+    assert (first.status, second.status) == ("new", "unchanged")
+    assert first.article_id == second.article_id
+    assert db["articles"].count == 1
+    assert db["sections"].count == 2
+
+
+def test_same_url_updates_in_place(db_path: Path) -> None:
+    db = open_db(db_path)
+    url = "https://example.com/tsmc"
+    first = save_article(db, digest_article(_article(url=url)))
+    updated = save_article(db, digest_article(_article(url=url, extra="新增一段更新內容。")))
+    assert updated.status == "updated"
+    assert updated.article_id == first.article_id
+    assert db["articles"].count == 1
+    assert db["sections"].count == 2
+    assert db.execute("SELECT count(*) FROM search_index").fetchone()[0] == 2
+
+
+def test_failed_write_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_db(db_path)
+    import store.articles as articles_module
+
+    def boom(*_args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(articles_module, "_insert_sections", boom)
+    with pytest.raises(RuntimeError):
+        save_article(db, digest_article(_article()))
+    assert db["articles"].count == 0
+
+
+def test_read_back_typed(db_path: Path) -> None:
+    db = open_db(db_path)
+    saved = save_article(db, digest_article(_article(url="https://example.com/x")))
+    [stored] = list_articles(db)
+    assert stored.id == saved.article_id
+    assert stored.url == "https://example.com/x"
+    assert stored.published == "2025-06-01T08:00:00+00:00"
+    detail = get_article(db, saved.article_id)
+    assert detail is not None
+    assert [s.heading for s in detail.sections] == ["", "供應鏈影響"]
+    assert detail.sections[1].digest
+    assert get_article(db, 999) is None
+
+
+def test_chinese_full_text_search(db_path: Path) -> None:
+    db = open_db(db_path)
+    save_article(db, digest_article(_article()))
+    for query in ("台積電", "台积电", "先進製程"):
+        terms = " ".join(f'"{t}"' for t in segment(to_simplified(query)))
+        rows = list(db.query("SELECT article_id FROM search_index WHERE search_index MATCH ?", [terms]))
+        assert rows, query
+    none = list(db.query("SELECT * FROM search_index WHERE search_index MATCH ?", ['"咖啡"']))
+    assert none == []
+
+
+def test_readable_by_plain_sqlite(db_path: Path) -> None:
+    db = open_db(db_path)
+    save_article(db, digest_article(_article()))
+    db.close()
+    plain = Database(db_path)
+    row = next(plain.query("SELECT title, summary, keywords FROM articles"))
+    assert row["title"] == "台積電高雄廠的量產時程"
+    assert row["summary"].startswith('["')
