@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory or URL")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that digest large sources (default: one per CPU core)",
+    )
 
     articles = sub.add_parser("articles", parents=[common], help="list stored articles")
     articles.add_argument("--json", action="store_true", help="print a JSON array")
@@ -85,7 +93,10 @@ def cmd_ingest(db: Database, args: argparse.Namespace) -> int:
         print(result.line(), flush=True)
 
     on_articles = _progress_bar if show_progress else None
-    results = ingest_all(db, sources, on_result=on_result, on_articles=on_articles)
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    results = ingest_all(
+        db, sources, on_result=on_result, on_articles=on_articles, workers=max(1, workers)
+    )
     print(total_line(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from digests.models import Article
+from digests.parallel import Digester
 from digests.sources import SourceError, load
-from digests.summarize import digest_article
-from store.articles import now_iso, save_article
+from digests.summarize import content_hash, fingerprint
+from store.articles import now_iso, save_article, unchanged_article_id
 from store.ingestions import log_ingestion
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,10 @@ ArticleProgress = Callable[[str, list[Article]], Callable[[], None]]
 
 
 def ingest_source(
-    db: Database, source: str, on_articles: ArticleProgress | None = None
+    db: Database,
+    source: str,
+    on_articles: ArticleProgress | None = None,
+    digester: Digester | None = None,
 ) -> SourceResult:
     """Read, digest and store one source; never raises for bad input."""
     result = SourceResult(source)
@@ -65,8 +69,20 @@ def ingest_source(
     try:
         result.kind, articles = load(source)
         tick = on_articles(source, articles) if on_articles else None
+        changed = []
         for article in articles:
-            saved = save_article(db, digest_article(article))
+            known = unchanged_article_id(db, fingerprint(article), content_hash(article))
+            if known is None:
+                changed.append(article)
+                continue
+            result.unchanged += 1
+            result.sections += len(article.sections)
+            result.article_ids.append(known)
+            if tick:
+                tick()
+        digested = (digester or Digester(workers=1)).digest(changed)
+        for item in digested:
+            saved = save_article(db, item)
             setattr(result, saved.status, getattr(result, saved.status) + 1)
             result.sections += saved.sections
             result.article_ids.append(saved.article_id)
@@ -75,7 +91,13 @@ def ingest_source(
     except SourceError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug must not abort the other sources
-        log.exception("unexpected failure ingesting %s", source)
+        # The traceback is for developers (BRIEFBOT_DEBUG / -v), not for the user's terminal.
+        log.error(
+            "unexpected failure ingesting %s: %r",
+            source,
+            exc,
+            exc_info=log.isEnabledFor(logging.DEBUG),
+        )
         result.error = f"internal error ({type(exc).__name__}): {exc}".splitlines()[0]
     log_ingestion(
         db,
@@ -100,13 +122,16 @@ def ingest_all(
     sources: Iterable[str],
     on_result: Callable[[SourceResult], None] | None = None,
     on_articles: ArticleProgress | None = None,
+    workers: int = 1,
 ) -> list[SourceResult]:
+    """Ingest every source; ``workers`` > 1 digests large batches in worker processes."""
     results = []
-    for source in sources:
-        result = ingest_source(db, source, on_articles)
-        results.append(result)
-        if on_result:
-            on_result(result)
+    with Digester(workers) as digester:
+        for source in sources:
+            result = ingest_source(db, source, on_articles, digester)
+            results.append(result)
+            if on_result:
+                on_result(result)
     return results
 
 

@@ -10,9 +10,10 @@ then restored to document order, is the classic (1 - 1/e)-approximate answer.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
 from digests.models import Article, DigestedArticle, Section, SectionDigest
@@ -41,93 +42,101 @@ def trim_connective(sentence: str) -> str:
     return trimmed if len(trimmed) >= 6 else sentence
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Per-sentence facts that do not depend on the weighting, computed once per article."""
+
+    text: str
+    """The sentence as it would be shown: leading connective trimmed."""
+    quality: float
+    terms: frozenset[str]
+
+
+def prepare(sentences: Iterable[Sentence]) -> dict[int, Prepared]:
+    prepared = {}
+    for s in sentences:
+        text = trim_connective(s.text)
+        q = 1.0
+        if text.endswith(("?", "\uff1f")):
+            q *= 0.55  # rhetorical questions rarely carry the facts
+        if len(text) < 12:
+            q *= 0.4
+        if _CLAIM_RE.search(text):
+            q *= 1.15
+        prepared[id(s)] = Prepared(text, q, frozenset(s.terms))
+    return prepared
+
+
 def select_sentences(
     candidates: Sequence[Sentence],
     weights: dict[str, float],
     budget: int,
     max_sentences: int = MAX_SENTENCES,
     prior: dict[int, float] | None = None,
+    prepared: dict[int, Prepared] | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted coverage over ``candidates``; returns them in document order."""
     if not candidates:
         return []
+    prepared = prepared if prepared is not None else prepare(candidates)
     figure_unit = _figure_unit(weights)
-    texts = {id(s): trim_connective(s.text) for s in candidates}
     prior = prior or {}
-
-    def quality(s: Sentence) -> float:
-        text = texts[id(s)]
-        q = prior.get(id(s), 1.0)
-        if text.endswith(("?", "?")):
-            q *= 0.55
-        if len(text) < 12:
-            q *= 0.4
-        if _CLAIM_RE.search(text):
-            q *= 1.15
-        return q
-
-    qualities = {id(s): quality(s) for s in candidates}
+    info = [prepared[id(s)] for s in candidates]
+    quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
+    costs = [len(p.text) for p in info]
+    weighted = [[(t, weights[t]) for t in p.terms if t in weights] for p in info]
     covered_terms: set[str] = set()
     covered_figs: set[str] = set()
-    chosen: list[Sentence] = []
+    chosen: list[int] = []
     used = 0
 
-    def gain(s: Sentence) -> float:
-        g = sum(weights.get(t, 0.0) for t in s.terms if t not in covered_terms)
-        g += figure_unit * sum(f.weight for f in s.figures if f.text not in covered_figs)
-        return g * qualities[id(s)]
+    def score(i: int) -> float:
+        g = sum(w for t, w in weighted[i] if t not in covered_terms)
+        g += figure_unit * sum(
+            f.weight for f in candidates[i].figures if f.text not in covered_figs
+        )
+        return g * quality[i] / costs[i] ** 0.8
 
-    while len(chosen) < max_sentences:
-        best: Sentence | None = None
-        best_score = 0.0
-        for s in candidates:
-            if s in chosen:
-                continue
-            cost = len(texts[id(s)])
-            if used + cost > budget or _redundant(s, chosen):
-                continue
-            score = gain(s) / cost**0.8
-            if score > best_score:
-                best, best_score = s, score
-        if best is None:
+    def alone(i: int) -> float:
+        value = sum(w for _, w in weighted[i])
+        return (value + figure_unit * sum(f.weight for f in candidates[i].figures)) * quality[i]
+
+    # Lazy greedy (CELF): coverage gains only shrink as more is covered, so a stale
+    # score is an upper bound and only the top of the heap needs recomputing.
+    heap = [(-score(i), i, 0) for i in range(len(candidates))]
+    heapq.heapify(heap)
+    while heap and len(chosen) < max_sentences:
+        neg, i, computed_at = heapq.heappop(heap)
+        if used + costs[i] > budget or any(
+            _overlap(info[i].terms, info[j].terms) > 0.6 for j in chosen
+        ):
+            continue  # over budget or saying the same thing: never eligible again
+        if computed_at != len(chosen):
+            heapq.heappush(heap, (-score(i), i, len(chosen)))
+            continue
+        if -neg <= 0.0:
             break
-        chosen.append(best)
-        used += len(texts[id(best)])
-        covered_terms.update(best.terms)
-        covered_figs.update(f.text for f in best.figures)
+        chosen.append(i)
+        used += costs[i]
+        covered_terms |= info[i].terms
+        covered_figs.update(f.text for f in candidates[i].figures)
 
     # One longer sentence alone is allowed when it says more than the budgeted set.
-    if not chosen or len(chosen) == 1:
-        single = max(candidates, key=lambda s: _alone_value(s, weights, figure_unit, qualities))
-        if not chosen or (
-            _alone_value(single, weights, figure_unit, qualities)
-            > 1.25 * _alone_value(chosen[0], weights, figure_unit, qualities)
-        ):
+    if len(chosen) <= 1:
+        single = max(range(len(candidates)), key=alone)
+        if not chosen or alone(single) > 1.25 * alone(chosen[0]):
             chosen = [single]
-    return sorted(chosen, key=lambda s: (s.section, s.index))
+    return sorted((candidates[i] for i in chosen), key=lambda s: (s.section, s.index))
 
 
-def _alone_value(
-    s: Sentence, weights: dict[str, float], unit: float, qualities: dict[int, float]
-) -> float:
-    value = sum(weights.get(t, 0.0) for t in s.terms) + unit * sum(f.weight for f in s.figures)
-    return value * qualities[id(s)]
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _figure_unit(weights: dict[str, float]) -> float:
     """A figure with a unit is worth about as much as one of the section's top terms."""
     top = sorted(weights.values(), reverse=True)[:8]
     return 1.2 * (sum(top) / len(top)) if top else 1.0
-
-
-def _redundant(s: Sentence, chosen: list[Sentence]) -> bool:
-    """No two digest sentences may say the same thing (content-term overlap)."""
-    a = set(s.terms)
-    for other in chosen:
-        b = set(other.terms)
-        if a and b and len(a & b) / min(len(a), len(b)) > 0.6:
-            return True
-    return False
 
 
 def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:
@@ -143,10 +152,11 @@ def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:
 
 
 def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
-    counts: Counter[str] = Counter(analysis.title_terms)
+    counts = dict(analysis.title_terms)
     headings: set[str] = set()
     for sec in analysis.sections:
-        counts.update(sec.terms)
+        for term, count in sec.terms.items():
+            counts[term] = counts.get(term, 0) + count
         headings.update(sec.heading_terms)
     weights = tf_idf(counts)
     for term in analysis.title_terms:
@@ -180,15 +190,16 @@ def key_figures(analysis: ArticleAnalysis, limit: int = 8) -> tuple[str, ...]:
 def digest_article(article: Article) -> DigestedArticle:
     """Summary, keywords, key figures and a digest for every section of ``article``."""
     analysis = analyze(article)
+    prepared = prepare(analysis.all_sentences())
     section_digests = []
     for i, sec in enumerate(analysis.sections):
         weights = _section_weights(analysis, i)
-        chosen = select_sentences(sec.sentences, weights, SECTION_BUDGET)
+        chosen = select_sentences(sec.sentences, weights, SECTION_BUDGET, prepared=prepared)
         section_digests.append(
             SectionDigest(
                 heading=sec.heading,
                 text=sec.text,
-                digest=tuple(trim_connective(s.text) for s in chosen),
+                digest=tuple(prepared[id(s)].text for s in chosen),
                 keywords=keywords(weights, analysis),
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
@@ -198,10 +209,10 @@ def digest_article(article: Article) -> DigestedArticle:
     weights = _article_weights(analysis)
     candidates = analysis.all_sentences()
     prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
-    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior)
+    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
     return DigestedArticle(
         article=article,
-        summary=tuple(trim_connective(s.text) for s in summary),
+        summary=tuple(prepared[id(s)].text for s in summary),
         keywords=keywords(weights, analysis),
         key_figures=key_figures(analysis),
         sections=tuple(section_digests),
@@ -222,6 +233,16 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
     sec = analysis.sections[0]
     chosen = select_sentences(sec.sentences, _section_weights(analysis, 0), budget)
     return [trim_connective(s.text) for s in chosen]
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and OpenCC now rather than on the first article."""
+    digest_section("", "預熱。")
+
+
+def fingerprint(article: Article) -> str:
+    """Identity for idempotent re-ingest: the URL when known, else title + content hash."""
+    return f"url:{article.url}" if article.url else f"hash:{content_hash(article)}"
 
 
 def content_hash(article: Article) -> str:

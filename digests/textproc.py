@@ -8,12 +8,12 @@ copy be shown to readers in the original script by plain offset slicing.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 
 import jieba
 import opencc
@@ -75,63 +75,70 @@ def segment(simplified: str) -> list[str]:
     return [t for t in _tokenizer().lcut(simplified) if not t.isspace()]
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    """Token in simplified script (what analysis compares)."""
-    start: int
-    end: int
+def word_spans(simplified: str) -> tuple[list[str], list[int]]:
+    """jieba tokens and their start offsets; the offsets fit the original text too."""
+    words = _tokenizer().lcut(simplified)
+    starts = list(accumulate(map(len, words), initial=0))
+    starts.pop()
+    return words, starts
 
 
-def tokenize(simplified: str) -> list[Token]:
-    """Tokens with character offsets, valid in both the simplified and original text."""
-    tokens: list[Token] = []
-    pos = 0
-    for word in _tokenizer().cut(simplified):
-        end = pos + len(word)
-        if not word.isspace():
-            tokens.append(Token(word, pos, end))
-        pos = end
-    return tokens
+def word_idf(word: str) -> float:
+    """Inverse frequency from jieba's own dictionary (already in memory for segmenting).
+
+    Cheaper than loading jieba.analyse's separate 6 MB IDF table and equivalent in
+    spirit: words frequent in general Chinese text carry little information.
+    Unknown words (names, new terms found by the HMM) count as rare.
+    """
+    try:
+        return _idf_cache[word]
+    except KeyError:
+        pass
+    tok = _tokenizer()
+    freq = tok.FREQ.get(word, 0)
+    value = min(_MAX_IDF, math.log(tok.total / freq)) if freq else _UNKNOWN_IDF
+    if len(_idf_cache) < 500_000:
+        _idf_cache[word] = value
+    return value
 
 
-_SENTENCE_END = "。!?!?;;"
+_idf_cache: dict[str, float] = {}
+
+
+_UNKNOWN_IDF = 12.0
+_MAX_IDF = 13.0
+
+
+_SENTENCE_END = "。!?;！？；"
 _CLOSERS = "」』”’)）》〉】"
 _OPENERS = "「『“‘(（《〈【"
+
+
+_BOUNDARY_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]+[" + re.escape(_CLOSERS) + "]*|\n")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in ``text``.
 
     Splits after 。!?; and line breaks, keeps closing quotes with their sentence
-    and never splits inside an open 「…」 quotation unless it runs past the line.
+    and does not split inside an open 「…」 quotation (a line break always splits).
+    A regex finds the boundaries; only quote balance is checked in Python.
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    depth = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(0, depth - 1)
-        if ch == "\n":
-            _push(text, start, i, spans)
-            start = i + 1
-            depth = 0
-        elif ch in _SENTENCE_END and depth == 0:
-            j = i + 1
-            while j < n and (text[j] in _CLOSERS or text[j] in _SENTENCE_END):
-                j += 1
-            _push(text, start, j, spans)
-            start = j
-            i = j
+    for match in _BOUNDARY_RE.finditer(text):
+        end = match.end()
+        if match.group() != "\n" and _open_quotes(text, start, end):
             continue
-        i += 1
-    _push(text, start, n, spans)
+        _push(text, start, end, spans)
+        start = end
+    _push(text, start, len(text), spans)
     return spans
+
+
+def _open_quotes(text: str, start: int, end: int) -> bool:
+    piece = text[start:end]
+    return sum(piece.count(ch) for ch in "「『“") > sum(piece.count(ch) for ch in "」』”")
 
 
 def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -158,16 +165,34 @@ def stopwords() -> frozenset[str]:
     return frozenset(words) | frozenset(_t2s().convert(w) for w in words)
 
 
+_content_cache: dict[str, str | None] = {}
+
+
+def content_term(word: str) -> str | None:
+    """The term a token contributes (lower-cased if Latin), or None for punctuation,
+    numbers, stopwords and lone CJK characters.  Memoised: called once per token."""
+    try:
+        return _content_cache[word]
+    except KeyError:
+        pass
+    term: str | None = word.lower() if word.isascii() else word
+    if (
+        _PUNCT_RE.match(word)
+        or _NUMBER_RE.match(word)
+        or word.lower() in stopwords()
+        or (len(word) == 1 and not word.isascii())
+    ):
+        term = None
+    if len(_content_cache) < 500_000:
+        _content_cache[word] = term
+    return term
+
+
+def content_terms(words: list[str]) -> list[str | None]:
+    """:func:`content_term` over a token list, reading the memo inline for speed."""
+    cache = _content_cache
+    return [cache[w] if w in cache else content_term(w) for w in words]
+
+
 def is_content_token(word: str) -> bool:
-    """Tokens that carry meaning: not punctuation, numbers, stopwords or lone CJK chars."""
-    if _PUNCT_RE.match(word) or _NUMBER_RE.match(word):
-        return False
-    if word.lower() in stopwords():
-        return False
-    return not (len(word) == 1 and not word.isascii())
-
-
-def iter_content(tokens: list[Token]) -> Iterator[str]:
-    for tok in tokens:
-        if is_content_token(tok.text):
-            yield tok.text.lower() if tok.text.isascii() else tok.text
+    return content_term(word) is not None

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from digests.dates import iso
 from digests.models import DigestedArticle
+from digests.summarize import fingerprint
 from store.records import ArticleDetail, SaveResult, StoredArticle, StoredSection
 
 
@@ -17,16 +18,24 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def fingerprint(digested: DigestedArticle) -> str:
-    """Identity for idempotent re-ingest: the URL when known, else title + content hash."""
-    url = digested.article.url
-    return f"url:{url}" if url else f"hash:{digested.content_hash}"
+def unchanged_article_id(db: Database, key: str, content_hash: str) -> int | None:
+    """The id of a stored article with this fingerprint and content, if any.
+
+    Lets a re-ingest skip digesting articles that have not changed.
+    """
+    rows = list(
+        db.query(
+            "SELECT id FROM articles WHERE fingerprint = ? AND content_hash = ?",
+            [key, content_hash],
+        )
+    )
+    return rows[0]["id"] if rows else None
 
 
 def save_article(db: Database, digested: DigestedArticle) -> SaveResult:
     """Insert or update one article with its sections and search rows, atomically."""
     art = digested.article
-    key = fingerprint(digested)
+    key = fingerprint(art)
     with db.atomic():
         existing = list(
             db.query("SELECT id, content_hash FROM articles WHERE fingerprint = ?", [key])

@@ -20,12 +20,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_ingest_mixed_sources_one_bad(capsys, db_path: Path, fixtures: Path, tmp_path: Path) -> None:
+def test_ingest_mixed_sources_one_bad(
+    capsys, db_path: Path, fixtures: Path, tmp_path: Path
+) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     code, out, _ = run(
         capsys,
-        "--db", str(db_path),
+        "--db",
+        str(db_path),
         "ingest",
         str(fixtures / "pagedumps" / "dump_c.txt"),
         str(fixtures / "feeds" / "broken.xml"),
@@ -62,7 +65,9 @@ def test_articles_and_digest_json(capsys, db_path: Path, fixtures: Path) -> None
     code, out, _ = run(capsys, "articles", "--json", "--db", str(db_path))
     assert code == 0
     [row] = json.loads(out)
-    assert {"id", "title", "url", "published", "source", "sections", "summary", "keywords"} <= set(row)
+    assert {"id", "title", "url", "published", "source", "sections", "summary", "keywords"} <= set(
+        row
+    )
     assert row["url"] == "https://example.com/analysis/ai-cooling"
     assert row["published"] == "2025-06-18T09:30:00+08:00"
     assert row["sections"] == 5
@@ -71,7 +76,7 @@ def test_articles_and_digest_json(capsys, db_path: Path, fixtures: Path) -> None
     assert code == 0
     digest = json.loads(out)
     assert {"id", "title", "url", "published", "summary", "keywords", "key_figures"} <= set(digest)
-    assert [s["heading"] for s in digest["sections"]][0] == ""
+    assert digest["sections"][0]["heading"] == ""
     assert all({"heading", "digest", "keywords"} == set(s) for s in digest["sections"])
 
 
@@ -102,7 +107,11 @@ def test_console_script_runs_as_a_process(db_path: Path, fixtures: Path) -> None
     env = {**os.environ, "BRIEFBOT_DB": str(db_path)}
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "ingest", str(fixtures / "feeds" / "broken.xml")],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digests.sources.decoding import decode
 from digests.sources import parse_raw
+from digests.sources.decoding import decode
 from digests.sources.errors import SourceError
 from digests.sources.fetch import RawSource
 
@@ -13,7 +13,9 @@ TRADITIONAL = (
     "台灣的儲能產業正快速成長,預估2030年全球儲能裝置容量將達到500GWh。"
     "稀土精煉產能約九成集中在中國,供應鏈風險不容忽視。"
 )
-SIMPLIFIED = "鸿海精密工业是全球最大的电子代工厂,2024年营收达到6.8兆元新台币,人工智能服务器出货大增。"
+SIMPLIFIED = (
+    "鸿海精密工业是全球最大的电子代工厂,2024年营收达到6.8兆元新台币,人工智能服务器出货大增。"
+)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ PARAGRAPH = (
 )
 
 
-def _article(title: str = "台積電高雄廠的量產時程", url: str | None = None, extra: str = "") -> Article:
+def _article(
+    title: str = "台積電高雄廠的量產時程", url: str | None = None, extra: str = ""
+) -> Article:
     return Article(
         title=title,
         sections=(Section("", (PARAGRAPH,)), Section("供應鏈影響", (PARAGRAPH + extra,))),
@@ -96,7 +98,9 @@ def test_chinese_full_text_search(db_path: Path) -> None:
     save_article(db, digest_article(_article()))
     for query in ("台積電", "台积电", "先進製程"):
         terms = " ".join(f'"{t}"' for t in segment(to_simplified(query)))
-        rows = list(db.query("SELECT article_id FROM search_index WHERE search_index MATCH ?", [terms]))
+        rows = list(
+            db.query("SELECT article_id FROM search_index WHERE search_index MATCH ?", [terms])
+        )
         assert rows, query
     none = list(db.query("SELECT * FROM search_index WHERE search_index MATCH ?", ['"咖啡"']))
     assert none == []

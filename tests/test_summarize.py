@@ -106,7 +106,10 @@ def test_keywords_are_in_original_script() -> None:
 
 
 def test_figures_carry_units() -> None:
-    found = {f.text: f.weight for f in find_figures("儲量約1.3億噸,其中4400萬噸,佔比約34%,於2024年發布。")}
+    found = {
+        f.text: f.weight
+        for f in find_figures("儲量約1.3億噸,其中4400萬噸,佔比約34%,於2024年發布。")
+    }
     assert found["約1.3億噸"] == 1.0
     assert found["約34%"] == 1.0
     assert found["2024"] < 1.0

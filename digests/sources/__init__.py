@@ -6,12 +6,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from digests.sources.decoding import decode
 from digests.models import Article
+from digests.sources.decoding import decode
 from digests.sources.errors import SourceError
-from digests.sources.feed import parse_feed
 from digests.sources.fetch import RawSource, fetch_url, is_url, read_file
-from digests.sources.html_page import parse_html_page
 from digests.sources.pagedump import parse_page_dump
 
 __all__ = ["SourceError", "detect_kind", "expand", "load", "parse_raw"]
@@ -58,9 +56,15 @@ def detect_kind(text: str) -> str:
 def parse_raw(raw: RawSource) -> tuple[str, list[Article]]:
     text = decode(raw.data, raw.charset)
     kind = detect_kind(text)
+    # feedparser and trafilatura are imported only when needed: they cost start-up
+    # time that a plain-text ingest should not pay.
     if kind == "feed":
+        from digests.sources.feed import parse_feed
+
         articles = parse_feed(text, raw.name)
     elif kind == "html":
+        from digests.sources.html_page import parse_html_page
+
         articles = parse_html_page(text, raw.name, raw.url)
     else:
         articles = parse_page_dump(text, raw.name)

@@ -8,9 +8,7 @@ chooses by measuring how coherent each candidate decoding is.
 from __future__ import annotations
 
 import codecs
-import unicodedata
-
-import charset_normalizer
+import re
 
 from digests.sources.errors import SourceError
 
@@ -21,6 +19,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+# C0/C1 controls (bar tab, newlines, form feed), surrogates and private-use characters.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
@@ -44,6 +46,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return _checked(data.decode(_normalize_declared(declared)))
         except (LookupError, UnicodeDecodeError):
             pass
+    import charset_normalizer  # lazily: most sources are UTF-8
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise SourceError("binary content or unknown text encoding")
@@ -86,11 +90,7 @@ def _checked(text: str) -> str:
     if not text.strip():
         raise SourceError("empty source")
     sample = text[:20000]
-    controls = sum(
-        1
-        for ch in sample
-        if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r\f"
-    )
+    controls = len(_CONTROL_RE.findall(sample))
     replacement = sample.count("\ufffd")
     if controls > len(sample) * 0.01 or replacement > len(sample) * 0.02:
         raise SourceError("binary content, not text")

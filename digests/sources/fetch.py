@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from digests.sources.errors import SourceError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 15.0
@@ -70,6 +72,8 @@ def fetch_url(
     client: httpx.Client | None = None,
 ) -> RawSource:
     """GET ``url``; stop reading once the body passes ``max_bytes``."""
+    import httpx  # lazily: only URL sources need it
+
     timeout = http_timeout() if timeout is None else timeout
     request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
     own_client = client is None

@@ -14,6 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from digests.models import Article, Section
@@ -36,14 +37,14 @@ _BOILERPLATE = [
         r"上一篇|下一篇|載入更多|加载更多|推薦閱讀|推荐阅读).{0,30}$",
         r"^(?:read more|more|previous|next|older posts|newer posts)(?:\s|[:>»›]|$).{0,30}$",
         r"^(?:©|\(c\)|copyright|版權所有|版权所有)",
-        r"^(?:標籤|标签|tags?|分類|分类|categories?)\s*[::]",
+        r"^(?:標籤|标签|tags?|分類|分类|categories?)\s*[:：]",
         r"^(?:訂閱|订阅|subscribe|登入|登录|login|註冊|注册|搜尋|搜索|search)$",
         r"^[\W_\d]+$",
     )
 ]
 
 _MARKET_TAG = re.compile(
-    r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[::]"
+    r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[:：]"
 )
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．)]|"
@@ -65,10 +66,10 @@ _CONCLUSION_OPENER = re.compile(
 )
 _REGION_LABEL = re.compile(
     r"^(?:美國|美国|台灣|台湾|日本|中國|中国|歐洲|欧洲|韓國|韩国|印度|東南亞|东南亚|德國|德国|"
-    r"大陸|大陆|香港|全球|亞洲|亚洲)(?:市場|市场|模式|企業|企业|觀點|观点)?\s*[::]"
+    r"大陸|大陆|香港|全球|亞洲|亚洲)(?:市場|市场|模式|企業|企业|觀點|观点)?\s*[:：]"
 )
-_SENTENCE_END = "。;;"
-_TRAILING_PUNCT = "。;;,,、::"
+_SENTENCE_END = "。;；"
+_TRAILING_PUNCT = "。;；,，、:："
 
 TITLE_THRESHOLD = 2.0
 
@@ -122,13 +123,43 @@ def _bigrams(text: str) -> Counter[str]:
     return grams
 
 
-def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b[k] * idf.get(k, 1.0) ** 2 for k, v in a.items() if k in b)
-    na = math.sqrt(sum((v * idf.get(k, 1.0)) ** 2 for k, v in a.items()))
-    nb = math.sqrt(sum((v * idf.get(k, 1.0)) ** 2 for k, v in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
+class WeightedBag:
+    """A growing bag of bigrams with its TF-IDF norm kept up to date incrementally.
+
+    The article so far is compared with the text after every heading-like line; keeping
+    the norm incremental makes that O(window) instead of O(article) per comparison.
+    """
+
+    def __init__(self, idf_squared: dict[str, float]) -> None:
+        self.idf_squared = idf_squared
+        self.counts: Counter[str] = Counter()
+        self.sum_squares = 0.0
+        self.pending: list[Counter[str]] = []
+
+    def add(self, grams: Counter[str]) -> None:
+        """Queue ``grams``; they are folded in only when a comparison needs them."""
+        self.pending.append(grams)
+
+    def _flush(self) -> None:
+        for grams in self.pending:
+            self._fold(grams)
+        self.pending.clear()
+
+    def _fold(self, grams: Counter[str]) -> None:
+        counts = self.counts
+        for key, value in grams.items():
+            old = counts[key]
+            self.sum_squares += ((old + value) ** 2 - old * old) * self.idf_squared.get(key, 1.0)
+            counts[key] = old + value
+
+    def cosine(self, other: Counter[str]) -> float:
+        self._flush()
+        if not other or not self.sum_squares:
+            return 0.0
+        w = self.idf_squared
+        dot = sum(v * self.counts.get(k, 0) * w.get(k, 1.0) for k, v in other.items())
+        other_norm = math.sqrt(sum(v * v * w.get(k, 1.0) for k, v in other.items()))
+        return dot / (math.sqrt(self.sum_squares) * other_norm) if other_norm else 0.0
 
 
 @dataclass
@@ -139,7 +170,7 @@ class ArticleSoFar:
     chars: int = 0
     headings: list[str] = field(default_factory=list)
     concluded: bool = False
-    grams: Counter[str] = field(default_factory=Counter)
+    bag: WeightedBag = field(default_factory=lambda: WeightedBag({}))
 
     @property
     def enumerated_headings(self) -> int:
@@ -154,10 +185,15 @@ def title_score(
     line: str,
     context: ArticleSoFar,
     *,
-    similarity: float | None,
+    similarity: Callable[[], float | None] | float | None,
     next_candidate: str | None = None,
+    threshold: float | None = None,
 ) -> float:
-    """Evidence that ``line`` opens a new article rather than a section (> 0: title-like)."""
+    """Evidence that ``line`` opens a new article rather than a section (> 0: title-like).
+
+    ``similarity`` may be a callable: it is then only called when its contribution could
+    still move the score across ``threshold`` (it is the one costly feature).
+    """
     if _MARKET_TAG.match(line):
         return 10.0 if context.paragraphs else 6.0
     score = 0.0
@@ -192,17 +228,22 @@ def title_score(
         and _restarts_enumeration(next_candidate)
     ):
         score += 1.0
-    if similarity is not None:
-        # Low overlap between what follows and the article so far means a new
-        # subject; trust it less while the article so far is short.
-        confidence = min(1.0, context.chars / 1200)
-        score += confidence * max(-2.0, min(2.5, (0.18 - similarity) * 20))
     if context.paragraphs < 2 or context.chars < 300:
         score -= 3.0
     if not context.headings:
         score -= 2.0
     elif len(context.headings) == 1:
         score -= 1.0
+    # Low overlap between what follows and the article so far means a new subject;
+    # trust it less while the article so far is short.
+    confidence = min(1.0, context.chars / 1200)
+    if callable(similarity):
+        undecided = threshold is None or (
+            score - 2.0 * confidence < threshold <= score + 2.5 * confidence
+        )
+        similarity = similarity() if undecided else None
+    if similarity is not None:
+        score += confidence * max(-2.0, min(2.5, (0.18 - similarity) * 20))
     return score
 
 
@@ -216,7 +257,7 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     for g in grams:
         doc_freq.update(g.keys())
     n = len(blocks)
-    idf = {k: math.log((1 + n) / (1 + df)) + 1.0 for k, df in doc_freq.items()}
+    idf_squared = {k: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for k, df in doc_freq.items()}
     candidates = [i for i, b in enumerate(blocks) if b.candidate]
     next_candidate = {i: blocks[j].text for i, j in itertools.pairwise(candidates)}
 
@@ -225,7 +266,7 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     heading = ""
     paragraphs: list[str] = []
     sections: list[Section] = []
-    context = ArticleSoFar()
+    context = ArticleSoFar(bag=WeightedBag(idf_squared))
 
     def close_section() -> None:
         nonlocal heading, paragraphs
@@ -241,7 +282,7 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     for i, block in enumerate(blocks):
         if not block.candidate:
             paragraphs.append(block.text)
-            context.grams.update(grams[i])
+            context.bag.add(grams[i])
             context.paragraphs += 1
             context.chars += len(block.text)
             if _CONCLUSION_OPENER.match(block.text):
@@ -250,40 +291,43 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
         if title is None:
             is_title = True
         else:
-            window: Counter[str] = Counter()
-            taken = 0
-            for j in range(i + 1, n):
-                if blocks[j].candidate:
-                    continue
-                window.update(grams[j])
-                taken += len(blocks[j].text)
-                if taken >= 600:
-                    break
-            similarity = (
-                _cosine(window, context.grams, idf) if context.chars >= 200 and window else None
-            )
+
+            def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
+                window: Counter[str] = Counter()
+                taken = 0
+                for j in range(i + 1, n):
+                    if blocks[j].candidate:
+                        continue
+                    window.update(grams[j])
+                    taken += len(blocks[j].text)
+                    if taken >= 600:
+                        break
+                return context.bag.cosine(window) if context.chars >= 200 and window else None
+
             score = title_score(
                 block.text,
                 context,
                 similarity=similarity,
                 next_candidate=next_candidate.get(i),
+                threshold=TITLE_THRESHOLD,
             )
             is_title = score >= TITLE_THRESHOLD
         if is_title:
             close_article()
             title, sections = block.text, []
-            context = ArticleSoFar(grams=Counter(grams[i]))
+            context = ArticleSoFar(bag=WeightedBag(idf_squared))
+            context.bag.add(grams[i])
         else:
             close_section()
             heading = block.text
-            context.grams.update(grams[i])
+            context.bag.add(grams[i])
             context.headings.append(block.text)
             context.concluded = bool(_CONCLUSION_HEADING.match(block.text))
     close_article()
     if not articles and title is None and blocks:
         # No heading-like line at all: one article titled by its first sentence.
         first = blocks[0].text
-        cut = re.split(r"(?<=[。!?!?])", first, maxsplit=1)[0]
+        cut = re.split(r"(?<=[。!?！？])", first, maxsplit=1)[0]
         articles.append((cut[:80], [Section("", tuple(b.text for b in blocks))]))
     return articles
 

@@ -1,0 +1,180 @@
+"""Ingest cost against its floor (OpenCC t2s + jieba) and against SnowNLP, same run.
+
+Usage: python bench/pipeline.py [--articles 100] [--json]
+
+Builds N articles from the seed page (or, without it, the test fixtures), writes them
+as page-dump files, then times three separate processes over exactly those files:
+
+* ``ingest``: ``briefbot ingest DIR`` into a fresh database (parse, digest, store);
+* ``floor``: a process that only converts the same text with OpenCC t2s and segments
+  it with jieba (the floor of this design, which must run both anyway);
+* ``snownlp``: a process that runs SnowNLP's ``summary(3)`` over the same articles.
+
+Each process pays its own start-up (imports, jieba's dictionary); that is part of the
+cost a user sees.  Warm in-process times are printed too, without start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
+FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "pagedumps"
+
+FLOOR_CODE = """
+import sys, pathlib, opencc, jieba
+conv = opencc.OpenCC("t2s")
+for path in sorted(pathlib.Path(sys.argv[1]).iterdir()):
+    jieba.lcut(conv.convert(path.read_text(encoding="utf-8")))
+"""
+
+SNOWNLP_CODE = """
+import sys, json, pathlib
+from snownlp import SnowNLP
+for text in json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8")):
+    SnowNLP(text).summary(3)
+"""
+
+
+def base_pages() -> list[str]:
+    if SEED.exists():
+        return [SEED.read_text(encoding="utf-8")]
+    return [p.read_text(encoding="utf-8") for p in sorted(FIXTURE_DUMPS.glob("*.txt"))]
+
+
+def build_corpus(n_articles: int, workdir: Path) -> tuple[Path, Path, int]:
+    """Page-dump files holding ``n_articles`` distinct articles, plus their texts as JSON."""
+    from digests.sources.pagedump import parse_page_dump
+
+    pages = base_pages()
+    parsed = [parse_page_dump(page, "bench") for page in pages]
+    per_copy = sum(len(p) for p in parsed)
+    dump_dir = workdir / "dumps"
+    dump_dir.mkdir()
+    texts: list[str] = []
+    copy = 0
+    while len(texts) < n_articles:
+        for page_articles in parsed:
+            lines: list[str] = []
+            for article in page_articles:
+                if len(texts) >= n_articles:
+                    break
+                article_lines = [article.title]
+                for si, section in enumerate(article.sections):
+                    if section.heading:
+                        article_lines.append(section.heading)
+                    paragraphs = list(section.paragraphs)
+                    if si == len(article.sections) - 1:
+                        # A distinct copy: same structure, different content hash.
+                        paragraphs[-1] += f"(第{copy + 1}版)"
+                    article_lines.extend(paragraphs)
+                lines.extend(article_lines)
+                texts.append("\n".join(article_lines))
+            if lines:
+                (dump_dir / f"page-{copy:04d}.txt").write_text("\n\n".join(lines), "utf-8")
+            copy += 1
+    texts_file = workdir / "texts.json"
+    texts_file.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+    return dump_dir, texts_file, per_copy
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def warm_times(dump_dir: Path, workdir: Path) -> tuple[float, float]:
+    """In-process times after start-up: our ingest path versus the bare floor."""
+    import jieba
+    import opencc
+
+    from bot.ingestion import ingest_all
+    from store import open_db
+
+    files = sorted(str(p) for p in dump_dir.iterdir())
+    texts = [Path(f).read_text(encoding="utf-8") for f in files]
+    conv = opencc.OpenCC("t2s")
+    jieba.lcut(conv.convert(texts[0][:100]))
+    db = open_db(workdir / "warmup.db")
+    ingest_all(db, files[:1])
+    db.close()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(conv.convert(text))
+    floor = time.perf_counter() - start
+    db = open_db(workdir / "warm.db")
+    start = time.perf_counter()
+    results = ingest_all(db, files)
+    ingest = time.perf_counter() - start
+    assert all(r.ok for r in results)
+    db.close()
+    return ingest, floor
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--skip-snownlp", action="store_true", help="skip the slow peer")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        dump_dir, texts_file, _ = build_corpus(args.articles, workdir)
+        chars = sum(len(t) for t in json.loads(texts_file.read_text("utf-8")))
+        briefbot = [sys.executable, "-m", "bot.cli", "--db", str(workdir / "bench.db")]
+        ingest_s = timed([*briefbot, "ingest", "--quiet", str(dump_dir)])
+        floor_s = timed([sys.executable, "-c", FLOOR_CODE, str(dump_dir)])
+        snownlp_s = (
+            None
+            if args.skip_snownlp
+            else timed([sys.executable, "-c", SNOWNLP_CODE, str(texts_file)])
+        )
+        stored = json.loads(
+            subprocess.run(
+                [*briefbot, "articles", "--json"], check=True, capture_output=True, cwd=ROOT
+            ).stdout
+        )
+        warm_ingest_s, warm_floor_s = warm_times(dump_dir, workdir)
+
+    figures = {
+        "articles": len(stored),
+        "chars": chars,
+        "ingest_s": round(ingest_s, 3),
+        "floor_s": round(floor_s, 3),
+        "floor_ratio": round(ingest_s / floor_s, 2),
+        "snownlp_s": None if snownlp_s is None else round(snownlp_s, 3),
+        "snownlp_ratio": None if snownlp_s is None else round(snownlp_s / ingest_s, 2),
+        "warm_ingest_s": round(warm_ingest_s, 3),
+        "warm_floor_s": round(warm_floor_s, 3),
+        "warm_floor_ratio": round(warm_ingest_s / warm_floor_s, 2),
+    }
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"articles ingested        {figures['articles']} ({chars:,} characters)")
+    print(f"briefbot ingest process  {ingest_s:7.2f} s")
+    print(f"floor process            {floor_s:7.2f} s   (OpenCC t2s + jieba only)")
+    print(f"  ratio ingest/floor     {figures['floor_ratio']:7.2f}   (target <= 2)")
+    if snownlp_s is not None:
+        print(f"SnowNLP summary process  {snownlp_s:7.2f} s")
+        print(f"  ratio SnowNLP/ingest   {figures['snownlp_ratio']:7.2f}   (target >= 10)")
+    print(
+        f"warm, in-process: ingest {warm_ingest_s:.2f} s, floor {warm_floor_s:.2f} s, "
+        f"ratio {figures['warm_floor_ratio']:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
