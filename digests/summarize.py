@@ -35,6 +35,19 @@ _CLAIM_RE = re.compile(
     r"第一|最大|最高|突破|翻倍|倍增"
 )
 
+# Where an analyst states the point of a passage: these sentences carry the key claim
+# even when they hold no figure.
+_STANCE_RE = re.compile(
+    r"我們認為|我们认为|我們的看法|我们的看法|我們估計|我们估计|我們判斷|我们判断|筆者認為|笔者认为|"
+    r"換言之|换言之|換句話說|换句话说|也就是說|也就是说|真正的|關鍵在於|关键在于|核心在於|核心在于|"
+    r"意味著|意味着|其實|其实|事實上|事实上|本質上|本质上|最直接|最重要|最大的|說明了|说明了|"
+    r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底"
+)
+STANCE_BOOST = 1.5
+COST_EXPONENT = 0.8
+"""Below 1, longer sentences are favoured a little: they carry whole claims."""
+FIGURE_FACTOR = 1.6
+
 
 def trim_connective(sentence: str) -> str:
     """Drop a leading connective (然而、此外…) that makes no sense out of context."""
@@ -63,6 +76,8 @@ def prepare(sentences: Iterable[Sentence]) -> dict[int, Prepared]:
             q *= 0.4
         if _CLAIM_RE.search(text):
             q *= 1.15
+        if _STANCE_RE.search(s.text):
+            q *= STANCE_BOOST
         prepared[id(s)] = Prepared(text, q, frozenset(s.terms))
     return prepared
 
@@ -95,7 +110,7 @@ def select_sentences(
         g += figure_unit * sum(
             f.weight for f in candidates[i].figures if f.text not in covered_figs
         )
-        return g * quality[i] / costs[i] ** 0.8
+        return g * quality[i] / costs[i] ** COST_EXPONENT
 
     def alone(i: int) -> float:
         value = sum(w for _, w in weighted[i])
@@ -136,7 +151,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def _figure_unit(weights: dict[str, float]) -> float:
     """A figure with a unit is worth about as much as one of the section's top terms."""
     top = sorted(weights.values(), reverse=True)[:8]
-    return 1.2 * (sum(top) / len(top)) if top else 1.0
+    return FIGURE_FACTOR * (sum(top) / len(top)) if top else 1.0
 
 
 def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:

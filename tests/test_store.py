@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -114,3 +115,26 @@ def test_readable_by_plain_sqlite(db_path: Path) -> None:
     row = next(plain.query("SELECT title, summary, keywords FROM articles"))
     assert row["title"] == "台積電高雄廠的量產時程"
     assert row["summary"].startswith('["')
+
+
+def test_readable_by_sqlite_utils_cli(db_path: Path) -> None:
+    """The sqlite-utils command line (what operators and Datasette users reach for) opens it."""
+    import json
+    import shutil
+    import subprocess
+
+    db = open_db(db_path)
+    save_article(db, digest_article(_article()))
+    db.close()
+    cli = shutil.which("sqlite-utils") or str(Path(sys.executable).with_name("sqlite-utils"))
+    proc = subprocess.run(
+        [cli, "tables", str(db_path), "--counts", "--json-cols"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    counts = {t["table"]: t["count"] for t in json.loads(proc.stdout)}
+    assert counts["articles"] == 1
+    assert counts["sections"] == 2
+    assert counts["search_index"] == 2
