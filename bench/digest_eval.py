@@ -8,7 +8,7 @@ digest.  Every method gets the same budget and must keep sentences whole and
 in document order, so the comparison measures *which* sentences a method
 picks, not how much text it is allowed to emit.
 
-Run from anywhere:  python bench/digest_eval.py [--json] [--check] [--max-sentences N]
+Run from anywhere:  python bench/digest_eval.py [--json] [--check] [--max-sentences N] [--set PATH]
 """
 
 from __future__ import annotations
@@ -334,9 +334,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=MAX_SENTENCES,
         help="sentences per digest for the extractive peers (0: characters only)",
     )
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=EVAL_PATH,
+        metavar="PATH",
+        help="eval set JSON to score (default: bench/eval/articles.json)",
+    )
     args = parser.parse_args(argv)
 
-    sections = load_sections()
+    # Resolve before methods() runs: _briefbot() chdirs to the repo root.
+    sections = load_sections(args.set.resolve())
     if args.check:
         return 1 if check(sections, args.budget, args.max_sentences) else 0
     total_facts = sum(len(sec.facts) for sec in sections)
