@@ -1,0 +1,172 @@
+"""Find company mentions in an analysed article, and learn aliases it introduces."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digests.analysis import ArticleAnalysis
+from digests.companies import Company, CompanyDirectory, LearnedAlias
+from digests.normalize import name_key
+
+_TICKER_IN_PARENS = re.compile(
+    r"[（(]\s*(?:(?:TWSE|TPEx|TWO|NASDAQ|NYSE|HKEX|OTC)\s*[:：]\s*)?"
+    r"(\d{4,6}|[A-Z]{1,5})(?:\.(?:TW|TWO|HK|US))?\s*[)）]"
+)
+_NAME_WITH_PARENS = re.compile(
+    r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
+)
+_ZH_CUT = re.compile(
+    r".*(?:的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|"
+    r"例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者)"
+)
+_ZH_COMPANY_SUFFIX = re.compile(
+    r"(?:公司|集團|集团|科技|電子|电子|銀行|银行|資本|资本|控股|材料|半導體|半导体|能源|汽車|汽车|"
+    r"證券|证券|投信|投顧|金控|航運|航运|生技|製藥|制药|電機|电机|工業|工业|實業|实业|咖啡)$"
+)
+_EN_COMPANY_SUFFIX = re.compile(
+    r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|Group|Holdings|Materials|Technologies|Technology|"
+    r"Systems|Capital|Bank|Motors|Energy|Semiconductor|Electronics|Industries|Pharmaceuticals|"
+    r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV)\.?$",
+    re.IGNORECASE,
+)
+_ZH_NOT_COMPANY = re.compile(r"(?:局|署|部|會|会|院|組織|组织|協會|协会|委員會|委员会|中心|大學|大学|政府|指數|指数)$")
+TERM_ACRONYMS = frozenset(
+    """AI AGI IEA USGS ESS TWH GWH MWH KWH GW MW KW GPU CPU TPU HBM DRAM NAND SSD PCB ETF ESG ERP SAAS
+    EV EVS IPO GDP CPI PMI CEO CFO CTO IOT API ASIC SOC FPGA LLM OEM ODM EMS CAGR ROE ROI EPS PE PB
+    TDP PUE CDU UPS BBU LFP NCM NDFEB REE FIT RFID QFLP QDII RMB USD TWD NTD NT FED ECB OPEC WTO
+    NATO EU UN IMF SEC FDA EPA DOE DOD PCE YOY QOQ MOU OTA UI UX VR AR XR AIOT SAF CCUS CBAM""".split()
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    company_key: str
+    section: int
+    """Index of the section, or -1 for the title."""
+    sentence: str
+
+
+def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> list[Mention]:
+    """Every (company, sentence) an article names, matched on tokens and tickers."""
+    found: dict[tuple[str, int, str], None] = {}
+    doubtful: list[Mention] = []
+    confirmed: set[str] = set()
+    units = [(-1, analysis.article.title, analysis.title_terms)]
+    units += [
+        (s.section, s.text, s.terms) for sec in analysis.sections for s in sec.sentences
+    ]
+    for section, text, terms in units:
+        for key, certain in _sentence_companies(text, terms, directory):
+            mention = Mention(key, section, text)
+            if certain:
+                confirmed.add(key)
+                found[(key, section, text)] = None
+            else:
+                doubtful.append(mention)
+    for mention in doubtful:
+        if mention.company_key in confirmed:
+            found[(mention.company_key, mention.section, mention.sentence)] = None
+    return [Mention(*k) for k in found]
+
+
+def _sentence_companies(
+    text: str, terms: dict[str, int], directory: CompanyDirectory
+) -> list[tuple[str, bool]]:
+    hits: list[tuple[str, bool]] = []
+    for alias in terms.keys() & directory.by_alias.keys():
+        labels = directory.exact_case.get(alias)
+        if labels and not any(_has_latin_word(text, label) for label in labels):
+            continue
+        keys = directory.by_alias[alias]
+        key = min(keys) if len(keys) == 1 else _pick(keys, directory)
+        if alias in directory.ambiguous:
+            company = directory.companies[key]
+            hits.append((key, bool(company.ticker and _ticker_follows(text, company.ticker))))
+        else:
+            hits.append((key, True))
+    for first in terms.keys() & directory.phrases.keys():
+        for pattern, key in directory.phrases[first]:
+            if pattern.search(text):
+                hits.append((key, True))
+    for match in _TICKER_IN_PARENS.finditer(text):
+        company = directory.by_code(match.group(1))
+        if company is not None:
+            hits.append((company.key, True))
+    return hits
+
+
+def _pick(keys: set[str], directory: CompanyDirectory) -> str:
+    order = {"curated": 0, "twstock": 1, "learned": 2}
+    return min(keys, key=lambda k: (order.get(directory.companies[k].source, 3), k))
+
+
+def _has_latin_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text) is not None
+
+
+def _ticker_follows(text: str, ticker: str) -> bool:
+    return re.search(rf"[（(]\s*{re.escape(ticker)}(?:\.TWO?)?\s*[)）]", text) is not None
+
+
+# --- alias learning ---------------------------------------------------------------
+
+
+def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
+    """Chinese names linked to a ticker or an English name in parentheses.
+
+    ``台積電(2330)`` and ``輝達(NVDA)`` attach the Chinese name to a known ticker;
+    ``星巴克(Starbucks)`` attaches it to the company the English name resolves to;
+    an unknown pair becomes a new company only when one side reads like a company
+    (公司/集團… or Inc/Group/Materials…).  Acronyms of terms and agencies (AI, IEA,
+    USGS, ESS, TWh) never make a company.
+    """
+    learned: dict[tuple[str, str], LearnedAlias] = {}
+    for match in _NAME_WITH_PARENS.finditer(text):
+        zh = trim_chinese_name(match.group("zh"))
+        other = match.group("other").strip()
+        if zh is None:
+            continue
+        company = _resolve_other(other, zh, directory)
+        if company is None:
+            continue
+        for alias in (zh, other):
+            if directory.lookup(alias) is None or directory.lookup(alias).key != company.key:
+                if _is_name_like(alias):
+                    learned[(company.key, alias)] = LearnedAlias(alias, company)
+    return list(learned.values())
+
+
+def trim_chinese_name(run: str) -> str | None:
+    """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``."""
+    name = _ZH_CUT.sub("", run)
+    name = re.sub(r"公司$", "", name) if len(name) > 4 else name
+    if len(name) < 2 or len(name) > 10 or _ZH_NOT_COMPANY.search(name):
+        return None
+    return name
+
+
+def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company | None:
+    if re.fullmatch(r"\d{4,6}(?:\.TWO?)?", other):
+        return directory.by_code(other.split(".")[0])
+    compact = other.replace(" ", "")
+    if compact.upper() in TERM_ACRONYMS or re.fullmatch(r"[\d.,%\s]+.*", other):
+        return None
+    known = directory.lookup(other) or directory.lookup(zh)
+    if known is not None:
+        return known
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9&.'\- ]{1,46}", other):
+        return None
+    if re.fullmatch(r"[A-Z]{1,5}", other):
+        return None  # an unknown all-caps token is more often a term than a ticker
+    if not other[0].isupper():
+        return None
+    if _ZH_COMPANY_SUFFIX.search(zh) or _EN_COMPANY_SUFFIX.search(other):
+        name = re.sub(r"公司$", "", zh)
+        return Company(key=f"name:{name}", name=name, aliases=(other,), source="learned")
+    return None
+
+
+def _is_name_like(alias: str) -> bool:
+    norm = name_key(alias)
+    return len(norm) >= 2 and norm.upper() not in TERM_ACRONYMS and not norm.isdigit()

@@ -1,0 +1,125 @@
+"""Sector taxonomy (``digests/data/topics.toml``) and topic scoring over segmented text.
+
+A topic is scored by the weights of its signal terms found among an article's
+tokens, headings and title counting extra; a sublinear count keeps one term repeated
+twenty times from outweighing ten different signals.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from digests.normalize import name_key
+
+HEADING_WEIGHT = 2.0
+TITLE_WEIGHT = 3.0
+MIN_ARTICLE_SCORE = 6.0
+"""Weighted evidence an article needs before a topic is listed for it at all."""
+MIN_SHARE_OF_TOP = 0.3
+"""Secondary topics must reach this fraction of the main topic's score."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    terms: Mapping[str, float]
+    """Normalised (Simplified, lower-case) term -> weight."""
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic_id: str
+    score: float
+
+
+class Taxonomy:
+    def __init__(self, topics: Iterable[Topic]) -> None:
+        self.topics: tuple[Topic, ...] = tuple(topics)
+        self.by_id = {t.id: t for t in self.topics}
+        self._term_topics: dict[str, list[tuple[str, float]]] = {}
+        for topic in self.topics:
+            for term, weight in topic.terms.items():
+                self._term_topics.setdefault(term, []).append((topic.id, weight))
+        self._names: dict[str, Topic] = {}
+        for topic in self.topics:
+            for label in (topic.id, topic.name, *topic.aliases):
+                self._names.setdefault(name_key(label), topic)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every normalised signal term (added to the segmenter's dictionary)."""
+        return set(self._term_topics)
+
+    def lookup(self, query: str) -> Topic | None:
+        """Exact match on id, name or alias in any script."""
+        return self._names.get(name_key(query))
+
+    def labels(self) -> dict[str, Topic]:
+        return dict(self._names)
+
+    def score_terms(
+        self,
+        body: Mapping[str, int],
+        headings: Mapping[str, int] | None = None,
+        title: Mapping[str, int] | None = None,
+    ) -> dict[str, float]:
+        """Topic id -> weighted evidence from term counts of body, headings and title."""
+        scores: dict[str, float] = {}
+        for counts, factor in ((body, 1.0), (headings or {}, HEADING_WEIGHT), (title or {}, TITLE_WEIGHT)):
+            for term, count in counts.items():
+                hits = self._term_topics.get(term)
+                if not hits:
+                    continue
+                damped = factor * math.sqrt(count)
+                for topic_id, weight in hits:
+                    scores[topic_id] = scores.get(topic_id, 0.0) + weight * damped
+        return scores
+
+    def rank(self, scores: Mapping[str, float], minimum: float = MIN_ARTICLE_SCORE) -> list[TopicScore]:
+        """Topics worth listing, main first: above ``minimum`` and near the top score."""
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][1] < minimum:
+            return []
+        top = ranked[0][1]
+        return [
+            TopicScore(tid, round(score, 3))
+            for tid, score in ranked
+            if score >= minimum and score >= MIN_SHARE_OF_TOP * top
+        ]
+
+
+def parse_taxonomy(text: str) -> Taxonomy:
+    data = tomllib.loads(text)
+    topics = []
+    for raw in data.get("topic", []):
+        topic_id = str(raw["id"])
+        if not topic_id.isascii() or len(topic_id.encode()) > 32:
+            raise ValueError(f"topic id must be short ASCII: {topic_id!r}")
+        terms: dict[str, float] = {}
+        for term, weight in raw.get("terms", {}).items():
+            key = name_key(term)
+            if len(key) >= 2:
+                terms[key] = max(terms.get(key, 0.0), float(weight))
+        topics.append(
+            Topic(
+                id=topic_id,
+                name=str(raw["name"]),
+                aliases=tuple(str(a) for a in raw.get("aliases", [])),
+                terms=terms,
+            )
+        )
+    return Taxonomy(topics)
+
+
+@cache
+def load_taxonomy() -> Taxonomy:
+    """The taxonomy shipped in ``digests/data/topics.toml``."""
+    path = resources.files("digests") / "data" / "topics.toml"
+    return parse_taxonomy(path.read_text(encoding="utf-8"))
