@@ -30,12 +30,17 @@ _EN_COMPANY_SUFFIX = re.compile(
     r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV)\.?$",
     re.IGNORECASE,
 )
-_ZH_NOT_COMPANY = re.compile(r"(?:局|署|部|會|会|院|組織|组织|協會|协会|委員會|委员会|中心|大學|大学|政府|指數|指数)$")
+_ZH_NOT_COMPANY = re.compile(
+    r"(?:局|署|部|會|会|院|組織|组织|協會|协会|委員會|委员会|中心|大學|大学|政府|指數|指数)$"
+)
 TERM_ACRONYMS = frozenset(
-    """AI AGI IEA USGS ESS TWH GWH MWH KWH GW MW KW GPU CPU TPU HBM DRAM NAND SSD PCB ETF ESG ERP SAAS
-    EV EVS IPO GDP CPI PMI CEO CFO CTO IOT API ASIC SOC FPGA LLM OEM ODM EMS CAGR ROE ROI EPS PE PB
-    TDP PUE CDU UPS BBU LFP NCM NDFEB REE FIT RFID QFLP QDII RMB USD TWD NTD NT FED ECB OPEC WTO
-    NATO EU UN IMF SEC FDA EPA DOE DOD PCE YOY QOQ MOU OTA UI UX VR AR XR AIOT SAF CCUS CBAM""".split()
+    (
+        "AI AGI IEA USGS ESS TWH GWH MWH KWH GW MW KW GPU CPU TPU HBM DRAM NAND SSD PCB ETF "
+        "ESG ERP SAAS EV EVS IPO GDP CPI PMI CEO CFO CTO IOT API ASIC SOC FPGA LLM OEM ODM EMS "
+        "CAGR ROE ROI EPS PE PB TDP PUE CDU UPS BBU LFP NCM NDFEB REE FIT RFID QFLP QDII RMB USD "
+        "TWD NTD NT FED ECB OPEC WTO NATO EU UN IMF SEC FDA EPA DOE DOD PCE YOY QOQ MOU OTA UI UX "
+        "VR AR XR AIOT SAF CCUS CBAM"
+    ).split()
 )
 
 
@@ -53,9 +58,7 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     doubtful: list[Mention] = []
     confirmed: set[str] = set()
     units = [(-1, analysis.article.title, analysis.title_terms)]
-    units += [
-        (s.section, s.text, s.terms) for sec in analysis.sections for s in sec.sentences
-    ]
+    units += [(s.section, s.text, s.terms) for sec in analysis.sections for s in sec.sentences]
     for section, text, terms in units:
         for key, certain in _sentence_companies(text, terms, directory):
             mention = Mention(key, section, text)
@@ -131,9 +134,9 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
         if company is None:
             continue
         for alias in (zh, other):
-            if directory.lookup(alias) is None or directory.lookup(alias).key != company.key:
-                if _is_name_like(alias):
-                    learned[(company.key, alias)] = LearnedAlias(alias, company)
+            current = directory.lookup(alias)
+            if (current is None or current.key != company.key) and _is_name_like(alias):
+                learned[(company.key, alias)] = LearnedAlias(alias, company)
     return list(learned.values())
 
 

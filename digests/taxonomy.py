@@ -72,7 +72,8 @@ class Taxonomy:
     ) -> dict[str, float]:
         """Topic id -> weighted evidence from term counts of body, headings and title."""
         scores: dict[str, float] = {}
-        for counts, factor in ((body, 1.0), (headings or {}, HEADING_WEIGHT), (title or {}, TITLE_WEIGHT)):
+        parts = ((body, 1.0), (headings or {}, HEADING_WEIGHT), (title or {}, TITLE_WEIGHT))
+        for counts, factor in parts:
             for term, count in counts.items():
                 hits = self._term_topics.get(term)
                 if not hits:
@@ -82,7 +83,9 @@ class Taxonomy:
                     scores[topic_id] = scores.get(topic_id, 0.0) + weight * damped
         return scores
 
-    def rank(self, scores: Mapping[str, float], minimum: float = MIN_ARTICLE_SCORE) -> list[TopicScore]:
+    def rank(
+        self, scores: Mapping[str, float], minimum: float = MIN_ARTICLE_SCORE
+    ) -> list[TopicScore]:
         """Topics worth listing, main first: above ``minimum`` and near the top score."""
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if not ranked or ranked[0][1] < minimum:
