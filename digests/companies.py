@@ -60,6 +60,9 @@ class CompanyDirectory:
     """Normalised alias -> company keys."""
     by_ticker: dict[str, str] = field(default_factory=dict)
     ambiguous: set[str] = field(default_factory=set)
+    """Aliases that are everyday words: they need the company named plainly elsewhere."""
+    weak: set[str] = field(default_factory=set)
+    """Two-character exchange short names: they need a ticker or a peer company nearby."""
     phrases: dict[str, list[tuple[re.Pattern[str], str]]] = field(default_factory=dict)
     """First word of a multi-word Latin alias -> (pattern, company key)."""
     exact_case: dict[str, set[str]] = field(default_factory=dict)
@@ -128,6 +131,11 @@ class CompanyDirectory:
             and known_words.get(alias, 0)
             >= (COMMON_WORD_FREQ if alias in curated else AMBIGUOUS_WORD_FREQ)
         }
+        self.weak = {
+            alias
+            for alias in self.by_alias
+            if len(alias) <= 2 and not alias.isascii() and alias not in curated
+        } - self.ambiguous
 
     @property
     def vocabulary(self) -> set[str]:

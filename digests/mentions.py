@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import Company, CompanyDirectory, LearnedAlias
+from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
 
 _TICKER_IN_PARENS = re.compile(
@@ -16,9 +16,12 @@ _TICKER_IN_PARENS = re.compile(
 _NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
 )
+# Everything up to the last function word or descriptor is not part of the name:
+# 約華爾街的貝萊德 -> 貝萊德, 晶片巨頭輝達 -> 輝達.  Longer alternatives come first.
 _ZH_CUT = re.compile(
-    r".*(?:的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|"
-    r"例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者)"
+    r".*(?:為何|为何|例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者|"
+    r"巨頭|巨头|巨擘|領頭羊|领头羊|當年|当年|根據|根据|不亞於|不亚于|如同|"
+    r"的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|了|於|于)"
 )
 _ZH_COMPANY_SUFFIX = re.compile(
     r"(?:公司|集團|集团|科技|電子|电子|銀行|银行|資本|资本|控股|材料|半導體|半导体|能源|汽車|汽车|"
@@ -44,29 +47,32 @@ TERM_ACRONYMS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Mention:
-    company_key: str
-    section: int
-    """Index of the section, or -1 for the title."""
-    sentence: str
+CERTAIN, WEAK, AMBIGUOUS = "certain", "weak", "ambiguous"
 
 
 def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> list[Mention]:
-    """Every (company, sentence) an article names, matched on tokens and tickers."""
+    """Every (company, sentence) an article names, matched on tokens and tickers.
+
+    Confidence decides what counts: a curated or distinctive name counts alone; a
+    two-character exchange short name (綠電, 全域) counts beside its ticker or in a
+    sentence that also names another company for sure (a list of peers); a name that
+    is an everyday word (統一, 全家) counts beside its ticker or when the article also
+    names the company unambiguously.
+    """
     found: dict[tuple[str, int, str], None] = {}
     doubtful: list[Mention] = []
     confirmed: set[str] = set()
     units = [(-1, analysis.article.title, analysis.title_terms)]
     units += [(s.section, s.text, s.terms) for sec in analysis.sections for s in sec.sentences]
     for section, text, terms in units:
-        for key, certain in _sentence_companies(text, terms, directory):
-            mention = Mention(key, section, text)
-            if certain:
+        hits = _sentence_companies(text, terms, directory)
+        sure = {key for key, level in hits if level == CERTAIN}
+        for key, level in hits:
+            if level == CERTAIN or (level == WEAK and sure - {key}):
                 confirmed.add(key)
                 found[(key, section, text)] = None
-            else:
-                doubtful.append(mention)
+            elif level == AMBIGUOUS:
+                doubtful.append(Mention(key, section, text))
     for mention in doubtful:
         if mention.company_key in confirmed:
             found[(mention.company_key, mention.section, mention.sentence)] = None
@@ -75,27 +81,31 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 def _sentence_companies(
     text: str, terms: dict[str, int], directory: CompanyDirectory
-) -> list[tuple[str, bool]]:
-    hits: list[tuple[str, bool]] = []
+) -> list[tuple[str, str]]:
+    hits: list[tuple[str, str]] = []
     for alias in terms.keys() & directory.by_alias.keys():
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
         keys = directory.by_alias[alias]
         key = min(keys) if len(keys) == 1 else _pick(keys, directory)
-        if alias in directory.ambiguous:
-            company = directory.companies[key]
-            hits.append((key, bool(company.ticker and _ticker_follows(text, company.ticker))))
+        company = directory.companies[key]
+        if company.ticker and _ticker_follows(text, company.ticker):
+            hits.append((key, CERTAIN))
+        elif alias in directory.ambiguous:
+            hits.append((key, AMBIGUOUS))
+        elif alias in directory.weak:
+            hits.append((key, WEAK))
         else:
-            hits.append((key, True))
+            hits.append((key, CERTAIN))
     for first in terms.keys() & directory.phrases.keys():
         for pattern, key in directory.phrases[first]:
             if pattern.search(text):
-                hits.append((key, True))
+                hits.append((key, CERTAIN))
     for match in _TICKER_IN_PARENS.finditer(text):
         company = directory.by_code(match.group(1))
         if company is not None:
-            hits.append((company.key, True))
+            hits.append((company.key, CERTAIN))
     return hits
 
 
@@ -133,11 +143,20 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
         company = _resolve_other(other, zh, directory)
         if company is None:
             continue
+        zh = _known_suffix(zh, company, directory) or zh
         for alias in (zh, other):
             current = directory.lookup(alias)
             if (current is None or current.key != company.key) and _is_name_like(alias):
                 learned[(company.key, alias)] = LearnedAlias(alias, company)
     return list(learned.values())
+
+
+def _known_suffix(zh: str, company: Company, directory: CompanyDirectory) -> str | None:
+    """If the run ends with a name the company already has, that name is the match."""
+    known = directory.get(company.key)
+    names = (known.name, *known.aliases) if known else (company.name, *company.aliases)
+    endings = [n for n in names if zh.endswith(n)]
+    return max(endings, key=len) if endings else None
 
 
 def trim_chinese_name(run: str) -> str | None:
@@ -162,12 +181,17 @@ def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company 
         return None
     if re.fullmatch(r"[A-Z]{1,5}", other):
         return None  # an unknown all-caps token is more often a term than a ticker
-    if not other[0].isupper():
-        return None
+    if not other[0].isupper() or any(
+        piece[:1].islower() for piece in re.split(r"[\s\-]+", other) if piece not in _EN_GLUE
+    ):
+        return None  # "Waste-to-Energy", "rare earth elements": terms, not names
     if _ZH_COMPANY_SUFFIX.search(zh) or _EN_COMPANY_SUFFIX.search(other):
         name = re.sub(r"公司$", "", zh)
         return Company(key=f"name:{name}", name=name, aliases=(other,), source="learned")
     return None
+
+
+_EN_GLUE = frozenset({"of", "and", "the", "&", "de", "du", "von", "van"})
 
 
 def _is_name_like(alias: str) -> bool:

@@ -39,11 +39,26 @@ class Article:
 
 
 @dataclass(frozen=True)
+class TopicScore:
+    topic_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class CompanyMention:
+    company_key: str
+    section: int
+    """Index of the section, or -1 for the title."""
+    sentence: str
+
+
+@dataclass(frozen=True)
 class SectionDigest:
     heading: str
     text: str
     digest: tuple[str, ...]
     keywords: tuple[str, ...]
+    topics: tuple[TopicScore, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
     """Simplified-script jieba tokens of the text, kept for the search index."""
     heading_tokens: tuple[str, ...] = field(default=(), repr=False)
@@ -61,3 +76,8 @@ class DigestedArticle:
     sections: tuple[SectionDigest, ...]
     content_hash: str
     title_tokens: tuple[str, ...] = field(default=(), repr=False)
+    topics: tuple[TopicScore, ...] = ()
+    """Main topic first."""
+    mentions: tuple[CompanyMention, ...] = ()
+    learned_companies: tuple[object, ...] = ()
+    """Companies/aliases the article taught (``digests.companies.Company``)."""

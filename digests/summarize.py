@@ -16,7 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
-from digests.models import Article, DigestedArticle, Section, SectionDigest
+from digests.companies import Company, LearnedAlias
+from digests.lexicon import Lexicon, default_lexicon
+from digests.mentions import find_mentions, learn_aliases
+from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
 
 SECTION_BUDGET = 160
 SUMMARY_BUDGET = 240
@@ -215,9 +218,16 @@ def key_figures(analysis: ArticleAnalysis, limit: int = 8) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.text for s in ordered))
 
 
-def digest_article(article: Article) -> DigestedArticle:
-    """Summary, keywords, key figures and a digest for every section of ``article``."""
+def digest_article(article: Article, lexicon: Lexicon | None = None) -> DigestedArticle:
+    """Summary, keywords, key figures, topics, company mentions and section digests."""
+    lexicon = lexicon or default_lexicon()
     analysis = analyze(article)
+    learned = learn_aliases(analysis.original, lexicon.directory)
+    if learned:
+        new = [c for c in _as_companies(learned) if _teaches_something(c, lexicon)]
+        if new:
+            lexicon.learn(new)
+            analysis = analyze(article)  # segment again so new names are single tokens
     prepared = prepare(analysis.all_sentences())
     section_digests = []
     for i, sec in enumerate(analysis.sections):
@@ -232,6 +242,12 @@ def digest_article(article: Article) -> DigestedArticle:
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
                 digest_tokens=tuple(t for s in chosen for t in s.tokens),
+                topics=tuple(
+                    lexicon.taxonomy.rank(
+                        lexicon.taxonomy.score_terms(sec.terms, sec.heading_terms),
+                        minimum=SECTION_TOPIC_MINIMUM,
+                    )
+                ),
             )
         )
     weights = _article_weights(analysis)
@@ -246,7 +262,45 @@ def digest_article(article: Article) -> DigestedArticle:
         sections=tuple(section_digests),
         content_hash=content_hash(article),
         title_tokens=tuple(analysis.title_tokens),
+        topics=tuple(_article_topics(analysis, lexicon)),
+        mentions=tuple(find_mentions(analysis, lexicon.directory)),
+        learned_companies=tuple(_as_companies(learned)),
     )
+
+
+SECTION_TOPIC_MINIMUM = 3.0
+
+
+def _article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
+    body: dict[str, int] = {}
+    headings: dict[str, int] = {}
+    for sec in analysis.sections:
+        for term, count in sec.terms.items():
+            body[term] = body.get(term, 0) + count
+        for term, count in sec.heading_terms.items():
+            headings[term] = headings.get(term, 0) + count
+    scores = lexicon.taxonomy.score_terms(body, headings, analysis.title_terms)
+    return lexicon.taxonomy.rank(scores)
+
+
+def _as_companies(learned: Iterable[LearnedAlias]) -> list[Company]:
+    """Learned aliases as company records carrying just the new alias."""
+    return [
+        Company(
+            key=item.company.key,
+            name=item.company.name,
+            aliases=(item.alias,),
+            ticker=item.company.ticker,
+            market=item.company.market,
+            source=item.company.source,
+        )
+        for item in learned
+    ]
+
+
+def _teaches_something(company: Company, lexicon: Lexicon) -> bool:
+    known = lexicon.directory.get(company.key)
+    return known is None or not set(company.aliases) <= {known.name, *known.aliases}
 
 
 def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> list[str]:
@@ -257,6 +311,7 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
         source="<section>",
         source_kind="text",
     )
+    default_lexicon()  # the same segmentation as full articles get
     analysis = analyze(article)
     sec = analysis.sections[0]
     chosen = select_sentences(sec.sentences, _section_weights(analysis, 0), budget)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from digests.models import TopicScore
 from digests.normalize import name_key
 
 HEADING_WEIGHT = 2.0
@@ -31,12 +32,6 @@ class Topic:
     aliases: tuple[str, ...]
     terms: Mapping[str, float]
     """Normalised (Simplified, lower-case) term -> weight."""
-
-
-@dataclass(frozen=True)
-class TopicScore:
-    topic_id: str
-    score: float
 
 
 class Taxonomy:

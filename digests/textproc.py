@@ -57,6 +57,12 @@ def to_traditional(text: str) -> str:
     return _s2twp().convert(text)
 
 
+_our_words: set[str] = set()
+"""Words we taught the segmenter (user dictionary, topic terms, company names)."""
+
+ADDED_WORD_FREQ = 800
+
+
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     """One jieba tokenizer with our user dictionary of company and sector terms."""
@@ -65,9 +71,30 @@ def _tokenizer() -> jieba.Tokenizer:
         jieba.setLogLevel(60)
         tok.initialize()
         userdict = resources.files("digests") / "data" / "userdict.txt"
+        text = userdict.read_text(encoding="utf-8")
+        _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
         with resources.as_file(userdict) as path:
             tok.load_userdict(str(path))
         return tok
+
+
+def general_word_freq(word: str) -> int:
+    """How common ``word`` is in jieba's general dictionary (0 for words we added)."""
+    if word in _our_words:
+        return 0
+    return _tokenizer().FREQ.get(word, 0)
+
+
+def add_words(words: set[str] | frozenset[str]) -> None:
+    """Teach the segmenter multi-character Chinese terms so they come out as one token."""
+    tok = _tokenizer()
+    with _lock:
+        for word in words:
+            if word in _our_words or len(word) < 2 or word.isascii():
+                continue
+            _our_words.add(word)
+            if not tok.FREQ.get(word):
+                tok.add_word(word, ADDED_WORD_FREQ)
 
 
 def segment(simplified: str) -> list[str]:

@@ -1,0 +1,48 @@
+"""The vocabulary the pipeline recognises: sector taxonomy plus company directory.
+
+Building it also teaches jieba every topic term and unambiguous company name, so
+that they come out of segmentation as single tokens and can be matched exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from digests.companies import Company, CompanyDirectory, build_directory
+from digests.taxonomy import Taxonomy, load_taxonomy
+from digests.textproc import add_words, general_word_freq
+
+
+class _GeneralWords(dict[str, int]):
+    """Read-only view of jieba's general word frequencies for ambiguity checks."""
+
+    def get(self, key: str, default: int = 0) -> int:  # type: ignore[override]
+        return general_word_freq(key) or default
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    taxonomy: Taxonomy
+    directory: CompanyDirectory
+
+    def learn(self, companies: Iterable[Company]) -> None:
+        """Add companies or aliases learned from articles (and teach the segmenter)."""
+        for company in companies:
+            self.directory.add(company)
+        self.directory.mark_ambiguous(_GeneralWords())
+        add_words(self.directory.vocabulary)
+
+
+def build_lexicon(extra_companies: Iterable[Company] = ()) -> Lexicon:
+    taxonomy = load_taxonomy()
+    directory = build_directory(extra_companies, known_words=_GeneralWords())
+    add_words(frozenset(taxonomy.vocabulary) | directory.vocabulary)
+    return Lexicon(taxonomy, directory)
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """Data files only, no aliases learned from a store."""
+    return build_lexicon()
