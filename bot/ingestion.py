@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from digests.lexicon import build_lexicon
 from digests.models import Article
 from digests.parallel import Digester
 from digests.sources import SourceError, load
 from digests.summarize import content_hash, fingerprint
 from store.articles import now_iso, save_article, unchanged_article_id
 from store.ingestions import log_ingestion
+from store.reference import learned_companies, sync_reference
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,11 @@ def ingest_source(
             result.article_ids.append(known)
             if tick:
                 tick()
-        digested = (digester or Digester(workers=1)).digest(changed)
+        if digester is None:
+            lexicon = build_lexicon(learned_companies(db))
+            sync_reference(db, lexicon)
+            digester = Digester(workers=1, lexicon=lexicon)
+        digested = digester.digest(changed)
         for item in digested:
             saved = save_article(db, item)
             setattr(result, saved.status, getattr(result, saved.status) + 1)
@@ -126,7 +132,9 @@ def ingest_all(
 ) -> list[SourceResult]:
     """Ingest every source; ``workers`` > 1 digests large batches in worker processes."""
     results = []
-    with Digester(workers) as digester:
+    lexicon = build_lexicon(learned_companies(db))
+    sync_reference(db, lexicon)
+    with Digester(workers, lexicon) as digester:
         for source in sources:
             result = ingest_source(db, source, on_articles, digester)
             results.append(result)

@@ -15,18 +15,27 @@ from collections.abc import Iterator, Sequence
 from multiprocessing.pool import Pool
 from types import TracebackType
 
+from digests.lexicon import Lexicon, default_lexicon
 from digests.models import Article, DigestedArticle
-from digests.summarize import digest_article, warm_up
+from digests.summarize import digest_article
 
 MIN_PARALLEL_BATCH = 8
+
+_worker_lexicon: Lexicon | None = None
+"""Set before forking: workers inherit it instead of receiving it with every task."""
+
+
+def _digest_in_worker(article: Article) -> DigestedArticle:
+    return digest_article(article, _worker_lexicon)
 
 
 class Digester:
     """Digests batches of articles, in worker processes when that pays off."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, lexicon: Lexicon | None = None) -> None:
         available = os.cpu_count() or 1
         self.workers = max(1, min(workers if workers is not None else available, available))
+        self.lexicon = lexicon or default_lexicon()
         self._pool: Pool | None = None
 
     def __enter__(self) -> Digester:
@@ -49,12 +58,18 @@ class Digester:
     def digest(self, articles: Sequence[Article]) -> Iterator[DigestedArticle]:
         """Digested articles in input order."""
         if self.workers < 2 or len(articles) < MIN_PARALLEL_BATCH or not _can_fork():
-            yield from map(digest_article, articles)
+            for article in articles:
+                yield digest_article(article, self.lexicon)
             return
         if self._pool is None:
-            warm_up()  # load jieba before forking so workers inherit it
+            global _worker_lexicon
+            _worker_lexicon = self.lexicon  # jieba and the lexicon are loaded: share them
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
-        yield from self._pool.imap(digest_article, articles, chunksize=2)
+        for digested in self._pool.imap(_digest_in_worker, articles, chunksize=2):
+            # What a worker learned must reach this process's lexicon too.
+            if digested.learned_companies:
+                self.lexicon.learn(digested.learned_companies)  # type: ignore[arg-type]
+            yield digested
 
 
 def _can_fork() -> bool:

@@ -12,6 +12,7 @@ from digests.dates import iso
 from digests.models import DigestedArticle
 from digests.summarize import fingerprint
 from store.records import ArticleDetail, SaveResult, StoredArticle, StoredSection
+from store.reference import save_companies
 
 
 def now_iso() -> str:
@@ -72,6 +73,13 @@ def save_article(db: Database, digested: DigestedArticle) -> SaveResult:
 
 def _delete_children(db: Database, article_id: int) -> None:
     db.execute("DELETE FROM search_index WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM article_topics WHERE article_id = ?", [article_id])
+    db.execute(
+        "DELETE FROM section_topics WHERE section_id IN "
+        "(SELECT id FROM sections WHERE article_id = ?)",
+        [article_id],
+    )
     db.execute("DELETE FROM sections WHERE article_id = ?", [article_id])
 
 
@@ -109,6 +117,49 @@ def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -
             }
         )
     db["search_index"].insert_all(search_rows)
+    _insert_topics(db, article_id, ids, digested)
+    _insert_mentions(db, article_id, ids, digested)
+
+
+def _insert_topics(
+    db: Database, article_id: int, section_ids: list[int], digested: DigestedArticle
+) -> None:
+    db["article_topics"].insert_all(
+        {"article_id": article_id, "topic_id": t.topic_id, "score": t.score, "rank": rank}
+        for rank, t in enumerate(digested.topics)
+    )
+    db["section_topics"].insert_all(
+        {"section_id": section_id, "topic_id": t.topic_id, "score": t.score}
+        for section_id, sec in zip(section_ids, digested.sections, strict=True)
+        for t in sec.topics
+    )
+
+
+def _insert_mentions(
+    db: Database, article_id: int, section_ids: list[int], digested: DigestedArticle
+) -> None:
+    if digested.learned_companies:
+        save_companies(db, list(digested.learned_companies), alias_source="learned")
+    keys = {m.company_key for m in digested.mentions}
+    if not keys:
+        return
+    placeholders = ",".join("?" * len(keys))
+    ids = {
+        r["key"]: r["id"]
+        for r in db.query(
+            f"SELECT key, id FROM companies WHERE key IN ({placeholders})", list(keys)
+        )
+    }
+    db["mentions"].insert_all(
+        {
+            "article_id": article_id,
+            "section_id": section_ids[m.section] if m.section >= 0 else None,
+            "company_id": ids[m.company_key],
+            "sentence": m.sentence,
+        }
+        for m in digested.mentions
+        if m.company_key in ids
+    )
 
 
 def _json(values: Sequence[str]) -> str:

@@ -79,3 +79,57 @@ def m001_articles_sections_ingestions(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m002_topics_companies_mentions(db: Database) -> None:
+    db["topics"].create({"id": str, "name": str, "aliases": str}, pk="id")
+    db["article_topics"].create(
+        {"article_id": int, "topic_id": str, "score": float, "rank": int},
+        pk=("article_id", "topic_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("topic_id", "topics", "id")],
+    )
+    db["article_topics"].create_index(["topic_id", "article_id"])
+    db["section_topics"].create(
+        {"section_id": int, "topic_id": str, "score": float},
+        pk=("section_id", "topic_id"),
+        foreign_keys=[("section_id", "sections", "id"), ("topic_id", "topics", "id")],
+    )
+    db["section_topics"].create_index(["topic_id", "score"])
+    db["companies"].create(
+        {
+            "id": int,
+            "key": str,
+            "name": str,
+            "ticker": str,
+            "market": str,
+            "industry": str,
+            "source": str,
+        },
+        pk="id",
+        not_null={"key", "name", "source"},
+    )
+    db["companies"].create_index(["key"], unique=True)
+    db["company_aliases"].create(
+        {"company_id": int, "alias": str, "source": str},
+        pk=("company_id", "alias"),
+        foreign_keys=[("company_id", "companies", "id")],
+    )
+    db["mentions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "section_id": int,
+            "company_id": int,
+            "sentence": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("section_id", "sections", "id"),
+            ("company_id", "companies", "id"),
+        ],
+    )
+    db["mentions"].create_index(["company_id", "article_id"])
+    db["mentions"].create_index(["article_id"])
+    db["meta"].create({"key": str, "value": str}, pk="key")

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from digests.lexicon import default_lexicon
 from digests.models import Article, Section
 from digests.summarize import digest_article
 from digests.textproc import segment, to_simplified
 from store import open_db
 from store.articles import get_article, list_articles, save_article
 from store.migrations import migrations
+from store.reference import sync_reference
 
 PARAGRAPH = (
     "台積電在高雄的先進製程新廠預計2026年量產,月產能約3萬片,"
@@ -35,6 +37,13 @@ def _article(
     )
 
 
+def _db(path: Path) -> Database:
+    """An opened store with the reference data (topics, companies) in place."""
+    db = open_db(path)
+    sync_reference(db, default_lexicon())
+    return db
+
+
 def test_migrations_and_wal(db_path: Path) -> None:
     db = open_db(db_path)
     assert db.journal_mode == "wal"
@@ -46,7 +55,7 @@ def test_migrations_and_wal(db_path: Path) -> None:
 
 
 def test_idempotent_by_content_hash(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     first = save_article(db, digest_article(_article()))
     second = save_article(db, digest_article(_article()))
     assert (first.status, second.status) == ("new", "unchanged")
@@ -56,7 +65,7 @@ def test_idempotent_by_content_hash(db_path: Path) -> None:
 
 
 def test_same_url_updates_in_place(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     url = "https://example.com/tsmc"
     first = save_article(db, digest_article(_article(url=url)))
     updated = save_article(db, digest_article(_article(url=url, extra="新增一段更新內容。")))
@@ -68,7 +77,7 @@ def test_same_url_updates_in_place(db_path: Path) -> None:
 
 
 def test_failed_write_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     import store.articles as articles_module
 
     def boom(*_args: object) -> None:
@@ -81,7 +90,7 @@ def test_failed_write_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_read_back_typed(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     saved = save_article(db, digest_article(_article(url="https://example.com/x")))
     [stored] = list_articles(db)
     assert stored.id == saved.article_id
@@ -95,7 +104,7 @@ def test_read_back_typed(db_path: Path) -> None:
 
 
 def test_chinese_full_text_search(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     save_article(db, digest_article(_article()))
     for query in ("台積電", "台积电", "先進製程"):
         terms = " ".join(f'"{t}"' for t in segment(to_simplified(query)))
@@ -108,7 +117,7 @@ def test_chinese_full_text_search(db_path: Path) -> None:
 
 
 def test_readable_by_plain_sqlite(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = _db(db_path)
     save_article(db, digest_article(_article()))
     db.close()
     plain = Database(db_path)
@@ -123,7 +132,7 @@ def test_readable_by_sqlite_utils_cli(db_path: Path) -> None:
     import shutil
     import subprocess
 
-    db = open_db(db_path)
+    db = _db(db_path)
     save_article(db, digest_article(_article()))
     db.close()
     cli = shutil.which("sqlite-utils") or str(Path(sys.executable).with_name("sqlite-utils"))
