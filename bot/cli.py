@@ -16,10 +16,12 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
+from bot.cli_answers import cmd_company, cmd_search, cmd_sector, cmd_topics
 from bot.ingestion import SourceResult, ingest_all, total_line
 from digests.models import Article
 from digests.sources import expand
 from store import open_db
+from store.answers import article_tags
 from store.articles import get_article, list_articles
 from store.db import resolve_db_path
 from store.records import ArticleDetail, StoredArticle
@@ -61,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     digest = sub.add_parser("digest", parents=[common], help="one article's digest")
     digest.add_argument("id", type=int, metavar="ID")
     digest.add_argument("--json", action="store_true", help="print a JSON object")
+
+    topics = sub.add_parser("topics", parents=[common], help="the sector taxonomy")
+    topics.add_argument("--json", action="store_true", help="print a JSON array")
+
+    for name, helptext, metavar in (
+        ("company", "what the articles say about a company", "QUERY"),
+        ("sector", "what is new in a sector (topic)", "QUERY"),
+        ("search", "full-text search over titles, headings and digests", "WORDS"),
+    ):
+        command = sub.add_parser(name, parents=[common], help=helptext)
+        command.add_argument("query", nargs="+", metavar=metavar)
+        command.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -76,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ingest": cmd_ingest,
         "articles": cmd_articles,
         "digest": cmd_digest,
+        "topics": cmd_topics,
+        "company": cmd_company,
+        "sector": cmd_sector,
+        "search": cmd_search,
     }
     try:
         return handlers[args.command](db, args)
@@ -115,7 +133,7 @@ def _progress_bar(source: str, articles: list[Article]) -> Callable[[], None]:
     return tick
 
 
-def article_json(article: StoredArticle) -> dict:
+def article_json(article: StoredArticle, tags: tuple[list[str], list[str]] = ([], [])) -> dict:
     return {
         "id": article.id,
         "title": article.title,
@@ -125,6 +143,8 @@ def article_json(article: StoredArticle) -> dict:
         "sections": article.section_count,
         "summary": list(article.summary),
         "keywords": list(article.keywords),
+        "topics": tags[0],
+        "companies": tags[1],
     }
 
 
@@ -152,7 +172,8 @@ def _print_json(value: object) -> None:
 def cmd_articles(db: Database, args: argparse.Namespace) -> int:
     articles = list_articles(db, args.limit)
     if args.json:
-        _print_json([article_json(a) for a in articles])
+        tags = article_tags(db, [a.id for a in articles])
+        _print_json([article_json(a, tags[a.id]) for a in articles])
         return EXIT_OK
     if not articles:
         print("no articles yet: run `briefbot ingest SOURCE...`")

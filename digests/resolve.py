@@ -1,0 +1,78 @@
+"""Resolve what a reader typed to a company or a topic, or suggest what they meant.
+
+Order: exact (canonical name, alias, ticker, in any script or width or case), then
+a unique prefix (台積 -> 台積電), then fuzzy matching for suggestions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from rapidfuzz import fuzz, process
+
+from digests.companies import Company, CompanyDirectory
+from digests.normalize import name_key
+from digests.taxonomy import Taxonomy, Topic
+
+SUGGESTIONS = 5
+_SOURCE_ORDER = {"curated": 0, "twstock": 1, "learned": 2}
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Resolution(Generic[T]):
+    match: T | None
+    suggestions: list[str] = field(default_factory=list)
+
+
+def resolve_company(directory: CompanyDirectory, query: str) -> Resolution[Company]:
+    if not query.strip():
+        return Resolution(None)
+    exact = directory.lookup(query)
+    if exact is not None:
+        return Resolution(exact)
+    key = name_key(query)
+    if len(key) >= 2:
+        starts = {
+            k for alias, keys in directory.by_alias.items() if alias.startswith(key) for k in keys
+        }
+        ranked = sorted(
+            (directory.companies[k] for k in starts),
+            key=lambda c: (_SOURCE_ORDER.get(c.source, 3), len(c.name), c.key),
+        )
+        if len(ranked) == 1 or (
+            ranked
+            and _SOURCE_ORDER.get(ranked[0].source) == 0
+            and sum(c.source == "curated" for c in ranked) == 1
+        ):
+            return Resolution(ranked[0])
+        if ranked:
+            return Resolution(None, _unique_names(c.name for c in ranked))
+    choices = {alias: next(iter(keys)) for alias, keys in directory.by_alias.items()}
+    found = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=SUGGESTIONS * 3)
+    names = (directory.companies[choices[alias]].name for alias, score, _ in found if score >= 30)
+    return Resolution(None, _unique_names(names))
+
+
+def resolve_topic(taxonomy: Taxonomy, query: str) -> Resolution[Topic]:
+    if not query.strip():
+        return Resolution(None)
+    exact = taxonomy.lookup(query)
+    if exact is not None:
+        return Resolution(exact)
+    key = name_key(query)
+    labels = taxonomy.labels()
+    starts = {t.id: t for label, t in labels.items() if len(key) >= 2 and key in label}
+    if len(starts) == 1:
+        return Resolution(next(iter(starts.values())))
+    if starts:
+        return Resolution(None, _unique_names(t.name for t in starts.values()))
+    found = process.extract(key, list(labels), scorer=fuzz.WRatio, limit=SUGGESTIONS * 3)
+    return Resolution(None, _unique_names(labels[label].name for label, score, _ in found))
+
+
+def _unique_names(names: object) -> list[str]:
+    return list(dict.fromkeys(names))[:SUGGESTIONS]  # type: ignore[call-overload]
