@@ -93,9 +93,8 @@ def cmd_company(db: Database, args: argparse.Namespace) -> int:
         if not answer.mentions:
             print("no stored article names this company yet")
         for p in answer.summary:
-            print(
-                f"- {p.sentence}\n  ——《{p.source.title}》{' ' + p.source.url if p.source.url else ''}"
-            )
+            link = f" {p.source.url}" if p.source.url else ""
+            print(f"- {p.sentence}\n  ——《{p.source.title}》{link}")
         if answer.topics:
             print("topics: " + ", ".join(answer.topics))
         print(f"{len(answer.mentions)} articles name it")
