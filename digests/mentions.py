@@ -98,6 +98,11 @@ def _sentence_companies(
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
+    for term in terms.keys() - directory.by_alias.keys():
+        stem = _company_stem(term, directory)
+        if stem is not None:
+            keys = directory.by_alias[stem]
+            hits.append((min(keys) if len(keys) == 1 else _pick(keys, directory), CERTAIN))
     for first in terms.keys() & directory.phrases.keys():
         for pattern, key in directory.phrases[first]:
             if pattern.search(text):
@@ -107,6 +112,34 @@ def _sentence_companies(
         if company is not None:
             hits.append((company.key, CERTAIN))
     return hits
+
+
+_NAME_SUFFIXES = (
+    "电机",
+    "电子",
+    "科技",
+    "集团",
+    "公司",
+    "股份",
+    "企业",
+    "工业",
+    "实业",
+    "控股",
+    "国际",
+    "精密",
+)
+
+
+def _company_stem(token: str, directory: CompanyDirectory) -> str | None:
+    """``东元电机`` -> ``东元``: a known name followed by a company-type word is that name."""
+    if len(token) < 3 or token.isascii():
+        return None
+    for suffix in _NAME_SUFFIXES:
+        if token.endswith(suffix):
+            stem = token[: -len(suffix)]
+            if len(stem) >= 2 and stem in directory.by_alias:
+                return stem
+    return None
 
 
 def _pick(keys: set[str], directory: CompanyDirectory) -> str:
@@ -162,6 +195,7 @@ def _known_suffix(zh: str, company: Company, directory: CompanyDirectory) -> str
 def trim_chinese_name(run: str) -> str | None:
     """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``."""
     name = _ZH_CUT.sub("", run)
+    name = re.sub(r"^.*公司(?=.{2,}$)", "", name)  # 新創公司晶馳科技 -> 晶馳科技
     name = re.sub(r"公司$", "", name) if len(name) > 4 else name
     if len(name) < 2 or len(name) > 10 or _ZH_NOT_COMPANY.search(name):
         return None

@@ -35,7 +35,7 @@ def to_simplified(text: str) -> str:
     """Convert to Simplified script, keeping exactly one output char per input char."""
     converted = _t2s().convert(text)
     if len(converted) == len(text):
-        return converted
+        return _keep_bmp(text, converted)
     # Phrase rules changed the length somewhere: redo line by line, and char by
     # char only on the offending lines, so offsets stay aligned with the original.
     out: list[str] = []
@@ -44,7 +44,18 @@ def to_simplified(text: str) -> str:
         if len(conv) != len(line):
             conv = "".join(_char_t2s(ch) for ch in line)
         out.append(conv)
-    return "".join(out)
+    return _keep_bmp(text, "".join(out))
+
+
+def _keep_bmp(original: str, converted: str) -> str:
+    """Undo conversions to characters outside the Basic Multilingual Plane.
+
+    OpenCC maps a few Traditional characters to rare Extension-B forms (鋐 -> 𬭎) that
+    jieba treats as non-Chinese and splits off; the Traditional form segments better.
+    """
+    if converted.isascii() or max(converted) <= "\uffff":
+        return converted
+    return "".join(o if c > "\uffff" else c for o, c in zip(original, converted, strict=True))
 
 
 def _char_t2s(ch: str) -> str:

@@ -1,0 +1,99 @@
+"""Company directory: resolution across scripts and tickers, learned aliases, boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.analysis import analyze
+from digests.lexicon import default_lexicon
+from digests.mentions import find_mentions, learn_aliases, trim_chinese_name
+from digests.models import Article, Section
+from digests.resolve import resolve_company
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return default_lexicon().directory
+
+
+def _names(text: str, directory) -> set[str]:
+    article = Article("測試", (Section("", (text,)),), "t", "text")
+    return {directory.get(m.company_key).name for m in find_mentions(analyze(article), directory)}
+
+
+@pytest.mark.parametrize(
+    "query", ["台積電", "台积电", "臺積電", "TSMC", "tsmc", "ＴＳＭＣ", "2330", " 台積電 "]
+)
+def test_tsmc_in_any_script_width_case_or_ticker(directory, query: str) -> None:
+    assert resolve_company(directory, query).match.key == "TWSE:2330"
+
+
+@pytest.mark.parametrize("query", ["輝達", "英伟达", "英偉達", "NVIDIA", "nvda", "NVDA"])
+def test_nvidia_aliases(directory, query: str) -> None:
+    assert resolve_company(directory, query).match.name == "輝達"
+
+
+def test_prefix_resolves_unique_company(directory) -> None:
+    assert resolve_company(directory, "台積").match.name == "台積電"
+
+
+def test_unknown_name_gets_suggestions(directory) -> None:
+    result = resolve_company(directory, "Blackrok")
+    assert result.match is None
+    assert "貝萊德" in result.suggestions
+    assert resolve_company(directory, "完全不存在的公司名稱").suggestions
+
+
+def test_twstock_listed_stocks_only(directory) -> None:
+    # Stocks are in the directory; warrants and ETFs (not 股票 in twstock) are not.
+    assert directory.by_code("2317").name == "鴻海"
+    assert directory.by_code("0050") is None
+
+
+def test_learned_aliases(directory) -> None:
+    text = (
+        "澳洲的萊納斯稀土公司(Lynas Rare Earths)擴大產能,約華爾街的貝萊德(BlackRock)也加碼。"
+        "新創公司晶馳科技(Jingchi Technology)獲得投資,國際能源署(IEA)與儲能系統(ESS)不是公司。"
+        "台積電(2330)持續擴產。"
+    )
+    learned = {(item.alias, item.company.name) for item in learn_aliases(text, directory)}
+    assert ("萊納斯稀土", "萊納斯") in learned
+    assert ("晶馳科技", "晶馳科技") in learned
+    assert ("Jingchi Technology", "晶馳科技") in learned
+    aliases = {alias for alias, _ in learned}
+    assert not aliases & {"IEA", "ESS", "國際能源署", "儲能系統", "約華爾街的貝萊德"}
+
+
+def test_trim_chinese_name() -> None:
+    assert trim_chinese_name("約華爾街的貝萊德") == "貝萊德"
+    assert trim_chinese_name("晶片巨頭輝達") == "輝達"
+    assert trim_chinese_name("美國地質調查局") is None
+
+
+def test_mentions_match_whole_words_only(directory) -> None:
+    assert "鴻海" not in _names("這家飛鴻海報設計公司的作品很受歡迎。", directory)
+    assert "鴻海" in _names("台積電與鴻海擴大合作。", directory)
+    assert "東元" in _names("東元電機公布第三季財報。", directory)
+
+
+def test_common_word_names_need_corroboration(directory) -> None:
+    assert "統一" not in _names("業界希望統一規格,降低成本。", directory)
+    assert "統一" in _names("統一(1216)公布上月營收。", directory)
+    assert not _names("全球綠電需求大增,市場供不應求。", directory)
+
+
+def test_short_listed_names_count_beside_peers(directory) -> None:
+    names = _names("散熱族群如奇鋐、雙鴻與力致都受惠。", directory)
+    assert {"奇鋐", "雙鴻", "力致"} <= names
+
+
+def test_mentions_keep_the_sentence(directory) -> None:
+    article = Article(
+        "測試",
+        (Section("市場", ("前一句沒有公司。星巴克在中國展店放緩。後一句。",)),),
+        "t",
+        "text",
+    )
+    [mention] = find_mentions(analyze(article), directory)
+    assert mention.sentence == "星巴克在中國展店放緩。"
+    assert mention.section == 0
