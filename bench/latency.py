@@ -429,8 +429,7 @@ def main() -> int:
     for kind, f in figures.items():
         slow = sorted(f.per_query.items(), key=lambda kv: -kv[1]["p50_ms"])[:3]
         print(
-            f"  {kind:8} "
-            + ", ".join(f"{q} {v['p50_ms']:.1f} ({v['results']})" for q, v in slow)
+            f"  {kind:8} " + ", ".join(f"{q} {v['p50_ms']:.1f} ({v['results']})" for q, v in slow)
         )
     return 0
 
