@@ -19,6 +19,6 @@ if [ -f "$sample" ]; then
     .venv/bin/briefbot ingest "$sample"
 else
     echo "sample page $sample not found; ingesting the test fixtures instead"
-    .venv/bin/briefbot ingest tests/fixtures/pagedumps tests/fixtures/feeds/rss.xml tests/fixtures/html
+    .venv/bin/briefbot ingest bot/demo_data/pagedumps tests/fixtures/feeds/rss.xml tests/fixtures/html
 fi
 exec .venv/bin/briefbot articles

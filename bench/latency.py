@@ -85,6 +85,7 @@ class BuildInfo:
     seed_sources: list[str]
     ingest_s: float
     replicate_s: float
+    replicate_tables_s: dict[str, float]
     analyze_s: float
     build_s: float
     db_mb: float
@@ -127,7 +128,7 @@ def build_store(path: Path, n_articles: int) -> BuildInfo:
         db.execute(f"PRAGMA {pragma}")
     db.execute("PRAGMA temp_store = MEMORY")
     t1 = time.perf_counter()
-    _replicate(db, seed_ids, n_articles)
+    tables_s = _replicate(db, seed_ids, n_articles)
     replicate_s = time.perf_counter() - t1
     t2 = time.perf_counter()
     db.execute("ANALYZE")
@@ -147,14 +148,18 @@ def build_store(path: Path, n_articles: int) -> BuildInfo:
         seed_sources=[os.path.relpath(s, ROOT) for s in sources],
         ingest_s=round(ingest_s, 2),
         replicate_s=round(replicate_s, 2),
+        replicate_tables_s={t: round(v, 2) for t, v in tables_s.items()},
         analyze_s=round(analyze_s, 2),
         build_s=round(time.perf_counter() - t0, 2),
         db_mb=round(path.stat().st_size / 2**20, 1),
     )
 
 
-def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> None:
-    """Copy k = 1..K of every seed row, ids shifted by k times the seed's largest id."""
+def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> dict[str, float]:
+    """Copy k = 1..K of every seed row, ids shifted by k times the seed's largest id.
+
+    Returns the seconds spent on each table.
+    """
     conn = db.conn
     a_max = _max_id(conn, "articles")
     s_max = _max_id(conn, "sections")
@@ -196,8 +201,9 @@ def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> None:
     # Which (copy, seed article) pairs exist: every seed article in copies < K, and
     # those up to ``last_id`` in copy K.
     keep = "(c.k < :copies OR {col} <= :last_id)"
-    statements = [
-        f"""INSERT INTO articles (id, fingerprint, title, url, published, source, source_kind,
+    statements = {
+        "articles": f"""
+            INSERT INTO articles (id, fingerprint, title, url, published, source, source_kind,
                 content_hash, summary, keywords, key_figures, section_count, ingested_at,
                 updated_at)
             SELECT a.id + c.k * :a_max, a.fingerprint || '#' || c.k, a.title || ' #' || c.k,
@@ -207,33 +213,38 @@ def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> None:
                 a.section_count, a.ingested_at, a.updated_at
             FROM c JOIN temp.seed_articles a WHERE {keep.format(col="a.id")}
             ORDER BY c.k, a.id""",
-        f"""INSERT INTO sections (id, article_id, position, heading, text, digest, keywords)
+        "sections": f"""
+            INSERT INTO sections (id, article_id, position, heading, text, digest, keywords)
             SELECT s.id + c.k * :s_max, s.article_id + c.k * :a_max, s.position, s.heading,
                 s.text, s.digest, s.keywords
             FROM c JOIN temp.seed_sections s WHERE {keep.format(col="s.article_id")}
             ORDER BY c.k, s.id""",
-        f"""INSERT INTO article_topics (article_id, topic_id, score, rank)
+        "article_topics": f"""
+            INSERT INTO article_topics (article_id, topic_id, score, rank)
             SELECT t.article_id + c.k * :a_max, t.topic_id, t.score, t.rank
             FROM c JOIN temp.seed_article_topics t WHERE {keep.format(col="t.article_id")}
             ORDER BY c.k, t.article_id, t.topic_id""",
-        f"""INSERT INTO section_topics (section_id, topic_id, score)
+        "section_topics": f"""
+            INSERT INTO section_topics (section_id, topic_id, score)
             SELECT t.section_id + c.k * :s_max, t.topic_id, t.score
             FROM c JOIN temp.seed_section_topics t
                 JOIN temp.seed_sections s ON s.id = t.section_id
             WHERE {keep.format(col="s.article_id")}
             ORDER BY c.k, t.section_id, t.topic_id""",
-        f"""INSERT INTO mentions (id, article_id, section_id, company_id, sentence)
+        "mentions": f"""
+            INSERT INTO mentions (id, article_id, section_id, company_id, sentence)
             SELECT m.id + c.k * :m_max, m.article_id + c.k * :a_max,
                 m.section_id + c.k * :s_max, m.company_id, m.sentence
             FROM c JOIN temp.seed_mentions m WHERE {keep.format(col="m.article_id")}
             ORDER BY c.k, m.id""",
-        f"""INSERT INTO search_index (rowid, title, heading, body, digest, article_id,
+        "search_index": f"""
+            INSERT INTO search_index (rowid, title, heading, body, digest, article_id,
                 section_id)
             SELECT f.rid + c.k * :r_max, f.title || ' # ' || c.k, f.heading, f.body, f.digest,
                 f.article_id + c.k * :a_max, f.section_id + c.k * :s_max
             FROM c JOIN temp.seed_search f WHERE {keep.format(col="f.article_id")}
             ORDER BY c.k, f.rid""",
-    ]
+    }
     cte = "WITH RECURSIVE c(k) AS (SELECT :k0 UNION ALL SELECT k + 1 FROM c WHERE k < :k1) "
     params = {
         "a_max": a_max,
@@ -244,13 +255,16 @@ def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> None:
         "last_id": last_id,
     }
     per_batch = max(1, BATCH_ARTICLES // n_seed)
+    seconds = dict.fromkeys(statements, 0.0)
     started = time.perf_counter()
     reported = 0
     for k0 in range(1, copies + 1, per_batch):
         k1 = min(copies, k0 + per_batch - 1)
         conn.execute("BEGIN")
-        for sql in statements:
+        for table, sql in statements.items():
+            t0 = time.perf_counter()
             conn.execute(cte + sql, {**params, "k0": k0, "k1": k1})
+            seconds[table] += time.perf_counter() - t0
         conn.execute("COMMIT")
         done = k1 * n_seed
         if done - reported >= n_articles // 10 or k1 == copies:
@@ -260,6 +274,7 @@ def _replicate(db: Database, seed_ids: list[int], n_articles: int) -> None:
                 f"{time.perf_counter() - started:6.1f} s",
                 file=sys.stderr,
             )
+    return seconds
 
 
 # --- measuring (this process) ----------------------------------------------------
@@ -412,6 +427,10 @@ def main() -> int:
             f"build: {build.build_s:.1f} s (ingest {build.seed_articles} seed articles "
             f"{build.ingest_s:.1f} s, replicate {build.replicate_s:.1f} s, "
             f"ANALYZE {build.analyze_s:.1f} s), build process peak RSS {build_rss_mb:.0f} MB"
+        )
+        print(
+            "  replicate by table: "
+            + ", ".join(f"{t} {s:.1f} s" for t, s in build.replicate_tables_s.items())
         )
     else:
         print(f"store: {articles:,} articles (reused {path})")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
-FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "pagedumps"
+FIXTURE_DUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
 
 FLOOR_CODE = """
 import sys, pathlib, opencc, jieba

@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("id", type=int, metavar="ID")
     digest.add_argument("--json", action="store_true", help="print a JSON object")
 
+    sub.add_parser(
+        "run", parents=[common], help="run the Telegram bot (long polling, TELEGRAM_BOT_TOKEN)"
+    )
+    demo = sub.add_parser(
+        "demo", parents=[common], help="try the bot offline: your terminal is the Telegram chat"
+    )
+    demo.add_argument(
+        "--sample-db",
+        action="store_true",
+        help="use --db/BRIEFBOT_DB as the store instead of a temporary one with sample articles",
+    )
+
     topics = sub.add_parser("topics", parents=[common], help="the sector taxonomy")
     topics.add_argument("--json", action="store_true", help="print a JSON array")
 
@@ -81,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    if args.command in ("run", "demo"):
+        from bot.runner import cmd_demo, cmd_run
+
+        return (cmd_run if args.command == "run" else cmd_demo)(args)
     try:
         db = open_db(resolve_db_path(getattr(args, "db", None)))
     except (sqlite3.Error, OSError) as exc:

@@ -133,3 +133,31 @@ def m002_topics_companies_mentions(db: Database) -> None:
     db["mentions"].create_index(["company_id", "article_id"])
     db["mentions"].create_index(["article_id"])
     db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m003_chats_subscriptions(db: Database) -> None:
+    db["chats"].create(
+        {
+            "id": int,
+            "type": str,
+            "title": str,
+            "language": str,
+            "timezone": str,
+            "brief_time": str,
+            "paused": int,
+            "active": int,
+            "intro_sent": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"type", "created_at"},
+        defaults={"paused": 0, "active": 1, "intro_sent": 0},
+    )
+    db["subscriptions"].create(
+        {"chat_id": int, "topic_id": str, "created_at": str},
+        pk=("chat_id", "topic_id"),
+        foreign_keys=[("chat_id", "chats", "id"), ("topic_id", "topics", "id")],
+    )
+    db["subscriptions"].create_index(["topic_id"])

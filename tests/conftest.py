@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PAGEDUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
+"""Sample page dumps (our own text): the demo's articles and the segmentation fixtures."""
 CORPUS = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import ROOT
+from tests.conftest import PAGEDUMPS, ROOT
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -30,7 +30,7 @@ def test_ingest_mixed_sources_one_bad(
         "--db",
         str(db_path),
         "ingest",
-        str(fixtures / "pagedumps" / "dump_c.txt"),
+        str(PAGEDUMPS / "dump_c.txt"),
         str(fixtures / "feeds" / "broken.xml"),
         str(empty),
         "/no/such/file.txt",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digests.sources.pagedump import parse_page_dump, strip_boilerplate
+from tests.conftest import PAGEDUMPS
 
 DUMPS = ["dump_a", "dump_b", "dump_c"]
 
@@ -30,8 +31,8 @@ SEED_TITLE_HASHES = [
 
 @pytest.mark.parametrize("name", DUMPS)
 def test_dump_titles_headings_and_boilerplate(fixtures: Path, name: str) -> None:
-    text = (fixtures / "pagedumps" / f"{name}.txt").read_text(encoding="utf-8")
-    expected = json.loads((fixtures / "pagedumps" / f"{name}.expected.json").read_text())
+    text = (PAGEDUMPS / f"{name}.txt").read_text(encoding="utf-8")
+    expected = json.loads((PAGEDUMPS / f"{name}.expected.json").read_text())
     articles = parse_page_dump(text, name)
     assert [a.title for a in articles] == [e["title"] for e in expected["articles"]]
     for article, want in zip(articles, expected["articles"], strict=True):
@@ -45,7 +46,7 @@ def test_dump_titles_headings_and_boilerplate(fixtures: Path, name: str) -> None
 
 
 def test_list_items_stay_in_their_section(fixtures: Path) -> None:
-    text = (fixtures / "pagedumps" / "dump_a.txt").read_text(encoding="utf-8")
+    text = (PAGEDUMPS / "dump_a.txt").read_text(encoding="utf-8")
     articles = parse_page_dump(text, "dump_a")
     paragraphs = [p for a in articles for s in a.sections for p in s.paragraphs]
     bullets = [p for p in paragraphs if p.startswith(("•", "1.", "2.", "3."))]

@@ -1,0 +1,65 @@
+"""Settings from the environment, read when the application is built (never at import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.timeparse import parse_hhmm
+from store.db import resolve_db_path
+
+DEFAULT_TZ = "Asia/Taipei"
+DEFAULT_BRIEF_TIME = "08:00"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str | None
+    db_path: str
+    admins: frozenset[int] = field(default_factory=frozenset)
+    timezone: str = DEFAULT_TZ
+    brief_time: time = time(8, 0)
+    brief_max: int = 8
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, db_path: str | None = None) -> Settings:
+        env = os.environ if env is None else env
+        admins: set[int] = set()
+        for part in (env.get("BRIEFBOT_ADMINS") or "").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ConfigError(f"BRIEFBOT_ADMINS: {part!r} is not a Telegram user id")
+            admins.add(int(part))
+        tz = env.get("BRIEFBOT_TZ") or DEFAULT_TZ
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"BRIEFBOT_TZ: unknown time zone {tz!r}") from None
+        raw_time = env.get("BRIEFBOT_BRIEF_TIME") or DEFAULT_BRIEF_TIME
+        brief_time = parse_hhmm(raw_time)
+        if brief_time is None:
+            raise ConfigError(f"BRIEFBOT_BRIEF_TIME: {raw_time!r} is not HH:MM")
+        raw_max = env.get("BRIEFBOT_BRIEF_MAX") or "8"
+        if not raw_max.isdigit() or int(raw_max) < 1:
+            raise ConfigError(f"BRIEFBOT_BRIEF_MAX: {raw_max!r} is not a positive number")
+        if db_path is None:
+            db_path = env.get("BRIEFBOT_DB") or resolve_db_path(None)
+        return cls(
+            token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+            api_url=(env.get("TELEGRAM_API_URL") or "").strip() or None,
+            db_path=db_path,
+            admins=frozenset(admins),
+            timezone=tz,
+            brief_time=brief_time,
+            brief_max=int(raw_max),
+        )

@@ -1,0 +1,289 @@
+"""Settings: topics, subscriptions, delivery time and zone, pause/resume, /stop, /lang."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import views
+from bot.handlers.common import (
+    admins_only,
+    argument,
+    current_chat,
+    is_group_admin,
+    language,
+    localize,
+    reply,
+)
+from bot.i18n import LANGUAGE_NAMES, normalize_language, text
+from bot.keyboards import SUBSCRIBE, TOGGLE, stop_keyboard, suggestion_keyboard, topics_keyboard
+from bot.render import esc
+from bot.services import services
+from bot.timeparse import describe_zone, parse_hhmm, parse_timezone
+from digests.resolve import resolve_topic
+from store import chats
+
+RESCHEDULE = "briefbot.reschedule"
+"""bot_data key of a callable(chat_id) the scheduler installs; settings changes call it."""
+
+
+def _reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    hook = context.application.bot_data.get(RESCHEDULE)
+    if hook is not None:
+        hook(chat_id)
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat = current_chat(update, context)
+    lang = language(update, context)
+    subscribed = chat.topics if chat else ()
+    await reply(
+        update,
+        context,
+        text(lang, "topics_prompt"),
+        topics_keyboard(svc.lexicon.taxonomy, subscribed),
+    )
+
+
+async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button: toggle, answer the callback, redraw the keyboard in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    lang = language(update, context)
+    topic = svc.lexicon.taxonomy.by_id.get(query.data.removeprefix(TOGGLE))
+    if topic is None:
+        await query.answer(text(lang, "expired"), show_alert=True)
+        return
+    if not await is_group_admin(update, context):
+        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    now_on = chats.toggle(svc.db, chat_id, topic.id)
+    _reschedule(context, chat_id)
+    await query.answer(
+        localize(text(lang, "toggled_on" if now_on else "toggled_off", topic=topic.name), lang)
+    )
+    chat = chats.get_chat(svc.db, chat_id)
+    await query.edit_message_reply_markup(
+        topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else ())
+    )
+
+
+async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A suggestion button under an unknown /subscribe."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    lang = language(update, context)
+    topic = svc.lexicon.taxonomy.by_id.get(query.data.removeprefix(SUBSCRIBE))
+    if topic is None:
+        await query.answer(text(lang, "expired"), show_alert=True)
+        return
+    if not await is_group_admin(update, context):
+        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chats.subscribe(svc.db, chat_id, topic.id)
+    _reschedule(context, chat_id)
+    await query.answer()
+    await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
+
+
+async def _change_subscription(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, subscribing: bool
+) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    query = argument(context)
+    if not query:
+        usage = "usage_subscribe" if subscribing else "usage_unsubscribe"
+        await reply(update, context, text(lang, usage))
+        return
+    found = resolve_topic(svc.lexicon.taxonomy, query)
+    if found.match is None:
+        suggestions = [
+            (name, f"{SUBSCRIBE}{topic.id}")
+            for name in found.suggestions
+            if (topic := svc.lexicon.taxonomy.lookup(name)) is not None
+        ]
+        message = text(lang, "unknown_topic", query=esc(query))
+        if suggestions and subscribing:
+            message += "\n" + text(lang, "did_you_mean")
+        await reply(
+            update, context, message, suggestion_keyboard(suggestions) if subscribing else None
+        )
+        return
+    topic = found.match
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    if subscribing:
+        changed = chats.subscribe(svc.db, chat_id, topic.id)
+        key = "subscribed" if changed else "already_subscribed"
+    else:
+        changed = chats.unsubscribe(svc.db, chat_id, topic.id)
+        key = "unsubscribed" if changed else "not_subscribed"
+    if changed:
+        _reschedule(context, chat_id)
+    await reply(update, context, text(lang, key, topic=esc(topic.name)))
+
+
+@admins_only
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_subscription(update, context, subscribing=True)
+
+
+@admins_only
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_subscription(update, context, subscribing=False)
+
+
+async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat = current_chat(update, context)
+    lang = language(update, context)
+    assert chat is not None
+    await reply(
+        update,
+        context,
+        views.settings(
+            chat,
+            svc.lexicon.taxonomy,
+            lang,
+            svc.chat_time(chat).strftime("%H:%M"),
+            describe_zone(svc.chat_zone(chat)),
+            svc.next_delivery_text(chat),
+        ),
+    )
+
+
+@admins_only
+async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    value = argument(context)
+    if not value:
+        await reply(update, context, text(lang, "usage_time"))
+        return
+    parsed = parse_hhmm(value)
+    if parsed is None:
+        await reply(update, context, text(lang, "bad_time", value=esc(value)))
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chats.set_brief_time(svc.db, chat_id, parsed.strftime("%H:%M"))
+    _reschedule(context, chat_id)
+    chat = chats.get_chat(svc.db, chat_id)
+    await reply(
+        update,
+        context,
+        text(
+            lang,
+            "time_set",
+            time=parsed.strftime("%H:%M"),
+            zone=esc(describe_zone(svc.chat_zone(chat))),
+            next=esc(svc.next_delivery_text(chat)),
+        ),
+    )
+
+
+@admins_only
+async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    value = argument(context)
+    if not value:
+        await reply(update, context, text(lang, "usage_timezone"))
+        return
+    zone = parse_timezone(value)
+    if zone is None:
+        await reply(update, context, text(lang, "bad_timezone", value=esc(value)))
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chats.set_timezone(svc.db, chat_id, zone)
+    _reschedule(context, chat_id)
+    chat = chats.get_chat(svc.db, chat_id)
+    await reply(
+        update,
+        context,
+        text(
+            lang,
+            "timezone_set",
+            zone=esc(describe_zone(zone)),
+            next=esc(svc.next_delivery_text(chat)),
+        ),
+    )
+
+
+@admins_only
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    chat = current_chat(update, context)
+    assert chat is not None
+    if chat.paused:
+        await reply(update, context, text(lang, "already_paused"))
+        return
+    chats.set_paused(svc.db, chat.id, True)
+    _reschedule(context, chat.id)
+    await reply(update, context, text(lang, "paused"))
+
+
+@admins_only
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    chat = current_chat(update, context)
+    assert chat is not None
+    if not chat.paused:
+        await reply(update, context, text(lang, "already_active"))
+        return
+    chats.set_paused(svc.db, chat.id, False)
+    _reschedule(context, chat.id)
+    await reply(
+        update,
+        context,
+        text(lang, "resumed", next=esc(svc.next_delivery_text(chats.get_chat(svc.db, chat.id)))),
+    )
+
+
+@admins_only
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = language(update, context)
+    await reply(
+        update,
+        context,
+        text(lang, "stop_confirm"),
+        stop_keyboard(
+            localize(text(lang, "stop_yes"), lang), localize(text(lang, "stop_no"), lang)
+        ),
+    )
+
+
+async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    lang = language(update, context)
+    if not await is_group_admin(update, context):
+        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await query.answer()
+    if query.data.endswith("yes"):
+        chats.delete_chat(svc.db, chat_id)
+        _reschedule(context, chat_id)
+        await query.edit_message_text(localize(text(lang, "stopped"), lang))
+    else:
+        await query.edit_message_text(localize(text(lang, "stop_cancelled"), lang))
+
+
+@admins_only
+async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    value = argument(context)
+    chosen = normalize_language(value) if value else None
+    if chosen is None:
+        await reply(update, context, text(language(update, context), "usage_lang"))
+        return
+    chats.set_language(svc.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
+    await reply(update, context, text(chosen, "lang_set", name=LANGUAGE_NAMES[chosen]), lang=chosen)

@@ -1,0 +1,93 @@
+"""What handlers share: settings, the store, the lexicon, caches.  One per Application."""
+
+from __future__ import annotations
+
+import secrets
+import time as monotonic_time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+from sqlite_utils import Database
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.i18n import language_from_telegram
+from bot.timeparse import describe_zone, next_delivery, parse_hhmm
+from digests.lexicon import Lexicon
+from store.chats import ChatSettings
+
+ADMIN_CACHE_SECONDS = 120
+MAX_PAGED_REPLIES = 500
+
+
+@dataclass
+class PagedReply:
+    """A reply shown a page at a time; pages are kept in memory, keyed by a token."""
+
+    kind: str
+    language: str
+    title: str
+    items: list = field(default_factory=list)
+    per_page: int = 5
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.items) // self.per_page))
+
+    def page(self, number: int) -> list:
+        return self.items[number * self.per_page : (number + 1) * self.per_page]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    lexicon: Lexicon
+    admin_cache: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
+    paged: OrderedDict[str, PagedReply] = field(default_factory=OrderedDict)
+
+    def language(self, chat: ChatSettings | None, language_code: str | None) -> str:
+        if chat is not None and chat.language:
+            return chat.language
+        return language_from_telegram(language_code)
+
+    def chat_time(self, chat: ChatSettings | None) -> time:
+        if chat is not None and chat.brief_time:
+            parsed = parse_hhmm(chat.brief_time)
+            if parsed is not None:
+                return parsed
+        return self.settings.brief_time
+
+    def chat_zone(self, chat: ChatSettings | None) -> str:
+        return (chat.timezone if chat is not None and chat.timezone else None) or (
+            self.settings.timezone
+        )
+
+    def next_delivery_text(self, chat: ChatSettings | None, now: datetime | None = None) -> str:
+        zone = self.chat_zone(chat)
+        when = next_delivery(now or datetime.now(UTC), self.chat_time(chat), zone)
+        return f"{when:%Y-%m-%d %H:%M} ({describe_zone(zone)})"
+
+    def remember(self, reply: PagedReply) -> str:
+        token = secrets.token_urlsafe(6)
+        self.paged[token] = reply
+        while len(self.paged) > MAX_PAGED_REPLIES:
+            self.paged.popitem(last=False)
+        return token
+
+    def cached_admin(self, chat_id: int, user_id: int) -> bool | None:
+        hit = self.admin_cache.get((chat_id, user_id))
+        if hit and hit[1] > monotonic_time.monotonic():
+            return hit[0]
+        return None
+
+    def cache_admin(self, chat_id: int, user_id: int, is_admin: bool) -> None:
+        self.admin_cache[(chat_id, user_id)] = (
+            is_admin,
+            monotonic_time.monotonic() + ADMIN_CACHE_SECONDS,
+        )
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
