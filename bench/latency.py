@@ -1,6 +1,7 @@
 """Answer latency and memory on a large store: company, sector and search at 100k articles.
 
-Usage: python bench/latency.py [--articles 100000] [--queries 200] [--json] [--db PATH]
+Usage: python bench/latency.py [--articles 100000] [--queries 200] [--json] [--no-analyze]
+                             [--db PATH]
 
 Why: the issue sets targets for a store that has grown for years: p95 <= 20 ms for each
 of the company, sector and search answers at 100,000 articles, and <= 250 MB peak memory
@@ -14,7 +15,12 @@ do not have them, so the store is built the fast way, but faithfully:
    hashes, ``published`` spread over the last two years (newer ids are newer), plus
    copies of their sections, section and article topics, mentions and search rows.
    The search rows are inserted through FTS5, so the full-text index is a real one;
-3. ``ANALYZE`` runs and the database goes back to WAL mode, as the bot opens it.
+3. ``ANALYZE`` runs (skipped with ``--no-analyze``) and the database goes back to WAL
+   mode, as the bot opens it.
+
+Nothing in ``store/`` or ``bot/`` runs ``ANALYZE``, so a store the bot has filled has no
+``sqlite_stat1`` and the planner uses its defaults; ``--no-analyze`` measures that case.
+The output says which case was measured (``analyzed``).
 
 The build runs in a child process, so the peak RSS reported is that of a process that
 only opens the store, builds the lexicon (as the bot does at start-up) and answers.
@@ -53,6 +59,8 @@ sys.path.insert(0, str(ROOT))
 
 SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
+# The page-dump fixtures moved to the demo data; take them from wherever they are.
+FIXTURE_DUMPS = (ROOT / "bot" / "demo_data" / "pagedumps", FIXTURES / "pagedumps")
 
 COMPANIES = [
     "台積電", "2330", "TSMC", "台积电", "輝達", "NVDA", "星巴克", "瑞幸", "貝萊德",
@@ -67,7 +75,9 @@ SEARCHES = [
 
 TARGET_P95_MS = 20.0
 TARGET_RSS_MB = 250.0
-PAGE_SIZE = 10  # articles the bot shows per page of a company answer
+# What the bot asks for (bot/handlers/reading.py, not imported: it pulls in telegram).
+COMPANY_ARTICLES = 20
+SEARCH_RESULTS = 25
 SPAN_DAYS = 730  # ``published`` spread
 BATCH_ARTICLES = 2000  # new articles per transaction
 
@@ -95,7 +105,7 @@ def seed_sources() -> list[str]:
     if SEED.exists():
         return [str(SEED)]
     return [
-        *(str(p) for p in sorted((FIXTURES / "pagedumps").glob("*.txt"))),
+        *(str(p) for d in FIXTURE_DUMPS for p in sorted(d.glob("*.txt"))),
         str(FIXTURES / "feeds" / "rss.xml"),
         str(FIXTURES / "html" / "article.html"),
     ]
@@ -105,7 +115,7 @@ def _max_id(conn: sqlite3.Connection, table: str, column: str = "id") -> int:
     return int(conn.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}").fetchone()[0])
 
 
-def build_store(path: Path, n_articles: int) -> BuildInfo:
+def build_store(path: Path, n_articles: int, analyze: bool = True) -> BuildInfo:
     """Ingest the seed for real, then replicate it in SQL up to ``n_articles``."""
     from bot.ingestion import ingest_all
     from store import open_db
@@ -131,7 +141,8 @@ def build_store(path: Path, n_articles: int) -> BuildInfo:
     tables_s = _replicate(db, seed_ids, n_articles)
     replicate_s = time.perf_counter() - t1
     t2 = time.perf_counter()
-    db.execute("ANALYZE")
+    if analyze:
+        db.execute("ANALYZE")
     analyze_s = time.perf_counter() - t2
     db.execute("PRAGMA journal_mode = WAL")
     count = {
@@ -320,7 +331,15 @@ def measure(run: Callable[[str], int], queries: Sequence[str], n: int) -> Figure
     )
 
 
-def run_queries(path: Path, n: int) -> tuple[dict[str, Figures], float]:
+@dataclass
+class QueryRun:
+    figures: dict[str, Figures]
+    startup_s: float
+    articles: int
+    analyzed: bool
+
+
+def run_queries(path: Path, n: int) -> QueryRun:
     """Open the store as the bot does and time every kind of answer."""
     from bot.cli_answers import _lexicon
     from store import open_db
@@ -332,7 +351,7 @@ def run_queries(path: Path, n: int) -> tuple[dict[str, Figures], float]:
     startup_s = time.perf_counter() - start
 
     def company(q: str) -> int:
-        answer = company_answer(db, lexicon, q, max_articles=PAGE_SIZE)
+        answer = company_answer(db, lexicon, q, max_articles=COMPANY_ARTICLES)
         return len(answer.mentions) if answer.company else -1
 
     def sector(q: str) -> int:
@@ -340,20 +359,23 @@ def run_queries(path: Path, n: int) -> tuple[dict[str, Figures], float]:
         return len(answer.articles) if answer.topic else -1
 
     def search(q: str) -> int:
-        return len(search_answer(db, q, limit=10).results)
+        return len(search_answer(db, q, limit=SEARCH_RESULTS).results)
 
     figures = {
         "company": measure(company, COMPANIES, n),
         "sector": measure(sector, SECTORS, n),
         "search": measure(search, SEARCHES, n),
     }
+    articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    analyzed = db["sqlite_stat1"].exists()
     db.close()
-    return figures, startup_s
+    return QueryRun(figures, startup_s, articles, analyzed)
 
 
-def build_in_child(path: Path, n_articles: int) -> BuildInfo:
+def build_in_child(path: Path, n_articles: int, analyze: bool) -> BuildInfo:
+    command = [sys.executable, __file__, "--articles", str(n_articles), "--build-into", str(path)]
     child = subprocess.run(
-        [sys.executable, __file__, "--articles", str(n_articles), "--build-into", str(path)],
+        command if analyze else [*command, "--no-analyze"],
         check=True,
         stdout=subprocess.PIPE,
         text=True,
@@ -372,13 +394,16 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200, help="timed queries per kind")
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
-        "--db", type=Path, help="keep the store at this path; reuse it if it exists (no build)"
+        "--db", type=Path, help="keep the store at this path; reuse it as is if it exists"
+    )
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="skip ANALYZE, as a store the bot filled"
     )
     parser.add_argument("--build-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.build_into:  # the child: build, report as JSON on the last line
-        print(json.dumps(asdict(build_store(args.build_into, args.articles))))
+        print(json.dumps(asdict(build_store(args.build_into, args.articles, not args.no_analyze))))
         return 0
 
     with tempfile.TemporaryDirectory(prefix="briefbot-latency-") as tmp:
@@ -386,27 +411,20 @@ def main() -> int:
         build = None
         if not path.exists():
             print(f"building {args.articles:,} articles in {path} ...", file=sys.stderr)
-            build = build_in_child(path, args.articles)
-        figures, startup_s = run_queries(path, args.queries)
+            build = build_in_child(path, args.articles, not args.no_analyze)
+        run = run_queries(path, args.queries)
         peak_rss_mb = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         build_rss_mb = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-        if build is None:
-            from store import open_db
 
-            db = open_db(path)
-            articles = db["articles"].count
-            db.close()
-        else:
-            articles = build.articles
-
-    out: dict[str, object] = {"articles": articles}
+    figures = run.figures
+    out: dict[str, object] = {"articles": run.articles, "analyzed": run.analyzed}
     for kind, f in figures.items():
         out[f"{kind}_p50_ms"] = f.p50_ms
         out[f"{kind}_p95_ms"] = f.p95_ms
     out |= {
         "peak_rss_mb": peak_rss_mb,
         "queries": args.queries,
-        "startup_s": round(startup_s, 2),
+        "startup_s": round(run.startup_s, 2),
         "build_s": build.build_s if build else None,
         "build": asdict(build) if build else None,
         "build_peak_rss_mb": build_rss_mb if build else None,
@@ -433,8 +451,12 @@ def main() -> int:
             + ", ".join(f"{t} {s:.1f} s" for t, s in build.replicate_tables_s.items())
         )
     else:
-        print(f"store: {articles:,} articles (reused {path})")
-    print(f"start-up (open + lexicon): {startup_s:.2f} s; {args.queries} queries per kind, warm")
+        print(f"store: {run.articles:,} articles (reused {path})")
+    stats = "ANALYZEd" if run.analyzed else "no sqlite_stat1 (as the bot leaves a store)"
+    print(
+        f"start-up (open + lexicon): {run.startup_s:.2f} s; {args.queries} queries per kind, "
+        f"warm; planner statistics: {stats}"
+    )
     print(f"{'':8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}   target")
     for kind, f in figures.items():
         verdict = "ok" if f.p95_ms <= TARGET_P95_MS else "MISSED"

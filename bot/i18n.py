@@ -224,7 +224,7 @@ EN: dict[str, str] = {
 }
 
 
-def text(language: str, key: str, **values: object) -> str:
+def text(language: str, key: str, /, **values: object) -> str:
     """Interface string ``key`` in ``language``, formatted with ``values``.
 
     ``values`` must already be HTML-escaped by the caller where they are dynamic.
@@ -254,8 +254,18 @@ def normalize_language(value: str) -> str | None:
     """What /lang accepts: zh-TW, zh-CN, en (any case, a few synonyms)."""
     folded = value.strip().lower().replace("_", "-")
     synonyms = {
-        "zh-tw": "zh-TW", "zh-hant": "zh-TW", "繁體": "zh-TW", "繁中": "zh-TW", "tw": "zh-TW",
-        "zh-cn": "zh-CN", "zh-hans": "zh-CN", "简体": "zh-CN", "簡體": "zh-CN", "cn": "zh-CN",
-        "en": "en", "english": "en", "英文": "en",
+        "zh-tw": "zh-TW",
+        "zh-hant": "zh-TW",
+        "繁體": "zh-TW",
+        "繁中": "zh-TW",
+        "tw": "zh-TW",
+        "zh-cn": "zh-CN",
+        "zh-hans": "zh-CN",
+        "简体": "zh-CN",
+        "簡體": "zh-CN",
+        "cn": "zh-CN",
+        "en": "en",
+        "english": "en",
+        "英文": "en",
     }
     return synonyms.get(folded)

@@ -140,6 +140,9 @@ def ingest_all(
             results.append(result)
             if on_result:
                 on_result(result)
+    # Keep the query planner's statistics current as the store grows (cheap no-op
+    # when nothing changed much).
+    db.execute("PRAGMA optimize")
     return results
 
 

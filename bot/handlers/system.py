@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 
 from telegram import Chat, ChatMemberUpdated, Update
@@ -160,7 +159,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error(
         "handler failed: %s: %s",
         type(error).__name__,
-        html.escape(str(error))[:300],
+        str(error)[:300],
         exc_info=error if log.isEnabledFor(logging.DEBUG) else None,
     )
     if isinstance(update, Update) and update.effective_chat is not None:
