@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install briefbot into ./.venv (first run only) and run it.
-#   ./run.sh                 main job: ingest the sample page and list the articles
+#   ./run.sh                 the bot: `briefbot run` when TELEGRAM_BOT_TOKEN is set,
+#                            otherwise the offline demo (`briefbot demo`)
 #   ./run.sh ARGS...         any briefbot command, e.g. ./run.sh ingest https://example.com/feed.xml
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,11 +15,9 @@ fi
 if [ "$#" -gt 0 ]; then
     exec .venv/bin/briefbot "$@"
 fi
-sample=../shared/corpus/blog-page-62.txt
-if [ -f "$sample" ]; then
-    .venv/bin/briefbot ingest "$sample"
-else
-    echo "sample page $sample not found; ingesting the test fixtures instead"
-    .venv/bin/briefbot ingest bot/demo_data/pagedumps tests/fixtures/feeds/rss.xml tests/fixtures/html
+if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then
+    # The real bot: long polling with the database at $BRIEFBOT_DB (default ./briefbot.db).
+    exec .venv/bin/briefbot run
 fi
-exec .venv/bin/briefbot articles
+# No token: the offline demo, with this terminal as the Telegram chat.
+exec .venv/bin/briefbot demo

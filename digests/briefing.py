@@ -74,7 +74,7 @@ def compose_briefing(
                 article.url,
                 article.published,
                 article.summary,
-                _best_sections(article, wanted, sections_per_article),
+                _best_sections(article, wanted, sections_per_article, set(article.summary)),
                 topic_id,
             )
         )
@@ -82,12 +82,15 @@ def compose_briefing(
 
 
 def _best_sections(
-    article: CandidateArticle, wanted: set[str], count: int
+    article: CandidateArticle, wanted: set[str], count: int, already_said: set[str]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The most on-topic sections' digests, minus sentences the summary already gave."""
     scored = []
     for position, section in enumerate(article.sections):
-        if not section.digest:
+        fresh = tuple(s for s in section.digest if s not in already_said)
+        if not fresh:
             continue
+        section = CandidateSection(section.heading, fresh, section.topic_scores)
         if wanted:
             relevance = sum(s for t, s in section.topic_scores.items() if t in wanted)
         else:

@@ -240,6 +240,8 @@ def test_help_lists_every_command(bot: BotHarness) -> None:
         assert command in reply
     assert "/ingest" not in reply
     assert "/ingest" in texts(bot.send(FakeChat(id=OPERATOR.id), OPERATOR, "/help"))[0]
+    usage = texts(bot.send(FakeChat(id=OPERATOR.id), OPERATOR, "/ingest"))[0]
+    assert usage.startswith("用法") and "/ingest" in usage
 
 
 def test_operator_commands(bot: BotHarness, http_server) -> None:

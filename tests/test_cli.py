@@ -124,3 +124,34 @@ def test_seed_page_ingest(capsys, db_path: Path, corpus_path: Path) -> None:
     assert "10 articles (10 new" in out
     _, out, _ = run(capsys, "--db", str(db_path), "articles", "--json")
     assert len(json.loads(out)) == 10
+
+
+def test_run_without_token_exits_2(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err and len(err.strip().splitlines()) == 1
+
+
+def test_run_with_bad_setting_exits_2(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("BRIEFBOT_TZ", "Mars/Olympus")
+    assert main(["run"]) == 2
+    assert "BRIEFBOT_TZ" in capsys.readouterr().err
+
+
+def test_demo_is_a_working_chat(tmp_path) -> None:
+    """The offline demo: typed lines go to the bot, replies come back as text."""
+    from bot.demo import run_demo
+
+    lines: list[str] = []
+    script = "/subscribe 散熱\n/company 英伟达\n/topics\n1\n/quit\n"
+    import io
+
+    assert run_demo(stdin=io.StringIO(script), out=lines.append) == 0
+    output = "\n".join(lines)
+    assert "歡迎使用" in output
+    assert "已訂閱「散熱」" in output
+    assert "輝達(NASDAQ:NVDA)" in output
+    assert "ⓘ 已訂閱 半導體" in output
+    assert "Bot API refused" not in output
