@@ -7,6 +7,7 @@ import json
 
 from sqlite_utils import Database
 
+from digests.answers import Point
 from digests.lexicon import Lexicon, build_lexicon
 from store.answers import (
     CompanyAnswer,
@@ -52,6 +53,14 @@ def cmd_topics(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sources(points: list[Point]) -> list[dict]:
+    """The article each summary sentence cites, aligned with ``summary``."""
+    return [
+        {"article_id": p.source.article_id, "title": p.source.title, "url": p.source.url}
+        for p in points
+    ]
+
+
 def company_json(answer: CompanyAnswer) -> dict:
     company = answer.company
     return {
@@ -65,10 +74,7 @@ def company_json(answer: CompanyAnswer) -> dict:
             "market": company.market,
         },
         "summary": [p.sentence for p in answer.summary],
-        "summary_sources": [
-            {"article_id": p.source.article_id, "title": p.source.title, "url": p.source.url}
-            for p in answer.summary
-        ],
+        "summary_sources": _sources(answer.summary),
         "mentions": [
             {"article_id": m.article_id, "title": m.title, "url": m.url, "sentences": m.sentences}
             for m in answer.mentions
@@ -107,10 +113,7 @@ def sector_json(answer: SectorAnswer) -> dict:
         "query": answer.query,
         "topic": None if topic is None else {"id": topic.id, "name": topic.name},
         "summary": [p.sentence for p in answer.summary],
-        "summary_sources": [
-            {"article_id": p.source.article_id, "title": p.source.title, "url": p.source.url}
-            for p in answer.summary
-        ],
+        "summary_sources": _sources(answer.summary),
         "articles": [
             {
                 "id": a.id,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.i18n import text
 from bot.render import esc, link
+from digests.answers import Point
 from digests.briefing import Briefing
 from digests.taxonomy import Taxonomy
 from store.answers import CompanyAnswer, SearchHit, SectorAnswer
@@ -15,6 +16,11 @@ from store.records import ArticleDetail, StoredArticle
 
 def topic_names(taxonomy: Taxonomy, topic_ids: Sequence[str]) -> str:
     return "、".join(esc(taxonomy.by_id[t].name) for t in topic_ids if t in taxonomy.by_id)
+
+
+def _cited(point: Point) -> str:
+    """A summary sentence followed by the article it comes from."""
+    return f"• {esc(point.sentence)}\n  —— {link(point.source.title, point.source.url)}"
 
 
 def briefing(brief: Briefing, taxonomy: Taxonomy, lang: str) -> str:
@@ -43,8 +49,7 @@ def company(answer: CompanyAnswer, taxonomy: Taxonomy, lang: str) -> str:
     if not answer.mentions:
         parts.append(text(lang, "company_none", name=esc(c.name)))
         return "\n\n".join(parts)
-    for point in answer.summary:
-        parts.append(f"• {esc(point.sentence)}\n  —— {link(point.source.title, point.source.url)}")
+    parts.extend(_cited(point) for point in answer.summary)
     footer = [text(lang, "company_mentions", count=len(answer.mentions), name=esc(c.name))]
     if answer.topics:
         footer.append(text(lang, "company_topics", topics=topic_names(taxonomy, answer.topics)))
@@ -59,8 +64,7 @@ def sector(answer: SectorAnswer, lang: str) -> str:
     if not answer.articles:
         parts.append(text(lang, "sector_none", name=esc(topic.name)))
         return "\n\n".join(parts)
-    for point in answer.summary:
-        parts.append(f"• {esc(point.sentence)}\n  —— {link(point.source.title, point.source.url)}")
+    parts.extend(_cited(point) for point in answer.summary)
     for article in answer.articles:
         lines = [f"▪️ {link(article.title, article.url)} <code>/article {article.id}</code>"]
         lines.extend(esc(s) for s in article.summary[:2])

@@ -21,6 +21,7 @@ from bot.render import esc
 from bot.services import services
 from bot.timeparse import describe_zone, parse_hhmm, parse_timezone
 from digests.resolve import resolve_topic
+from digests.taxonomy import Topic
 from store import chats
 
 RESCHEDULE = "briefbot.reschedule"
@@ -46,22 +47,38 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A topic button: toggle, answer the callback, redraw the keyboard in place."""
+async def _topic_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str
+) -> tuple[Topic, str, int] | None:
+    """The topic a settings button names, once the presser may change settings.
+
+    Answers the callback with an alert and returns None for a stale button or a
+    group member who is not an admin.
+    """
     query = update.callback_query
     assert query is not None and query.data is not None
-    svc = services(context)
     lang = language(update, context)
-    topic = svc.lexicon.taxonomy.by_id.get(query.data.removeprefix(TOGGLE))
+    topic = services(context).lexicon.taxonomy.by_id.get(query.data.removeprefix(prefix))
     if topic is None:
-        await query.answer(text(lang, "expired"), show_alert=True)
-        return
+        await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
+        return None
     if not await is_group_admin(update, context):
         await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return None
+    return topic, lang, update.effective_chat.id  # type: ignore[union-attr]
+
+
+async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button: toggle, answer the callback, redraw the keyboard in place."""
+    pressed = await _topic_button(update, context, TOGGLE)
+    if pressed is None:
         return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    topic, lang, chat_id = pressed
+    svc = services(context)
     now_on = chats.toggle(svc.db, chat_id, topic.id)
     _reschedule(context, chat_id)
+    query = update.callback_query
+    assert query is not None
     await query.answer(
         localize(text(lang, "toggled_on" if now_on else "toggled_off", topic=topic.name), lang)
     )
@@ -73,21 +90,13 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A suggestion button under an unknown /subscribe."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    svc = services(context)
-    lang = language(update, context)
-    topic = svc.lexicon.taxonomy.by_id.get(query.data.removeprefix(SUBSCRIBE))
-    if topic is None:
-        await query.answer(text(lang, "expired"), show_alert=True)
+    pressed = await _topic_button(update, context, SUBSCRIBE)
+    if pressed is None:
         return
-    if not await is_group_admin(update, context):
-        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
-        return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    chats.subscribe(svc.db, chat_id, topic.id)
+    topic, lang, chat_id = pressed
+    chats.subscribe(services(context).db, chat_id, topic.id)
     _reschedule(context, chat_id)
-    await query.answer()
+    await update.callback_query.answer()  # type: ignore[union-attr]
     await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
 
 
