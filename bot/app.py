@@ -12,7 +12,7 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationBuilder
 
-from bot import handlers
+from bot import handlers, scheduler
 from bot.config import Settings
 from bot.handlers.system import COMMANDS, OPERATOR_COMMANDS
 from bot.i18n import text
@@ -70,6 +70,7 @@ async def post_init(app: Application) -> None:
     sync_reference(db, lexicon)
     app.bot_data["services"] = Services(settings, db, lexicon)
     await register_commands(app.bot)
+    scheduler.install(app)
 
 
 async def post_shutdown(app: Application) -> None:

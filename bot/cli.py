@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="use --db/BRIEFBOT_DB as the store instead of a temporary one with sample articles",
     )
 
+    deliver = sub.add_parser(
+        "deliver", parents=[common], help="one delivery pass: send every briefing due now"
+    )
+    deliver.add_argument(
+        "--at",
+        metavar="ISO8601",
+        default=None,
+        help="the instant to deliver as of (default now; without an offset, BRIEFBOT_TZ)",
+    )
+
     topics = sub.add_parser("topics", parents=[common], help="the sector taxonomy")
     topics.add_argument("--json", action="store_true", help="print a JSON array")
 
@@ -93,10 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    if args.command in ("run", "demo"):
-        from bot.runner import cmd_demo, cmd_run
+    if args.command in ("run", "demo", "deliver"):
+        from bot.runner import cmd_deliver, cmd_demo, cmd_run
 
-        return (cmd_run if args.command == "run" else cmd_demo)(args)
+        runners = {"run": cmd_run, "demo": cmd_demo, "deliver": cmd_deliver}
+        return runners[args.command](args)
     try:
         db = open_db(resolve_db_path(getattr(args, "db", None)))
     except (sqlite3.Error, OSError) as exc:

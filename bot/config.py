@@ -28,6 +28,11 @@ class Settings:
     timezone: str = DEFAULT_TZ
     brief_time: time = time(8, 0)
     brief_max: int = 8
+    grace_hours: float = 6.0
+    send_rate: float = 25.0
+    """Broadcast messages per second: below Telegram's 30 to leave room for replies."""
+    feeds: tuple[str, ...] = ()
+    poll_minutes: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, db_path: str | None = None) -> Settings:
@@ -52,6 +57,13 @@ class Settings:
         raw_max = env.get("BRIEFBOT_BRIEF_MAX") or "8"
         if not raw_max.isdigit() or int(raw_max) < 1:
             raise ConfigError(f"BRIEFBOT_BRIEF_MAX: {raw_max!r} is not a positive number")
+        grace = _number(env, "BRIEFBOT_GRACE_HOURS", 6.0, minimum=0.0)
+        send_rate = _number(env, "BRIEFBOT_SEND_RATE", 25.0, minimum=0.1)
+        poll = _number(env, "BRIEFBOT_POLL_MINUTES", 30.0, minimum=1.0)
+        feeds = tuple(f.strip() for f in (env.get("BRIEFBOT_FEEDS") or "").split(",") if f.strip())
+        for feed in feeds:
+            if not feed.lower().startswith(("http://", "https://")):
+                raise ConfigError(f"BRIEFBOT_FEEDS: {feed!r} is not an http(s) URL")
         if db_path is None:
             db_path = env.get("BRIEFBOT_DB") or resolve_db_path(None)
         return cls(
@@ -62,4 +74,21 @@ class Settings:
             timezone=tz,
             brief_time=brief_time,
             brief_max=int(raw_max),
+            grace_hours=grace,
+            send_rate=send_rate,
+            feeds=feeds,
+            poll_minutes=poll,
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}: must be at least {minimum:g}")
+    return value

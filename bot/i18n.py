@@ -109,8 +109,21 @@ ZH: dict[str, str] = {
     "ingest_done": "匯入完成:{line}",
     "stats": (
         "<b>統計</b>\n文章:{articles}\n聊天:{chats}(啟用中 {active})\n訂閱:{subscriptions}\n"
-        "最近一次匯入:{last_ingest}({last_status})\n匯入錯誤累計:{errors}"
+        "最近一次匯入:{last_ingest}({last_status})\n匯入錯誤累計:{errors}\n"
+        "最近一次推送:{last_delivery}\n推送失敗:{delivery_failures}\n"
+        "訂閱來源:{feeds}(錯誤中 {failing_feeds})"
     ),
+    "cmd.feeds": "(營運者)訂閱來源:/feeds、/feeds add 網址、/feeds remove 編號",
+    "usage_feeds": "用法:/feeds、/feeds add 網址、/feeds remove 編號。",
+    "feed_added": "已加入訂閱來源 {url}。",
+    "feed_exists": "{url} 已經在訂閱來源中。",
+    "feed_removed": "已移除訂閱來源 {url}。",
+    "no_feeds": "目前沒有訂閱來源。用 /feeds add 網址 加入。",
+    "feeds_title": "<b>訂閱來源</b>",
+    "feed_ok": "✅ 最近成功:{when}",
+    "feed_error": "⚠️ 錯誤:{error}",
+    "settings_today_empty": "今天沒有符合主題的新文章,所以沒有推送簡報。",
+    "settings_today_sent": "今天的簡報已送出。",
     "never": "尚無",
     "read_more": "閱讀原文",
     "all_topics": "所有主題",
@@ -216,8 +229,20 @@ EN: dict[str, str] = {
     "stats": (
         "<b>Statistics</b>\nArticles: {articles}\nChats: {chats} ({active} active)\n"
         "Subscriptions: {subscriptions}\nLast ingest: {last_ingest} ({last_status})\n"
-        "Ingest errors so far: {errors}"
+        "Ingest errors so far: {errors}\nLast delivery: {last_delivery}\n"
+        "Failed deliveries: {delivery_failures}\nFeeds: {feeds} ({failing_feeds} failing)"
     ),
+    "cmd.feeds": "(operators) feeds: /feeds, /feeds add URL, /feeds remove N",
+    "usage_feeds": "Usage: /feeds, /feeds add URL, /feeds remove N.",
+    "feed_added": "Feed added: {url}.",
+    "feed_exists": "{url} is already polled.",
+    "feed_removed": "Feed removed: {url}.",
+    "no_feeds": "No feeds yet. Add one with /feeds add URL.",
+    "feeds_title": "<b>Feeds</b>",
+    "feed_ok": "✅ last success: {when}",
+    "feed_error": "⚠️ error: {error}",
+    "settings_today_empty": "Nothing new on your topics today, so no briefing was sent.",
+    "settings_today_sent": "Today's briefing has been sent.",
     "never": "never",
     "read_more": "read",
     "all_topics": "all topics",

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 from digests.lexicon import build_lexicon
 from digests.models import Article
 from digests.parallel import Digester
-from digests.sources import SourceError, load
+from digests.sources import SourceError, load, parse_raw
+from digests.sources.fetch import RawSource
 from digests.summarize import content_hash, fingerprint
 from store.articles import now_iso, save_article, unchanged_article_id
 from store.ingestions import log_ingestion
@@ -63,13 +64,17 @@ def ingest_source(
     source: str,
     on_articles: ArticleProgress | None = None,
     digester: Digester | None = None,
+    fetched: RawSource | None = None,
 ) -> SourceResult:
-    """Read, digest and store one source; never raises for bad input."""
+    """Read, digest and store one source; never raises for bad input.
+
+    ``fetched`` is a source already downloaded (the feed poller's conditional GET).
+    """
     result = SourceResult(source)
     started = now_iso()
     t0 = time.perf_counter()
     try:
-        result.kind, articles = load(source)
+        result.kind, articles = parse_raw(fetched) if fetched is not None else load(source)
         tick = on_articles(source, articles) if on_articles else None
         changed = []
         for article in articles:

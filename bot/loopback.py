@@ -12,7 +12,9 @@ actually makes -- malformed HTML, over-long text, oversize callback data, "messa
 modified", unknown chats, answering a callback query twice -- using Telegram's wording, so
 the bot's error handling is tested against realistic failures.  Where it is *stricter* than
 Telegram it says so (a bare ``&`` in HTML text is rejected; Telegram would keep it literally,
-but in our code it always means a missing ``html.escape``).
+but in our code it always means a missing ``html.escape``).  Telegram's flood limits for
+bots (``429 Too Many Requests: retry after N``) are enforced only on request, with
+:meth:`LoopbackBotAPI.enforce_flood_limits`, so tests that do not care are not slowed down.
 
 Everything is stdlib: a ``ThreadingHTTPServer`` in a daemon thread, one
 ``threading.Condition`` guarding all state (long polls and :meth:`LoopbackBotAPI.wait_for`
@@ -31,6 +33,7 @@ from __future__ import annotations
 import copy
 import email.policy
 import json
+import math
 import re
 import select
 import socket
@@ -38,8 +41,9 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -710,6 +714,68 @@ class _Delay:
     seconds: float
 
 
+# Telegram's flood limits apply to the send* methods; showing "typing..." is not a message.
+_FLOOD_EXEMPT = frozenset({"sendchataction"})
+# A send to a chat is allowed once this fraction of the per-chat interval has passed, so a
+# client pacing itself at exactly the documented rate is not refused for timer jitter.
+_PACING_TOLERANCE = 0.95
+_GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+def _is_flood_limited(method: str) -> bool:
+    name = method.lower()
+    return name.startswith("send") and name not in _FLOOD_EXEMPT
+
+
+@dataclass
+class _FloodLimits:
+    """The configuration and sliding windows behind :meth:`LoopbackBotAPI.enforce_flood_limits`.
+
+    Only *accepted* sends are remembered: refused ones (429, or 400/403 from validation)
+    take no share of any limit.  Times are ``time.monotonic()`` taken under the emulator's
+    lock, so every window is in order.
+    """
+
+    global_per_second: float
+    per_chat_interval: float
+    per_group_per_minute: int
+    retry_after: int | None
+    recent: deque[float] = field(default_factory=deque)  # all chats, the last second
+    last_send: dict[int, float] = field(default_factory=dict)  # per chat
+    group_recent: dict[int, deque[float]] = field(default_factory=dict)  # per group, last minute
+
+    def wait(self, now: float, chat_id: int, is_group: bool) -> float:
+        """Seconds until a send to ``chat_id`` would be accepted; ``<= 0`` means now."""
+        waits = [0.0]
+        _expire(self.recent, now - 1.0)
+        excess = len(self.recent) + 1 - math.floor(self.global_per_second)
+        if excess > 0:
+            waits.append(self.recent[excess - 1] + 1.0 - now)
+        last = self.last_send.get(chat_id)
+        if last is not None:
+            waits.append(last + _PACING_TOLERANCE * self.per_chat_interval - now)
+        window = self.group_recent.get(chat_id)
+        if is_group and window:
+            _expire(window, now - 60.0)
+            excess = len(window) + 1 - self.per_group_per_minute
+            if excess > 0:
+                waits.append(window[excess - 1] + 60.0 - now)
+        return max(waits)
+
+    def record(self, now: float, chat_id: int, is_group: bool) -> None:
+        """Remember an accepted send."""
+        self.recent.append(now)
+        self.last_send[chat_id] = now
+        if is_group:
+            self.group_recent.setdefault(chat_id, deque()).append(now)
+
+
+def _expire(window: deque[float], cutoff: float) -> None:
+    """Drop times at or before ``cutoff`` (a window holds times in ``(cutoff, now]``)."""
+    while window and window[0] <= cutoff:
+        window.popleft()
+
+
 Handler = Callable[[JSON], object]
 
 
@@ -768,6 +834,8 @@ class LoopbackBotAPI:
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._flood: _FloodLimits | None = None
+        self._flood_refusals = 0
 
         self._methods: dict[str, tuple[str, Handler]] = {}
         for name, handler in (
@@ -963,7 +1031,8 @@ class LoopbackBotAPI:
 
         ``retry_after``/``migrate_to_chat_id`` go into ``parameters`` as Telegram sends them,
         which is what makes PTB raise ``RetryAfter``/``ChatMigrated``.  For a realistic flood
-        error use ``error_code=429, description="Too Many Requests: retry after N"``.
+        error use ``error_code=429, description="Too Many Requests: retry after N"``, or
+        :meth:`enforce_flood_limits` to have sends refused for their actual rate.
         """
         parameters: JSON = {}
         if retry_after is not None:
@@ -990,6 +1059,65 @@ class LoopbackBotAPI:
         with self._cond:
             self._faults.clear()
             self._delays.clear()
+
+    def enforce_flood_limits(
+        self,
+        *,
+        global_per_second: float = 30.0,
+        per_chat_per_second: float = 1.0,
+        per_group_per_minute: int = 20,
+        retry_after: int | None = None,
+    ) -> None:
+        """Refuse sends the way Telegram does when a bot floods (off until called).
+
+        Approximates the limits Telegram documents for bots.  A send is refused if accepting
+        it would make more than ``global_per_second`` sends (to all chats) in a sliding
+        1-second window, a second send to one chat within ``1 / per_chat_per_second``
+        seconds (with 5% tolerance for timer jitter), or more than ``per_group_per_minute``
+        sends to one group or supergroup in a sliding 60-second window.
+
+        Refusals answer ``429 Too Many Requests: retry after N`` with
+        ``parameters.retry_after = N`` (PTB raises ``RetryAfter``): ``N`` is ``retry_after``
+        if given, else the whole seconds (rounded up, at least 1) until the send would have
+        been accepted.  They are recorded in :attr:`calls` as failed calls, store no message,
+        and are counted in :attr:`flood_refusals`.
+
+        Limited: every ``send*`` method except ``sendChatAction``; edits, deletions and
+        callback answers are not.  Only accepted sends count towards the limits (a send
+        failing with 400/403, or with an error injected by :meth:`fail`, does not, and those
+        errors take precedence over 429).  Calling this again starts afresh: new limits,
+        empty history, :attr:`flood_refusals` back to 0.
+        """
+        if global_per_second < 1:
+            raise ValueError("global_per_second must be at least 1")
+        if per_chat_per_second <= 0:
+            raise ValueError("per_chat_per_second must be positive")
+        if per_group_per_minute < 1:
+            raise ValueError("per_group_per_minute must be at least 1")
+        if retry_after is not None and retry_after < 1:
+            raise ValueError("retry_after must be at least 1 second")
+        with self._cond:
+            self._flood = _FloodLimits(
+                global_per_second=global_per_second,
+                per_chat_interval=1.0 / per_chat_per_second,
+                per_group_per_minute=per_group_per_minute,
+                retry_after=retry_after,
+            )
+            self._flood_refusals = 0
+
+    def disable_flood_limits(self) -> None:
+        """Stop refusing sends; :attr:`flood_refusals` keeps its count for inspection."""
+        with self._cond:
+            self._flood = None
+
+    @property
+    def flood_refusals(self) -> int:
+        """How many sends were refused with 429 since :meth:`enforce_flood_limits`.
+
+        Counts the emulator's own flood refusals only, not 429s injected with :meth:`fail`.
+        """
+        with self._cond:
+            return self._flood_refusals
 
     # ---- injecting updates ---------------------------------------------------------------
 
@@ -1289,7 +1417,10 @@ class LoopbackBotAPI:
                 if entry is None:
                     result = self._get_updates(params, client_gone)
                 else:
+                    accepted = self._check_flood(method, params)
                     result = entry[1](params)
+                    if accepted is not None and self._flood is not None:
+                        self._flood.record(*accepted)
                 call = Call(method, params, True, copy.deepcopy(result), None, arrived)
             except _Abandoned:
                 return None
@@ -1343,6 +1474,34 @@ class LoopbackBotAPI:
                 if rule.times <= 0:
                     self._faults.remove(rule)
                 raise ApiError(rule.error.code, rule.error.description, rule.error.parameters)
+
+    def _check_flood(self, method: str, params: JSON) -> tuple[float, int, bool] | None:
+        """Raise 429 if this send breaks the flood limits (called under the lock).
+
+        Otherwise returns what to :meth:`_FloodLimits.record` once the send succeeded, or
+        ``None`` when limits are off, the method is not limited, or the chat is invalid
+        (the handler then answers 400/403 itself).
+        """
+        limits = self._flood
+        if limits is None or not _is_flood_limited(method):
+            return None
+        try:
+            chat = self._chat(params)
+        except ApiError:
+            return None
+        now = time.monotonic()
+        chat_id = int(chat["id"])
+        is_group = chat["type"] in _GROUP_TYPES
+        wait = limits.wait(now, chat_id, is_group)
+        if wait > 0:
+            self._flood_refusals += 1
+            seconds = limits.retry_after
+            if seconds is None:
+                seconds = max(1, math.ceil(wait))
+            raise ApiError(
+                429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+            )
+        return now, chat_id, is_group
 
     # ---- internals: validation helpers ---------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -139,3 +139,29 @@ def next_delivery(now: datetime, at: time, zone: str) -> datetime:
             return candidate
         day += timedelta(days=1)
     return datetime.combine(day, at, tzinfo=tz)
+
+
+def last_scheduled(now: datetime, at: time, zone: str) -> datetime:
+    """The most recent instant at local time ``at`` in ``zone`` that is not after ``now``."""
+    tz = ZoneInfo(zone)
+    local_now = now.astimezone(tz)
+    today = datetime.combine(local_now.date(), at, tzinfo=tz)
+    if today <= local_now:
+        return today
+    return datetime.combine(local_now.date() - timedelta(days=1), at, tzinfo=tz)
+
+
+def due_date(
+    now: datetime, at: time, zone: str, grace: timedelta | None = None
+) -> date | None:
+    """The local date whose briefing is due at ``now``, if any.
+
+    Without ``grace``: today's, once today's delivery time has passed.  With it (the
+    catch-up after downtime): the most recent scheduled briefing, today's or
+    yesterday's, if it is not older than ``grace``.
+    """
+    scheduled = last_scheduled(now, at, zone)
+    if grace is None:
+        local_today = now.astimezone(ZoneInfo(zone)).date()
+        return scheduled.date() if scheduled.date() == local_today else None
+    return scheduled.date() if now - scheduled <= grace else None

@@ -122,6 +122,7 @@ def settings(
     time_text: str,
     zone: str,
     next_text: str,
+    today_note: str | None = None,
 ) -> str:
     lines = [text(lang, "settings_title")]
     if chat.topics:
@@ -134,5 +135,7 @@ def settings(
     else:
         lines.append(text(lang, "settings_active"))
         lines.append(text(lang, "settings_next", next=esc(next_text)))
+    if today_note:
+        lines.append(today_note)
     lines.append(text(lang, "settings_language", language=esc(chat.language or lang)))
     return "\n".join(lines)

@@ -154,6 +154,8 @@ def delete_chat(db: Database, chat_id: int) -> None:
     """Forget everything stored about a chat (/stop)."""
     with db.atomic():
         db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
+        db.execute("DELETE FROM delivered_articles WHERE chat_id = ?", [chat_id])
+        db.execute("DELETE FROM deliveries WHERE chat_id = ?", [chat_id])
         db.execute("DELETE FROM chats WHERE id = ?", [chat_id])
 
 

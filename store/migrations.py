@@ -161,3 +161,53 @@ def m003_chats_subscriptions(db: Database) -> None:
         foreign_keys=[("chat_id", "chats", "id"), ("topic_id", "topics", "id")],
     )
     db["subscriptions"].create_index(["topic_id"])
+
+
+@migrations()
+def m004_deliveries_feeds(db: Database) -> None:
+    # One row per (chat, local date): planned -> sent (or empty / failed), so a crash,
+    # a restart or a second `deliver` never sends a briefing twice or skips one.
+    db["deliveries"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "local_date": str,
+            "status": str,
+            "article_ids": str,
+            "pieces": str,
+            "parts_sent": int,
+            "message_ids": str,
+            "attempts": int,
+            "error": str,
+            "planned_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "local_date", "status", "planned_at"},
+        defaults={"parts_sent": 0, "attempts": 0},
+    )
+    db["deliveries"].create_index(["chat_id", "local_date"], unique=True)
+    db["deliveries"].create_index(["status"])
+    # Which articles each chat has received, so a briefing never repeats one.
+    db["delivered_articles"].create(
+        {"chat_id": int, "article_id": int, "delivery_id": int},
+        pk=("chat_id", "article_id"),
+    )
+    db["feeds"].create(
+        {
+            "id": int,
+            "url": str,
+            "origin": str,
+            "etag": str,
+            "last_modified": str,
+            "last_checked": str,
+            "last_success": str,
+            "last_error": str,
+            "articles": int,
+            "added_at": str,
+        },
+        pk="id",
+        not_null={"url", "origin", "added_at"},
+        defaults={"articles": 0},
+    )
+    db["feeds"].create_index(["url"], unique=True)

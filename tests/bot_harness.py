@@ -39,6 +39,8 @@ class BotHarness:
             "TELEGRAM_BOT_TOKEN": self.api.token,
             "TELEGRAM_API_URL": self.api.base_url,
             "BRIEFBOT_ADMINS": self.admins,
+            # No catch-up deliveries racing the conversation a test is having.
+            "BRIEFBOT_GRACE_HOURS": "0",
             **self.extra_env,
         }
         self.app = build_application(Settings.from_env(env=env, db_path=str(self.db_path)))

@@ -39,6 +39,7 @@ COMMAND_FUNCTIONS = {
     "lang": settings.set_language,
     "ingest": system.ingest,
     "stats": system.stats,
+    "feeds": system.feeds,
 }
 
 

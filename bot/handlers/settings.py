@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -18,11 +21,11 @@ from bot.handlers.common import (
 from bot.i18n import LANGUAGE_NAMES, normalize_language, text
 from bot.keyboards import SUBSCRIBE, TOGGLE, stop_keyboard, suggestion_keyboard, topics_keyboard
 from bot.render import esc
-from bot.services import services
+from bot.services import Services, services
 from bot.timeparse import describe_zone, parse_hhmm, parse_timezone
 from digests.resolve import resolve_topic
 from digests.taxonomy import Topic
-from store import chats
+from store import chats, deliveries
 
 RESCHEDULE = "briefbot.reschedule"
 """bot_data key of a callable(chat_id) the scheduler installs; settings changes call it."""
@@ -162,8 +165,22 @@ async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             svc.chat_time(chat).strftime("%H:%M"),
             describe_zone(svc.chat_zone(chat)),
             svc.next_delivery_text(chat),
+            _today_note(svc, chat, lang),
         ),
     )
+
+
+def _today_note(svc: Services, chat: chats.ChatSettings, lang: str) -> str | None:
+    """Whether today's briefing went out, or had nothing new to say."""
+    today = datetime.now(UTC).astimezone(ZoneInfo(svc.chat_zone(chat))).date().isoformat()
+    delivery = deliveries.get_delivery(svc.db, chat.id, today)
+    if delivery is None:
+        return None
+    if delivery.status == deliveries.EMPTY:
+        return text(lang, "settings_today_empty")
+    if delivery.status == deliveries.SENT:
+        return text(lang, "settings_today_sent")
+    return None
 
 
 @admins_only

@@ -15,7 +15,8 @@ from bot.i18n import text
 from bot.keyboards import topics_keyboard
 from bot.render import esc
 from bot.services import services
-from store import chats
+from store import chats, deliveries
+from store.feeds import add_feed, failing_feeds, list_feeds, remove_feed
 from store.reference import learned_companies
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ COMMANDS: tuple[tuple[str, bool, bool], ...] = (
     ("lang", True, True),
     ("stop", True, True),
 )
-OPERATOR_COMMANDS = ("ingest", "stats")
+OPERATOR_COMMANDS = ("ingest", "feeds", "stats")
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 _GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
@@ -149,8 +150,54 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             last_ingest=esc(figures.last_ingest or text(lang, "never")),
             last_status=esc(figures.last_ingest_status or "-"),
             errors=figures.ingest_errors,
+            last_delivery=esc(deliveries.last_delivery(svc.db) or text(lang, "never")),
+            delivery_failures=deliveries.delivery_failures(svc.db),
+            feeds=len(list_feeds(svc.db)),
+            failing_feeds=failing_feeds(svc.db),
         ),
     )
+
+
+@operators_only
+async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feeds, /feeds add URL, /feeds remove N."""
+    svc = services(context)
+    lang = language(update, context)
+    args = list(context.args or [])
+    if args and args[0] == "add":
+        url = args[1] if len(args) > 1 else ""
+        if not url.lower().startswith(("http://", "https://")):
+            await reply(update, context, text(lang, "usage_feeds"))
+            return
+        key = "feed_added" if add_feed(svc.db, url, origin="operator") else "feed_exists"
+        await reply(update, context, text(lang, key, url=esc(url)))
+        return
+    if args and args[0] == "remove":
+        listed = list_feeds(svc.db)
+        number = args[1] if len(args) > 1 else ""
+        if not number.isdigit() or not 1 <= int(number) <= len(listed):
+            await reply(update, context, text(lang, "usage_feeds"))
+            return
+        feed = listed[int(number) - 1]
+        remove_feed(svc.db, feed.id)
+        await reply(update, context, text(lang, "feed_removed", url=esc(feed.url)))
+        return
+    if args:
+        await reply(update, context, text(lang, "usage_feeds"))
+        return
+    listed = list_feeds(svc.db)
+    if not listed:
+        await reply(update, context, text(lang, "no_feeds"))
+        return
+    lines = [text(lang, "feeds_title")]
+    for number, feed in enumerate(listed, 1):
+        status = (
+            text(lang, "feed_error", error=esc(feed.last_error))
+            if feed.last_error
+            else text(lang, "feed_ok", when=esc(feed.last_success or text(lang, "never")))
+        )
+        lines.append(f"{number}. {esc(feed.url)}\n   {status}")
+    await reply(update, context, "\n".join(lines))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

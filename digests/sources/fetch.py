@@ -23,6 +23,10 @@ class RawSource:
     data: bytes
     url: str | None = None
     content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    """A conditional GET answered 304: nothing new since the validators given."""
 
     @property
     def charset(self) -> str | None:
@@ -33,6 +37,10 @@ class RawSource:
             if key.lower() == "charset" and value:
                 return value.strip("\"' ")
         return None
+
+
+def headers_get(headers: dict[str, str] | None, name: str) -> str | None:
+    return (headers or {}).get(name)
 
 
 def is_url(source: str) -> bool:
@@ -80,6 +88,16 @@ def fetch_url(
     http = client or httpx.Client(timeout=timeout, follow_redirects=True)
     try:
         with http.stream("GET", url, headers=request_headers) as response:
+            if response.status_code == 304:
+                return RawSource(
+                    url,
+                    b"",
+                    url=str(response.url),
+                    etag=response.headers.get("etag") or headers_get(headers, "If-None-Match"),
+                    last_modified=response.headers.get("last-modified")
+                    or headers_get(headers, "If-Modified-Since"),
+                    not_modified=True,
+                )
             if response.status_code >= 400:
                 raise SourceError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
             declared = response.headers.get("content-length")
@@ -97,6 +115,8 @@ def fetch_url(
                 b"".join(chunks),
                 url=str(response.url),
                 content_type=response.headers.get("content-type"),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
             )
     except httpx.TimeoutException:
         raise SourceError(f"timed out after {timeout:g} s") from None
