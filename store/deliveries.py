@@ -124,26 +124,26 @@ def mark_attempt(db: Database, delivery_id: int, error: str, final: bool) -> Non
 
 
 def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
-    """A group became a supergroup: move everything to the new chat id."""
+    """A group became a supergroup: move everything to the new chat id.
+
+    The new chat row is created first and the old one deleted last, so foreign keys
+    hold at every step.
+    """
     with db.atomic():
-        exists = db["chats"].count_where("id = ?", [new_id])
-        if exists:
-            db.execute("DELETE FROM chats WHERE id = ?", [old_id])
-        else:
+        if not db["chats"].count_where("id = ?", [new_id]):
             db.execute(
-                "UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", [new_id, old_id]
+                "INSERT INTO chats (id, type, title, language, timezone, brief_time, paused, "
+                "active, intro_sent, created_at, updated_at) "
+                "SELECT ?, 'supergroup', title, language, timezone, brief_time, paused, active, "
+                "intro_sent, created_at, ? FROM chats WHERE id = ?",
+                [new_id, now_iso(), old_id],
             )
-        db.execute(
-            "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
-        )
-        db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [old_id])
-        db.execute(
-            "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
-        )
-        db.execute(
-            "UPDATE OR IGNORE delivered_articles SET chat_id = ? WHERE chat_id = ?",
-            [new_id, old_id],
-        )
+        for table in ("subscriptions", "deliveries", "delivered_articles"):
+            db.execute(
+                f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
+            db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old_id])
+        db.execute("DELETE FROM chats WHERE id = ?", [old_id])
 
 
 def last_delivery(db: Database) -> str | None:

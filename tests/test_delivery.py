@@ -1,0 +1,339 @@
+"""Scheduled delivery: ledger, exactly-once, faults, time zones, the deliver command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.config import Settings
+from bot.delivery import Deliverer
+from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
+from bot.pacing import Pacer
+from bot.timeparse import due_date, next_delivery
+from digests.lexicon import default_lexicon
+from store import chats, deliveries, open_db
+from store.reference import sync_reference
+from tests.conftest import PAGEDUMPS, ROOT
+
+MORNING = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)  # 09:30 in Taipei, after 08:00
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bot.ingestion import ingest_all
+
+    path = tmp_path_factory.mktemp("delivery") / "base.db"
+    db = open_db(path)
+    assert all(r.ok for r in ingest_all(db, sorted(map(str, PAGEDUMPS.glob("*.txt"))), workers=1))
+    sync_reference(db, default_lexicon())
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db_path(base_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "store.db"
+    shutil.copy(base_db, path)
+    return path
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    with LoopbackBotAPI() as emulator:
+        yield emulator
+
+
+def _chat(db, api: LoopbackBotAPI, chat_id: int, topics=(), kind: str = "private", **settings):  # type: ignore[no-untyped-def]
+    chats.register_chat(db, chat_id, kind, f"chat {chat_id}")
+    for topic in topics:
+        chats.subscribe(db, chat_id, topic)
+    if "brief_time" in settings:
+        chats.set_brief_time(db, chat_id, settings["brief_time"])
+    if "timezone" in settings:
+        chats.set_timezone(db, chat_id, settings["timezone"])
+    api.add_chat(FakeChat(id=chat_id, type=kind, title=None if kind == "private" else "g"), FakeUser(id=abs(chat_id)))
+
+
+async def _pass(api: LoopbackBotAPI, db_path: Path, now: datetime, grace=None, sleep=None):  # type: ignore[no-untyped-def]
+    settings = Settings.from_env(
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+    )
+    db = open_db(db_path)
+    try:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            deliverer = Deliverer(
+                bot,
+                db,
+                default_lexicon().taxonomy,
+                settings,
+                pacer=Pacer(per_second=200.0, per_chat_interval=0.0),
+                sleep=sleep or (lambda s: asyncio.sleep(min(s, 0.05))),
+            )
+            return await deliverer.deliver_pass(now, grace)
+    finally:
+        db.close()
+
+
+def deliver(api, db_path, now, grace=None, sleep=None):  # type: ignore[no-untyped-def]
+    return asyncio.run(_pass(api, db_path, now, grace, sleep))
+
+
+# --- time zones ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "before", "after"),
+    [
+        # New York springs forward on 2025-03-09: 08:00 local moves from 13:00 to 12:00 UTC.
+        ("America/New_York", datetime(2025, 3, 8, 14, tzinfo=UTC), datetime(2025, 3, 9, 12, tzinfo=UTC)),
+        # London falls back on 2025-10-26: 08:00 local moves from 07:00 to 08:00 UTC.
+        ("Europe/London", datetime(2025, 10, 25, 9, tzinfo=UTC), datetime(2025, 10, 26, 8, tzinfo=UTC)),
+    ],
+)
+def test_next_delivery_keeps_wall_clock_across_dst(zone: str, before: datetime, after: datetime) -> None:
+    assert next_delivery(before, clock(8, 0), zone) == after
+    assert next_delivery(before, clock(8, 0), zone).astimezone(UTC) == after
+
+
+def test_jobqueue_trigger_follows_dst() -> None:
+    """The daily job's cron trigger fires at 08:00 local on both sides of the change."""
+    from zoneinfo import ZoneInfo
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    zone = ZoneInfo("America/New_York")
+    trigger = CronTrigger(hour=8, minute=0, second=0, timezone=zone)
+    first = trigger.get_next_fire_time(None, datetime(2025, 3, 8, 7, tzinfo=zone))
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    assert (first.hour, second.hour) == (8, 8)
+    assert second.astimezone(UTC) - first.astimezone(UTC) == timedelta(hours=23)  # 23-hour day
+
+
+def test_due_date_rules() -> None:
+    at = clock(8, 0)
+    assert due_date(datetime(2025, 6, 2, 1, tzinfo=UTC), at, "Asia/Taipei") == date(2025, 6, 2)
+    assert due_date(datetime(2025, 6, 1, 23, tzinfo=UTC), at, "Asia/Taipei") is None  # 07:00
+    # Catch-up: yesterday's 23:00 briefing is still due at 01:00 within a 6-hour grace…
+    late = datetime(2025, 6, 1, 17, tzinfo=UTC)  # 01:00 on 2 June in Taipei
+    assert due_date(late, clock(23, 0), "Asia/Taipei", timedelta(hours=6)) == date(2025, 6, 1)
+    # …but not after it.
+    assert due_date(late + timedelta(hours=6), clock(23, 0), "Asia/Taipei", timedelta(hours=6)) is None
+
+
+# --- the ledger ------------------------------------------------------------------
+
+
+def test_exactly_once_and_no_repeated_articles(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 11, topics=("finance",))
+    _chat(db, api, 12)  # no topics: every topic
+    db.close()
+    first = deliver(api, db_path, MORNING)
+    assert (first.sent, first.failed) == (2, 0)
+    again = deliver(api, db_path, MORNING + timedelta(minutes=5))
+    assert (again.sent, again.skipped) == (0, 2)
+    assert len(api.calls_of("sendMessage", chat_id=11)) == 1
+    db = open_db(db_path)
+    first_day = deliveries.get_delivery(db, 12, "2025-06-02").article_ids
+    assert len(first_day) == 8  # BRIEFBOT_BRIEF_MAX, newest first
+    db.close()
+    # The next day carries only what the chat has not received yet.
+    next_day = deliver(api, db_path, MORNING + timedelta(days=1))
+    assert (next_day.sent, next_day.empty) == (1, 1)  # chat 12 gets the rest; 11 has nothing new
+    db = open_db(db_path)
+    second_day = deliveries.get_delivery(db, 12, "2025-06-03").article_ids
+    assert second_day and not set(second_day) & set(first_day)
+    assert deliveries.get_delivery(db, 11, "2025-06-03").status == deliveries.EMPTY
+    db.close()
+    third_day = deliver(api, db_path, MORNING + timedelta(days=2))
+    assert (third_day.sent, third_day.empty) == (0, 2)
+
+
+def test_not_due_before_the_chosen_time(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 21, brief_time="18:30")
+    _chat(db, api, 22, timezone="America/New_York")  # 08:00 there is 12:00 UTC in June
+    db.close()
+    early = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)  # 18:00 in Taipei, 06:00 in New York
+    result = deliver(api, db_path, early)
+    assert (result.sent, result.skipped) == (0, 2)
+    assert deliver(api, db_path, datetime(2025, 6, 2, 12, 1, tzinfo=UTC)).sent == 2
+
+
+def test_paused_chats_get_nothing(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 31)
+    chats.set_paused(db, 31, True)
+    db.close()
+    assert deliver(api, db_path, MORNING).sent == 0
+    assert not api.calls_of("sendMessage")
+
+
+def test_long_briefing_is_split_and_counts_once(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 41)
+    db.close()
+    env = os.environ.copy()
+    settings_max = 40
+    os.environ["BRIEFBOT_BRIEF_MAX"] = str(settings_max)
+    try:
+        result = deliver(api, db_path, MORNING)
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    assert result.sent == 1
+    db = open_db(db_path)
+    delivery = deliveries.get_delivery(db, 41, "2025-06-02")
+    assert delivery.status == deliveries.SENT
+    assert len(delivery.message_ids) == len(delivery.pieces) == len(api.calls_of("sendMessage", 41))
+
+
+# --- Telegram faults -------------------------------------------------------------
+
+
+def test_retry_after_is_honoured_and_delivered(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 51)
+    db.close()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    api.fail("sendMessage", chat_id=51, error_code=429, description="Too Many Requests: retry after 3", retry_after=3)
+    result = deliver(api, db_path, MORNING, sleep=sleep)
+    assert result.sent == 1
+    assert 3.0 in waits
+    calls = api.calls_of("sendMessage", chat_id=51)
+    assert [c.ok for c in calls] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [(403, "Forbidden: bot was blocked by the user"), (400, "Bad Request: chat not found")],
+)
+def test_unreachable_chat_becomes_inactive(api: LoopbackBotAPI, db_path: Path, code: int, description: str) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 61)
+    db.close()
+    api.fail("sendMessage", chat_id=61, error_code=code, description=description, times=5)
+    result = deliver(api, db_path, MORNING)
+    assert result.failed == 1
+    db = open_db(db_path)
+    chat = chats.get_chat(db, 61)
+    assert chat is not None and not chat.active  # kept, not deleted
+    assert deliveries.get_delivery(db, 61, "2025-06-02").status == deliveries.FAILED
+    # No further sends to it…
+    assert deliver(api, db_path, MORNING + timedelta(days=1)).sent == 0
+    # …until the user writes again.
+    chats.register_chat(db, 61, "private", "back")
+    assert chats.get_chat(db, 61).active
+
+
+def test_migrated_group_is_moved_and_resent(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, -71, topics=("finance",), kind="group")
+    db.close()
+    api.add_chat(FakeChat(id=-10071, type="supergroup", title="g"), FakeUser(id=71))
+    api.fail("sendMessage", chat_id=-71, error_code=400, description="Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=-10071)
+    result = deliver(api, db_path, MORNING)
+    assert result.sent == 1
+    assert api.calls_of("sendMessage", chat_id=-10071)[-1].ok
+    db = open_db(db_path)
+    assert chats.get_chat(db, -71) is None
+    moved = chats.get_chat(db, -10071)
+    assert moved is not None and moved.topics == ("finance",)
+    assert deliveries.get_delivery(db, -10071, "2025-06-02").status == deliveries.SENT
+
+
+def test_server_errors_retried_then_left_for_next_pass(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 81)
+    _chat(db, api, 82)
+    db.close()
+    api.fail("sendMessage", chat_id=81, error_code=502, description="Bad Gateway", times=2)
+    api.fail("sendMessage", chat_id=82, error_code=502, description="Bad Gateway", times=50)
+    result = deliver(api, db_path, MORNING)
+    assert (result.sent, result.failed) == (1, 1)
+    db = open_db(db_path)
+    assert deliveries.get_delivery(db, 82, "2025-06-02").status == deliveries.PLANNED
+    api.clear_faults()
+    assert deliver(api, db_path, MORNING + timedelta(minutes=10)).sent == 1
+    assert sum(c.ok for c in api.calls_of("sendMessage", chat_id=82)) == 1
+
+
+def test_slow_replies_time_out_and_are_retried(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    _chat(db, api, 91)
+    db.close()
+    api.delay("sendMessage", 0.2, chat_id=91, times=1)
+    assert deliver(api, db_path, MORNING).sent == 1
+
+
+# --- the deliver command ---------------------------------------------------------
+
+
+def _env(api: LoopbackBotAPI, db_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_URL": api.base_url,
+        "BRIEFBOT_DB": str(db_path),
+        **extra,
+    }
+
+
+def test_deliver_command_is_idempotent(api: LoopbackBotAPI, db_path: Path) -> None:
+    db = open_db(db_path)
+    for i in range(3):
+        _chat(db, api, 100 + i)
+    db.close()
+    command = [sys.executable, "-m", "bot.cli", "deliver", "--at", "2025-06-02T09:30:00+08:00"]
+    first = subprocess.run(command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1] == "sent 3, skipped 0, failed 0"
+    second = subprocess.run(command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert second.stdout.strip().splitlines()[-1] == "sent 0, skipped 3, failed 0"
+    assert "Traceback" not in first.stderr + second.stderr
+    assert api.token not in first.stderr + second.stderr
+
+
+def test_sigkill_mid_broadcast_loses_nothing(api: LoopbackBotAPI, db_path: Path) -> None:
+    """Kill -9 a broadcast to 300 chats; the next pass delivers the rest exactly once."""
+    db = open_db(db_path)
+    with db.atomic():
+        for i in range(300):
+            chats.register_chat(db, 5000 + i, "private", None)
+    db.close()
+    for i in range(300):
+        api.add_chat(FakeChat(id=5000 + i), FakeUser(id=5000 + i))
+    api.delay("sendMessage", 0.01, times=10_000)
+    command = [sys.executable, "-m", "bot.cli", "deliver", "--at", "2025-06-02T09:30:00+08:00"]
+    env = _env(api, db_path, BRIEFBOT_SEND_RATE="300")
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    api.wait_for("sendMessage", count=80, timeout=60)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    killed_at = len(api.calls_of("sendMessage"))
+    assert killed_at < 300, "the broadcast finished before the kill; slow it down"
+    finish = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert finish.returncode == 0, finish.stderr
+    received: dict[int, int] = {}
+    for call in api.calls_of("sendMessage"):
+        if call.ok:
+            received[call.chat_id] = received.get(call.chat_id, 0) + 1
+    assert set(received) == {5000 + i for i in range(300)}
+    doubled = [chat for chat, count in received.items() if count > 1]
+    assert len(doubled) <= 1, doubled
+    time.sleep(0)  # keep the emulator alive until here
