@@ -18,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.delivery import Deliverer
 from bot.feeds import poll_all_feeds, sync_env_feeds
+from bot.handlers.common import ENSURE_SCHEDULED
 from bot.handlers.settings import RESCHEDULE
 from bot.services import Services
 from store import chats, deliveries
@@ -58,6 +59,13 @@ def schedule_chat(app: Application, chat_id: int) -> None:
     )
 
 
+def ensure_scheduled(app: Application, chat_id: int) -> None:
+    """A chat seen for the first time (or back after leaving) gets its daily job."""
+    queue = app.job_queue
+    if queue is not None and not queue.get_jobs_by_name(job_name(chat_id)):
+        schedule_chat(app, chat_id)
+
+
 def schedule_all(app: Application) -> int:
     svc = _services(app)
     chat_ids = deliveries.deliverable_chats(svc.db)
@@ -82,6 +90,7 @@ def install(app: Application) -> None:
     svc = _services(app)
     app.bot_data[DELIVERER] = Deliverer(app.bot, svc.db, svc.lexicon.taxonomy, svc.settings)
     app.bot_data[RESCHEDULE] = lambda chat_id: schedule_chat(app, chat_id)
+    app.bot_data[ENSURE_SCHEDULED] = lambda chat_id: ensure_scheduled(app, chat_id)
     count = schedule_all(app)
     log.info("scheduled daily briefings for %d chats", count)
     queue.run_once(_catch_up, when=1, name="catch-up")

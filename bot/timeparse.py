@@ -151,9 +151,7 @@ def last_scheduled(now: datetime, at: time, zone: str) -> datetime:
     return datetime.combine(local_now.date() - timedelta(days=1), at, tzinfo=tz)
 
 
-def due_date(
-    now: datetime, at: time, zone: str, grace: timedelta | None = None
-) -> date | None:
+def due_date(now: datetime, at: time, zone: str, grace: timedelta | None = None) -> date | None:
     """The local date whose briefing is due at ``now``, if any.
 
     Without ``grace``: today's, once today's delivery time has passed.  With it (the

@@ -34,7 +34,10 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
-Route = tuple[int, dict[str, str], bytes | Callable[[], bytes]]
+Route = (
+    tuple[int, dict[str, str], bytes | Callable[[], bytes]]
+    | Callable[[dict[str, str]], tuple[int, dict[str, str], bytes]]
+)
 
 
 class LoopbackServer:
@@ -46,9 +49,11 @@ class LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, headers, body = server.routes.get(
+                route = server.routes.get(
                     self.path, (404, {"Content-Type": "text/plain"}, b"not found")
                 )
+                # A callable route sees the request headers (conditional GET tests).
+                status, headers, body = route(dict(self.headers)) if callable(route) else route
                 payload = body() if callable(body) else body
                 self.send_response(status)
                 for key, value in headers.items():

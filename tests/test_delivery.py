@@ -62,12 +62,16 @@ def _chat(db, api: LoopbackBotAPI, chat_id: int, topics=(), kind: str = "private
         chats.set_brief_time(db, chat_id, settings["brief_time"])
     if "timezone" in settings:
         chats.set_timezone(db, chat_id, settings["timezone"])
-    api.add_chat(FakeChat(id=chat_id, type=kind, title=None if kind == "private" else "g"), FakeUser(id=abs(chat_id)))
+    api.add_chat(
+        FakeChat(id=chat_id, type=kind, title=None if kind == "private" else "g"),
+        FakeUser(id=abs(chat_id)),
+    )
 
 
 async def _pass(api: LoopbackBotAPI, db_path: Path, now: datetime, grace=None, sleep=None):  # type: ignore[no-untyped-def]
     settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
+        db_path=str(db_path),
     )
     db = open_db(db_path)
     try:
@@ -96,12 +100,22 @@ def deliver(api, db_path, now, grace=None, sleep=None):  # type: ignore[no-untyp
     ("zone", "before", "after"),
     [
         # New York springs forward on 2025-03-09: 08:00 local moves from 13:00 to 12:00 UTC.
-        ("America/New_York", datetime(2025, 3, 8, 14, tzinfo=UTC), datetime(2025, 3, 9, 12, tzinfo=UTC)),
+        (
+            "America/New_York",
+            datetime(2025, 3, 8, 14, tzinfo=UTC),
+            datetime(2025, 3, 9, 12, tzinfo=UTC),
+        ),
         # London falls back on 2025-10-26: 08:00 local moves from 07:00 to 08:00 UTC.
-        ("Europe/London", datetime(2025, 10, 25, 9, tzinfo=UTC), datetime(2025, 10, 26, 8, tzinfo=UTC)),
+        (
+            "Europe/London",
+            datetime(2025, 10, 25, 9, tzinfo=UTC),
+            datetime(2025, 10, 26, 8, tzinfo=UTC),
+        ),
     ],
 )
-def test_next_delivery_keeps_wall_clock_across_dst(zone: str, before: datetime, after: datetime) -> None:
+def test_next_delivery_keeps_wall_clock_across_dst(
+    zone: str, before: datetime, after: datetime
+) -> None:
     assert next_delivery(before, clock(8, 0), zone) == after
     assert next_delivery(before, clock(8, 0), zone).astimezone(UTC) == after
 
@@ -128,7 +142,9 @@ def test_due_date_rules() -> None:
     late = datetime(2025, 6, 1, 17, tzinfo=UTC)  # 01:00 on 2 June in Taipei
     assert due_date(late, clock(23, 0), "Asia/Taipei", timedelta(hours=6)) == date(2025, 6, 1)
     # …but not after it.
-    assert due_date(late + timedelta(hours=6), clock(23, 0), "Asia/Taipei", timedelta(hours=6)) is None
+    assert (
+        due_date(late + timedelta(hours=6), clock(23, 0), "Asia/Taipei", timedelta(hours=6)) is None
+    )
 
 
 # --- the ledger ------------------------------------------------------------------
@@ -211,7 +227,13 @@ def test_retry_after_is_honoured_and_delivered(api: LoopbackBotAPI, db_path: Pat
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    api.fail("sendMessage", chat_id=51, error_code=429, description="Too Many Requests: retry after 3", retry_after=3)
+    api.fail(
+        "sendMessage",
+        chat_id=51,
+        error_code=429,
+        description="Too Many Requests: retry after 3",
+        retry_after=3,
+    )
     result = deliver(api, db_path, MORNING, sleep=sleep)
     assert result.sent == 1
     assert 3.0 in waits
@@ -223,7 +245,9 @@ def test_retry_after_is_honoured_and_delivered(api: LoopbackBotAPI, db_path: Pat
     ("code", "description"),
     [(403, "Forbidden: bot was blocked by the user"), (400, "Bad Request: chat not found")],
 )
-def test_unreachable_chat_becomes_inactive(api: LoopbackBotAPI, db_path: Path, code: int, description: str) -> None:
+def test_unreachable_chat_becomes_inactive(
+    api: LoopbackBotAPI, db_path: Path, code: int, description: str
+) -> None:
     db = open_db(db_path)
     _chat(db, api, 61)
     db.close()
@@ -246,7 +270,13 @@ def test_migrated_group_is_moved_and_resent(api: LoopbackBotAPI, db_path: Path) 
     _chat(db, api, -71, topics=("finance",), kind="group")
     db.close()
     api.add_chat(FakeChat(id=-10071, type="supergroup", title="g"), FakeUser(id=71))
-    api.fail("sendMessage", chat_id=-71, error_code=400, description="Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=-10071)
+    api.fail(
+        "sendMessage",
+        chat_id=-71,
+        error_code=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-10071,
+    )
     result = deliver(api, db_path, MORNING)
     assert result.sent == 1
     assert api.calls_of("sendMessage", chat_id=-10071)[-1].ok
@@ -300,10 +330,14 @@ def test_deliver_command_is_idempotent(api: LoopbackBotAPI, db_path: Path) -> No
         _chat(db, api, 100 + i)
     db.close()
     command = [sys.executable, "-m", "bot.cli", "deliver", "--at", "2025-06-02T09:30:00+08:00"]
-    first = subprocess.run(command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120)
+    first = subprocess.run(
+        command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip().splitlines()[-1] == "sent 3, skipped 0, failed 0"
-    second = subprocess.run(command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120)
+    second = subprocess.run(
+        command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert second.stdout.strip().splitlines()[-1] == "sent 0, skipped 3, failed 0"
     assert "Traceback" not in first.stderr + second.stderr
     assert api.token not in first.stderr + second.stderr
@@ -321,7 +355,9 @@ def test_sigkill_mid_broadcast_loses_nothing(api: LoopbackBotAPI, db_path: Path)
     api.delay("sendMessage", 0.01, times=10_000)
     command = [sys.executable, "-m", "bot.cli", "deliver", "--at", "2025-06-02T09:30:00+08:00"]
     env = _env(api, db_path, BRIEFBOT_SEND_RATE="300")
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     api.wait_for("sendMessage", count=80, timeout=60)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(10)

@@ -80,12 +80,19 @@ async def reply(
     return sent
 
 
+ENSURE_SCHEDULED = "briefbot.ensure_scheduled"
+"""bot_data key of a callable(chat_id) that gives a chat its daily job if it has none."""
+
+
 async def ensure_registered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every chat is registered on first contact; writing again reactivates it."""
     chat = update.effective_chat
     if chat is None or update.my_chat_member is not None:
         return
     register_chat(services(context).db, chat.id, chat.type, chat.title or chat.full_name)
+    hook = context.application.bot_data.get(ENSURE_SCHEDULED)
+    if hook is not None:
+        hook(chat.id)
 
 
 async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

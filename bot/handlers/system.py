@@ -97,12 +97,18 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     old, new = change.old_chat_member.status, change.new_chat_member.status
     if new in _PRESENT and old in _GONE:
         chats.register_chat(svc.db, chat.id, chat.type, chat.title or chat.full_name)
+        hook = context.application.bot_data.get(RESCHEDULE)
+        if hook is not None:
+            hook(chat.id)
         if chat.type != Chat.PRIVATE and chats.mark_intro_sent(svc.db, chat.id):
             user = change.from_user
             lang = svc.language(chats.get_chat(svc.db, chat.id), user.language_code)
             await context.bot.send_message(chat.id, text(lang, "group_intro"), parse_mode="HTML")
     elif new in _GONE and chats.get_chat(svc.db, chat.id) is not None:
         chats.set_active(svc.db, chat.id, False)
+        hook = context.application.bot_data.get(RESCHEDULE)
+        if hook is not None:
+            hook(chat.id)
 
 
 @operators_only

@@ -1,0 +1,456 @@
+"""Daily-briefing fan-out at 100k subscribers: composing every briefing, then sending.
+
+Usage: python bench/fanout.py [--subscribers 100000] [--send-seconds 60] [--json]
+
+Why: a bot with N subscribed chats must, every morning, compose N briefings and send
+them within Telegram's flood limits.  Two things can go wrong at scale and neither
+shows up in the unit tests, which use a handful of chats and a pacer turned up to
+200 messages a second:
+
+* composing: ``Deliverer.compose`` caches a briefing per (topics, articles already
+  received, language) within a pass, so N chats should cost a few hundred real
+  compositions plus N cheap look-ups.  ``compose_s`` says whether that holds (the
+  issue's target is <= 10 s for 100,000 chats);
+* sending: the production ``Pacer`` must keep the configured broadcast rate
+  (``BRIEFBOT_SEND_RATE``, 25 messages/s by default) without Telegram ever answering
+  429.  ``send_rate_per_s`` and ``retry_after_answers`` say whether it does (target:
+  >= 95% of the configured rate, no 429).
+
+Everything is real except Telegram: the store is built with the project's own code
+and a bulk insert, the send phase runs a real ``Deliverer.deliver_pass`` with the
+default ``Pacer`` through a real ``telegram.Bot`` against ``bot.loopback.LoopbackBotAPI``
+enforcing Telegram's documented limits (30 messages/s overall, 1/s per chat, 20/min per
+group), and answering 429 to any send that breaks them.
+
+1. Build: a fresh store in a temporary directory; the seed page
+   (``../shared/corpus/blog-page-62.txt``, else ``bot/demo_data/pagedumps/*.txt``) is
+   ingested with ``ingest_all``.  N chats (5% supergroups with negative ids) are
+   inserted with ``insert_all`` in one transaction, with 0-3 topics each drawn with
+   Zipf-like popularity (subscribed in the order drawn, as people tap them), time zones
+   (Asia/Taipei by default or explicitly for most, then Hong Kong, Tokyo, Shanghai,
+   Singapore, New York, London, UTC), delivery times between 06:30 and 09:00 (most
+   keep the default 08:00) and languages (mostly the default zh-TW).  A fixed seed
+   makes every run build the same chats.
+2. Compose: for every deliverable chat, what ``deliver_pass`` does before it writes the
+   ledger: ``chats.get_chat``, the due-date check and ``Deliverer.compose`` with one
+   per-pass cache.  The instant is ``INSTANT`` (Monday 2025-06-02 14:00 UTC): 10:00 in
+   New York (EDT), 15:00 in London (BST), 22:00 in Taipei, Hong Kong, Shanghai and
+   Singapore, 23:00 in Tokyo, so every chat is past its delivery time (<= 09:00) on the
+   same local date and due without a catch-up grace.  Content does not depend on the
+   instant: ``candidate_articles`` has no date filter.
+3. Send: ``deliver_pass(INSTANT, chat_ids=...)`` restricted to the first chats whose
+   briefings add up to about ``--send-seconds`` x the configured rate messages, so the
+   pass lasts about that long; only those chats are made known to the emulator.  The
+   rate is ok ``sendMessage`` calls per second between the first and the last one
+   (``(ok - 1) / (last - first)``, arrival times at the emulator).  The pass also plans
+   and records every delivery in the ledger, as in production.
+4. ``peak_rss_mb`` is this process's ``ru_maxrss``: it includes the ingest (jieba and
+   the company directory, which the running bot holds too) and the emulator thread.
+
+The script prints figures and never asserts targets: it is a measurement, and a missed
+target is a finding to report, not a crash.  ``BRIEFBOT_SEND_RATE`` (and the other
+``BRIEFBOT_*`` settings) are read from the environment as the bot reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bot.loopback import Call
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
+FIXTURE_DUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
+
+INSTANT = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)
+"""Every chat built below is due at this instant (see the module docstring)."""
+
+RANDOM_SEED = 62
+GROUP_SHARE = 0.05
+# (value, weight).  None = never set: the bot's default (Asia/Taipei, 08:00, zh-TW).
+ZONES = [
+    (None, 55), ("Asia/Taipei", 15), ("Asia/Hong_Kong", 8), ("Asia/Tokyo", 5),
+    ("Asia/Shanghai", 5), ("Asia/Singapore", 3), ("America/New_York", 4),
+    ("Europe/London", 3), ("UTC", 2),
+]  # fmt: skip
+TIMES = [(None, 60), ("06:30", 6), ("07:00", 12), ("07:30", 10), ("08:30", 6), ("09:00", 6)]
+LANGUAGES = [(None, 85), ("zh-TW", 3), ("zh-CN", 8), ("en", 4)]
+TOPIC_COUNTS = [(0, 8), (1, 42), (2, 30), (3, 20)]
+ZIPF_EXPONENT = 1.0
+
+PRIVATE_BASE = 100_000_000
+SUPERGROUP_BASE = -1_000_000_000_000  # Telegram's supergroup ids are -100xxxxxxxxxx
+INSERT_BATCH = 1000
+
+
+def _pick(rng: random.Random, table: list[tuple[Any, int]]) -> Any:
+    values, weights = zip(*table, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def seed_sources() -> list[str]:
+    if SEED.exists():
+        return [str(SEED)]
+    return [str(p) for p in sorted(FIXTURE_DUMPS.glob("*.txt"))]
+
+
+# --- 1. the store -----------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    articles: int
+    chats: int
+    supergroups: int
+    subscriptions: int
+    topic_sets: int
+    """Distinct sets of topics (order ignored)."""
+    topic_orders: int
+    """Distinct ordered topic tuples, as ``ChatSettings.topics`` and the cache see them."""
+    seed_sources: list[str]
+    ingest_s: float
+    insert_s: float
+    build_s: float
+
+
+def chat_rows(n: int, topic_ids: list[str], stamp: str) -> tuple[list[dict], list[dict]]:
+    """Rows for ``chats`` and ``subscriptions``: the same N chats on every run."""
+    rng = random.Random(RANDOM_SEED)
+    # Popularity: a fixed shuffle of the taxonomy, the k-th topic weighted 1 / k^s.
+    ranked = topic_ids[:]
+    rng.shuffle(ranked)
+    weights = [1 / (k + 1) ** ZIPF_EXPONENT for k in range(len(ranked))]
+    base = datetime.fromisoformat(stamp)
+    chats: list[dict] = []
+    subs: list[dict] = []
+    for i in range(n):
+        group = rng.random() < GROUP_SHARE
+        chat_id = SUPERGROUP_BASE - i if group else PRIVATE_BASE + i
+        chats.append(
+            {
+                "id": chat_id,
+                "type": "supergroup" if group else "private",
+                "title": f"group {i}" if group else f"user {i}",
+                "language": _pick(rng, LANGUAGES),
+                "timezone": _pick(rng, ZONES),
+                "brief_time": _pick(rng, TIMES),
+                "paused": 0,
+                "active": 1,
+                "intro_sent": int(group),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        chosen: list[str] = []
+        for _ in range(_pick(rng, TOPIC_COUNTS)):
+            left = [(t, w) for t, w in zip(ranked, weights, strict=True) if t not in chosen]
+            chosen.append(_pick(rng, left))
+        for k, topic in enumerate(chosen):
+            # Subscribed one after the other, in the order drawn: get_chat orders by time.
+            at = (base + timedelta(seconds=k)).isoformat(timespec="seconds")
+            subs.append({"chat_id": chat_id, "topic_id": topic, "created_at": at})
+    return chats, subs
+
+
+def build_store(path: Path, n: int) -> Build:
+    from bot.ingestion import ingest_all
+    from digests.lexicon import default_lexicon
+    from store import open_db
+    from store.articles import now_iso
+    from store.reference import sync_reference
+
+    t0 = time.perf_counter()
+    db = open_db(path)
+    sources = seed_sources()
+    for result in ingest_all(db, sources, workers=1):
+        if not result.ok:
+            print(f"seed: {result.line()}", file=sys.stderr)
+    if not db["topics"].count:  # ingest_all syncs the reference data; in case it could not
+        sync_reference(db, default_lexicon())
+    ingest_s = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    topic_ids = [r["id"] for r in db.query("SELECT id FROM topics ORDER BY id")]
+    stamp = now_iso()
+    chat_list, subs = chat_rows(n, topic_ids, stamp)
+    with db.atomic():
+        db["chats"].insert_all(chat_list, batch_size=INSERT_BATCH)
+        db["subscriptions"].insert_all(subs, batch_size=INSERT_BATCH)
+    insert_s = time.perf_counter() - t1
+
+    by_chat: dict[int, list[str]] = {}
+    for s in subs:
+        by_chat.setdefault(s["chat_id"], []).append(s["topic_id"])
+    orders = {tuple(by_chat.get(c["id"], ())) for c in chat_list}
+    build = Build(
+        articles=db["articles"].count,
+        chats=db["chats"].count,
+        supergroups=db["chats"].count_where("type = 'supergroup'"),
+        subscriptions=db["subscriptions"].count,
+        topic_sets=len({frozenset(t) for t in orders}),
+        topic_orders=len(orders),
+        seed_sources=[os.path.relpath(s, ROOT) for s in sources],
+        ingest_s=round(ingest_s, 2),
+        insert_s=round(insert_s, 2),
+        build_s=round(time.perf_counter() - t0, 2),
+    )
+    db.close()
+    return build
+
+
+# --- 2. composing -----------------------------------------------------------------
+
+
+@dataclass
+class Compose:
+    chats: int
+    due: int
+    compose_s: float
+    """get_chat + due check + compose for every chat: what a pass does before planning."""
+    get_chat_s: float
+    compose_only_s: float
+    """The ``Deliverer.compose`` calls alone."""
+    distinct_compositions: int
+    empty_chats: int
+    pieces_per_chat: dict[int, int]
+    """Number of messages a briefing takes -> chats."""
+    pieces: list[tuple[int, int]] = field(repr=False)
+    """(chat id, messages) in pass order, for choosing the send phase's chats."""
+
+
+def settings_for(db_path: Path, token: str, api_url: str | None):  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": api_url or ""}
+    return Settings.from_env(env=env, db_path=str(db_path))
+
+
+def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no-untyped-def]
+    from telegram import Bot
+
+    from bot.delivery import Deliverer
+    from bot.timeparse import due_date
+    from store import chats, deliveries
+
+    # The bot is never contacted in this phase: compose only reads the store.
+    deliverer = Deliverer(Bot(settings.token), db, taxonomy, settings)
+    targets = deliveries.deliverable_chats(db)
+    pieces: list[tuple[int, int]] = []
+    get_chat_s = compose_only_s = 0.0
+    due = empty = 0
+    clock = time.perf_counter
+    start = clock()
+    for chat_id in targets:
+        t0 = clock()
+        chat = chats.get_chat(db, chat_id)
+        t1 = clock()
+        get_chat_s += t1 - t0
+        assert chat is not None
+        if due_date(INSTANT, deliverer.time_of(chat), deliverer.zone(chat)) is None:
+            continue
+        due += 1
+        t2 = clock()
+        _, parts = deliverer.compose(chat)
+        compose_only_s += clock() - t2
+        empty += not parts
+        pieces.append((chat_id, len(parts)))
+    compose_s = clock() - start
+    return Compose(
+        chats=len(targets),
+        due=due,
+        compose_s=round(compose_s, 2),
+        get_chat_s=round(get_chat_s, 2),
+        compose_only_s=round(compose_only_s, 2),
+        # One entry per real composition: the per-pass cache, read after the pass.
+        distinct_compositions=len(deliverer._compose_cache),
+        empty_chats=empty,
+        pieces_per_chat=dict(sorted(Counter(n for _, n in pieces).items())),
+        pieces=pieces,
+    )
+
+
+# --- 3. sending -------------------------------------------------------------------
+
+
+@dataclass
+class Send:
+    chats: int
+    planned_messages: int
+    messages_sent: int
+    send_rate_per_s: float
+    configured_rate_per_s: float
+    retry_after_answers: int
+    flood_refusals: int
+    other_errors: int
+    first_to_last_s: float
+    pass_s: float
+    result: dict[str, int]
+    slowest_gaps_s: list[float]
+
+
+def send_targets(pieces: list[tuple[int, int]], messages: int) -> tuple[list[int], int]:
+    """The first chats (in pass order) whose briefings add up to ``messages``."""
+    chosen: list[int] = []
+    total = 0
+    for chat_id, n in pieces:
+        if total >= messages:
+            break
+        chosen.append(chat_id)
+        total += n
+    return chosen, total
+
+
+async def _deliver(api, db: Database, settings, taxonomy, chat_ids: list[int]):  # type: ignore[no-untyped-def]
+    from telegram import Bot
+
+    from bot.delivery import Deliverer
+
+    async with Bot(api.token, base_url=api.base_url) as bot:
+        deliverer = Deliverer(bot, db, taxonomy, settings)  # the production Pacer
+        start = time.perf_counter()
+        result = await deliverer.deliver_pass(INSTANT, chat_ids=chat_ids)
+        return result, time.perf_counter() - start
+
+
+def send(db_path: Path, db: Database, taxonomy, pieces, seconds: float) -> Send:  # type: ignore[no-untyped-def]
+    from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
+    from store import chats
+
+    with LoopbackBotAPI() as api:
+        settings = settings_for(db_path, api.token, api.base_url)
+        chat_ids, planned = send_targets(pieces, round(seconds * settings.send_rate))
+        for chat_id in chat_ids:
+            chat = chats.get_chat(db, chat_id)
+            assert chat is not None
+            private = chat.type == "private"
+            api.add_chat(
+                FakeChat(chat_id, chat.type, None if private else chat.title),
+                FakeUser(chat_id) if private else None,
+            )
+        api.enforce_flood_limits()  # Telegram's: 30/s overall, 1/s per chat, 20/min per group
+        result, pass_s = asyncio.run(_deliver(api, db, settings, taxonomy, chat_ids))
+        calls = api.calls
+        refusals = api.flood_refusals
+    sends = [c for c in calls if c.method == "sendMessage"]
+    ok = sorted(c.time for c in sends if c.ok)
+    retry_after = [c for c in calls if not c.ok and _code(c) == 429]
+    span = ok[-1] - ok[0] if len(ok) > 1 else 0.0
+    gaps = sorted((b - a for a, b in zip(ok, ok[1:], strict=False)), reverse=True)
+    return Send(
+        chats=len(chat_ids),
+        planned_messages=planned,
+        messages_sent=len(ok),
+        send_rate_per_s=round((len(ok) - 1) / span, 2) if span else 0.0,
+        configured_rate_per_s=settings.send_rate,
+        # Every 429 the bot was answered: the emulator's own refusals are among them.
+        retry_after_answers=max(len(retry_after), refusals),
+        flood_refusals=refusals,
+        other_errors=sum(not c.ok and _code(c) != 429 for c in sends),
+        first_to_last_s=round(span, 2),
+        pass_s=round(pass_s, 2),
+        result={k: getattr(result, k) for k in ("sent", "skipped", "failed", "empty")},
+        slowest_gaps_s=[round(g, 3) for g in gaps[:5]],
+    )
+
+
+def _code(call: Call) -> int | None:
+    return (call.error or {}).get("error_code")
+
+
+# --- report -----------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--send-seconds", type=float, default=60.0)
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    args = parser.parse_args()
+
+    from digests.taxonomy import load_taxonomy
+    from store import open_db
+
+    with tempfile.TemporaryDirectory(prefix="briefbot-fanout-") as tmp:
+        path = Path(tmp) / "fanout.db"
+        print(f"building {args.subscribers:,} chats in {path} ...", file=sys.stderr)
+        build = build_store(path, args.subscribers)
+        db = open_db(path)
+        taxonomy = load_taxonomy()
+        settings = settings_for(path, "123456:FANOUT", None)
+        print("composing ...", file=sys.stderr)
+        composed = compose_all(db, settings, taxonomy)
+        print(f"sending for about {args.send_seconds:g} s ...", file=sys.stderr)
+        sent = send(path, db, taxonomy, composed.pieces, args.send_seconds)
+        db.close()
+    peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    out = {
+        "subscribers": args.subscribers,
+        "compose_s": composed.compose_s,
+        "send_rate_per_s": sent.send_rate_per_s,
+        "configured_rate_per_s": sent.configured_rate_per_s,
+        "retry_after_answers": sent.retry_after_answers,
+        "peak_rss_mb": peak_rss_mb,
+        "distinct_compositions": composed.distinct_compositions,
+        "messages_sent": sent.messages_sent,
+        "build_s": build.build_s,
+        "instant": INSTANT.isoformat(),
+        "build": {k: v for k, v in vars(build).items()},
+        "compose": {k: v for k, v in vars(composed).items() if k != "pieces"},
+        "send": vars(sent),
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+
+    b, c, s = build, composed, sent
+    print(
+        f"store: {b.articles} articles ({', '.join(b.seed_sources)}), {b.chats:,} chats "
+        f"({b.supergroups:,} supergroups), {b.subscriptions:,} subscriptions, "
+        f"{b.topic_sets} topic sets ({b.topic_orders} in subscription order)"
+    )
+    print(f"build: {b.build_s:.1f} s (ingest {b.ingest_s:.1f} s, bulk insert {b.insert_s:.1f} s)")
+    print(
+        f"compose at {INSTANT:%Y-%m-%d %H:%M} UTC: {c.due:,} of {c.chats:,} chats due, "
+        f"{c.compose_s:.2f} s (get_chat {c.get_chat_s:.2f} s, compose {c.compose_only_s:.2f} s), "
+        f"{c.distinct_compositions} distinct compositions, {c.empty_chats:,} empty"
+    )
+    print(
+        "  messages per briefing -> chats: "
+        + ", ".join(f"{k}: {v:,}" for k, v in c.pieces_per_chat.items())
+    )
+    print(
+        f"send: {s.chats:,} chats, {s.planned_messages:,} messages planned, "
+        f"{s.messages_sent:,} sent in {s.first_to_last_s:.1f} s (pass {s.pass_s:.1f} s): "
+        f"{s.send_rate_per_s:.2f}/s of {s.configured_rate_per_s:g}/s configured "
+        f"({s.send_rate_per_s / s.configured_rate_per_s:.0%})"
+    )
+    print(
+        f"  429 answers {s.retry_after_answers} (emulator refusals {s.flood_refusals}), "
+        f"other errors {s.other_errors}; pass result {s.result}; "
+        f"slowest gaps between sends {s.slowest_gaps_s} s"
+    )
+    print(f"peak RSS {peak_rss_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
