@@ -373,3 +373,31 @@ def test_sigkill_mid_broadcast_loses_nothing(api: LoopbackBotAPI, db_path: Path)
     doubled = [chat for chat, count in received.items() if count > 1]
     assert len(doubled) <= 1, doubled
     time.sleep(0)  # keep the emulator alive until here
+
+
+def test_broadcast_pacing_stays_within_flood_limits(api: LoopbackBotAPI, db_path: Path) -> None:
+    """Real pacing (25 messages/s, 1/s per chat) against Telegram's limits: no 429 at all."""
+    db = open_db(db_path)
+    for i in range(40):
+        _chat(db, api, 3000 + i)
+    db.close()
+    api.enforce_flood_limits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
+    settings = Settings.from_env(
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+    )
+
+    async def broadcast():  # type: ignore[no-untyped-def]
+        db = open_db(db_path)
+        try:
+            async with Bot(api.token, base_url=api.base_url) as bot:
+                deliverer = Deliverer(bot, db, default_lexicon().taxonomy, settings)
+                return await deliverer.deliver_pass(MORNING)
+        finally:
+            db.close()
+
+    started = time.monotonic()
+    result = asyncio.run(broadcast())
+    elapsed = time.monotonic() - started
+    assert result.sent == 40
+    assert api.flood_refusals == 0
+    assert elapsed >= 39 / 25 * 0.9  # paced, not a burst
