@@ -48,12 +48,17 @@ def install_log_redaction(token: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-def build_application(settings: Settings) -> Application:
-    """Handlers, error handler and post_init; nothing runs until the app is started."""
+def build_application(settings: Settings, webhook: bool = False) -> Application:
+    """Handlers, error handler and post_init; nothing runs until the app is started.
+
+    In webhook mode there is no Updater: updates arrive through our own web server.
+    """
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
     builder = ApplicationBuilder().token(settings.token).post_init(post_init)
     builder = builder.post_shutdown(post_shutdown)
+    if webhook:
+        builder = builder.updater(None)
     if settings.api_url:
         builder = builder.base_url(settings.api_url)
     app = builder.build()
@@ -74,9 +79,30 @@ async def post_init(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    svc: Services | None = app.bot_data.get("services")
+    svc: Services | None = app.bot_data.pop("services", None)
     if svc is not None:
         svc.db.close()
+
+
+def health(app: Application) -> dict:
+    """What /healthz reports: database reachable, scheduler running, last delivery."""
+    from store.deliveries import last_delivery
+
+    svc: Services | None = app.bot_data.get("services")
+    status: dict = {"ok": False, "database": False, "scheduler": False}
+    if svc is None:
+        return status
+    try:
+        svc.db.execute("SELECT 1").fetchone()
+        status["database"] = True
+        status["last_delivery"] = last_delivery(svc.db)
+    except Exception as exc:  # reported, not raised: this is a health probe
+        status["database_error"] = type(exc).__name__
+    queue = app.job_queue
+    status["scheduler"] = bool(queue is not None and queue.scheduler.running)
+    status["jobs"] = scheduler.scheduled_jobs(app)
+    status["ok"] = status["database"] and status["scheduler"]
+    return status
 
 
 async def register_commands(bot: Bot) -> None:

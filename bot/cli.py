@@ -64,8 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("id", type=int, metavar="ID")
     digest.add_argument("--json", action="store_true", help="print a JSON object")
 
-    sub.add_parser(
-        "run", parents=[common], help="run the Telegram bot (long polling, TELEGRAM_BOT_TOKEN)"
+    run = sub.add_parser(
+        "run", parents=[common], help="run the Telegram bot (long polling or webhook)"
+    )
+    run.add_argument(
+        "--webhook-url", metavar="URL", help="webhook mode: the public https URL Telegram calls"
+    )
+    run.add_argument("--listen", default="0.0.0.0", help="address to serve on (default 0.0.0.0)")
+    run.add_argument("--port", type=int, default=8080, help="webhook and /healthz port")
+    run.add_argument(
+        "--health-port", type=int, default=None, help="polling mode: serve /healthz on this port"
     )
     demo = sub.add_parser(
         "demo", parents=[common], help="try the bot offline: your terminal is the Telegram chat"

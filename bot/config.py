@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -33,6 +34,7 @@ class Settings:
     """Broadcast messages per second: below Telegram's 30 to leave room for replies."""
     feeds: tuple[str, ...] = ()
     poll_minutes: float = 30.0
+    webhook_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, db_path: str | None = None) -> Settings:
@@ -61,6 +63,9 @@ class Settings:
         send_rate = _number(env, "BRIEFBOT_SEND_RATE", 25.0, minimum=0.1)
         poll = _number(env, "BRIEFBOT_POLL_MINUTES", 30.0, minimum=1.0)
         feeds = tuple(f.strip() for f in (env.get("BRIEFBOT_FEEDS") or "").split(",") if f.strip())
+        secret = (env.get("BRIEFBOT_WEBHOOK_SECRET") or "").strip()
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ConfigError("BRIEFBOT_WEBHOOK_SECRET: only A-Z, a-z, 0-9, _ and - (1-256)")
         for feed in feeds:
             if not feed.lower().startswith(("http://", "https://")):
                 raise ConfigError(f"BRIEFBOT_FEEDS: {feed!r} is not an http(s) URL")
@@ -78,6 +83,7 @@ class Settings:
             send_rate=send_rate,
             feeds=feeds,
             poll_minutes=poll,
+            webhook_secret=(env.get("BRIEFBOT_WEBHOOK_SECRET") or "").strip() or None,
         )
 
 

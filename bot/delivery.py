@@ -86,6 +86,11 @@ class Deliverer:
         self.pacer = pacer or Pacer(per_second=settings.send_rate)
         self.sleep = sleep
         self._compose_cache: dict[tuple, tuple[list[int], list[str]]] = {}
+        self._stopping = False
+
+    def request_stop(self) -> None:
+        """Graceful shutdown: finish the message in flight, leave the rest planned."""
+        self._stopping = True
 
     async def deliver_pass(
         self,
@@ -98,6 +103,8 @@ class Deliverer:
         self._compose_cache.clear()
         targets = list(chat_ids) if chat_ids is not None else deliveries.deliverable_chats(self.db)
         for chat_id in targets:
+            if self._stopping:
+                break
             chat = chats.get_chat(self.db, chat_id)
             if chat is None or not chat.active or chat.paused:
                 result.skipped += 1
@@ -168,6 +175,8 @@ class Deliverer:
     async def _send_planned(self, delivery: deliveries.Delivery, is_group: bool) -> str:
         chat_id = delivery.chat_id
         for piece in delivery.pieces[delivery.parts_sent :]:
+            if self._stopping:
+                return "skipped"  # resumed from this piece by the next pass
             while True:
                 try:
                     message_id = await self._send(chat_id, piece, is_group)

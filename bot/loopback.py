@@ -836,6 +836,11 @@ class LoopbackBotAPI:
         self._delays: list[_Delay] = []
         self._flood: _FloodLimits | None = None
         self._flood_refusals = 0
+        self._webhook_url = ""
+        self._webhook_secret: str | None = None
+        self._webhook_thread: threading.Thread | None = None
+        self.webhook_deliveries: list[tuple[JSON, int]] = []
+        """(update, HTTP status the bot's webhook answered), in delivery order."""
 
         self._methods: dict[str, tuple[str, Handler]] = {}
         for name, handler in (
@@ -843,6 +848,7 @@ class LoopbackBotAPI:
             ("logOut", self._true),
             ("close", self._true),
             ("deleteWebhook", self._delete_webhook),
+            ("setWebhook", self._set_webhook),
             ("getWebhookInfo", self._get_webhook_info),
             ("setMyCommands", self._set_my_commands),
             ("getMyCommands", self._get_my_commands),
@@ -1654,16 +1660,80 @@ class LoopbackBotAPI:
     def _delete_webhook(self, params: JSON) -> object:
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
+        self._webhook_url = ""
+        self._webhook_secret = None
+        self._cond.notify_all()
         return True
+
+    def _set_webhook(self, params: JSON) -> object:
+        """Like Telegram: from now on updates are POSTed to the URL, with the secret header."""
+        url = str(params.get("url") or "")
+        if not url:
+            return self._delete_webhook(params)
+        if not url.startswith(("http://", "https://")):
+            raise _bad("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad("Bad Request: secret token contains unallowed characters")
+        if params.get("drop_pending_updates") is True:
+            self._updates.clear()
+        self._webhook_url = url
+        self._webhook_secret = None if secret is None else str(secret)
+        if self._webhook_thread is None or not self._webhook_thread.is_alive():
+            self._webhook_thread = threading.Thread(
+                target=self._push_updates, name="loopback-webhook", daemon=True
+            )
+            self._webhook_thread.start()
+        self._cond.notify_all()
+        return True
+
+    def _push_updates(self) -> None:
+        """Deliver queued updates to the webhook one at a time, as Telegram does."""
+        import urllib.error
+        import urllib.request
+
+        while not self._stopping.is_set():
+            with self._cond:
+                while not self._stopping.is_set() and not (self._webhook_url and self._updates):
+                    self._cond.wait(0.5)
+                if self._stopping.is_set():
+                    return
+                url, secret, update = self._webhook_url, self._webhook_secret, self._updates[0]
+            headers = {"Content-Type": "application/json"}
+            if secret is not None:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+            request = urllib.request.Request(
+                url, data=json.dumps(update).encode(), headers=headers, method="POST"
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    status = response.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                status = 0
+            with self._cond:
+                self.webhook_deliveries.append((copy.deepcopy(update), status))
+                if status == 200 and self._updates and self._updates[0] is update:
+                    self._updates.pop(0)
+                self._cond.notify_all()
+            if status != 200:
+                self._stopping.wait(0.2)  # Telegram retries later; so do we
 
     def _get_webhook_info(self, params: JSON) -> object:
         return {
-            "url": "",
+            "url": self._webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
 
     def _get_updates(self, params: JSON, client_gone: Callable[[], bool]) -> object:
+        if self._webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.get("offset")
         limit = params.get("limit", 100)
         limit = min(max(limit, 1), 100) if isinstance(limit, int) else 100

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -32,16 +34,99 @@ def _settings(args: argparse.Namespace) -> Settings | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import build_application, install_log_redaction
+    from bot.logs import configure_logging
 
     settings = _settings(args)
     if settings is None:
         return EXIT_USAGE
-    logging.getLogger().setLevel(logging.INFO)
-    install_log_redaction(settings.token)
-    app = build_application(settings)
-    log.info("briefbot polling with database %s", settings.db_path)
-    app.run_polling(drop_pending_updates=False)
+    webhook_url = getattr(args, "webhook_url", None)
+    if webhook_url and not webhook_url.lower().startswith(("https://", "http://")):
+        print("error: --webhook-url must be an http(s) URL", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings.token, settings.webhook_secret)
+    return asyncio.run(
+        serve(
+            settings,
+            webhook_url=webhook_url,
+            listen=getattr(args, "listen", "0.0.0.0"),
+            port=getattr(args, "port", 8080),
+            health_port=getattr(args, "health_port", None),
+        )
+    )
+
+
+async def serve(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "0.0.0.0",
+    port: int = 8080,
+    health_port: int | None = None,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Run until SIGTERM/SIGINT (or ``stop``), then shut down gracefully and return 0.
+
+    Graceful means: the broadcast in progress finishes the message in flight and
+    leaves the rest planned in the ledger; the web server and polling stop; the
+    store is closed.
+    """
+    from urllib.parse import urlsplit
+
+    from telegram import Update
+
+    from bot.app import build_application, health, post_init, post_shutdown
+    from bot.logs import redact_also
+    from bot.scheduler import DELIVERER
+    from bot.webserver import WebServer
+    from store.meta import webhook_secret
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Not possible outside the main thread (tests pass ``stop`` instead).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+    app = build_application(settings, webhook=bool(webhook_url))
+    await app.initialize()
+    await post_init(app)
+    await app.start()
+    server: WebServer | None = None
+    status = lambda: health(app)  # noqa: E731 - a closure is the clearest callback here
+    if webhook_url:
+        secret = settings.webhook_secret or webhook_secret(app.bot_data["services"].db)
+        redact_also(secret)
+        path = urlsplit(webhook_url).path or "/"
+        server = WebServer(
+            status, listen=listen, port=port, app=app, webhook_path=path, secret=secret
+        )
+        server.start()
+        await app.bot.set_webhook(
+            webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        log.info("webhook mode: %s, listening on %s:%s", webhook_url, listen, port)
+    else:
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        if health_port:
+            server = WebServer(status, listen=listen, port=health_port)
+            server.start()
+        log.info("polling mode%s", f", /healthz on port {health_port}" if health_port else "")
+    if ready is not None:
+        ready.set()
+    await stop.wait()
+    log.info("shutting down: finishing the message in flight")
+    deliverer = app.bot_data.get(DELIVERER)
+    if deliverer is not None:
+        deliverer.request_stop()
+    if server is not None:
+        await server.stop()
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    await app.stop()
+    await post_shutdown(app)
+    await app.shutdown()
+    log.info("stopped")
     return EXIT_OK
 
 
