@@ -64,8 +64,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +101,7 @@ ZIPF_EXPONENT = 2.0  # a few hundred distinct topic sets at 100k chats
 PRIVATE_BASE = 100_000_000
 SUPERGROUP_BASE = -1_000_000_000_000  # Telegram's supergroup ids are -100xxxxxxxxxx
 INSERT_BATCH = 1000
+ONE_CHAT_SAMPLE = 2000  # chats composed with an empty cache each, as one-chat passes do
 
 
 def _pick(rng: random.Random, table: list[tuple[Any, int]]) -> Any:
@@ -131,43 +134,43 @@ class Build:
     build_s: float
 
 
-def chat_rows(n: int, topic_ids: list[str], stamp: str) -> tuple[list[dict], list[dict]]:
-    """Rows for ``chats`` and ``subscriptions``: the same N chats on every run."""
+def chat_rows(
+    n: int, topic_ids: list[str], stamp: str, subs: list[tuple[int, str, str]]
+) -> Iterator[dict]:
+    """Rows for ``chats``, the same N on every run; their subscriptions go to ``subs``.
+
+    A generator, so that 100,000 row dicts never sit in memory at once (the peak RSS
+    reported should be the pass's, not the builder's).
+    """
     rng = random.Random(RANDOM_SEED)
     # Popularity: a fixed shuffle of the taxonomy, the k-th topic weighted 1 / k^s.
     ranked = topic_ids[:]
     rng.shuffle(ranked)
     weights = [1 / (k + 1) ** ZIPF_EXPONENT for k in range(len(ranked))]
     base = datetime.fromisoformat(stamp)
-    chats: list[dict] = []
-    subs: list[dict] = []
+    # Subscribed one after the other, in the order drawn: get_chat orders by time.
+    times = [(base + timedelta(seconds=k)).isoformat() for k in range(len(ranked))]
     for i in range(n):
         group = rng.random() < GROUP_SHARE
         chat_id = SUPERGROUP_BASE - i if group else PRIVATE_BASE + i
-        chats.append(
-            {
-                "id": chat_id,
-                "type": "supergroup" if group else "private",
-                "title": f"group {i}" if group else f"user {i}",
-                "language": _pick(rng, LANGUAGES),
-                "timezone": _pick(rng, ZONES),
-                "brief_time": _pick(rng, TIMES),
-                "paused": 0,
-                "active": 1,
-                "intro_sent": int(group),
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
+        yield {
+            "id": chat_id,
+            "type": "supergroup" if group else "private",
+            "title": f"group {i}" if group else f"user {i}",
+            "language": _pick(rng, LANGUAGES),
+            "timezone": _pick(rng, ZONES),
+            "brief_time": _pick(rng, TIMES),
+            "paused": 0,
+            "active": 1,
+            "intro_sent": int(group),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         chosen: list[str] = []
         for _ in range(_pick(rng, TOPIC_COUNTS)):
             left = [(t, w) for t, w in zip(ranked, weights, strict=True) if t not in chosen]
             chosen.append(_pick(rng, left))
-        for k, topic in enumerate(chosen):
-            # Subscribed one after the other, in the order drawn: get_chat orders by time.
-            at = (base + timedelta(seconds=k)).isoformat(timespec="seconds")
-            subs.append({"chat_id": chat_id, "topic_id": topic, "created_at": at})
-    return chats, subs
+        subs.extend((chat_id, topic, times[k]) for k, topic in enumerate(chosen))
 
 
 def build_store(path: Path, n: int) -> Build:
@@ -190,16 +193,22 @@ def build_store(path: Path, n: int) -> Build:
     t1 = time.perf_counter()
     topic_ids = [r["id"] for r in db.query("SELECT id FROM topics ORDER BY id")]
     stamp = now_iso()
-    chat_list, subs = chat_rows(n, topic_ids, stamp)
+    subs: list[tuple[int, str, str]] = []
     with db.atomic():
-        db["chats"].insert_all(chat_list, batch_size=INSERT_BATCH)
-        db["subscriptions"].insert_all(subs, batch_size=INSERT_BATCH)
+        db["chats"].insert_all(chat_rows(n, topic_ids, stamp, subs), batch_size=INSERT_BATCH)
+        db["subscriptions"].insert_all(
+            ({"chat_id": c, "topic_id": t, "created_at": at} for c, t, at in subs),
+            batch_size=INSERT_BATCH,
+        )
     insert_s = time.perf_counter() - t1
 
     by_chat: dict[int, list[str]] = {}
-    for s in subs:
-        by_chat.setdefault(s["chat_id"], []).append(s["topic_id"])
-    orders = {tuple(by_chat.get(c["id"], ())) for c in chat_list}
+    for chat_id, topic, _ in subs:
+        by_chat.setdefault(chat_id, []).append(topic)
+    orders = {tuple(t) for t in by_chat.values()}
+    if len(by_chat) < n:
+        orders.add(())  # chats without topics
+    del subs, by_chat
     build = Build(
         articles=db["articles"].count,
         chats=db["chats"].count,
@@ -234,6 +243,9 @@ class Compose:
     empty_chats: int
     pieces_per_chat: dict[int, int]
     """Number of messages a briefing takes -> chats."""
+    one_chat_pass_ms: float
+    """get_chat + compose with an empty cache, as in a pass for one chat (mean)."""
+    one_chat_pass_chats: int
     pieces: list[tuple[int, int]] = field(repr=False)
     """(chat id, messages) in pass order, for choosing the send phase's chats."""
 
@@ -280,6 +292,16 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         empty += not parts
         pieces.append((chat_id, len(parts)))
     compose_s = clock() - start
+
+    # The daily job (bot/scheduler.py) runs a pass per chat: deliver_pass clears the
+    # cache at its start, so each chat composes from scratch.  Time a sample that way.
+    sample = [chat_id for chat_id, _ in pieces[:ONE_CHAT_SAMPLE]]
+    t3 = clock()
+    for chat_id in sample:
+        chat = chats.get_chat(db, chat_id)
+        assert chat is not None
+        Deliverer(deliverer.bot, db, taxonomy, settings).compose(chat)
+    one_chat_ms = 1000 * (clock() - t3) / max(len(sample), 1)
     return Compose(
         chats=len(targets),
         due=due,
@@ -290,6 +312,8 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         distinct_compositions=len(cache),
         empty_chats=empty,
         pieces_per_chat=dict(sorted(Counter(n for _, n in pieces).items())),
+        one_chat_pass_ms=round(one_chat_ms, 3),
+        one_chat_pass_chats=len(sample),
         pieces=pieces,
     )
 
@@ -360,7 +384,7 @@ def send(db_path: Path, db: Database, taxonomy, pieces, seconds: float) -> Send:
     ok = sorted(c.time for c in sends if c.ok)
     retry_after = [c for c in calls if not c.ok and _code(c) == 429]
     span = ok[-1] - ok[0] if len(ok) > 1 else 0.0
-    gaps = sorted((b - a for a, b in zip(ok, ok[1:], strict=False)), reverse=True)
+    gaps = sorted((b - a for a, b in pairwise(ok)), reverse=True)
     return Send(
         chats=len(chat_ids),
         planned_messages=planned,
@@ -443,6 +467,11 @@ def main() -> int:
     print(
         f"  {c.distinct_compositions:,} distinct compositions ({c.miss_s:.2f} s, "
         f"{per_miss:.2f} ms each), {c.empty_chats:,} chats with an empty briefing"
+    )
+    print(
+        f"  one-chat passes (the daily jobs) compose with an empty cache: "
+        f"{c.one_chat_pass_ms:.2f} ms per chat over {c.one_chat_pass_chats:,} chats, "
+        f"{c.one_chat_pass_ms * c.due / 1000:.1f} s for {c.due:,}"
     )
     print(
         "  messages per briefing -> chats: "

@@ -94,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the instant to deliver as of (default now; without an offset, BRIEFBOT_TZ)",
     )
 
+    sub.add_parser(
+        "doctor", parents=[common], help="check token, Bot API, database, jobs and feeds"
+    )
+    backup = sub.add_parser(
+        "backup", parents=[common], help="consistent online copy of the database"
+    )
+    backup.add_argument("path", metavar="PATH", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
     topics = sub.add_parser("topics", parents=[common], help="the sector taxonomy")
     topics.add_argument("--json", action="store_true", help="print a JSON array")
 
@@ -111,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    if args.command in ("doctor", "backup"):
+        from bot.ops import cmd_backup, cmd_doctor
+
+        return (cmd_doctor if args.command == "doctor" else cmd_backup)(args)
     if args.command in ("run", "demo", "deliver"):
         from bot.runner import cmd_deliver, cmd_demo, cmd_run
 

@@ -102,7 +102,7 @@ def ingest_source(
     except SourceError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug must not abort the other sources
-        # The traceback is for developers (BRIEFBOT_DEBUG / -v), not for the user's terminal.
+        # The traceback is for developers (BRIEFBOT_LOG_LEVEL=DEBUG), not the terminal.
         log.error(
             "unexpected failure ingesting %s: %r",
             source,

@@ -383,7 +383,8 @@ def test_broadcast_pacing_stays_within_flood_limits(api: LoopbackBotAPI, db_path
     db.close()
     api.enforce_flood_limits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
     settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
+        db_path=str(db_path),
     )
 
     async def broadcast():  # type: ignore[no-untyped-def]
