@@ -184,9 +184,11 @@ def twstock_companies() -> list[Company]:
         if not path.exists():
             continue
         with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row.get("type") != "股票":
-                    continue
+            header = next(csv.reader(fh))
+            # Most rows are warrants; test the prefix before paying for CSV parsing.
+            stock_lines = (line for line in fh if line.startswith("股票,"))
+            for values in csv.reader(stock_lines):
+                row = dict(zip(header, values, strict=False))
                 market = _TW_MARKETS.get(row.get("market", ""), "TWSE")
                 name = row["name"].strip()
                 short = re.sub(r"[-\s]*(?:KY|DR)$", "", name)

@@ -98,7 +98,9 @@ def _sentence_companies(
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
-    for term in terms.keys() - directory.by_alias.keys():
+    for term in terms:
+        if term[-2:] not in _SUFFIX_ENDINGS or term in directory.by_alias:
+            continue
         stem = _company_stem(term, directory)
         if stem is not None:
             keys = directory.by_alias[stem]
@@ -128,6 +130,9 @@ _NAME_SUFFIXES = (
     "国际",
     "精密",
 )
+
+
+_SUFFIX_ENDINGS = frozenset(suffix[-2:] for suffix in _NAME_SUFFIXES)
 
 
 def _company_stem(token: str, directory: CompanyDirectory) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from digests.textproc import to_simplified
 
@@ -15,6 +16,7 @@ _SPACES = re.compile(r"\s+")
 _STRIP = " \t\r\n\"'「」『』“”‘’()（）[]【】<>《》.,，。:：;；!！?？、/\\|"
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """NFKC (full→half width), Simplified script, lower case, inner spaces collapsed."""
     folded = unicodedata.normalize("NFKC", text).strip(_STRIP)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from types import TracebackType
 
@@ -25,8 +26,22 @@ _worker_lexicon: Lexicon | None = None
 """Set before forking: workers inherit it instead of receiving it with every task."""
 
 
-def _digest_in_worker(article: Article) -> DigestedArticle:
-    return digest_article(article, _worker_lexicon)
+@dataclass(frozen=True)
+class DigestFailure:
+    """An article the digester could not handle; the others go on."""
+
+    error: str
+
+
+def _safe_digest(article: Article, lexicon: Lexicon | None) -> DigestedArticle | DigestFailure:
+    try:
+        return digest_article(article, lexicon)
+    except Exception as exc:  # one bad article must not take the batch down
+        return DigestFailure(f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+
+
+def _digest_in_worker(article: Article) -> DigestedArticle | DigestFailure:
+    return _safe_digest(article, _worker_lexicon)
 
 
 class Digester:
@@ -55,11 +70,11 @@ class Digester:
             self._pool.join()
             self._pool = None
 
-    def digest(self, articles: Sequence[Article]) -> Iterator[DigestedArticle]:
-        """Digested articles in input order."""
+    def digest(self, articles: Sequence[Article]) -> Iterator[DigestedArticle | DigestFailure]:
+        """Digested articles (or the failure) in input order."""
         if self.workers < 2 or len(articles) < MIN_PARALLEL_BATCH or not _can_fork():
             for article in articles:
-                yield digest_article(article, self.lexicon)
+                yield _safe_digest(article, self.lexicon)
             return
         if self._pool is None:
             global _worker_lexicon
@@ -67,7 +82,7 @@ class Digester:
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         for digested in self._pool.imap(_digest_in_worker, articles, chunksize=2):
             # What a worker learned must reach this process's lexicon too.
-            if digested.learned_companies:
+            if isinstance(digested, DigestedArticle) and digested.learned_companies:
                 self.lexicon.learn(digested.learned_companies)  # type: ignore[arg-type]
             yield digested
 
