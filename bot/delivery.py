@@ -13,7 +13,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -38,6 +38,8 @@ from store.chats import ChatSettings
 log = logging.getLogger(__name__)
 
 RETRIES = 3
+COMPOSE_CACHE_SIZE = 20_000
+"""Compositions kept across passes: the daily jobs deliver one chat per pass."""
 MAX_RETRY_AFTER = 600.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -87,6 +89,8 @@ class Deliverer:
         self.sleep = sleep
         self._compose_cache: dict[tuple, tuple[list[int], list[str]]] = {}
         self._stopping = False
+        self._deferred: list[tuple[float, int, str, bool]] = []
+        """(ready at, chat, local date, is group) of briefings waiting for their next piece."""
 
     def request_stop(self) -> None:
         """Graceful shutdown: finish the message in flight, leave the rest planned."""
@@ -100,24 +104,50 @@ class Deliverer:
     ) -> PassResult:
         """Send every briefing due at ``now`` that its chat has not had for its local date."""
         result = PassResult()
-        self._compose_cache.clear()
+        self._deferred = []
         targets = list(chat_ids) if chat_ids is not None else deliveries.deliverable_chats(self.db)
         for chat_id in targets:
             if self._stopping:
                 break
+            await self._resume_deferred(result, drain=False)
             chat = chats.get_chat(self.db, chat_id)
             if chat is None or not chat.active or chat.paused:
                 result.skipped += 1
                 continue
-            outcome = await self.deliver_chat(chat, now, grace)
-            if outcome == "sent":
-                result.sent += 1
-            elif outcome == "failed":
-                result.failed += 1
-            else:
-                result.skipped += 1
-                result.empty += outcome == "empty"
+            self._count(result, await self.deliver_chat(chat, now, grace))
+        await self._resume_deferred(result, drain=True)
         return result
+
+    @staticmethod
+    def _count(result: PassResult, outcome: str) -> None:
+        if outcome == "sent":
+            result.sent += 1
+        elif outcome == "failed":
+            result.failed += 1
+        elif outcome != "deferred":
+            result.skipped += 1
+            result.empty += outcome == "empty"
+
+    async def _resume_deferred(self, result: PassResult, drain: bool) -> None:
+        """Continue multi-message briefings whose chat may take the next piece now.
+
+        A chat's next message must wait about a second after its last one; instead of
+        stalling the whole broadcast for it, the pass moves on to other chats and
+        comes back.  With ``drain`` it waits for and finishes every deferred one.
+        """
+        while self._deferred and not self._stopping:
+            self._deferred.sort()
+            ready_at, chat_id, local_date, is_group = self._deferred[0]
+            wait = ready_at - self.pacer.clock()
+            if wait > 0:
+                if not drain:
+                    return
+                await self.sleep(wait)
+            self._deferred.pop(0)
+            delivery = deliveries.get_delivery(self.db, chat_id, local_date)
+            if delivery is None or delivery.status != deliveries.PLANNED:
+                continue
+            self._count(result, await self._send_planned(delivery, is_group))
 
     def zone(self, chat: ChatSettings) -> str:
         return chat.timezone or self.settings.timezone
@@ -155,7 +185,8 @@ class Deliverer:
         """
         received = deliveries.delivered_article_ids(self.db, chat.id)
         lang = chat.language or DEFAULT_LANGUAGE
-        key = (chat.topics, frozenset(received), lang)
+        # Topic order does not change the briefing; a new article does.
+        key = (tuple(sorted(chat.topics)), frozenset(received), lang, self._newest_article())
         cached = self._compose_cache.get(key)
         if cached is not None:
             return cached
@@ -169,20 +200,32 @@ class Deliverer:
             if lang == "zh-CN":
                 markup = to_simplified(markup)
             composed = ([i.article_id for i in briefing.items], split_html(markup))
+        if len(self._compose_cache) >= COMPOSE_CACHE_SIZE:
+            self._compose_cache.clear()
         self._compose_cache[key] = composed
         return composed
+
+    def _newest_article(self) -> int:
+        row = next(self.db.query("SELECT MAX(id) AS newest, COUNT(*) AS n FROM articles"))
+        return (row["newest"] or 0) * 1_000_003 + row["n"]
 
     async def _send_planned(self, delivery: deliveries.Delivery, is_group: bool) -> str:
         chat_id = delivery.chat_id
         for piece in delivery.pieces[delivery.parts_sent :]:
             if self._stopping:
                 return "skipped"  # resumed from this piece by the next pass
+            wait = self.pacer.chat_wait(chat_id, is_group)
+            if wait > 0:
+                ready_at = self.pacer.clock() + wait
+                self._deferred.append((ready_at, chat_id, delivery.local_date, is_group))
+                return "deferred"
             while True:
                 try:
                     message_id = await self._send(chat_id, piece, is_group)
                     break
                 except ChatMigrated as moved:
                     new_id = moved.new_chat_id
+                    delivery = replace(delivery, chat_id=new_id)
                     log.info("chat %s migrated to %s", chat_id, new_id)
                     deliveries.migrate_chat(self.db, chat_id, new_id)
                     chat_id = new_id
@@ -201,6 +244,7 @@ class Deliverer:
                     deliveries.mark_attempt(self.db, delivery.id, str(exc), final=True)
                     return "failed"
             deliveries.record_part(self.db, delivery.id, message_id)
+            delivery = replace(delivery, parts_sent=delivery.parts_sent + 1)
         final = deliveries.get_delivery(self.db, chat_id, delivery.local_date)
         assert final is not None
         deliveries.mark_sent(self.db, final)

@@ -45,6 +45,22 @@ class Pacer:
                 wait = max(wait, window[0] + 60.0 - now + 0.05)
         return wait
 
+    def chat_wait(self, chat_id: int, is_group: bool = False) -> float:
+        """Seconds until ``chat_id`` may take another message (global pace aside)."""
+        now = self.clock()
+        wait = 0.0
+        last = self._last_in_chat.get(chat_id)
+        if last is not None:
+            wait = last + self.per_chat_interval - now
+        if is_group:
+            window = self._group_sends.get(chat_id)
+            if window:
+                while window and window[0] <= now - 60.0:
+                    window.popleft()
+                if len(window) >= self.group_per_minute:
+                    wait = max(wait, window[0] + 60.0 - now + 0.05)
+        return max(0.0, wait)
+
     async def acquire(self, chat_id: int, is_group: bool = False) -> None:
         """Wait until one more message to ``chat_id`` stays within every limit."""
         async with self._lock:
@@ -55,7 +71,10 @@ class Pacer:
                     break
                 await self.sleep(wait)
             now = self.clock()
-            self._next_global = max(self._next_global, now) + self.interval
+            # Advance from the slot, not from a slightly late wake-up, so timer jitter does
+            # not accumulate into a lower rate; after an idle spell restart from now.
+            slot = self._next_global if now - self._next_global < self.interval else now
+            self._next_global = slot + self.interval
             self._last_in_chat[chat_id] = now
             if is_group:
                 self._group_sends.setdefault(chat_id, deque()).append(now)

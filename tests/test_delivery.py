@@ -402,3 +402,44 @@ def test_broadcast_pacing_stays_within_flood_limits(api: LoopbackBotAPI, db_path
     assert result.sent == 40
     assert api.flood_refusals == 0
     assert elapsed >= 39 / 25 * 0.9  # paced, not a burst
+
+
+def test_multi_message_briefings_do_not_stall_the_broadcast(
+    api: LoopbackBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a chat waits its turn for the next piece, other chats are served."""
+    monkeypatch.setenv("BRIEFBOT_BRIEF_MAX", "40")
+    db = open_db(db_path)
+    for chat_id in (71, 72, 73):
+        _chat(db, api, chat_id)
+    db.close()
+    settings = Settings.from_env(
+        env={
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_URL": api.base_url,
+            "BRIEFBOT_BRIEF_MAX": "40",
+        },
+        db_path=str(db_path),
+    )
+
+    async def broadcast():  # type: ignore[no-untyped-def]
+        db = open_db(db_path)
+        try:
+            async with Bot(api.token, base_url=api.base_url) as bot:
+                pacer = Pacer(per_second=100.0, per_chat_interval=0.4)
+                return await Deliverer(
+                    bot, db, default_lexicon().taxonomy, settings, pacer
+                ).deliver_pass(MORNING)
+        finally:
+            db.close()
+
+    result = asyncio.run(broadcast())
+    assert result.sent == 3
+    order = [c.chat_id for c in api.calls_of("sendMessage") if c.ok]
+    assert len(order) > 3  # several pieces each
+    assert order[:3] == [71, 72, 73]  # every chat's first piece before anyone's second
+    db = open_db(db_path)
+    for chat_id in (71, 72, 73):
+        delivery = deliveries.get_delivery(db, chat_id, "2025-06-02")
+        assert delivery.status == deliveries.SENT
+        assert len(delivery.message_ids) == len(delivery.pieces) == order.count(chat_id)
