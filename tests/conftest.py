@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,30 @@ def corpus_path() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the sample page dumps (10 articles) and the reference data, built once."""
+    from bot.ingestion import ingest_all
+    from digests.lexicon import default_lexicon
+    from store import open_db
+    from store.reference import sync_reference
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    db = open_db(path)
+    assert all(r.ok for r in ingest_all(db, sorted(map(str, PAGEDUMPS.glob("*.txt"))), workers=1))
+    sync_reference(db, default_lexicon())
+    db.close()
+    return path
+
+
+@pytest.fixture
+def store_copy(sample_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample store for one test to change."""
+    path = tmp_path / "store.db"
+    shutil.copy(sample_store, path)
+    return path
 
 
 Route = (

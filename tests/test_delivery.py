@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,29 +22,14 @@ from bot.pacing import Pacer
 from bot.timeparse import due_date, next_delivery
 from digests.lexicon import default_lexicon
 from store import chats, deliveries, open_db
-from store.reference import sync_reference
-from tests.conftest import PAGEDUMPS, ROOT
+from tests.conftest import ROOT
 
 MORNING = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)  # 09:30 in Taipei, after 08:00
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bot.ingestion import ingest_all
-
-    path = tmp_path_factory.mktemp("delivery") / "base.db"
-    db = open_db(path)
-    assert all(r.ok for r in ingest_all(db, sorted(map(str, PAGEDUMPS.glob("*.txt"))), workers=1))
-    sync_reference(db, default_lexicon())
-    db.close()
-    return path
-
-
 @pytest.fixture
-def db_path(base_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    shutil.copy(base_db, path)
-    return path
+def db_path(store_copy: Path) -> Path:
+    return store_copy
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.logs import configure_logging
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from bot.runner import serve
-from tests.conftest import PAGEDUMPS, ROOT
+from tests.conftest import ROOT
 
 USER = FakeUser(id=4242, first_name="Wen", language_code="zh-hant")
 CHAT = FakeChat(id=4242)
@@ -37,23 +37,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bot.ingestion import ingest_all
-    from store import open_db
-
-    path = tmp_path_factory.mktemp("ops") / "base.db"
-    db = open_db(path)
-    assert all(r.ok for r in ingest_all(db, sorted(map(str, PAGEDUMPS.glob("*.txt"))), workers=1))
-    db.close()
-    return path
-
-
 @pytest.fixture
-def db_path(store_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "bot.db"
-    shutil.copy(store_file, path)
-    return path
+def db_path(store_copy: Path) -> Path:
+    return store_copy
 
 
 class Served:

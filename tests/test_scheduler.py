@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,35 +12,19 @@ import pytest
 
 from bot.feeds import poll_all_feeds
 from bot.loopback import FakeChat, FakeUser
-from digests.lexicon import default_lexicon
 from store import chats, open_db
 from store.feeds import add_feed, list_feeds
-from store.reference import sync_reference
 from tests.bot_harness import BotHarness, texts
-from tests.conftest import FIXTURES, PAGEDUMPS
+from tests.conftest import FIXTURES
 
 ANN = FakeUser(id=701, first_name="Ann", language_code="zh-hant")
 ANN_CHAT = FakeChat(id=701)
 OPERATOR = FakeUser(id=909, first_name="Op", language_code="zh-hant")
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bot.ingestion import ingest_all
-
-    path = tmp_path_factory.mktemp("sched") / "base.db"
-    db = open_db(path)
-    assert all(r.ok for r in ingest_all(db, sorted(map(str, PAGEDUMPS.glob("*.txt"))), workers=1))
-    sync_reference(db, default_lexicon())
-    db.close()
-    return path
-
-
 @pytest.fixture
-def db_path(base_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    shutil.copy(base_db, path)
-    return path
+def db_path(store_copy: Path) -> Path:
+    return store_copy
 
 
 @pytest.fixture
