@@ -75,13 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--health-port", type=int, default=None, help="polling mode: serve /healthz on this port"
     )
-    demo = sub.add_parser(
-        "demo", parents=[common], help="try the bot offline: your terminal is the Telegram chat"
-    )
-    demo.add_argument(
-        "--sample-db",
-        action="store_true",
-        help="use --db/BRIEFBOT_DB as the store instead of a temporary one with sample articles",
+    sub.add_parser(
+        "demo",
+        parents=[common],
+        help="try the bot offline: your terminal is the Telegram chat "
+        "(a temporary store of sample articles, or the one given with --db)",
     )
 
     deliver = sub.add_parser(

@@ -133,7 +133,8 @@ async def serve(
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(db_path=getattr(args, "db", None) if args.sample_db else None)
+    # Only an explicit --db: BRIEFBOT_DB may point at a production store.
+    return run_demo(db_path=getattr(args, "db", None))
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:

@@ -288,11 +288,32 @@ def test_server_errors_retried_then_left_for_next_pass(api: LoopbackBotAPI, db_p
 
 
 def test_slow_replies_time_out_and_are_retried(api: LoopbackBotAPI, db_path: Path) -> None:
+    """A reply slower than the read time-out raises TimedOut; the retry delivers it."""
+    from telegram.request import HTTPXRequest
+
     db = open_db(db_path)
     _chat(db, api, 91)
     db.close()
-    api.delay("sendMessage", 0.2, chat_id=91, times=1)
-    assert deliver(api, db_path, MORNING).sent == 1
+    api.delay("sendMessage", 1.5, chat_id=91, times=1)
+    settings = Settings.from_env(
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+    )
+
+    async def run():  # type: ignore[no-untyped-def]
+        db = open_db(db_path)
+        request = HTTPXRequest(read_timeout=0.5, connect_timeout=2.0)
+        try:
+            async with Bot(api.token, base_url=api.base_url, request=request) as bot:
+                pacer = Pacer(per_second=200.0, per_chat_interval=0.0)
+                deliverer = Deliverer(bot, db, default_lexicon().taxonomy, settings, pacer)
+                return await deliverer.deliver_pass(MORNING)
+        finally:
+            db.close()
+
+    result = asyncio.run(run())
+    assert result.sent == 1
+    calls = api.calls_of("sendMessage", chat_id=91)
+    assert len(calls) == 2  # the timed-out attempt reached the API too
 
 
 # --- the deliver command ---------------------------------------------------------

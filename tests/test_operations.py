@@ -350,3 +350,74 @@ def test_env_example_lists_every_variable() -> None:
         used.update(re.findall(r"\b(BRIEFBOT_[A-Z_]+)\b", text))
     assert used <= listed, used - listed
     json.dumps(sorted(listed))
+
+
+def test_sigterm_during_a_broadcast_loses_and_doubles_nothing(db_path: Path) -> None:
+    """SIGTERM mid-broadcast: exit 0 at once; the next pass finishes without doubles."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from store import chats, open_db
+
+    # A zone where it is not just after midnight, so "20 minutes ago" is still today.
+    zone = next(
+        z
+        for z in ("Asia/Taipei", "Europe/London", "America/New_York")
+        if 1 <= datetime.now(UTC).astimezone(ZoneInfo(z)).hour <= 22
+    )
+    local = datetime.now(UTC).astimezone(ZoneInfo(zone)) - timedelta(minutes=20)
+    db = open_db(db_path)
+    with db.atomic():
+        for i in range(40):
+            chats.register_chat(db, 9100 + i, "private", None)
+            chats.set_brief_time(db, 9100 + i, local.strftime("%H:%M"))
+            chats.set_timezone(db, 9100 + i, zone)
+    db.close()
+    with LoopbackBotAPI() as api:
+        for i in range(40):
+            api.add_chat(FakeChat(id=9100 + i), FakeUser(id=9100 + i))
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_URL": api.base_url,
+            "BRIEFBOT_DB": str(db_path),
+            "BRIEFBOT_SEND_RATE": "8",
+            "BRIEFBOT_GRACE_HOURS": "2",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            api.wait_for("sendMessage", count=8, timeout=60)  # the catch-up broadcast is running
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0
+        sent_before = len([c for c in api.calls_of("sendMessage") if c.ok])
+        assert sent_before < 40
+        finish = _cli(
+            "deliver",
+            env={
+                k: env[k]
+                for k in (
+                    "TELEGRAM_BOT_TOKEN",
+                    "TELEGRAM_API_URL",
+                    "BRIEFBOT_DB",
+                    "BRIEFBOT_SEND_RATE",
+                )
+            },
+        )
+        assert finish.returncode == 0, finish.stderr
+        received: dict[int, int] = {}
+        for call in api.calls_of("sendMessage"):
+            if call.ok:
+                received[call.chat_id] = received.get(call.chat_id, 0) + 1
+        assert set(received) == {9100 + i for i in range(40)}
+        assert max(received.values()) == 1  # graceful: nothing doubled
