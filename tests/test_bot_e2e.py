@@ -328,3 +328,17 @@ def test_group_toggle_refused_for_members(bot: BotHarness) -> None:
     calls = bot.press(GROUP, ALICE, keyboard.result["message_id"], "t:cooling")
     assert any(c.method == "editMessageReplyMarkup" and c.ok for c in calls)
     assert bot.chat(GROUP.id).topics == ("cooling",)
+
+
+def test_mytopics_says_when_today_had_nothing_new(bot: BotHarness) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from store import deliveries
+
+    bot.send(PRIVATE, ALICE, "/start")
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Taipei")).date().isoformat()
+    db = open_db(bot.db_path)
+    deliveries.plan(db, PRIVATE.id, today, [], [])  # a day with nothing new
+    db.close()
+    assert "今天沒有符合主題的新文章" in texts(bot.send(PRIVATE, ALICE, "/mytopics"))[0]
