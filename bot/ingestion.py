@@ -1,7 +1,7 @@
 """Ingest sources: read, digest and store each one, isolating failures per source.
 
-Shared by ``briefbot ingest`` and, later, the operators' ``/ingest`` command and the
-feed poller, so every path reports and logs sources the same way.
+Shared by ``briefbot ingest``, the operators' ``/ingest`` command and the feed
+poller, so every path reports and logs sources the same way.
 """
 
 from __future__ import annotations
