@@ -296,7 +296,8 @@ def test_slow_replies_time_out_and_are_retried(api: LoopbackBotAPI, db_path: Pat
     db.close()
     api.delay("sendMessage", 1.5, chat_id=91, times=1)
     settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url}, db_path=str(db_path)
+        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
+        db_path=str(db_path),
     )
 
     async def run():  # type: ignore[no-untyped-def]
