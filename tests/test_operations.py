@@ -143,6 +143,18 @@ def test_polling_mode_health_port(db_path: Path) -> None:
         assert status["ok"] and status["jobs"] == 1
 
 
+def _start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
+    """`briefbot run` as its own process, as systemd or Docker would start it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_graceful_shutdown_on_sigterm(db_path: Path) -> None:
     with LoopbackBotAPI() as api:
         env = {
@@ -151,14 +163,7 @@ def test_graceful_shutdown_on_sigterm(db_path: Path) -> None:
             "TELEGRAM_API_URL": api.base_url,
             "BRIEFBOT_DB": str(db_path),
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = _start_bot(env)
         try:
             api.wait_for("getUpdates", timeout=60)
             api.send_message(CHAT, USER, "/help")
@@ -384,14 +389,7 @@ def test_sigterm_during_a_broadcast_loses_and_doubles_nothing(db_path: Path) -> 
             "BRIEFBOT_SEND_RATE": "8",
             "BRIEFBOT_GRACE_HOURS": "2",
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = _start_bot(env)
         try:
             api.wait_for("sendMessage", count=8, timeout=60)  # the catch-up broadcast is running
             process.send_signal(signal.SIGTERM)

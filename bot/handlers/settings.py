@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlite_utils import Database
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -183,20 +185,29 @@ def _today_note(svc: Services, chat: chats.ChatSettings, lang: str) -> str | Non
     return None
 
 
-@admins_only
-async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _change_schedule(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    what: str,
+    parse: Callable[[str], str | None],
+    store: Callable[[Database, int, str], None],
+) -> None:
+    """/time and /timezone: validate, store, reschedule, confirm with the next delivery.
+
+    ``what`` names the i18n keys: usage_<what>, bad_<what>, <what>_set.
+    """
     svc = services(context)
     lang = language(update, context)
     value = argument(context)
     if not value:
-        await reply(update, context, text(lang, "usage_time"))
+        await reply(update, context, text(lang, f"usage_{what}"))
         return
-    parsed = parse_hhmm(value)
+    parsed = parse(value)
     if parsed is None:
-        await reply(update, context, text(lang, "bad_time", value=esc(value)))
+        await reply(update, context, text(lang, f"bad_{what}", value=esc(value)))
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    chats.set_brief_time(svc.db, chat_id, parsed.strftime("%H:%M"))
+    store(svc.db, chat_id, parsed)
     _reschedule(context, chat_id)
     chat = chats.get_chat(svc.db, chat_id)
     await reply(
@@ -204,40 +215,27 @@ async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         context,
         text(
             lang,
-            "time_set",
-            time=parsed.strftime("%H:%M"),
+            f"{what}_set",
+            time=svc.chat_time(chat).strftime("%H:%M"),
             zone=esc(describe_zone(svc.chat_zone(chat))),
             next=esc(svc.next_delivery_text(chat)),
         ),
     )
 
 
+def _hhmm(value: str) -> str | None:
+    parsed = parse_hhmm(value)
+    return parsed.strftime("%H:%M") if parsed else None
+
+
+@admins_only
+async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_schedule(update, context, "time", _hhmm, chats.set_brief_time)
+
+
 @admins_only
 async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    lang = language(update, context)
-    value = argument(context)
-    if not value:
-        await reply(update, context, text(lang, "usage_timezone"))
-        return
-    zone = parse_timezone(value)
-    if zone is None:
-        await reply(update, context, text(lang, "bad_timezone", value=esc(value)))
-        return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    chats.set_timezone(svc.db, chat_id, zone)
-    _reschedule(context, chat_id)
-    chat = chats.get_chat(svc.db, chat_id)
-    await reply(
-        update,
-        context,
-        text(
-            lang,
-            "timezone_set",
-            zone=esc(describe_zone(zone)),
-            next=esc(svc.next_delivery_text(chat)),
-        ),
-    )
+    await _change_schedule(update, context, "timezone", parse_timezone, chats.set_timezone)
 
 
 @admins_only
