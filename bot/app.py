@@ -24,30 +24,6 @@ from store.reference import learned_companies, sync_reference
 log = logging.getLogger(__name__)
 
 
-class TokenRedactingFilter(logging.Filter):
-    """Never let the bot token reach a log line (URLs of Bot API calls contain it)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token and self.token in message:
-            record.msg = message.replace(self.token, "<token>")
-            record.args = ()
-        return True
-
-
-def install_log_redaction(token: str) -> None:
-    redactor = TokenRedactingFilter(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redactor)
-    # httpx logs every request URL, token included, at INFO: keep it quiet.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
 def build_application(settings: Settings, webhook: bool = False) -> Application:
     """Handlers, error handler and post_init; nothing runs until the app is started.
 

@@ -36,6 +36,14 @@ class Settings:
     poll_minutes: float = 30.0
     webhook_secret: str | None = None
 
+    def chat_time(self, brief_time: str | None) -> time:
+        """A chat's /time, or BRIEFBOT_BRIEF_TIME when it has none (or it is unreadable)."""
+        return (parse_hhmm(brief_time) if brief_time else None) or self.brief_time
+
+    def chat_zone(self, timezone: str | None) -> str:
+        """A chat's /timezone, or BRIEFBOT_TZ."""
+        return timezone or self.timezone
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, db_path: str | None = None) -> Settings:
         env = os.environ if env is None else env

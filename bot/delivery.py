@@ -24,13 +24,12 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import views
 from bot.config import Settings
-from bot.i18n import DEFAULT_LANGUAGE
+from bot.i18n import DEFAULT_LANGUAGE, localize
 from bot.pacing import Pacer
 from bot.render import split_html
-from bot.timeparse import due_date, parse_hhmm
+from bot.timeparse import due_date
 from digests.briefing import compose_briefing
 from digests.taxonomy import Taxonomy
-from digests.textproc import to_simplified
 from store import chats, deliveries
 from store.briefings import candidate_articles
 from store.chats import ChatSettings
@@ -149,19 +148,14 @@ class Deliverer:
                 continue
             self._count(result, await self._send_planned(delivery, is_group))
 
-    def zone(self, chat: ChatSettings) -> str:
-        return chat.timezone or self.settings.timezone
-
-    def time_of(self, chat: ChatSettings):  # type: ignore[no-untyped-def]
-        return (parse_hhmm(chat.brief_time) if chat.brief_time else None) or (
-            self.settings.brief_time
-        )
-
     async def deliver_chat(
         self, chat: ChatSettings, now: datetime, grace: timedelta | None = None
     ) -> str:
         """'sent', 'skipped', 'empty' or 'failed' for one chat at ``now``."""
-        local_date = due_date(now, self.time_of(chat), self.zone(chat), grace)
+        settings = self.settings
+        local_date = due_date(
+            now, settings.chat_time(chat.brief_time), settings.chat_zone(chat.timezone), grace
+        )
         if local_date is None:
             return "skipped"
         day = local_date.isoformat()
@@ -196,9 +190,7 @@ class Deliverer:
         if not briefing.items:
             composed: tuple[list[int], list[str]] = ([], [])
         else:
-            markup = views.briefing(briefing, self.taxonomy, lang)
-            if lang == "zh-CN":
-                markup = to_simplified(markup)
+            markup = localize(views.briefing(briefing, self.taxonomy, lang), lang)
             composed = ([i.article_id for i in briefing.items], split_html(markup))
         if len(self._compose_cache) >= COMPOSE_CACHE_SIZE:
             self._compose_cache.clear()

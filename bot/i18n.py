@@ -263,6 +263,11 @@ def text(language: str, key: str, /, **values: object) -> str:
 LANGUAGE_NAMES = {"zh-TW": "繁體中文", "zh-CN": "简体中文", "en": "English"}
 
 
+def localize(markup: str, language: str) -> str:
+    """Simplified-Chinese readers get everything, content too, in Simplified script."""
+    return to_simplified(markup) if language == "zh-CN" else markup
+
+
 def language_from_telegram(code: str | None) -> str:
     """Telegram's ``language_code`` -> our reply language."""
     code = (code or "").lower()

@@ -139,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_deliver(args: argparse.Namespace) -> int:
     """One delivery pass as of ``--at``: the same code the daily jobs run."""
-    from bot.app import install_log_redaction
+    from bot.logs import configure_logging
 
     settings = _settings(args)
     if settings is None:
@@ -149,7 +149,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: --at {args.at!r} is not an ISO 8601 date and time", file=sys.stderr)
         return EXIT_USAGE
-    install_log_redaction(settings.token or "")
+    configure_logging(settings.token, settings.webhook_secret)
     result = asyncio.run(_deliver(settings, at))
     print(result.line())
     return EXIT_OK if result.failed == 0 else EXIT_FAILED

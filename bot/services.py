@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.i18n import language_from_telegram
-from bot.timeparse import describe_zone, next_delivery, parse_hhmm
+from bot.timeparse import describe_zone, next_delivery
 from digests.lexicon import Lexicon
 from store.chats import ChatSettings
 
@@ -53,16 +53,10 @@ class Services:
         return language_from_telegram(language_code)
 
     def chat_time(self, chat: ChatSettings | None) -> time:
-        if chat is not None and chat.brief_time:
-            parsed = parse_hhmm(chat.brief_time)
-            if parsed is not None:
-                return parsed
-        return self.settings.brief_time
+        return self.settings.chat_time(chat.brief_time if chat else None)
 
     def chat_zone(self, chat: ChatSettings | None) -> str:
-        return (chat.timezone if chat is not None and chat.timezone else None) or (
-            self.settings.timezone
-        )
+        return self.settings.chat_zone(chat.timezone if chat else None)
 
     def next_delivery_text(self, chat: ChatSettings | None, now: datetime | None = None) -> str:
         zone = self.chat_zone(chat)

@@ -154,7 +154,7 @@ class CompanyDirectory:
         norm = name_key(query)
         keys = self.by_alias.get(norm)
         if keys:
-            return self.companies[_preferred(keys, self.companies)]
+            return self.companies[preferred(keys, self.companies)]
         for first, patterns in self.phrases.items():
             if norm.startswith(first):
                 for pattern, key in patterns:
@@ -163,7 +163,7 @@ class CompanyDirectory:
         return self.by_code(norm)
 
 
-def _preferred(keys: set[str], companies: dict[str, Company]) -> str:
+def preferred(keys: set[str], companies: dict[str, Company]) -> str:
     """Among companies sharing an alias, curated beats listed beats learned."""
     order = {"curated": 0, "twstock": 1, "learned": 2}
     return min(keys, key=lambda k: (order.get(companies[k].source, 3), k))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from digests.analysis import ArticleAnalysis
-from digests.companies import Company, CompanyDirectory, LearnedAlias
+from digests.companies import Company, CompanyDirectory, LearnedAlias, preferred
 from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
 
@@ -88,7 +88,7 @@ def _sentence_companies(
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
         keys = directory.by_alias[alias]
-        key = min(keys) if len(keys) == 1 else _pick(keys, directory)
+        key = min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
         company = directory.companies[key]
         if company.ticker and _ticker_follows(text, company.ticker):
             hits.append((key, CERTAIN))
@@ -104,7 +104,9 @@ def _sentence_companies(
         stem = _company_stem(term, directory)
         if stem is not None:
             keys = directory.by_alias[stem]
-            hits.append((min(keys) if len(keys) == 1 else _pick(keys, directory), CERTAIN))
+            hits.append(
+                (min(keys) if len(keys) == 1 else preferred(keys, directory.companies), CERTAIN)
+            )
     for first in terms.keys() & directory.phrases.keys():
         for pattern, key in directory.phrases[first]:
             if pattern.search(text):
@@ -145,11 +147,6 @@ def _company_stem(token: str, directory: CompanyDirectory) -> str | None:
             if len(stem) >= 2 and stem in directory.by_alias:
                 return stem
     return None
-
-
-def _pick(keys: set[str], directory: CompanyDirectory) -> str:
-    order = {"curated": 0, "twstock": 1, "learned": 2}
-    return min(keys, key=lambda k: (order.get(directory.companies[k].source, 3), k))
 
 
 def _has_latin_word(text: str, word: str) -> bool:

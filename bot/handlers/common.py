@@ -16,10 +16,9 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.i18n import text
+from bot.i18n import localize, text
 from bot.render import split_html
 from bot.services import Services, services
-from digests.textproc import to_simplified
 from store.chats import ChatSettings, get_chat, register_chat
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -42,11 +41,6 @@ def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return services(context).language(
         current_chat(update, context), user.language_code if user else None
     )
-
-
-def localize(markup: str, lang: str) -> str:
-    """Simplified-Chinese readers get everything, content too, in Simplified script."""
-    return to_simplified(markup) if lang == "zh-CN" else markup
 
 
 async def reply(

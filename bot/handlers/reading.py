@@ -8,8 +8,8 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import views
-from bot.handlers.common import NO_PREVIEW, argument, current_chat, language, localize, reply
-from bot.i18n import text
+from bot.handlers.common import NO_PREVIEW, argument, current_chat, language, reply
+from bot.i18n import localize, text
 from bot.keyboards import COMPANY, PAGE, SECTOR, pager, suggestion_keyboard
 from bot.render import esc, split_html
 from bot.services import PagedReply, services

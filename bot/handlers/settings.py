@@ -17,10 +17,9 @@ from bot.handlers.common import (
     current_chat,
     is_group_admin,
     language,
-    localize,
     reply,
 )
-from bot.i18n import LANGUAGE_NAMES, normalize_language, text
+from bot.i18n import LANGUAGE_NAMES, localize, normalize_language, text
 from bot.keyboards import SUBSCRIBE, TOGGLE, stop_keyboard, suggestion_keyboard, topics_keyboard
 from bot.render import esc
 from bot.services import Services, services
@@ -33,7 +32,7 @@ RESCHEDULE = "briefbot.reschedule"
 """bot_data key of a callable(chat_id) the scheduler installs; settings changes call it."""
 
 
-def _reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+def reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     hook = context.application.bot_data.get(RESCHEDULE)
     if hook is not None:
         hook(chat_id)
@@ -81,7 +80,7 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     topic, lang, chat_id = pressed
     svc = services(context)
     now_on = chats.toggle(svc.db, chat_id, topic.id)
-    _reschedule(context, chat_id)
+    reschedule(context, chat_id)
     query = update.callback_query
     assert query is not None
     await query.answer(
@@ -100,7 +99,7 @@ async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     topic, lang, chat_id = pressed
     chats.subscribe(services(context).db, chat_id, topic.id)
-    _reschedule(context, chat_id)
+    reschedule(context, chat_id)
     await update.callback_query.answer()  # type: ignore[union-attr]
     await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
 
@@ -138,7 +137,7 @@ async def _change_subscription(
         changed = chats.unsubscribe(svc.db, chat_id, topic.id)
         key = "unsubscribed" if changed else "not_subscribed"
     if changed:
-        _reschedule(context, chat_id)
+        reschedule(context, chat_id)
     await reply(update, context, text(lang, key, topic=esc(topic.name)))
 
 
@@ -208,7 +207,7 @@ async def _change_schedule(
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     store(svc.db, chat_id, parsed)
-    _reschedule(context, chat_id)
+    reschedule(context, chat_id)
     chat = chats.get_chat(svc.db, chat_id)
     await reply(
         update,
@@ -248,7 +247,7 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, text(lang, "already_paused"))
         return
     chats.set_paused(svc.db, chat.id, True)
-    _reschedule(context, chat.id)
+    reschedule(context, chat.id)
     await reply(update, context, text(lang, "paused"))
 
 
@@ -262,7 +261,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, text(lang, "already_active"))
         return
     chats.set_paused(svc.db, chat.id, False)
-    _reschedule(context, chat.id)
+    reschedule(context, chat.id)
     await reply(
         update,
         context,
@@ -295,7 +294,7 @@ async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer()
     if query.data.endswith("yes"):
         chats.delete_chat(svc.db, chat_id)
-        _reschedule(context, chat_id)
+        reschedule(context, chat_id)
         await query.edit_message_text(localize(text(lang, "stopped"), lang))
     else:
         await query.edit_message_text(localize(text(lang, "stop_cancelled"), lang))

@@ -10,7 +10,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import argument, current_chat, language, operators_only, reply
-from bot.handlers.settings import RESCHEDULE
+from bot.handlers.settings import reschedule
 from bot.i18n import text
 from bot.keyboards import topics_keyboard
 from bot.render import esc
@@ -57,9 +57,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         topic = svc.lexicon.taxonomy.by_id.get(payload.removeprefix("topic_"))
         if topic is not None:
             chats.subscribe(svc.db, chat_id, topic.id)
-            hook = context.application.bot_data.get(RESCHEDULE)
-            if hook is not None:
-                hook(chat_id)
+            reschedule(context, chat_id)
             await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
     chat = current_chat(update, context)
     await reply(
@@ -97,18 +95,14 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     old, new = change.old_chat_member.status, change.new_chat_member.status
     if new in _PRESENT and old in _GONE:
         chats.register_chat(svc.db, chat.id, chat.type, chat.title or chat.full_name)
-        hook = context.application.bot_data.get(RESCHEDULE)
-        if hook is not None:
-            hook(chat.id)
+        reschedule(context, chat.id)
         if chat.type != Chat.PRIVATE and chats.mark_intro_sent(svc.db, chat.id):
             user = change.from_user
             lang = svc.language(chats.get_chat(svc.db, chat.id), user.language_code)
             await context.bot.send_message(chat.id, text(lang, "group_intro"), parse_mode="HTML")
     elif new in _GONE and chats.get_chat(svc.db, chat.id) is not None:
         chats.set_active(svc.db, chat.id, False)
-        hook = context.application.bot_data.get(RESCHEDULE)
-        if hook is not None:
-            hook(chat.id)
+        reschedule(context, chat.id)
 
 
 @operators_only
