@@ -88,6 +88,8 @@ class Deliverer:
         self.sleep = sleep
         self._compose_cache: dict[tuple, tuple[list[int], list[str]]] = {}
         self._stopping = False
+        self._store_version = 0
+        """Which articles exist, read once per pass: part of the composition cache key."""
         self._deferred: list[tuple[float, int, str, bool]] = []
         """(ready at, chat, local date, is group) of briefings waiting for their next piece."""
 
@@ -104,6 +106,7 @@ class Deliverer:
         """Send every briefing due at ``now`` that its chat has not had for its local date."""
         result = PassResult()
         self._deferred = []
+        self._store_version = self._newest_article()
         targets = list(chat_ids) if chat_ids is not None else deliveries.deliverable_chats(self.db)
         for chat_id in targets:
             if self._stopping:
@@ -180,7 +183,7 @@ class Deliverer:
         received = deliveries.delivered_article_ids(self.db, chat.id)
         lang = chat.language or DEFAULT_LANGUAGE
         # Topic order does not change the briefing; a new article does.
-        key = (tuple(sorted(chat.topics)), frozenset(received), lang, self._newest_article())
+        key = (tuple(sorted(chat.topics)), frozenset(received), lang, self._store_version)
         cached = self._compose_cache.get(key)
         if cached is not None:
             return cached

@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.ingestion import ingest_source
+from digests.lexicon import build_lexicon
+from digests.parallel import Digester
 from digests.sources import SourceError
 from digests.sources.fetch import fetch_url
 from store import open_db
 from store.feeds import Feed, add_feed, list_feeds, record_check
+from store.reference import learned_companies, sync_reference
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ def sync_env_feeds(db: Database, urls: Iterable[str]) -> None:
         add_feed(db, url, origin="env")
 
 
-def poll_feed(db: Database, feed: Feed) -> str:
+def poll_feed(db: Database, feed: Feed, digester: Digester | None = None) -> str:
     headers = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
@@ -39,7 +42,7 @@ def poll_feed(db: Database, feed: Feed) -> str:
     if raw.not_modified:
         record_check(db, feed.id, ok=True)
         return f"{feed.url}: not modified"
-    result = ingest_source(db, feed.url, fetched=raw)
+    result = ingest_source(db, feed.url, digester=digester, fetched=raw)
     if not result.ok:
         record_check(db, feed.id, ok=False, error=result.error)
         return f"{feed.url}: error: {result.error}"
@@ -59,9 +62,16 @@ def poll_all_feeds(db_path: str) -> list[str]:
     db = open_db(db_path)
     try:
         lines = []
-        for feed in list_feeds(db):
+        feeds = list_feeds(db)
+        if not feeds:
+            return lines
+        # One lexicon for every feed of the poll, not one per feed.
+        lexicon = build_lexicon(learned_companies(db))
+        sync_reference(db, lexicon)
+        digester = Digester(workers=1, lexicon=lexicon)
+        for feed in feeds:
             try:
-                lines.append(poll_feed(db, feed))
+                lines.append(poll_feed(db, feed, digester))
             except Exception as exc:  # a bug in one feed must not stop the others
                 log.error("feed %s failed: %r", feed.url, exc)
                 record_check(db, feed.id, ok=False, error=f"internal error: {exc}")
