@@ -281,7 +281,12 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         t1 = clock()
         get_chat_s += t1 - t0
         assert chat is not None
-        if due_date(INSTANT, deliverer.time_of(chat), deliverer.zone(chat)) is None:
+        if (
+            due_date(
+                INSTANT, settings.chat_time(chat.brief_time), settings.chat_zone(chat.timezone)
+            )
+            is None
+        ):
             continue
         due += 1
         cached = len(cache)

@@ -88,7 +88,7 @@ class Deliverer:
         self.sleep = sleep
         self._compose_cache: dict[tuple, tuple[list[int], list[str]]] = {}
         self._stopping = False
-        self._store_version = 0
+        self._store_version: int | None = None
         """Which articles exist, read once per pass: part of the composition cache key."""
         self._deferred: list[tuple[float, int, str, bool]] = []
         """(ready at, chat, local date, is group) of briefings waiting for their next piece."""
@@ -107,6 +107,18 @@ class Deliverer:
         result = PassResult()
         self._deferred = []
         self._store_version = self._newest_article()
+        try:
+            return await self._pass(result, now, grace, chat_ids)
+        finally:
+            self._store_version = None
+
+    async def _pass(
+        self,
+        result: PassResult,
+        now: datetime,
+        grace: timedelta | None,
+        chat_ids: Sequence[int] | None,
+    ) -> PassResult:
         targets = list(chat_ids) if chat_ids is not None else deliveries.deliverable_chats(self.db)
         for chat_id in targets:
             if self._stopping:
@@ -183,7 +195,10 @@ class Deliverer:
         received = deliveries.delivered_article_ids(self.db, chat.id)
         lang = chat.language or DEFAULT_LANGUAGE
         # Topic order does not change the briefing; a new article does.
-        key = (tuple(sorted(chat.topics)), frozenset(received), lang, self._store_version)
+        version = self._store_version
+        if version is None:  # composing outside a pass
+            version = self._newest_article()
+        key = (tuple(sorted(chat.topics)), frozenset(received), lang, version)
         cached = self._compose_cache.get(key)
         if cached is not None:
             return cached
