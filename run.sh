@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/briefbot ] || [ pyproject.toml -nt .venv/.installed ]; then
+if [ ! -x .venv/bin/briefbot ] || [ pyproject.toml -nt .venv/.installed ] || [ constraints.txt -nt .venv/.installed ]; then
     "$PY" -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e .
+    .venv/bin/python -m pip install --quiet -c constraints.txt -e .
     touch .venv/.installed
 fi
 if [ "$#" -gt 0 ]; then

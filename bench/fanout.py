@@ -24,7 +24,7 @@ enforcing Telegram's documented limits (30 messages/s overall, 1/s per chat, 20/
 group), and answering 429 to any send that breaks them.
 
 1. Build: a fresh store in a temporary directory; the seed page
-   (``../shared/corpus/blog-page-62.txt``, else ``bot/demo_data/pagedumps/*.txt``) is
+   (``../shared/corpus/blog-page-62.txt``, else ``bot/cli/demo_data/pagedumps/*.txt``) is
    ingested with ``ingest_all``.  N chats (5% supergroups with negative ids) are
    inserted with ``insert_all`` in one transaction, with 0-3 topics each drawn with
    Zipf-like popularity (subscribed in the order drawn, as people tap them), time zones
@@ -82,7 +82,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
-FIXTURE_DUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
+FIXTURE_DUMPS = ROOT / "bot" / "cli" / "demo_data" / "pagedumps"
 
 INSTANT = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)
 """Every chat built below is due at this instant (see the module docstring)."""
@@ -176,7 +176,7 @@ def chat_rows(
 
 
 def build_store(path: Path, n: int) -> Build:
-    from bot.ingestion import ingest_all
+    from bot.ingest.orchestrate import ingest_all
     from digests.lexicon import default_lexicon
     from store import open_db
     from store.articles import now_iso
@@ -253,7 +253,7 @@ class Compose:
 
 
 def settings_for(db_path: Path, token: str, api_url: str | None):  # type: ignore[no-untyped-def]
-    from bot.config import Settings
+    from bot.core.config import Settings
 
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": api_url or ""}
     return Settings.from_env(env=env, db_path=str(db_path))
@@ -262,8 +262,8 @@ def settings_for(db_path: Path, token: str, api_url: str | None):  # type: ignor
 def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no-untyped-def]
     from telegram import Bot
 
-    from bot.delivery import Deliverer
-    from bot.timeparse import due_date
+    from bot.core.timeparse import due_date
+    from bot.delivery.deliverer import Deliverer
     from store import chats, deliveries
 
     # The bot is never contacted in this phase: compose only reads the store.
@@ -300,7 +300,7 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         pieces.append((chat_id, len(parts)))
     compose_s = clock() - start
 
-    # The daily job (bot/scheduler.py) runs a pass per chat: deliver_pass clears the
+    # The daily job (bot/delivery/scheduler.py) runs a pass per chat: deliver_pass clears the
     # cache at its start, so each chat composes from scratch.  Time a sample that way.
     sample = [chat_id for chat_id, _ in pieces[:ONE_CHAT_SAMPLE]]
     t3 = clock()
@@ -359,7 +359,7 @@ def send_targets(pieces: list[tuple[int, int]], messages: int) -> tuple[list[int
 async def _deliver(api, db: Database, settings, taxonomy, chat_ids: list[int]):  # type: ignore[no-untyped-def]
     from telegram import Bot
 
-    from bot.delivery import Deliverer
+    from bot.delivery.deliverer import Deliverer
 
     async with Bot(api.token, base_url=api.base_url) as bot:
         deliverer = Deliverer(bot, db, taxonomy, settings)  # the production Pacer

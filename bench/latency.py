@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
 # The page-dump fixtures moved to the demo data; take them from wherever they are.
-FIXTURE_DUMPS = (ROOT / "bot" / "demo_data" / "pagedumps", FIXTURES / "pagedumps")
+FIXTURE_DUMPS = (ROOT / "bot" / "cli" / "demo_data" / "pagedumps", FIXTURES / "pagedumps")
 
 COMPANIES = [
     "台積電", "2330", "TSMC", "台积电", "輝達", "NVDA", "星巴克", "瑞幸", "貝萊德",
@@ -75,7 +75,7 @@ SEARCHES = [
 
 TARGET_P95_MS = 20.0
 TARGET_RSS_MB = 250.0
-# What the bot asks for (bot/handlers/reading.py, not imported: it pulls in telegram).
+# What the bot asks for (bot/telegram_app/handlers/reading.py, not imported: it pulls in telegram).
 COMPANY_ARTICLES = 20
 SEARCH_RESULTS = 25
 SPAN_DAYS = 730  # ``published`` spread
@@ -117,7 +117,7 @@ def _max_id(conn: sqlite3.Connection, table: str, column: str = "id") -> int:
 
 def build_store(path: Path, n_articles: int, analyze: bool = True) -> BuildInfo:
     """Ingest the seed for real, then replicate it in SQL up to ``n_articles``."""
-    from bot.ingestion import ingest_all
+    from bot.ingest.orchestrate import ingest_all
     from store import open_db
 
     t0 = time.perf_counter()
@@ -341,7 +341,7 @@ class QueryRun:
 
 def run_queries(path: Path, n: int) -> QueryRun:
     """Open the store as the bot does and time every kind of answer."""
-    from bot.cli_answers import _lexicon
+    from bot.cli.answers import _lexicon
     from store import open_db
     from store.answers import company_answer, search_answer, sector_answer
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SEED = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
-FIXTURE_DUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
+FIXTURE_DUMPS = ROOT / "bot" / "cli" / "demo_data" / "pagedumps"
 
 FLOOR_CODE = """
 import sys, pathlib, opencc, jieba
@@ -105,7 +105,7 @@ def warm_times(dump_dir: Path, workdir: Path) -> tuple[float, float]:
     import jieba
     import opencc
 
-    from bot.ingestion import ingest_all
+    from bot.ingest.orchestrate import ingest_all
     from store import open_db
 
     files = sorted(str(p) for p in dump_dir.iterdir())

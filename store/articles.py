@@ -211,3 +211,13 @@ def get_article(db: Database, article_id: int) -> ArticleDetail | None:
 
 def count_articles(db: Database) -> int:
     return db["articles"].count
+
+
+def library_version(db: Database) -> int:
+    """A number that changes whenever an article is added or removed.
+
+    Delivery keys its composition cache on it, so one cheap read per pass tells whether
+    briefings composed earlier can still be reused.
+    """
+    row = next(db.query("SELECT MAX(id) AS newest, COUNT(*) AS n FROM articles"))
+    return (row["newest"] or 0) * 1_000_003 + row["n"]

@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.app import build_application, start_polling, stop_polling
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.loopback import Call, FakeChat, FakeUser, LoopbackBotAPI
+from bot.telegram_app.app import build_application, start_polling, stop_polling
 
 REPLY_METHODS = {
     "sendMessage",

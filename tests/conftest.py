@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PAGEDUMPS = ROOT / "bot" / "demo_data" / "pagedumps"
+PAGEDUMPS = ROOT / "bot" / "cli" / "demo_data" / "pagedumps"
 """Sample page dumps (our own text): the demo's articles and the segmentation fixtures."""
 CORPUS = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
 
@@ -38,7 +38,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the sample page dumps (10 articles) and the reference data, built once."""
-    from bot.ingestion import ingest_all
+    from bot.ingest.orchestrate import ingest_all
     from digests.lexicon import default_lexicon
     from store import open_db
     from store.reference import sync_reference

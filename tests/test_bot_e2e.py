@@ -27,7 +27,7 @@ GROUP = FakeChat(id=-100777, type="supergroup", title="投資<研究>社")
 
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bot.ingestion import ingest_all
+    from bot.ingest.orchestrate import ingest_all
 
     path = tmp_path_factory.mktemp("bot") / "base.db"
     db = open_db(path)

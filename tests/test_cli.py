@@ -142,7 +142,7 @@ def test_run_with_bad_setting_exits_2(capsys, monkeypatch) -> None:
 
 def test_demo_is_a_working_chat(tmp_path) -> None:
     """The offline demo: typed lines go to the bot, replies come back as text."""
-    from bot.demo import run_demo
+    from bot.cli.demo import run_demo
 
     lines: list[str] = []
     script = "/subscribe 散熱\n/company 英伟达\n/topics\n1\n/quit\n"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.config import Settings
-from bot.delivery import Deliverer
+from bot.core.config import Settings
+from bot.core.timeparse import due_date, next_delivery
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.pacing import Pacer
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
-from bot.pacing import Pacer
-from bot.timeparse import due_date, next_delivery
 from digests.lexicon import default_lexicon
 from store import chats, deliveries, open_db
 from tests.conftest import ROOT

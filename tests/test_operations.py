@@ -21,10 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import Settings
-from bot.logs import configure_logging
+from bot.cli.runner import serve
+from bot.core.config import Settings
+from bot.core.logs import configure_logging
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
-from bot.runner import serve
 from tests.conftest import ROOT
 
 USER = FakeUser(id=4242, first_name="Wen", language_code="zh-hant")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.feeds import poll_all_feeds
+from bot.delivery.feeds import poll_all_feeds
 from bot.loopback import FakeChat, FakeUser
 from store import chats, open_db
 from store.feeds import add_feed, list_feeds

@@ -1,0 +1,185 @@
+"""``briefbot topics|company|sector|search``: the store's answers as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from digests.answers import Point
+from digests.lexicon import Lexicon, build_lexicon
+from store import Database
+from store.answers import (
+    CompanyAnswer,
+    SearchAnswer,
+    SectorAnswer,
+    company_answer,
+    search_answer,
+    sector_answer,
+    topic_counts,
+)
+from store.reference import learned_companies, sync_reference
+
+EXIT_OK, EXIT_NOT_FOUND = 0, 3
+
+
+def _lexicon(db: Database) -> Lexicon:
+    lexicon = build_lexicon(learned_companies(db))
+    sync_reference(db, lexicon)
+    return lexicon
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_topics(db: Database, args: argparse.Namespace) -> int:
+    counts = topic_counts(db, _lexicon(db))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": c.topic.id,
+                    "name": c.topic.name,
+                    "aliases": list(c.topic.aliases),
+                    "articles": c.articles,
+                }
+                for c in counts
+            ]
+        )
+        return EXIT_OK
+    for c in counts:
+        print(f"{c.topic.id:<22} {c.topic.name:<12} {c.articles:>5} articles")
+    return EXIT_OK
+
+
+def _sources(points: list[Point]) -> list[dict]:
+    """The article each summary sentence cites, aligned with ``summary``."""
+    return [
+        {"article_id": p.source.article_id, "title": p.source.title, "url": p.source.url}
+        for p in points
+    ]
+
+
+def company_json(answer: CompanyAnswer) -> dict:
+    company = answer.company
+    return {
+        "query": answer.query,
+        "company": None
+        if company is None
+        else {
+            "name": company.name,
+            "aliases": answer.aliases,
+            "ticker": company.ticker,
+            "market": company.market,
+        },
+        "summary": [p.sentence for p in answer.summary],
+        "summary_sources": _sources(answer.summary),
+        "mentions": [
+            {"article_id": m.article_id, "title": m.title, "url": m.url, "sentences": m.sentences}
+            for m in answer.mentions
+        ],
+        "topics": answer.topics,
+        "suggestions": answer.suggestions,
+    }
+
+
+def cmd_company(db: Database, args: argparse.Namespace) -> int:
+    answer = company_answer(db, _lexicon(db), " ".join(args.query))
+    if args.json:
+        _print_json(company_json(answer))
+    elif answer.company is None:
+        _print_not_found(answer.query, answer.suggestions)
+    else:
+        c = answer.company
+        ticker = f" ({c.market}:{c.ticker})" if c.ticker else ""
+        print(f"{c.name}{ticker}")
+        if answer.aliases:
+            print("aliases: " + "、".join(answer.aliases))
+        if not answer.mentions:
+            print("no stored article names this company yet")
+        for p in answer.summary:
+            link = f" {p.source.url}" if p.source.url else ""
+            print(f"- {p.sentence}\n  ——《{p.source.title}》{link}")
+        if answer.topics:
+            print("topics: " + ", ".join(answer.topics))
+        print(f"{len(answer.mentions)} articles name it")
+    return EXIT_OK if answer.company is not None else EXIT_NOT_FOUND
+
+
+def sector_json(answer: SectorAnswer) -> dict:
+    topic = answer.topic
+    return {
+        "query": answer.query,
+        "topic": None if topic is None else {"id": topic.id, "name": topic.name},
+        "summary": [p.sentence for p in answer.summary],
+        "summary_sources": _sources(answer.summary),
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "summary": a.summary,
+                "digest": a.digest,
+            }
+            for a in answer.articles
+        ],
+        "companies": answer.companies,
+        "suggestions": answer.suggestions,
+    }
+
+
+def cmd_sector(db: Database, args: argparse.Namespace) -> int:
+    answer = sector_answer(db, _lexicon(db), " ".join(args.query))
+    if args.json:
+        _print_json(sector_json(answer))
+    elif answer.topic is None:
+        _print_not_found(answer.query, answer.suggestions)
+    else:
+        print(f"{answer.topic.name} ({answer.topic.id})")
+        if not answer.articles:
+            print("no stored article is about this topic yet")
+        for p in answer.summary:
+            print(f"- {p.sentence}\n  ——《{p.source.title}》")
+        for a in answer.articles:
+            print(f"\n[{a.id}] {a.title}")
+            for sentence in a.summary:
+                print(f"  {sentence}")
+        if answer.companies:
+            print("\ncompanies: " + "、".join(answer.companies))
+    return EXIT_OK if answer.topic is not None else EXIT_NOT_FOUND
+
+
+def search_json(answer: SearchAnswer) -> dict:
+    return {
+        "query": answer.query,
+        "results": [
+            {
+                "article_id": h.article_id,
+                "title": h.title,
+                "url": h.url,
+                "heading": h.heading,
+                "snippet": h.snippet,
+            }
+            for h in answer.results
+        ],
+    }
+
+
+def cmd_search(db: Database, args: argparse.Namespace) -> int:
+    _lexicon(db)  # the same segmentation as the index was built with
+    answer = search_answer(db, " ".join(args.query))
+    if args.json:
+        _print_json(search_json(answer))
+        return EXIT_OK
+    if not answer.results:
+        print(f"no results for {answer.query!r}")
+    for h in answer.results:
+        where = f" › {h.heading}" if h.heading else ""
+        print(f"[{h.article_id}] {h.title}{where}\n  {h.snippet}")
+    return EXIT_OK
+
+
+def _print_not_found(query: str, suggestions: list[str]) -> None:
+    print(f"not found: {query!r}")
+    if suggestions:
+        print("did you mean: " + "、".join(suggestions))

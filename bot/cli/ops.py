@@ -1,0 +1,173 @@
+"""Operations: ``briefbot doctor`` (is everything in order?) and ``briefbot backup``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.config import ConfigError, Settings
+from store import StoreError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    checks: list[Check] = []
+    try:
+        settings = Settings.from_env(db_path=getattr(args, "db", None))
+    except ConfigError as exc:
+        checks.append(Check("settings", False, str(exc)))
+        settings = None
+    else:
+        checks.append(Check("settings", True, "environment variables valid"))
+    if settings is not None:
+        checks.append(_guard("Bot API", lambda: _bot_api(settings)))
+        db_checks = _database(settings.db_path)
+        checks.extend(db_checks)
+        if all(c.ok for c in db_checks):
+            checks.append(_guard("scheduled jobs", lambda: _jobs(settings.db_path)))
+            checks.extend(_feeds(settings))
+    secrets = [s for s in (settings.token, settings.webhook_secret) if s] if settings else []
+    for check in checks:
+        line = check.line()
+        for secret in secrets:
+            line = line.replace(secret, "<redacted>")  # PTB quotes a rejected token
+        print(line)
+    failed = sum(not c.ok for c in checks)
+    print(f"{len(checks) - failed} ok, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_FAILED
+
+
+def _guard(name: str, run: Callable[[], str]) -> Check:
+    """Any exception becomes a failed check with a one-line reason, never a traceback."""
+    try:
+        return Check(name, True, run())
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Check(name, False, f"{type(exc).__name__}: {reason}"[:300])
+
+
+def _bot_api(settings: Settings) -> str:
+    if not settings.token:
+        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+
+    async def get_me() -> str:
+        from telegram import Bot
+
+        bot = Bot(settings.token or "", base_url=settings.api_url or "https://api.telegram.org/bot")
+        async with bot:
+            me = await bot.get_me(read_timeout=10, connect_timeout=10)
+            return f"reachable, the bot is @{me.username}"
+
+    return asyncio.run(get_me())
+
+
+def _database(path: str) -> list[Check]:
+    from store.maintenance import integrity_check, schema_state
+
+    if not Path(path).exists():
+        return [Check("database", False, f"{path} does not exist (run `briefbot ingest` first)")]
+    checks = []
+    try:
+        result = integrity_check(path)
+        checks.append(Check("database integrity", result == "ok", f"integrity_check: {result}"))
+    except StoreError as exc:
+        return [Check("database", False, f"cannot read {path}: {exc}")]
+    state = schema_state(path)
+    pending = state.pending
+    checks.append(
+        Check(
+            "database schema",
+            not pending,
+            f"{len(state.applied)} migrations applied"
+            + (f", {len(pending)} pending: {', '.join(pending)}" if pending else ", up to date"),
+        )
+    )
+    checks.append(_guard("database write access", lambda: _writable(path)))
+    return checks
+
+
+def _writable(path: str) -> str:
+    if not os.access(path, os.W_OK) or not os.access(Path(path).parent, os.W_OK):
+        raise PermissionError(f"{path} or its folder is not writable")
+    from store.maintenance import take_write_lock
+
+    take_write_lock(path)
+    return "can take the write lock"
+
+
+def _jobs(path: str) -> str:
+    from store import open_db
+    from store.deliveries import deliverable_chats
+
+    db = open_db(path)
+    try:
+        count = len(deliverable_chats(db))
+    finally:
+        db.close()
+    return f"{count} daily briefing jobs would be scheduled"
+
+
+def _feeds(settings: Settings) -> list[Check]:
+    from digests.sources.fetch import fetch_url
+    from store import open_db
+    from store.feeds import list_feeds
+
+    db = open_db(settings.db_path)
+    try:
+        urls = {f.url for f in list_feeds(db)} | set(settings.feeds)
+    finally:
+        db.close()
+    if not urls:
+        return [Check("feeds", True, "none configured")]
+    return [_guard(f"feed {url}", lambda url=url: _fetch(fetch_url, url)) for url in sorted(urls)]
+
+
+def _fetch(fetch: Callable, url: str) -> str:  # type: ignore[type-arg]
+    raw = fetch(url, timeout=10.0)
+    return f"reachable ({len(raw.data):,} bytes)"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent online copy with SQLite's backup API, safe while the bot writes."""
+    from store.db import resolve_db_path
+    from store.maintenance import backup
+
+    source = resolve_db_path(getattr(args, "db", None))
+    target = Path(args.path)
+    if not Path(source).exists():
+        print(f"error: database {source} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    if target.exists() and not args.force:
+        print(f"error: {target} exists (use --force to replace it)", file=sys.stderr)
+        return EXIT_FAILED
+    partial = target.with_name(target.name + ".partial")
+    try:
+        result = backup(source, partial)
+    except (StoreError, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        print(f"error: backup failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    check, pages = result.integrity, result.pages
+    if check != "ok":
+        partial.unlink(missing_ok=True)
+        print(f"error: the copy failed its integrity check: {check}", file=sys.stderr)
+        return EXIT_FAILED
+    partial.replace(target)
+    print(f"backed up {source} to {target}: {pages} pages, integrity ok")
+    return EXIT_OK

@@ -1,0 +1,309 @@
+"""Interface text in Traditional Chinese (default) and English; Simplified via OpenCC.
+
+Only the interface is translated.  Article content stays as written, except that
+Simplified-Chinese readers get everything converted to Simplified script.
+"""
+
+from __future__ import annotations
+
+from digests.textproc import to_simplified
+from store.chats import ChatSettings
+
+LANGUAGES = ("zh-TW", "zh-CN", "en")
+DEFAULT_LANGUAGE = "zh-TW"
+
+ZH: dict[str, str] = {
+    "welcome": (
+        "👋 歡迎使用 <b>briefbot</b>!\n"
+        "我會把長篇產業與投資分析整理成重點摘要:每天在你選定的時間推送簡報,"
+        "也能隨時查詢公司、產業與關鍵字。\n\n請從下方選擇想追蹤的主題(可複選):"
+    ),
+    "group_intro": (
+        "👋 大家好,我是 <b>briefbot</b>。我會把產業與投資分析整理成重點摘要,"
+        "每天定時推送到這個群組。\n所有成員都可以用 /brief、/company、/sector、/search 查詢;"
+        "管理員可以用 /topics 選擇主題、/time 設定推送時間。輸入 /help 看全部指令。"
+    ),
+    "help_title": "<b>指令一覽</b>",
+    "usage_help": "不認得這個指令,輸入 /help 查看所有指令。",
+    "help_admin_note": "(群組中僅管理員可用 ⚙️ 標示的設定指令)",
+    "cmd.start": "開始使用並選擇主題",
+    "cmd.help": "顯示所有指令",
+    "cmd.topics": "選擇追蹤的主題",
+    "cmd.subscribe": "訂閱主題,例如 /subscribe 儲能",
+    "cmd.unsubscribe": "取消訂閱主題",
+    "cmd.mytopics": "查看目前的設定",
+    "cmd.time": "設定每日推送時間,例如 /time 08:00",
+    "cmd.timezone": "設定時區,例如 /timezone 台北",
+    "cmd.brief": "立即取得一份簡報",
+    "cmd.company": "查詢公司,例如 /company 台積電",
+    "cmd.sector": "查詢產業,例如 /sector 散熱",
+    "cmd.search": "全文搜尋,例如 /search 液冷",
+    "cmd.article": "閱讀一篇文章的摘要,例如 /article 3",
+    "cmd.latest": "最新文章",
+    "cmd.pause": "暫停每日推送",
+    "cmd.resume": "恢復每日推送",
+    "cmd.stop": "刪除此聊天的所有資料",
+    "cmd.lang": "介面語言:zh-TW、zh-CN、en",
+    "cmd.ingest": "(營運者)匯入網址",
+    "cmd.stats": "(營運者)統計資料",
+    "topics_prompt": "點選主題即可訂閱或取消(✅ 為已訂閱):",
+    "subscribed": "✅ 已訂閱「{topic}」。",
+    "already_subscribed": "你已經訂閱「{topic}」了。",
+    "unsubscribed": "已取消訂閱「{topic}」。",
+    "not_subscribed": "你沒有訂閱「{topic}」。",
+    "toggled_on": "已訂閱 {topic}",
+    "toggled_off": "已取消 {topic}",
+    "unknown_topic": "找不到主題「{query}」。",
+    "unknown_company": "找不到公司「{query}」。",
+    "did_you_mean": "你是不是要找:",
+    "usage_subscribe": "用法:/subscribe 主題名稱,例如 /subscribe 儲能。也可以用 /topics 直接點選。",
+    "usage_unsubscribe": "用法:/unsubscribe 主題名稱,例如 /unsubscribe 儲能。",
+    "usage_time": "用法:/time HH:MM,例如 /time 07:30(24 小時制)。",
+    "usage_timezone": "用法:/timezone 時區,例如 /timezone 台北、/timezone Asia/Tokyo 或 /timezone UTC+8。",
+    "usage_company": "用法:/company 公司名稱或代號,例如 /company 台積電 或 /company 2330。",
+    "usage_sector": "用法:/sector 產業,例如 /sector 儲能。",
+    "usage_search": "用法:/search 關鍵字,例如 /search 液冷 水冷板。",
+    "usage_article": "用法:/article 文章編號,例如 /article 3(編號見 /latest)。",
+    "usage_lang": "用法:/lang zh-TW、/lang zh-CN 或 /lang en。",
+    "usage_ingest": "用法:/ingest 網址(http 或 https)。",
+    "bad_time": "「{value}」不是有效的時間,請用 HH:MM(24 小時制),例如 08:00。",
+    "bad_timezone": "不認得時區「{value}」。可以用城市(台北、東京)、IANA 名稱(Asia/Taipei)或 UTC+8。",
+    "time_set": "⏰ 每日簡報時間已設為 {time}({zone})。下一次推送:{next}。",
+    "timezone_set": "🌏 時區已設為 {zone}。下一次推送:{next}。",
+    "settings_title": "<b>目前設定</b>",
+    "settings_topics": "主題:{topics}",
+    "settings_no_topics": "主題:尚未選擇(簡報會涵蓋所有主題)",
+    "settings_time": "推送時間:每天 {time}({zone})",
+    "settings_next": "下一次推送:{next}",
+    "settings_paused": "狀態:⏸ 已暫停(/resume 恢復)",
+    "settings_active": "狀態:▶️ 推送中",
+    "settings_language": "語言:{language}",
+    "paused": "⏸ 已暫停每日推送,設定都保留著。輸入 /resume 即可恢復。",
+    "already_paused": "每日推送本來就是暫停狀態。",
+    "resumed": "▶️ 已恢復每日推送。下一次推送:{next}。",
+    "already_active": "每日推送本來就是開啟的。",
+    "stop_confirm": "確定要刪除這個聊天的所有設定與訂閱嗎?這個動作無法復原。",
+    "stop_yes": "確定刪除",
+    "stop_no": "取消",
+    "stopped": "已刪除這個聊天的所有資料。想再使用時,輸入 /start 即可。",
+    "stop_cancelled": "已取消,設定都保留著。",
+    "lang_set": "介面語言已設為{name}。",
+    "admins_only": "抱歉,這個設定只有群組管理員可以變更。",
+    "operators_only": "抱歉,這個指令只開放給營運者。",
+    "brief_title": "<b>📰 今日簡報</b>",
+    "brief_empty": "目前還沒有符合你主題的新文章。",
+    "no_articles": "目前還沒有任何文章。",
+    "latest_title": "<b>🆕 最新文章</b>",
+    "article_not_found": "找不到編號 {id} 的文章,請用 /latest 查看現有文章。",
+    "company_none": "目前還沒有文章提到 {name}。",
+    "company_mentions": "共有 {count} 篇文章提到 {name}。",
+    "company_topics": "相關主題:{topics}",
+    "sector_none": "目前還沒有「{name}」的文章。",
+    "sector_companies": "常被提到的公司:{companies}",
+    "search_none": "找不到與「{query}」相關的內容。",
+    "search_title": "🔎 「{query}」的搜尋結果",
+    "keywords": "關鍵字:{keywords}",
+    "page": "第 {page}/{pages} 頁",
+    "expired": "這個按鈕已過期,請重新輸入指令。",
+    "error": "抱歉,處理時發生錯誤,請稍後再試。",
+    "ingest_started": "開始匯入 {url} …",
+    "ingest_done": "匯入完成:{line}",
+    "stats": (
+        "<b>統計</b>\n文章:{articles}\n聊天:{chats}(啟用中 {active})\n訂閱:{subscriptions}\n"
+        "最近一次匯入:{last_ingest}({last_status})\n匯入錯誤累計:{errors}\n"
+        "最近一次推送:{last_delivery}\n推送失敗:{delivery_failures}\n"
+        "訂閱來源:{feeds}(錯誤中 {failing_feeds})"
+    ),
+    "cmd.feeds": "(營運者)訂閱來源:/feeds、/feeds add 網址、/feeds remove 編號",
+    "usage_feeds": "用法:/feeds、/feeds add 網址、/feeds remove 編號。",
+    "feed_added": "已加入訂閱來源 {url}。",
+    "feed_exists": "{url} 已經在訂閱來源中。",
+    "feed_removed": "已移除訂閱來源 {url}。",
+    "no_feeds": "目前沒有訂閱來源。用 /feeds add 網址 加入。",
+    "feeds_title": "<b>訂閱來源</b>",
+    "feed_ok": "✅ 最近成功:{when}",
+    "feed_error": "⚠️ 錯誤:{error}",
+    "settings_today_empty": "今天沒有符合主題的新文章,所以沒有推送簡報。",
+    "settings_today_sent": "今天的簡報已送出。",
+    "never": "尚無",
+    "read_more": "閱讀原文",
+    "all_topics": "所有主題",
+}
+
+EN: dict[str, str] = {
+    "welcome": (
+        "👋 Welcome to <b>briefbot</b>!\n"
+        "I turn long-form industry and investment analysis into short digests: a daily "
+        "briefing at the time you choose, plus company, sector and keyword look-ups.\n\n"
+        "Pick the topics you want to follow (several are fine):"
+    ),
+    "group_intro": (
+        "👋 Hello, I'm <b>briefbot</b>. I digest industry and investment analysis and post a "
+        "daily briefing to this group.\nEveryone can use /brief, /company, /sector and /search; "
+        "admins choose topics with /topics and the time with /time. See /help for everything."
+    ),
+    "help_title": "<b>Commands</b>",
+    "usage_help": "I don't know that command; see /help.",
+    "help_admin_note": "(in groups, settings marked ⚙️ are for admins only)",
+    "cmd.start": "start and pick topics",
+    "cmd.help": "list every command",
+    "cmd.topics": "choose the topics you follow",
+    "cmd.subscribe": "subscribe to a topic, e.g. /subscribe storage",
+    "cmd.unsubscribe": "unsubscribe from a topic",
+    "cmd.mytopics": "show your settings",
+    "cmd.time": "daily briefing time, e.g. /time 08:00",
+    "cmd.timezone": "time zone, e.g. /timezone Taipei",
+    "cmd.brief": "a briefing right now",
+    "cmd.company": "look up a company, e.g. /company TSMC",
+    "cmd.sector": "look up a sector, e.g. /sector cooling",
+    "cmd.search": "full-text search, e.g. /search 液冷",
+    "cmd.article": "one article's digest, e.g. /article 3",
+    "cmd.latest": "newest articles",
+    "cmd.pause": "pause daily briefings",
+    "cmd.resume": "resume daily briefings",
+    "cmd.stop": "delete everything stored about this chat",
+    "cmd.lang": "interface language: zh-TW, zh-CN, en",
+    "cmd.ingest": "(operators) ingest a URL",
+    "cmd.stats": "(operators) statistics",
+    "topics_prompt": "Tap a topic to follow or unfollow it (✅ = following):",
+    "subscribed": "✅ Subscribed to “{topic}”.",
+    "already_subscribed": "You already follow “{topic}”.",
+    "unsubscribed": "Unsubscribed from “{topic}”.",
+    "not_subscribed": "You don't follow “{topic}”.",
+    "toggled_on": "Following {topic}",
+    "toggled_off": "Stopped following {topic}",
+    "unknown_topic": "No topic called “{query}”.",
+    "unknown_company": "No company called “{query}”.",
+    "did_you_mean": "Did you mean:",
+    "usage_subscribe": "Usage: /subscribe TOPIC, e.g. /subscribe 儲能 — or tap topics in /topics.",
+    "usage_unsubscribe": "Usage: /unsubscribe TOPIC, e.g. /unsubscribe 儲能.",
+    "usage_time": "Usage: /time HH:MM, e.g. /time 07:30 (24-hour clock).",
+    "usage_timezone": "Usage: /timezone ZONE, e.g. /timezone Taipei, /timezone Asia/Tokyo or /timezone UTC+8.",
+    "usage_company": "Usage: /company NAME or TICKER, e.g. /company TSMC or /company 2330.",
+    "usage_sector": "Usage: /sector SECTOR, e.g. /sector energy storage.",
+    "usage_search": "Usage: /search WORDS, e.g. /search 液冷.",
+    "usage_article": "Usage: /article ID, e.g. /article 3 (ids are in /latest).",
+    "usage_lang": "Usage: /lang zh-TW, /lang zh-CN or /lang en.",
+    "usage_ingest": "Usage: /ingest URL (http or https).",
+    "bad_time": "“{value}” is not a valid time; use HH:MM (24-hour), e.g. 08:00.",
+    "bad_timezone": "Unknown time zone “{value}”. Use a city (Taipei, Tokyo), an IANA name (Asia/Taipei) or UTC+8.",
+    "time_set": "⏰ Daily briefing time set to {time} ({zone}). Next delivery: {next}.",
+    "timezone_set": "🌏 Time zone set to {zone}. Next delivery: {next}.",
+    "settings_title": "<b>Your settings</b>",
+    "settings_topics": "Topics: {topics}",
+    "settings_no_topics": "Topics: none chosen (briefings cover every topic)",
+    "settings_time": "Delivery: every day at {time} ({zone})",
+    "settings_next": "Next delivery: {next}",
+    "settings_paused": "Status: ⏸ paused (/resume to restart)",
+    "settings_active": "Status: ▶️ active",
+    "settings_language": "Language: {language}",
+    "paused": "⏸ Daily briefings paused; your settings are kept. /resume restarts them.",
+    "already_paused": "Daily briefings are already paused.",
+    "resumed": "▶️ Daily briefings resumed. Next delivery: {next}.",
+    "already_active": "Daily briefings are already on.",
+    "stop_confirm": "Delete all settings and subscriptions of this chat? This cannot be undone.",
+    "stop_yes": "Delete",
+    "stop_no": "Cancel",
+    "stopped": "Everything stored about this chat is deleted. Send /start to use me again.",
+    "stop_cancelled": "Cancelled; your settings are kept.",
+    "lang_set": "Interface language set to {name}.",
+    "admins_only": "Sorry, only group admins can change this setting.",
+    "operators_only": "Sorry, this command is for the bot's operators only.",
+    "brief_title": "<b>📰 Your briefing</b>",
+    "brief_empty": "No new articles on your topics yet.",
+    "no_articles": "There are no articles yet.",
+    "latest_title": "<b>🆕 Latest articles</b>",
+    "article_not_found": "No article with id {id}; see /latest.",
+    "company_none": "No article mentions {name} yet.",
+    "company_mentions": "{count} articles mention {name}.",
+    "company_topics": "Topics: {topics}",
+    "sector_none": "No articles on “{name}” yet.",
+    "sector_companies": "Companies mentioned most: {companies}",
+    "search_none": "Nothing found for “{query}”.",
+    "search_title": "🔎 Results for “{query}”",
+    "keywords": "Keywords: {keywords}",
+    "page": "page {page}/{pages}",
+    "expired": "This button has expired; please send the command again.",
+    "error": "Sorry, something went wrong. Please try again later.",
+    "ingest_started": "Ingesting {url} …",
+    "ingest_done": "Done: {line}",
+    "stats": (
+        "<b>Statistics</b>\nArticles: {articles}\nChats: {chats} ({active} active)\n"
+        "Subscriptions: {subscriptions}\nLast ingest: {last_ingest} ({last_status})\n"
+        "Ingest errors so far: {errors}\nLast delivery: {last_delivery}\n"
+        "Failed deliveries: {delivery_failures}\nFeeds: {feeds} ({failing_feeds} failing)"
+    ),
+    "cmd.feeds": "(operators) feeds: /feeds, /feeds add URL, /feeds remove N",
+    "usage_feeds": "Usage: /feeds, /feeds add URL, /feeds remove N.",
+    "feed_added": "Feed added: {url}.",
+    "feed_exists": "{url} is already polled.",
+    "feed_removed": "Feed removed: {url}.",
+    "no_feeds": "No feeds yet. Add one with /feeds add URL.",
+    "feeds_title": "<b>Feeds</b>",
+    "feed_ok": "✅ last success: {when}",
+    "feed_error": "⚠️ error: {error}",
+    "settings_today_empty": "Nothing new on your topics today, so no briefing was sent.",
+    "settings_today_sent": "Today's briefing has been sent.",
+    "never": "never",
+    "read_more": "read",
+    "all_topics": "all topics",
+}
+
+
+def text(language: str, key: str, /, **values: object) -> str:
+    """Interface string ``key`` in ``language``, formatted with ``values``.
+
+    ``values`` must already be HTML-escaped by the caller where they are dynamic.
+    """
+    table = EN if language == "en" else ZH
+    template = table.get(key) or ZH[key]
+    rendered = template.format(**values) if values else template
+    return to_simplified(rendered) if language == "zh-CN" else rendered
+
+
+LANGUAGE_NAMES = {"zh-TW": "繁體中文", "zh-CN": "简体中文", "en": "English"}
+
+
+def localize(markup: str, language: str) -> str:
+    """Simplified-Chinese readers get everything, content too, in Simplified script."""
+    return to_simplified(markup) if language == "zh-CN" else markup
+
+
+def language_from_telegram(code: str | None) -> str:
+    """Telegram's ``language_code`` -> our reply language."""
+    code = (code or "").lower()
+    if code.startswith("zh"):
+        if any(tag in code for tag in ("cn", "hans", "sg", "my")):
+            return "zh-CN"
+        return "zh-TW"
+    if code.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def chat_language(chat: ChatSettings | None, language_code: str | None) -> str:
+    """The chat's chosen ``/lang``, else the sender's Telegram language."""
+    if chat is not None and chat.language:
+        return chat.language
+    return language_from_telegram(language_code)
+
+
+def normalize_language(value: str) -> str | None:
+    """What /lang accepts: zh-TW, zh-CN, en (any case, a few synonyms)."""
+    folded = value.strip().lower().replace("_", "-")
+    synonyms = {
+        "zh-tw": "zh-TW",
+        "zh-hant": "zh-TW",
+        "繁體": "zh-TW",
+        "繁中": "zh-TW",
+        "tw": "zh-TW",
+        "zh-cn": "zh-CN",
+        "zh-hans": "zh-CN",
+        "简体": "zh-CN",
+        "簡體": "zh-CN",
+        "cn": "zh-CN",
+        "en": "en",
+        "english": "en",
+        "英文": "en",
+    }
+    return synonyms.get(folded)

@@ -1,0 +1,3 @@
+"""The Telegram face: the python-telegram-bot ``Application`` factory, the command and
+button handlers, and the webhook / health server.
+"""

@@ -1,0 +1,63 @@
+"""Handler registration: which update goes to which function."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.messages.i18n import text
+from bot.messages.keyboards import COMPANY, PAGE, SECTOR, STOP, SUBSCRIBE, TOGGLE
+from bot.telegram_app.handlers import reading, settings, system
+from bot.telegram_app.handlers.common import ensure_registered, language, reply
+
+COMMAND_FUNCTIONS = {
+    "start": system.start,
+    "help": system.help_command,
+    "brief": reading.brief,
+    "company": reading.company,
+    "sector": reading.sector,
+    "search": reading.search,
+    "article": reading.article,
+    "latest": reading.latest,
+    "topics": settings.topics,
+    "subscribe": settings.subscribe,
+    "unsubscribe": settings.unsubscribe,
+    "mytopics": settings.mytopics,
+    "time": settings.set_time,
+    "timezone": settings.set_timezone,
+    "pause": settings.pause,
+    "resume": settings.resume,
+    "stop": settings.stop,
+    "lang": settings.set_language,
+    "ingest": system.ingest,
+    "stats": system.stats,
+    "feeds": system.feeds,
+}
+
+
+async def unknown_command(update: Update, context) -> None:  # type: ignore[no-untyped-def]
+    lang = language(update, context)
+    await reply(update, context, text(lang, "usage_help"))
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, ensure_registered), group=-1)
+    for name, function in COMMAND_FUNCTIONS.items():
+        app.add_handler(CommandHandler(name, function))
+    app.add_handler(CallbackQueryHandler(settings.toggle_button, pattern=f"^{TOGGLE}"))
+    app.add_handler(CallbackQueryHandler(settings.subscribe_button, pattern=f"^{SUBSCRIBE}"))
+    app.add_handler(CallbackQueryHandler(settings.stop_button, pattern=f"^{STOP}"))
+    app.add_handler(CallbackQueryHandler(reading.company_button, pattern=f"^{COMPANY}"))
+    app.add_handler(CallbackQueryHandler(reading.sector_button, pattern=f"^{SECTOR}"))
+    app.add_handler(CallbackQueryHandler(reading.page_button, pattern=f"^{PAGE}"))
+    app.add_handler(ChatMemberHandler(system.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
+    app.add_error_handler(system.on_error)

@@ -1,0 +1,140 @@
+"""Helpers every handler uses: replying safely, languages, the admin gate."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.core.services import ENSURE_SCHEDULED, Services, services
+from bot.messages.i18n import chat_language, localize, text
+from bot.messages.render import split_html
+from store.chats import ChatSettings, get_chat, register_chat
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def is_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSettings | None:
+    chat = update.effective_chat
+    return get_chat(services(context).db, chat.id) if chat else None
+
+
+def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    user = update.effective_user
+    return chat_language(current_chat(update, context), user.language_code if user else None)
+
+
+async def reply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    markup: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    lang: str | None = None,
+) -> Message | None:
+    """Send ``markup`` (HTML), split to fit; in groups the first piece quotes the request."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    lang = lang or language(update, context)
+    pieces = split_html(localize(markup, lang))
+    sent: Message | None = None
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        quote = is_group(update) and index == 0 and message is not None
+        sent = await context.bot.send_message(
+            chat.id,
+            piece,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if last else None,
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True)
+            if quote and message
+            else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    return sent
+
+
+async def ensure_registered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every chat is registered on first contact; writing again reactivates it."""
+    chat = update.effective_chat
+    if chat is None or update.my_chat_member is not None:
+        return
+    register_chat(services(context).db, chat.id, chat.type, chat.title or chat.full_name)
+    hook = context.application.bot_data.get(ENSURE_SCHEDULED)
+    if hook is not None:
+        hook(chat.id)
+
+
+async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True in private chats; in groups for admins, the owner and anonymous admins."""
+    if not is_group(update):
+        return True
+    chat = update.effective_chat
+    message = update.effective_message
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and chat is not None
+        and message.sender_chat.id == chat.id
+    ):
+        return True  # an anonymous admin writes as the group itself
+    user = update.effective_user
+    if chat is None or user is None:
+        return False
+    svc: Services = services(context)
+    cached = svc.cached_admin(chat.id, user.id)
+    if cached is not None:
+        return cached
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    svc.cache_admin(chat.id, user.id, allowed)
+    return allowed
+
+
+def admins_only(handler: Handler) -> Handler:
+    """Settings change only by group admins; others get a short polite refusal."""
+
+    @functools.wraps(handler)
+    async def gated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await is_group_admin(update, context):
+            await reply(update, context, text(language(update, context), "admins_only"))
+            return
+        await handler(update, context)
+
+    return gated
+
+
+def operators_only(handler: Handler) -> Handler:
+    """Commands for the bot's operators (BRIEFBOT_ADMINS)."""
+
+    @functools.wraps(handler)
+    async def gated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None or user.id not in services(context).settings.admins:
+            await reply(update, context, text(language(update, context), "operators_only"))
+            return
+        await handler(update, context)
+
+    return gated
+
+
+def argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()

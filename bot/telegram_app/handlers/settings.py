@@ -1,0 +1,314 @@
+"""Settings: topics, subscriptions, delivery time and zone, pause/resume, /stop, /lang."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core.services import RESCHEDULE, Services, services
+from bot.core.timeparse import describe_zone, parse_hhmm, parse_timezone
+from bot.messages import views
+from bot.messages.i18n import LANGUAGE_NAMES, localize, normalize_language, text
+from bot.messages.keyboards import (
+    SUBSCRIBE,
+    TOGGLE,
+    stop_keyboard,
+    suggestion_keyboard,
+    topics_keyboard,
+)
+from bot.messages.render import esc
+from bot.telegram_app.handlers.common import (
+    admins_only,
+    argument,
+    current_chat,
+    is_group_admin,
+    language,
+    reply,
+)
+from digests.resolve import resolve_topic
+from digests.taxonomy import Topic
+from store import Database, chats, deliveries
+
+
+def reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    hook = context.application.bot_data.get(RESCHEDULE)
+    if hook is not None:
+        hook(chat_id)
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat = current_chat(update, context)
+    lang = language(update, context)
+    subscribed = chat.topics if chat else ()
+    await reply(
+        update,
+        context,
+        text(lang, "topics_prompt"),
+        topics_keyboard(svc.lexicon.taxonomy, subscribed),
+    )
+
+
+async def _topic_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str
+) -> tuple[Topic, str, int] | None:
+    """The topic a settings button names, once the presser may change settings.
+
+    Answers the callback with an alert and returns None for a stale button or a
+    group member who is not an admin.
+    """
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    lang = language(update, context)
+    topic = services(context).lexicon.taxonomy.by_id.get(query.data.removeprefix(prefix))
+    if topic is None:
+        await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
+        return None
+    if not await is_group_admin(update, context):
+        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return None
+    return topic, lang, update.effective_chat.id  # type: ignore[union-attr]
+
+
+async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button: toggle, answer the callback, redraw the keyboard in place."""
+    pressed = await _topic_button(update, context, TOGGLE)
+    if pressed is None:
+        return
+    topic, lang, chat_id = pressed
+    svc = services(context)
+    now_on = chats.toggle(svc.db, chat_id, topic.id)
+    reschedule(context, chat_id)
+    query = update.callback_query
+    assert query is not None
+    await query.answer(
+        localize(text(lang, "toggled_on" if now_on else "toggled_off", topic=topic.name), lang)
+    )
+    chat = chats.get_chat(svc.db, chat_id)
+    await query.edit_message_reply_markup(
+        topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else ())
+    )
+
+
+async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A suggestion button under an unknown /subscribe."""
+    pressed = await _topic_button(update, context, SUBSCRIBE)
+    if pressed is None:
+        return
+    topic, lang, chat_id = pressed
+    chats.subscribe(services(context).db, chat_id, topic.id)
+    reschedule(context, chat_id)
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
+
+
+async def _change_subscription(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, subscribing: bool
+) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    query = argument(context)
+    if not query:
+        usage = "usage_subscribe" if subscribing else "usage_unsubscribe"
+        await reply(update, context, text(lang, usage))
+        return
+    found = resolve_topic(svc.lexicon.taxonomy, query)
+    if found.match is None:
+        suggestions = [
+            (name, f"{SUBSCRIBE}{topic.id}")
+            for name in found.suggestions
+            if (topic := svc.lexicon.taxonomy.lookup(name)) is not None
+        ]
+        message = text(lang, "unknown_topic", query=esc(query))
+        if suggestions and subscribing:
+            message += "\n" + text(lang, "did_you_mean")
+        await reply(
+            update, context, message, suggestion_keyboard(suggestions) if subscribing else None
+        )
+        return
+    topic = found.match
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    if subscribing:
+        changed = chats.subscribe(svc.db, chat_id, topic.id)
+        key = "subscribed" if changed else "already_subscribed"
+    else:
+        changed = chats.unsubscribe(svc.db, chat_id, topic.id)
+        key = "unsubscribed" if changed else "not_subscribed"
+    if changed:
+        reschedule(context, chat_id)
+    await reply(update, context, text(lang, key, topic=esc(topic.name)))
+
+
+@admins_only
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_subscription(update, context, subscribing=True)
+
+
+@admins_only
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_subscription(update, context, subscribing=False)
+
+
+async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat = current_chat(update, context)
+    lang = language(update, context)
+    assert chat is not None
+    await reply(
+        update,
+        context,
+        views.settings(
+            chat,
+            svc.lexicon.taxonomy,
+            lang,
+            svc.chat_time(chat).strftime("%H:%M"),
+            describe_zone(svc.chat_zone(chat)),
+            svc.next_delivery_text(chat),
+            _today_note(svc, chat, lang),
+        ),
+    )
+
+
+def _today_note(svc: Services, chat: chats.ChatSettings, lang: str) -> str | None:
+    """Whether today's briefing went out, or had nothing new to say."""
+    today = datetime.now(UTC).astimezone(ZoneInfo(svc.chat_zone(chat))).date().isoformat()
+    delivery = deliveries.get_delivery(svc.db, chat.id, today)
+    if delivery is None:
+        return None
+    if delivery.status == deliveries.EMPTY:
+        return text(lang, "settings_today_empty")
+    if delivery.status == deliveries.SENT:
+        return text(lang, "settings_today_sent")
+    return None
+
+
+async def _change_schedule(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    what: str,
+    parse: Callable[[str], str | None],
+    store: Callable[[Database, int, str], None],
+) -> None:
+    """/time and /timezone: validate, store, reschedule, confirm with the next delivery.
+
+    ``what`` names the i18n keys: usage_<what>, bad_<what>, <what>_set.
+    """
+    svc = services(context)
+    lang = language(update, context)
+    value = argument(context)
+    if not value:
+        await reply(update, context, text(lang, f"usage_{what}"))
+        return
+    parsed = parse(value)
+    if parsed is None:
+        await reply(update, context, text(lang, f"bad_{what}", value=esc(value)))
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    store(svc.db, chat_id, parsed)
+    reschedule(context, chat_id)
+    chat = chats.get_chat(svc.db, chat_id)
+    await reply(
+        update,
+        context,
+        text(
+            lang,
+            f"{what}_set",
+            time=svc.chat_time(chat).strftime("%H:%M"),
+            zone=esc(describe_zone(svc.chat_zone(chat))),
+            next=esc(svc.next_delivery_text(chat)),
+        ),
+    )
+
+
+def _hhmm(value: str) -> str | None:
+    parsed = parse_hhmm(value)
+    return parsed.strftime("%H:%M") if parsed else None
+
+
+@admins_only
+async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_schedule(update, context, "time", _hhmm, chats.set_brief_time)
+
+
+@admins_only
+async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_schedule(update, context, "timezone", parse_timezone, chats.set_timezone)
+
+
+@admins_only
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    chat = current_chat(update, context)
+    assert chat is not None
+    if chat.paused:
+        await reply(update, context, text(lang, "already_paused"))
+        return
+    chats.set_paused(svc.db, chat.id, True)
+    reschedule(context, chat.id)
+    await reply(update, context, text(lang, "paused"))
+
+
+@admins_only
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    lang = language(update, context)
+    chat = current_chat(update, context)
+    assert chat is not None
+    if not chat.paused:
+        await reply(update, context, text(lang, "already_active"))
+        return
+    chats.set_paused(svc.db, chat.id, False)
+    reschedule(context, chat.id)
+    await reply(
+        update,
+        context,
+        text(lang, "resumed", next=esc(svc.next_delivery_text(chats.get_chat(svc.db, chat.id)))),
+    )
+
+
+@admins_only
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = language(update, context)
+    await reply(
+        update,
+        context,
+        text(lang, "stop_confirm"),
+        stop_keyboard(
+            localize(text(lang, "stop_yes"), lang), localize(text(lang, "stop_no"), lang)
+        ),
+    )
+
+
+async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    lang = language(update, context)
+    if not await is_group_admin(update, context):
+        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await query.answer()
+    if query.data.endswith("yes"):
+        chats.delete_chat(svc.db, chat_id)
+        reschedule(context, chat_id)
+        await query.edit_message_text(localize(text(lang, "stopped"), lang))
+    else:
+        await query.edit_message_text(localize(text(lang, "stop_cancelled"), lang))
+
+
+@admins_only
+async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    value = argument(context)
+    chosen = normalize_language(value) if value else None
+    if chosen is None:
+        await reply(update, context, text(language(update, context), "usage_lang"))
+        return
+    chats.set_language(svc.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
+    await reply(update, context, text(chosen, "lang_set", name=LANGUAGE_NAMES[chosen]), lang=chosen)
