@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 
 from digests.analysis import ArticleAnalysis
-from digests.companies import Company, CompanyDirectory, LearnedAlias, preferred
+from digests.companies import (
+    AMBIGUOUS_WORD_FREQ,
+    Company,
+    CompanyDirectory,
+    LearnedAlias,
+    phrase_pattern,
+    preferred,
+)
 from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
+from digests.textproc import general_word_freq, to_simplified
+from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, ticker_refs
 
-_TICKER_IN_PARENS = re.compile(
-    r"[（(]\s*(?:(?:TWSE|TPEx|TWO|NASDAQ|NYSE|HKEX|OTC)\s*[:：]\s*)?"
-    r"(\d{4,6}|[A-Z]{1,5})(?:\.(?:TW|TWO|HK|US))?\s*[)）]"
-)
 _NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
 )
@@ -21,6 +26,8 @@ _NAME_WITH_PARENS = re.compile(
 _ZH_CUT = re.compile(
     r".*(?:為何|为何|例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者|"
     r"巨頭|巨头|巨擘|領頭羊|领头羊|當年|当年|根據|根据|不亞於|不亚于|如同|"
+    r"新創|新创|新貴|新贵|新股|新兵|個股|个股|概念股|供應商|供应商|廠商|厂商|代工廠|代工厂|"
+    r"製造商|制造商|對手|对手|客戶|客户|同業|同业|廠|厂|"
     r"的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|了|於|于)"
 )
 _ZH_COMPANY_SUFFIX = re.compile(
@@ -42,12 +49,18 @@ TERM_ACRONYMS = frozenset(
         "ESG ERP SAAS EV EVS IPO GDP CPI PMI CEO CFO CTO IOT API ASIC SOC FPGA LLM OEM ODM EMS "
         "CAGR ROE ROI EPS PE PB TDP PUE CDU UPS BBU LFP NCM NDFEB REE FIT RFID QFLP QDII RMB USD "
         "TWD NTD NT FED ECB OPEC WTO NATO EU UN IMF SEC FDA EPA DOE DOD PCE YOY QOQ MOU OTA UI UX "
-        "VR AR XR AIOT SAF CCUS CBAM"
+        "VR AR XR AIOT SAF CCUS CBAM CRM MRP SCM MES PLM HR BI CAD CAM BIM AGV AMR"
     ).split()
 )
 
 
 CERTAIN, WEAK, AMBIGUOUS = "certain", "weak", "ambiguous"
+
+WORDLIKE_TICKERS = frozenset(
+    "ALL NOW KEY LOW ARE HAS FOR AND THE ONE BIG NEW CAN WELL CASH LIFE GOOD FAST TECH "
+    "TRUE PLAY SAFE BEST HOME PEAK SITE OPEN EDGE CARS FUN".split()
+)
+"""Tickers that are English words: never a company alone in parentheses."""
 
 
 def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> list[Mention]:
@@ -57,15 +70,18 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     two-character exchange short name (綠電, 全域) counts beside its ticker or in a
     sentence that also names another company for sure (a list of peers); a name that
     is an everyday word (統一, 全家) counts beside its ticker or when the article also
-    names the company unambiguously.
+    names the company unambiguously.  A ticker in any printed form counts when a
+    market suffix says it is one (``(2330-TW)``, ``(NVDA-US)``) or when the name beside
+    it is the company's (``信驊 ( 5274 )``, ``2330 台積電``); a bare number beside
+    other words (``去年(2024)``) is a year, not a stock.
     """
     found: dict[tuple[str, int, str], None] = {}
     doubtful: list[Mention] = []
     confirmed: set[str] = set()
-    units = [(-1, analysis.article.title, analysis.title_terms)]
-    units += [(s.section, s.text, s.terms) for sec in analysis.sections for s in sec.sentences]
-    for section, text, terms in units:
-        hits = _sentence_companies(text, terms, directory)
+    units = [(-1, analysis.article.title, analysis.title_tokens)]
+    units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    for section, text, tokens in units:
+        hits = _sentence_companies(text, tokens, directory)
         sure = {key for key, level in hits if level == CERTAIN}
         for key, level in hits:
             if level == CERTAIN or (level == WEAK and sure - {key}):
@@ -80,17 +96,15 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 
 def _sentence_companies(
-    text: str, terms: dict[str, int], directory: CompanyDirectory
+    text: str, tokens: list[str], directory: CompanyDirectory
 ) -> list[tuple[str, str]]:
-    hits: list[tuple[str, str]] = []
-    for alias in terms.keys() & directory.by_alias.keys():
+    cited, hits = _ticker_hits(text, directory)
+    for alias, compound in _token_aliases(tokens, directory):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
-        keys = directory.by_alias[alias]
-        key = min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
-        company = directory.companies[key]
-        if company.ticker and _ticker_follows(text, company.ticker):
+        key = _pick(directory.by_alias[alias], directory)
+        if key in cited or (compound and alias not in directory.ambiguous):
             hits.append((key, CERTAIN))
         elif alias in directory.ambiguous:
             hits.append((key, AMBIGUOUS))
@@ -98,29 +112,159 @@ def _sentence_companies(
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
-    for term in terms:
-        if term[-2:] not in _SUFFIX_ENDINGS or term in directory.by_alias:
-            continue
-        stem = _company_stem(term, directory)
-        if stem is not None:
-            keys = directory.by_alias[stem]
-            hits.append(
-                (min(keys) if len(keys) == 1 else preferred(keys, directory.companies), CERTAIN)
-            )
-    for first in terms.keys() & directory.phrases.keys():
-        for pattern, key in directory.phrases[first]:
-            if pattern.search(text):
-                hits.append((key, CERTAIN))
-    for match in _TICKER_IN_PARENS.finditer(text):
-        company = directory.by_code(match.group(1))
-        if company is not None:
-            hits.append((company.key, CERTAIN))
+    if tokens and not text.isascii():
+        lowered = {t.lower() for t in tokens if t.isascii()}
+        for first in lowered & directory.phrases.keys():
+            for label, key in directory.phrases[first]:
+                if phrase_pattern(label).search(text):
+                    hits.append((key, CERTAIN))
+    else:
+        lowered_text = text.lower()
+        for first, labels in directory.phrases.items():
+            if first in lowered_text:
+                hits.extend(
+                    (key, CERTAIN) for label, key in labels if phrase_pattern(label).search(text)
+                )
+    hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
     return hits
+
+
+def _pick(keys: set[str], directory: CompanyDirectory) -> str:
+    return min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
+
+
+def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple[str, bool]]:
+    """Aliases named by the tokens: whole tokens, two tokens that form one name
+    (台灣 + 大哥大, 南亞 + 科技 -> 南亞科), a name with a company-type word
+    (東元電機, 台塑集團) and a name after a word jieba glued to it (韓國三星電子).
+    The flag says the name came with more than itself (a compound): that counts
+    as surely as a distinctive name, even for a short or everyday one."""
+    by_alias = directory.by_alias
+    keys = [t.lower() if t.isascii() else t for t in tokens]
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(keys):
+        key = keys[i]
+        if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
+            joined = _joined_alias(key + keys[i + 1], directory)
+            if joined is not None:
+                out.append((joined, True))
+                i += 2
+                continue
+        if key in by_alias:
+            out.append((key, False))
+        elif len(key) >= 3 and not key.isascii():
+            found = _company_stem(key, directory) or _after_word(key, directory)
+            if found is not None:
+                out.append((found, True))
+        i += 1
+    return out
+
+
+def _joined_alias(joined: str, directory: CompanyDirectory) -> str | None:
+    if len(joined) < 3:
+        return None
+    if joined in directory.by_alias:
+        plain = joined not in directory.ambiguous and joined not in directory.weak
+        return joined if plain else None
+    return _company_stem(joined, directory)
+
+
+def _after_word(token: str, directory: CompanyDirectory) -> str | None:
+    """``韓國三星電子`` (one jieba word) -> 三星電子: a known word, then a full name."""
+    for cut in range(2, len(token) - 2):
+        tail = token[cut:]
+        if (
+            tail in directory.by_alias
+            and tail not in directory.ambiguous
+            and tail not in directory.weak
+            and general_word_freq(token[:cut]) > 0
+        ):
+            return tail
+    return None
+
+
+def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list[tuple[str, str]]]:
+    """Companies whose ticker the sentence prints (cited), and those that count."""
+    cited: set[str] = set()
+    hits: list[tuple[str, str]] = []
+    if not any(ch.isdigit() or ch in "(（" for ch in text):
+        return cited, hits
+    for ref in ticker_refs(text):
+        company = resolve_ticker(ref, directory)
+        if company is None:
+            continue
+        cited.add(company.key)
+        if _ticker_counts(ref, company, directory):
+            hits.append((company.key, CERTAIN))
+    return cited, hits
+
+
+def resolve_ticker(ref: TickerRef, directory: CompanyDirectory) -> Company | None:
+    """The company a printed ticker names: Taiwan for bare numbers, else by suffix."""
+    code = ref.code.upper()
+    if code.isdigit() or code[:4].isdigit():
+        if ref.family not in (None, "tw"):
+            return directory.by_code(code, ref.family)
+        return directory.by_code(code, "tw")
+    if ref.form != "paren" or (code in TERM_ACRONYMS and not ref.explicit):
+        return None
+    return directory.by_code(code, ref.family) if ref.family else directory.by_code(code)
+
+
+def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory) -> bool:
+    if ref.explicit:
+        return True
+    names = directory.names(company.key)
+    if ref.form == "code_first":
+        return _names_at(ref.name, names, start=True) is not None
+    if _names_at(ref.name, names, start=False) is not None:
+        return True
+    code = ref.code.upper()
+    return (
+        ref.form == "paren"
+        and not code[:1].isdigit()
+        and company.source == "curated"
+        and len(code) >= 2
+        and code not in WORDLIKE_TICKERS
+    )
+
+
+def _names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
+    """The longest of ``names`` that ``run`` starts (or ends) with, in any script."""
+    key = name_key(re.sub(r"[-－]?KY$", "", run))
+    best = None
+    for name in names:
+        norm = name_key(re.sub(r"[-－]?KY$", "", name))
+        if len(norm) >= 2 and (key.startswith(norm) if start else key.endswith(norm)):
+            best = name if best is None or len(name) > len(best) else best
+    return best
+
+
+def _ky_names(text: str, directory: CompanyDirectory) -> list[str]:
+    """``譜瑞-KY``: a name written with the KY marker is that Taiwan listing for sure."""
+    if "KY" not in text:
+        return []
+    keys = []
+    for match in KY_NAME.finditer(text):
+        run = name_key(match.group("name"))
+        for cut in range(len(run) - 1):
+            alias = run[cut:]
+            ky = [k for k in directory.by_alias.get(alias, ()) if _is_ky(directory.get(k))]
+            if ky:
+                keys.append(_pick(set(ky), directory))
+                break
+    return keys
+
+
+def _is_ky(company: Company | None) -> bool:
+    return company is not None and company.name.endswith("-KY")
 
 
 _NAME_SUFFIXES = (
     "电机",
     "电子",
+    "电信",
     "科技",
     "集团",
     "公司",
@@ -129,8 +273,23 @@ _NAME_SUFFIXES = (
     "工业",
     "实业",
     "控股",
+    "投控",
     "国际",
     "精密",
+    "光电",
+    "半导体",
+    "航空",
+    "海运",
+    "航运",
+    "金控",
+    "电脑",
+    "化学",
+    "塑胶",
+    "钢铁",
+    "晶圆",
+    "通讯",
+    "生技",
+    "材料",
 )
 
 
@@ -138,11 +297,16 @@ _SUFFIX_ENDINGS = frozenset(suffix[-2:] for suffix in _NAME_SUFFIXES)
 
 
 def _company_stem(token: str, directory: CompanyDirectory) -> str | None:
-    """``东元电机`` -> ``东元``: a known name followed by a company-type word is that name."""
-    if len(token) < 3 or token.isascii():
+    """A known name followed by a company-type word is that name: ``东元电机`` ->
+    ``东元``; the word may share its first character with the name's last
+    (``南亚科`` + ``科技``, ``华邦电`` + ``电子``, ``环球晶`` + ``晶圆``)."""
+    if len(token) < 3 or token.isascii() or token[-2:] not in _SUFFIX_ENDINGS:
         return None
     for suffix in _NAME_SUFFIXES:
         if token.endswith(suffix):
+            overlap = token[: -len(suffix) + 1]
+            if len(overlap) >= 3 and overlap in directory.by_alias:
+                return overlap
             stem = token[: -len(suffix)]
             if len(stem) >= 2 and stem in directory.by_alias:
                 return stem
@@ -153,26 +317,32 @@ def _has_latin_word(text: str, word: str) -> bool:
     return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text) is not None
 
 
-def _ticker_follows(text: str, ticker: str) -> bool:
-    return re.search(rf"[（(]\s*{re.escape(ticker)}(?:\.TWO?)?\s*[)）]", text) is not None
-
-
 # --- alias learning ---------------------------------------------------------------
 
 
 def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
-    """Chinese names linked to a ticker or an English name in parentheses.
+    """Names linked to a ticker or an English name in parentheses.
 
-    ``台積電(2330)`` and ``輝達(NVDA)`` attach the Chinese name to a known ticker;
-    ``星巴克(Starbucks)`` attaches it to the company the English name resolves to;
-    an unknown pair becomes a new company only when one side reads like a company
-    (公司/集團… or Inc/Group/Materials…).  Acronyms of terms and agencies (AI, IEA,
-    USGS, ESS, TWh) never make a company.
+    ``中華電信(2412-TW)`` teaches 中華電信 = 中華電 (the name shares the ticker's
+    company's name: a year in parentheses never does); ``輝達(NVDA)`` attaches the
+    Chinese name to a known ticker; a name beside a ticker no table knows
+    (``晶研創新（7854）``, ``奧克洛(OKLO-US)``) is a new company;
+    ``星巴克(Starbucks)`` attaches the name to the company the English name resolves
+    to; an unknown name pair becomes a new company only when one side reads like a
+    company (公司/集團… or Inc/Group/Materials…).  Acronyms of terms and agencies (AI,
+    IEA, USGS, ESS, TWh) never make a company.
     """
     learned: dict[tuple[str, str], LearnedAlias] = {}
+    for ref in ticker_refs(text):
+        item = _learn_from_ticker(ref, directory)
+        if item is not None:
+            learned[(item.company.key, item.alias)] = item
     for match in _NAME_WITH_PARENS.finditer(text):
-        zh = trim_chinese_name(match.group("zh"))
         other = match.group("other").strip()
+        ticker = PAREN_TICKER.fullmatch(f"({other})")
+        if ticker and (ticker["code"][:1].isdigit() or ticker["sfx"] or ticker["ex"]):
+            continue  # a printed ticker: handled above
+        zh = trim_chinese_name(match.group("zh"))
         if zh is None:
             continue
         company = _resolve_other(other, zh, directory)
@@ -184,6 +354,117 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
             if (current is None or current.key != company.key) and _is_name_like(alias):
                 learned[(company.key, alias)] = LearnedAlias(alias, company)
     return list(learned.values())
+
+
+_FAMILY_MARKET = {
+    "tw": "TW",
+    "us": "US",
+    "jp": "TSE",
+    "hk": "HKEX",
+    "kr": "KRX",
+    "cn": "CN",
+    "de": "XETRA",
+    "eu": "Euronext",
+    "uk": "LSE",
+    "ch": "SIX",
+    "au": "ASX",
+}
+_TERM_END = re.compile(
+    r"(?:管理|系統|系统|規劃|规划|技術|技术|平台|模型|指數|指数|標準|标准|協議|协议|架構|架构|"
+    r"方案|服務|服务|軟體|软件|設計|设计|製造|制造|流程|分析|網路|网络|計畫|计划|資源|资源)$"
+)
+_NOT_NAME_END = re.compile(r"[年月日季週周期度前後后底初中元股檔档家張张倍億亿萬万點点天次]$")
+
+
+def _learn_from_ticker(ref: TickerRef, directory: CompanyDirectory) -> LearnedAlias | None:
+    company = resolve_ticker(ref, directory)
+    if company is None:
+        new = _new_listed_company(ref)
+        return LearnedAlias(new.name, new) if new is not None else None
+    names = directory.names(company.key)
+    if not ref.name or _names_at(ref.name, names, start=ref.form == "code_first"):
+        return None  # nothing new: the name beside the ticker is already known
+    if ref.code[:1].isdigit():
+        alias = _variant_name(ref, names)
+    elif ref.explicit:
+        alias = _written_name(ref.name)
+    else:
+        return None  # a bare (NVDA) is learned with the name pairs below
+    if alias is None or not _is_name_like(alias):
+        return None
+    current = directory.lookup(alias)
+    return LearnedAlias(alias, company) if current is None else None
+
+
+def _variant_name(ref: TickerRef, names: tuple[str, ...]) -> str | None:
+    """The writer's name for a listed company: the run from where the exchange name
+    starts (``電信三雄中華電信`` -> 中華電信 for 中華電); ``None`` when the run shares no
+    start with any of its names (``去年(2024)`` is not 志聯)."""
+    run = re.sub(r"[-－]?KY$", "", ref.name)
+    key = name_key(run)
+    if len(key) != len(run):
+        return None
+    starts = []
+    for name in names:
+        norm = name_key(name)
+        if len(norm) >= 2 and not norm.isascii():
+            at = key.find(norm[:2])
+            if at >= 0:
+                starts.append((at, len(norm)))
+    if not starts:
+        return None
+    at, length = min(starts)
+    # Code first (``2454 聯發科技``): the run must start with the name.
+    candidate = (run if at == 0 else "") if ref.form == "code_first" else run[at:]
+    if not 2 <= len(candidate) <= min(10, length + 3) or _NOT_NAME_END.search(candidate):
+        return None
+    return candidate
+
+
+def _written_name(run: str) -> str | None:
+    """The name printed before a ticker: the end of a Chinese run, or a Latin name."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9&.,' -]{1,40}", run):
+        words = run.strip(" ,.").split()
+        while words and not words[0][:1].isupper():
+            words.pop(0)  # "including CoreWeave" -> CoreWeave
+        name = " ".join(words)
+        return name if len(name) >= 2 and name.upper() not in TERM_ACRONYMS else None
+    return trim_chinese_name(run)
+
+
+def _new_listed_company(ref: TickerRef) -> Company | None:
+    """A name beside a ticker no table knows: a new listing (興櫃, this year's IPOs) or a
+    foreign company outside the index data.  Bare numbers need a plausible code (not a
+    year) and a name that is no everyday word; Latin tickers need a market suffix."""
+    code = ref.code.upper()
+    if code[:1].isdigit():
+        if ref.family not in (None, "tw") or not re.fullmatch(r"\d{4}", code):
+            return None
+        if not ref.explicit and (1900 <= int(code) <= 2100 or ref.form == "name_first"):
+            return None
+        if ref.form == "code_first" and not ref.line_start:
+            return None  # only a list line (``7854 晶研創新：…``) introduces a company
+        name = ref.name if ref.form == "code_first" else trim_chinese_name(ref.name)
+    elif ref.explicit and ref.form == "paren":
+        name = _written_name(ref.name)
+    else:
+        return None
+    if not name or not _new_name_ok(name):
+        return None
+    market = _FAMILY_MARKET.get(ref.family or "tw", "TW")
+    return Company(f"{market}:{code}", name, (), code, market, source="learned")
+
+
+def _new_name_ok(name: str) -> bool:
+    if name.isascii():
+        return 2 <= len(name) <= 40 and _is_name_like(name)
+    return (
+        2 <= len(name) <= 8
+        and not re.search(r"[^\u3400-\u9fffA-Za-z0-9]", name)
+        and not _NOT_NAME_END.search(name)
+        and not _ZH_NOT_COMPANY.search(name)
+        and general_word_freq(to_simplified(name)) < AMBIGUOUS_WORD_FREQ
+    )
 
 
 def _known_suffix(zh: str, company: Company, directory: CompanyDirectory) -> str | None:
@@ -210,7 +491,13 @@ def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company 
     compact = other.replace(" ", "")
     if compact.upper() in TERM_ACRONYMS or re.fullmatch(r"[\d.,%\s]+.*", other):
         return None
-    known = directory.lookup(other) or directory.lookup(zh)
+    known = directory.lookup(other, tickers=False) or directory.lookup(zh, tickers=False)
+    if known is None and re.fullmatch(r"[A-Z][A-Z0-9]{0,5}", other) and not _TERM_END.search(zh):
+        # A bare (NVDA) is a ticker only for hand-picked companies: in index data
+        # (CRM, MRP...) most short codes are also the acronyms of terms.
+        by_code = directory.by_code(other)
+        if by_code is not None and by_code.source == "curated":
+            known = by_code
     if known is not None:
         return known
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9&.'\- ]{1,46}", other):

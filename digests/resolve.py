@@ -16,7 +16,7 @@ from digests.normalize import name_key
 from digests.taxonomy import Taxonomy, Topic
 
 SUGGESTIONS = 5
-_SOURCE_ORDER = {"curated": 0, "twstock": 1, "learned": 2}
+_SOURCE_ORDER = {"curated": 0, "twstock": 1, "foreign": 2, "learned": 3}
 
 
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def resolve_company(directory: CompanyDirectory, query: str) -> Resolution[Compa
         }
         ranked = sorted(
             (directory.companies[k] for k in starts),
-            key=lambda c: (_SOURCE_ORDER.get(c.source, 3), len(c.name), c.key),
+            key=lambda c: (_SOURCE_ORDER.get(c.source, 4), len(c.name), c.key),
         )
         if len(ranked) == 1 or (
             ranked

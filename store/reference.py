@@ -24,9 +24,8 @@ def _version(lexicon: Lexicon) -> str:
         digest.update(json.dumps([topic.id, topic.name, topic.aliases]).encode())
     for company in sorted(lexicon.directory.companies.values(), key=lambda c: c.key):
         if company.source != "learned":
-            digest.update(
-                json.dumps([company.key, company.name, company.aliases, company.ticker]).encode()
-            )
+            fields = [company.key, company.name, company.aliases, company.ticker, company.industry]
+            digest.update(json.dumps(fields).encode())
     return digest.hexdigest()
 
 
@@ -48,9 +47,9 @@ def sync_reference(db: Database, lexicon: Lexicon) -> None:
             ),
             pk="id",
         )
-        save_companies(
-            db, [c for c in lexicon.directory.companies.values() if c.source != "learned"]
-        )
+        reference = [c for c in lexicon.directory.companies.values() if c.source != "learned"]
+        save_companies(db, reference)
+        _refresh_companies(db, reference)
         db["meta"].upsert({"key": VERSION_KEY, "value": version}, pk="key")
 
 
@@ -85,6 +84,28 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
             ),
             ignore=True,
         )
+
+
+def _refresh_companies(db: Database, companies: list[Company]) -> None:
+    """Bring stored reference rows up to date (a cleaned name, a new industry): rows
+    keep their id, so mentions stay attached."""
+    stored = {
+        r["key"]: r
+        for r in db.query("SELECT id, key, name, ticker, market, industry, source FROM companies")
+    }
+    for c in companies:
+        row = stored.get(c.key)
+        if row is None:
+            continue
+        fresh = {
+            "name": c.name,
+            "ticker": c.ticker,
+            "market": c.market,
+            "industry": c.industry,
+            "source": c.source,
+        }
+        if any(row[k] != v for k, v in fresh.items()):
+            db["companies"].update(row["id"], fresh)
 
 
 def company_id(db: Database, key: str) -> int | None:

@@ -1,0 +1,168 @@
+"""Ticker citations in running text, in the forms Taiwanese outlets print them.
+
+``鴻海（2317-TW）``, ``(2317.TW)``, ``(6488-TWO)``, ``信驊 ( 5274 )``, ``(NVDA-US)``,
+``(NASDAQ: NVDA)``, ``(8035-JP)``, a ticker before the name in lists
+(``2330 台積電``) and a code glued after the name (``台積電2330``).  This module only
+finds the citations and the words beside them; deciding which company they cite (and
+whether a bare number is a ticker or a year) is the caller's job, with the directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+SUFFIX_FAMILY = {
+    "TW": "tw",
+    "TWO": "tw",
+    "TT": "tw",
+    "US": "us",
+    "O": "us",
+    "N": "us",
+    "JP": "jp",
+    "T": "jp",
+    "HK": "hk",
+    "KR": "kr",
+    "KS": "kr",
+    "CN": "cn",
+    "SS": "cn",
+    "SH": "cn",
+    "SZ": "cn",
+    "DE": "de",
+    "GR": "de",
+    "FR": "eu",
+    "PA": "eu",
+    "NL": "eu",
+    "AS": "eu",
+    "UK": "uk",
+    "L": "uk",
+    "LN": "uk",
+    "CH": "ch",
+    "SW": "ch",
+    "AU": "au",
+    "AX": "au",
+}
+"""Written market suffix -> the directory's market family."""
+
+EXCHANGE_FAMILY = {
+    "TWSE": "tw",
+    "TPEX": "tw",
+    "TWO": "tw",
+    "上市": "tw",
+    "上櫃": "tw",
+    "興櫃": "tw",
+    "台股": "tw",
+    "NASDAQ": "us",
+    "NYSE": "us",
+    "AMEX": "us",
+    "NYSEAMERICAN": "us",
+    "OTC": "us",
+    "美股": "us",
+    "TSE": "jp",
+    "TYO": "jp",
+    "HKEX": "hk",
+    "SEHK": "hk",
+    "港股": "hk",
+    "KRX": "kr",
+    "SSE": "cn",
+    "SZSE": "cn",
+}
+
+_SUFFIXES = "|".join(sorted(SUFFIX_FAMILY, key=len, reverse=True))
+_EXCHANGES = "|".join(sorted(EXCHANGE_FAMILY, key=len, reverse=True))
+_CODE = r"\d{4,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:[.-][A-B])?"
+
+PAREN_TICKER = re.compile(
+    r"[（(]\s*"
+    r"(?:(?:股票代號|股票代碼|股號|代號|代碼)\s*[:：]?\s*)?"
+    rf"(?:(?P<ex>{_EXCHANGES})\s*[:：]?\s*)?"
+    rf"(?P<code>{_CODE})"
+    rf"(?:\s*[-.]\s*(?P<sfx>{_SUFFIXES}))?"
+    r"\s*[)）]"
+)
+"""A ticker alone in parentheses, with an optional exchange prefix or market suffix."""
+
+CODE_BEFORE_NAME = re.compile(
+    r"(?<![\w.,，%])(?P<code>\d{4,6})(?:[-.](?P<sfx>TWO|TW))?[ \t\u3000]*"
+    r"(?![年月日季週周億亿萬万元股張张檔档倍點点瓦度秒分時时個个家人名位次天])"
+    r"(?P<name>[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{0,11}(?:[-－]KY)?)"
+)
+"""``2330 台積電`` in lists and bullets: a Taiwan code, then the name."""
+
+NAME_BEFORE_CODE = re.compile(
+    r"(?P<name>[\u3400-\u9fff]{2,12}(?:[-－]?KY)?)[ \t\u3000]?"
+    r"(?P<code>\d{4,6})(?![\d.,%])"
+)
+"""``台積電2330``: the name, then its Taiwan code without parentheses."""
+
+KY_NAME = re.compile(r"(?P<name>[\u3400-\u9fff]{2,12})\s*[*＊]?\s*[-－]?\s*KY(?![A-Za-z])")
+"""``譜瑞-KY``, ``譜瑞KY``: foreign-registered Taiwan listings keep the KY marker."""
+
+_LINE_START = re.compile(
+    r"(?:^|\n)[ \t\u3000]*(?:[-*•‧・●○■□◆◇▶►★☆✓✔]|\d{1,2}[.、)）])?[ \t\u3000]*$"
+)
+_LEAD_IN = re.compile(r"[\u3400-\u9fff]{1,14}$|[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
+_PAREN_GAP = re.compile(r"\s*(?:[*＊]?\s*[-－]?\s*KY創?|[-－]創|[*＊])?\s*$")
+
+
+@dataclass(frozen=True)
+class TickerRef:
+    code: str
+    family: str | None
+    """Market family named by a suffix or exchange prefix (``tw``, ``us``...), if any."""
+    explicit: bool
+    """A suffix or exchange prefix was written: the number is surely a ticker."""
+    name: str
+    """The words right beside the ticker (before it, or after it for code-first lists)."""
+    form: str
+    """``paren``, ``code_first`` or ``name_first``."""
+    line_start: bool
+    """The citation opens its line (after any bullet): a stock-pick list."""
+    start: int
+    end: int
+
+
+def ticker_refs(text: str) -> Iterator[TickerRef]:
+    """Every ticker citation in ``text``, with the run of name-like text beside it."""
+    for m in PAREN_TICKER.finditer(text):
+        ex, sfx = m.group("ex"), m.group("sfx")
+        family = SUFFIX_FAMILY.get(sfx or "") or EXCHANGE_FAMILY.get((ex or "").upper())
+        family = family or EXCHANGE_FAMILY.get(ex or "")
+        yield TickerRef(
+            m.group("code"),
+            family,
+            bool(family),
+            lead_in(text, m.start()),
+            "paren",
+            False,
+            m.start(),
+            m.end(),
+        )
+    for m in CODE_BEFORE_NAME.finditer(text):
+        yield TickerRef(
+            m.group("code"),
+            "tw",
+            bool(m.group("sfx")),
+            m.group("name"),
+            "code_first",
+            _LINE_START.search(text, 0, m.start()) is not None,
+            m.start(),
+            m.end(),
+        )
+    for m in NAME_BEFORE_CODE.finditer(text):
+        yield TickerRef(
+            m.group("code"), "tw", False, m.group("name"), "name_first", False, m.start(), m.end()
+        )
+
+
+def lead_in(text: str, end: int) -> str:
+    """The Chinese (or Latin) run that ends right before ``end``, markers dropped.
+
+    ``晶片廠譜瑞-KY ( 4966 )`` -> ``晶片廠譜瑞``; ``CoreWeave(CRWV-US)`` -> ``CoreWeave``.
+    """
+    before = text[max(0, end - 48) : end]
+    gap = _PAREN_GAP.search(before)
+    before = before[: gap.start()] if gap else before
+    match = _LEAD_IN.search(before)
+    return match.group().strip() if match else ""

@@ -1,0 +1,201 @@
+"""Companies from real data: every ticker form, cleaned exchange names, learned variants,
+foreign companies, and the safeguards against years, prices and everyday words."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from digests.analysis import analyze
+from digests.companies import clean_listed_name, foreign_companies, twstock_companies
+from digests.lexicon import build_lexicon
+from digests.mentions import find_mentions, learn_aliases
+from digests.models import Article, Section
+from digests.summarize import digest_article
+from digests.tickers import ticker_refs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    """A lexicon of its own: these tests learn aliases and must not leak them."""
+    return build_lexicon()
+
+
+def _keys(text: str, lexicon) -> set[str]:
+    """Companies found the way an ingest finds them (learning first, then mentions)."""
+    paragraphs = tuple(p for p in text.split("\n") if p.strip())
+    digested = digest_article(Article("", (Section("", paragraphs),), "t", "text"), lexicon)
+    return {m.company_key for m in digested.mentions}
+
+
+def _plain_keys(text: str, lexicon) -> set[str]:
+    """Mentions without learning anything from the text."""
+    article = Article("", (Section("", (text,)),), "t", "text")
+    return {m.company_key for m in find_mentions(analyze(article), lexicon.directory)}
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "alias"),
+    [
+        ("國巨*", "國巨", "國巨*"),
+        ("譜瑞-KY", "譜瑞-KY", "譜瑞"),
+        ("矽力*-KY", "矽力-KY", "矽力"),
+        ("嘉雨思-創", "嘉雨思", "嘉雨思-創"),
+        ("錼創科技-KY創", "錼創科技-KY", "錼創科技"),
+    ],
+)
+def test_exchange_names_are_cleaned(raw: str, name: str, alias: str) -> None:
+    cleaned, aliases = clean_listed_name(raw)
+    assert cleaned == name
+    assert alias in aliases
+    assert clean_listed_name("群創") == ("群創", ())  # a name ending in 創 is no marker
+
+
+def test_every_twstock_stock_table_with_industry() -> None:
+    companies = {c.ticker: c for c in twstock_companies()}
+    assert companies["2330"].market == "TWSE"
+    assert companies["6488"].market == "TPEx"
+    assert companies["6921"].name == "嘉雨思"  # innovation board (創新板)
+    assert all(c.industry for c in companies.values())
+    assert companies["2330"].industry == "半導體業"
+    assert "0050" not in companies  # ETFs stay out
+
+
+def test_listed_companies_keep_industry_after_curation(lexicon) -> None:
+    tsmc = lexicon.directory.by_code("2330")
+    assert tsmc.name == "台積電" and tsmc.industry == "半導體業"
+    assert lexicon.directory.by_code("2412").industry == "通信網路業"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "family", "explicit"),
+    [
+        ("鴻海（2317-TW）", "2317", "tw", True),
+        ("鴻海(2317.TW)", "2317", "tw", True),
+        ("環球晶(6488-TWO)", "6488", "tw", True),
+        ("信驊 ( 5274 )", "5274", None, False),
+        ("輝達(NVDA-US)", "NVDA", "us", True),
+        ("應材(AMAT.US)", "AMAT", "us", True),
+        ("超微(NASDAQ: AMD)", "AMD", "us", True),
+        ("東京威力科創(8035-JP)", "8035", "jp", True),
+        ("波克夏(BRK-B-US)", "BRK-B", "us", True),
+    ],
+)
+def test_ticker_forms(text: str, code: str, family: str | None, explicit: bool) -> None:
+    [ref] = [r for r in ticker_refs(text) if r.form == "paren"]
+    assert (ref.code, ref.family, ref.explicit) == (code, family, explicit)
+
+
+def test_ticker_forms_find_companies(lexicon) -> None:
+    directory = lexicon.directory
+    text = (
+        "鴻海（2317-TW）、環球晶(6488.TWO)與信驊 ( 5274 ) 同步走強,"
+        "美股輝達(NVDA-US)、超微(NASDAQ: AMD)與東京威力科創(8035-JP)也上漲。"
+    )
+    keys = _plain_keys(text, lexicon)
+    for code in ("2317", "6488", "5274"):
+        assert directory.by_code(code).key in keys
+    assert {"NASDAQ:NVDA", "NASDAQ:AMD", "TSE:8035"} <= keys
+
+
+def test_code_before_and_after_the_name(lexicon) -> None:
+    keys = _plain_keys("精選名單:\n2330 台積電:製程領先\n看好聯發科2454後市", lexicon)
+    assert {"TWSE:2330", "TWSE:2454"} <= keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年(2024)全球伺服器出貨成長,明年(2027)可望續增。",
+        "這檔股票收盤價為2330元,成交量約2025張。",
+        "設備功耗突破 1000 瓦的水準,約 1300 億人民幣的市場。",
+        "業界希望統一規格,大同小異的方案很多,全家人一起出遊。",
+        "客戶關係管理(CRM)與生產流程規劃(MRP)都是企業軟體。",
+    ],
+)
+def test_years_prices_and_words_are_no_companies(lexicon, text: str) -> None:
+    assert not _keys(text, lexicon)
+    assert not learn_aliases(text, lexicon.directory)
+
+
+def test_name_written_with_ticker_teaches_alias(lexicon) -> None:
+    directory = lexicon.directory
+    text = "電信業者台灣大電信(3045-TW)與代工廠英業達電腦 ( 2356 ) 公布營收。"
+    learned = {(i.alias, i.company.key) for i in learn_aliases(text, directory)}
+    assert learned == {("台灣大電信", "TWSE:3045"), ("英業達電腦", "TWSE:2356")}
+    # A name sharing nothing with the ticker's company is not taken for it.
+    assert not learn_aliases("電信業者宏泰電信(2412-TW)公布營收。", directory)
+
+
+def test_unknown_ticker_with_a_name_is_a_company(lexicon) -> None:
+    keys = _keys(
+        "新股晶研創新（7854）將掛牌,興櫃的鼎峰精密(6980-TWO)轉上市,核能新創奧克洛(OKLO-US)大漲。",
+        lexicon,
+    )
+    directory = lexicon.directory
+    assert {"TW:7854", "TW:6980", "US:OKLO"} <= keys
+    assert directory.lookup("晶研創新").key == "TW:7854"
+    assert directory.lookup("奧克洛").ticker == "OKLO"
+    assert directory.by_code("7854").name == "晶研創新"
+
+
+def test_full_names_and_markers(lexicon) -> None:
+    keys = _keys("中華電信與台灣大哥大公布營收,被動元件龍頭國巨與華碩走強,譜瑞-KY亦受惠。", lexicon)
+    assert {"TWSE:2412", "TWSE:3045", "TWSE:2327", "TPEx:4966"} <= keys
+
+
+def test_compound_names_pick_the_right_company(lexicon) -> None:
+    keys = _plain_keys("南亞科技與華邦電子記憶體報價上揚,台塑集團則調整產能。", lexicon)
+    assert "TWSE:2408" in keys  # 南亞科 + 科技, not 南亞
+    assert "TWSE:1303" not in keys
+    assert "TWSE:1301" in keys
+
+
+def test_foreign_companies_by_english_or_chinese_name(lexicon) -> None:
+    keys = _keys(
+        "美光(Micron Technology)上修財測,邁威爾(Marvell)與科林研發(Lam Research)同步上漲,"
+        "日本的味之素(Ajinomoto)也受關注。德儀、英飛凌與恩智浦則示警。",
+        lexicon,
+    )
+    assert {"NASDAQ:MU", "NASDAQ:MRVL", "NASDAQ:LRCX", "NASDAQ:TXN", "XETRA:IFX"} <= keys
+    assert {"NASDAQ:NXPI", "TSE:2802"} <= keys
+
+
+def test_foreign_index_data_is_generated_and_loaded() -> None:
+    companies = {c.key: c for c in foreign_companies()}
+    assert len(companies) > 1000
+    assert "Micron Technology" in (companies["NASDAQ:MU"].name, *companies["NASDAQ:MU"].aliases)
+    assert "TSE:8035" in companies
+    # A short form shared by several companies is dropped (Mitsubishi ...).
+    assert all("Mitsubishi" not in c.aliases for c in companies.values())
+
+
+def test_development_passages_recall_and_precision(lexicon) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from company_eval import evaluate, totals
+    finally:
+        sys.path.pop(0)
+    figures = totals(evaluate(lexicon=build_lexicon()))
+    assert figures["recall"] >= 0.9
+    assert figures["precision"] >= 0.9
+
+
+def test_reference_sync_refreshes_stored_companies(lexicon, tmp_path) -> None:
+    from store.db import open_db
+    from store.reference import VERSION_KEY, sync_reference
+
+    db = open_db(tmp_path / "ref.db")
+    sync_reference(db, lexicon)
+    [row] = db.query("SELECT id, name, industry FROM companies WHERE key = 'TWSE:2327'")
+    assert (row["name"], row["industry"]) == ("國巨", "電子零組件業")
+    # A database written before names were cleaned: the row is fixed in place.
+    db.execute("UPDATE companies SET name = '國巨*', industry = NULL WHERE id = ?", [row["id"]])
+    db.execute("UPDATE meta SET value = 'old' WHERE key = ?", [VERSION_KEY])
+    sync_reference(db, lexicon)
+    [fixed] = db.query("SELECT id, name, industry FROM companies WHERE key = 'TWSE:2327'")
+    assert fixed == {"id": row["id"], "name": "國巨", "industry": "電子零組件業"}
