@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digests.sources.pagedump import parse_page_dump, strip_boilerplate
+from digests.sources.pagedump import is_heading_style, parse_page_dump, strip_boilerplate
 from tests.conftest import PAGEDUMPS
 
 DUMPS = ["dump_a", "dump_b", "dump_c"]
@@ -90,3 +90,57 @@ def test_seed_page_has_ten_articles_and_no_boilerplate(corpus_path: Path) -> Non
         if line
     ]
     assert kept == body_lines
+
+
+@pytest.mark.parametrize(
+    ("line", "style"),
+    [
+        ("〈目前持股與比重〉", True),
+        ("【本週焦點個股】", True),
+        ("※ 觀察一：合約價連三季上漲", True),
+        ("一、總體環境", True),
+        ("(二)高收益債", True),
+        ("1、全球PC出貨量僅年增3%", True),
+        ("2330 台積電", True),
+        ("鴻海 (2317-TW)", True),
+        ("問：未來三年最大的挑戰是什麼？", True),
+        ("營收年增35%，毛利率創新高", False),
+        ("台股:先進封裝產能再擴三成,設備族群的行情走到哪一段了?", False),
+    ],
+)
+def test_heading_styles(line: str, style: bool) -> None:
+    assert is_heading_style(line) is style
+
+
+def _section(heading: str, topic: str) -> str:
+    sentence = (
+        f"{topic}的需求持續成長，業者表示訂單能見度已經延伸到明年第三季，產能利用率維持高檔。"
+    )
+    return f"{heading}\n\n{sentence}{sentence}\n\n"
+
+
+def test_market_tag_series_is_one_round_up() -> None:
+    """Market-tagged lines with only paragraphs between them are one round-up's sections."""
+    text = "盤後快報：外資回補，指數收紅\n\n" + "".join(
+        _section(h, t)
+        for h, t in [
+            ("美股：科技股反彈", "雲端"),
+            ("台股：外資回補", "半導體"),
+            ("日股：出口股走強", "汽車"),
+        ]
+    )
+    [article] = parse_page_dump(text, "roundup")
+    assert [s.heading for s in article.sections if s.heading] == [
+        "美股：科技股反彈",
+        "台股：外資回補",
+        "日股：出口股走強",
+    ]
+
+
+def test_masthead_above_the_first_title_is_dropped() -> None:
+    intro = "每到年底，高股息ETF的成分股調整總是引起存股族熱烈討論，今年的調整金額更是創下新高。"
+    text = f"阿明的筆記\n\n高股息ETF的換股邏輯與填息速度觀察\n\n{intro}\n\n" + _section(
+        "填息", "高股息"
+    )
+    [article] = parse_page_dump(text, "blog")
+    assert article.title == "高股息ETF的換股邏輯與填息速度觀察"

@@ -1,16 +1,29 @@
-"""HTML to sections: ``<h2>``/``<h3>`` start sections, paragraphs and list items fill them."""
+"""HTML to sections: headings start sections, paragraphs and list items fill them.
+
+A heading is an ``<h2>``–``<h6>`` or a paragraph that is bold and nothing else
+(``<p><strong>營收年增35%</strong></p>``): many Chinese outlets mark their section heads
+that way.  Boilerplate (promotions, bylines, disclaimers, related-article lists) is dropped
+with the same rules as plain-text pages, whether it comes as a paragraph or a heading.
+Used by HTML pages (trafilatura's tree) and feed entries (HTML fragments) alike.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from digests.models import Section
+from digests.sources.boilerplate import classify, clean_paragraph
 
-_HEADING_TAGS = {"h2", "h3", "h4"}
+_HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
+_BOLD_TAGS = {"b", "strong"}
+MAX_BOLD_HEADING_CHARS = 64
+"""A bold paragraph longer than this is emphasised prose, not a heading."""
+_SENTENCE_END = re.compile(r"[。；;!！]\s*$|[。；;]\S")
 
 
 def clean_text(text: str) -> str:
@@ -18,12 +31,18 @@ def clean_text(text: str) -> str:
 
 
 def sections_from_blocks(blocks: list[tuple[str, str]], title: str) -> tuple[Section, ...]:
-    """Group (kind, text) blocks, kind 'head' or 'para', into sections in order."""
+    """Group (kind, text) blocks, kind 'head' or 'para', into sections in order.
+
+    Boilerplate blocks are dropped first; a paragraph's leading inline byline
+    (（中央社記者…電）) is trimmed.
+    """
+    blocks = [(kind, text) for kind, text in blocks if text]
+    kinds = classify([text for _, text in blocks])
     sections: list[Section] = []
     heading = ""
     paragraphs: list[str] = []
-    for kind, text in blocks:
-        if not text:
+    for (kind, text), boilerplate in zip(blocks, kinds, strict=True):
+        if boilerplate is not None:
             continue
         if kind == "head":
             if not sections and not paragraphs and not heading and text == title:
@@ -32,10 +51,17 @@ def sections_from_blocks(blocks: list[tuple[str, str]], title: str) -> tuple[Sec
                 sections.append(Section(heading, tuple(paragraphs)))
             heading, paragraphs = text, []
         else:
-            paragraphs.append(text)
+            text = clean_paragraph(text)
+            if text:
+                paragraphs.append(text)
     if paragraphs or heading:
         sections.append(Section(heading, tuple(paragraphs)))
     return tuple(s for s in sections if s.paragraphs)
+
+
+def is_heading_text(text: str) -> bool:
+    """Whether bold-only text reads as a heading: short, no sentence inside or at its end."""
+    return 0 < len(text) <= MAX_BOLD_HEADING_CHARS and not _SENTENCE_END.search(text)
 
 
 def fragment_blocks(fragment: str) -> list[tuple[str, str]]:
@@ -54,12 +80,54 @@ def fragment_blocks(fragment: str) -> list[tuple[str, str]]:
         if tag in _HEADING_TAGS or tag == "h1":
             blocks.append(("head", clean_text(el.text_content())))
         elif tag in _BLOCK_TAGS and not _inside_block(el):
-            blocks.append(("para", clean_text(el.text_content())))
+            text = clean_text(el.text_content())
+            bold_head = tag == "p" and _bold_only_html(el) and is_heading_text(text)
+            blocks.append(("head" if bold_head else "para", text))
     if not blocks:
         text = clean_text(root.text_content())
         if text:
             blocks.append(("para", text))
     return blocks
+
+
+def trafilatura_blocks(doc: etree._Element) -> list[tuple[str, str]]:
+    """(kind, text) blocks of trafilatura's XML (``include_formatting=True``).
+
+    ``<head>`` is a heading; so is a ``<p>`` whose only text is inside ``<hi rend="#b">``.
+    """
+    blocks: list[tuple[str, str]] = []
+    main = doc.find("main")
+    for el in (main if main is not None else doc).iter("head", "p", "item", "quote"):
+        parent = el.getparent()
+        if el.tag == "p" and parent is not None and parent.tag in ("item", "quote"):
+            continue
+        text = clean_text("".join(el.itertext()))
+        if el.tag == "head" or (el.tag == "p" and _bold_only_xml(el) and is_heading_text(text)):
+            blocks.append(("head", text))
+        else:
+            blocks.append(("para", text))
+    return blocks
+
+
+def _bold_only_html(el: etree._Element) -> bool:
+    """<p><strong>…</strong></p> or <p><b>…</b></p>: every character sits inside bold."""
+    return _bold_only(el, lambda child: str(child.tag).lower() in _BOLD_TAGS)
+
+
+def _bold_only_xml(el: etree._Element) -> bool:
+    return _bold_only(el, lambda child: child.tag == "hi" and "#b" in (child.get("rend") or ""))
+
+
+def _bold_only(el: etree._Element, is_bold: Callable[[etree._Element], bool]) -> bool:
+    if (el.text or "").strip():
+        return False
+    children = [c for c in el if isinstance(c.tag, str) and str(c.tag).lower() != "br"]
+    if not children:
+        return False
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+    return all(is_bold(child) for child in children)
 
 
 def _inside_block(el: etree._Element) -> bool:

@@ -1,11 +1,18 @@
-"""Plain-text page dumps: a scraped listing page holding several articles in a row.
+"""Plain-text page dumps: one article, or a scraped listing page holding several in a row.
 
-Each article is a title line, intro paragraphs, then heading lines each followed
-by paragraphs.  Lines carry no markup, so titles and headings are told apart by
-general cues only: length and punctuation, position, market tags (台股:), list
-enumerators (一、), whether the previous article had reached its conclusion, and
-the lexical shift between what came before and what follows (character bigrams,
-cheap and script-agnostic).  Nothing here is tuned to one particular site.
+Each article is a title line, intro paragraphs, then heading lines each followed by
+paragraphs.  Lines carry no markup, so titles and headings are told apart by general cues
+only: length and punctuation, position, market tags (台股:), list enumerators (一、), heading
+styles (〈…〉, 【…】, ※, ticker-first lines) that only headings use, whether the previous
+article had reached its conclusion, bylines under a title, and the lexical shift between
+what came before and what follows (character bigrams, cheap and script-agnostic).
+
+Splitting is by evidence, with one article as the prior: a first pass proposes titles from
+local cues, a second pass keeps a split only when the new article is a whole article (its own
+sections and text) and the evidence is strong (a byline under the title, a concluded previous
+article, a repeated heading, a restarted enumeration, a market tag over sub-headings), or the
+page has already shown strong evidence elsewhere, i.e. it is a page of several articles.
+Nothing here is tuned to one particular site.
 """
 
 from __future__ import annotations
@@ -18,30 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from digests.models import Article, Section
+from digests.sources.boilerplate import (
+    Kind,
+    classify,
+    drop_boilerplate,
+    is_dateline,
+    is_read_more,
+)
 
 MAX_HEADING_CHARS = 64
-
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]\b.*\d",
-        r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+.*\d{4}$",
-        r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
-        r"^\d{1,2}\s+\d{1,2}\s*月,?\s*\d{4}$",
-        r"^spot_img$|^spot_imgspot_img$",
-        r"^(?:博客|部落格|blog)\s*(?:頁面|页面|page)\s*\d+$",
-        r"^(?:頁面|页面|page|第)\s*\d+\s*(?:頁|页)?$",
-        r"^(?:首頁|首页|home)\s*[>›»/|]",
-        r"^(?:分享|留言|評論|评论|share|comments?|回覆|回复)(?:\s*[|｜/·•]\s*\S{1,8})*$",
-        r"^(?:閱讀更多|阅读更多|繼續閱讀|继续阅读|更多文章|相關文章|相关文章|延伸閱讀|延伸阅读|"
-        r"上一篇|下一篇|載入更多|加载更多|推薦閱讀|推荐阅读).{0,30}$",
-        r"^(?:read more|more|previous|next|older posts|newer posts)(?:\s|[:>»›]|$).{0,30}$",
-        r"^(?:©|\(c\)|copyright|版權所有|版权所有)",
-        r"^(?:標籤|标签|tags?|分類|分类|categories?)\s*[:：]",
-        r"^(?:訂閱|订阅|subscribe|登入|登录|login|註冊|注册|搜尋|搜索|search)$",
-        r"^[\W_\d]+$",
-    )
-]
 
 _MARKET_TAG = re.compile(
     r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[:：]"
@@ -58,8 +50,20 @@ _FIRST_ENUMERATOR = re.compile(
 )
 _BULLET = re.compile(r"^[•·・●○◆◇▪▫■□►▶➤✓✔*\-–—]\s*")
 _CONCLUSION_HEADING = re.compile(
-    r"^(?:結論|结论|結語|结语|總結|总结|小結|小结|後記|后记|尾聲|尾声|寫在最後|写在最后|conclusion)"
+    r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|小結|小结|後記|后记|尾聲|尾声|寫在最後|写在最后|"
+    r"conclusion)"
 )
+_FINAL_HEADING = re.compile(
+    r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|後記|后记|尾聲|尾声|寫在最後|写在最后|conclusion)"
+)
+"""A conclusion that ends an article (a 小結 ends only a part of one)."""
+_BRACKETED = re.compile(r"^(?:[〈【《〔［\[「]|※)")
+_TICKER_FIRST = re.compile(
+    r"^(?:\d{4,6}[A-Z]?\s*[\u3400-\u9fff]|[\u3400-\u9fffA-Za-z&.\-]{2,12}\s*[（(]\s*\d{4,6}[A-Z]?"
+    r"(?:\s*[-.]\s*(?:TW|TWO|TT))?\s*[)）])"
+)
+_QUESTION_LABEL = re.compile(r"^(?:問|问|答|Q\d*|A\d*)\s*[:：.、]", re.IGNORECASE)
+_KEY_VALUE = re.compile(r"^[^\s:：，,。]{1,8}[:：]\s*\S")
 _CONCLUSION_OPENER = re.compile(
     r"^(?:總結而言|总结而言|總而言之|总而言之|綜上所述|综上所述|總的來說|总的来说|總結來說|总结来说|"
     r"總之|总之|結論是|结论是|綜合來看|综合来看)"
@@ -78,20 +82,35 @@ TITLE_THRESHOLD = 2.0
 class _Block:
     text: str
     candidate: bool
+    meta_after: bool = False
+    """A byline or date line stood right under this line: the mark of a title."""
+    byline_after: bool = False
+    """Of those, a byline (記者…報導, 文／…): the stronger mark, dates also head updates."""
+    end_before: bool = False
+    """An end-of-article block (promotion, disclaimer, link list, "read more") preceded it."""
+    read_more_before: bool = False
+    """A "read more" link preceded it: a listing page's excerpt ended there."""
 
 
 def strip_boilerplate(lines: list[str]) -> list[str]:
-    """Drop site chrome (dates, widgets, pagination, share bars) from short lines."""
-    kept = []
-    for line in lines:
-        if len(line) <= 40 and any(p.search(line) for p in _BOILERPLATE):
-            continue
-        kept.append(line)
-    return kept
+    """Drop site chrome, bylines, promotions and link lists (see ``boilerplate``)."""
+    return drop_boilerplate(lines)
+
+
+def is_heading_style(line: str) -> bool:
+    """Styles only section headings use: enumerators, brackets, ※, tickers first, Q&A labels."""
+    return bool(
+        _ENUMERATOR.match(line)
+        or _BRACKETED.match(line)
+        or _TICKER_FIRST.match(line)
+        or _QUESTION_LABEL.match(line)
+    )
 
 
 def _is_heading_candidate(line: str, next_line: str | None) -> bool:
-    if next_line is None or len(line) > MAX_HEADING_CHARS or len(line) < 4:
+    if next_line is None or len(line) > MAX_HEADING_CHARS or len(line) < 2:
+        return False
+    if len(line) < 4 and not _BRACKETED.match(line) and not line.isascii():
         return False
     if line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END):
         return False
@@ -103,13 +122,83 @@ def _is_heading_candidate(line: str, next_line: str | None) -> bool:
     return True
 
 
+def _is_data_line(line: str) -> bool:
+    """A short "key: figure" line (承銷價：52元): one row of a data list, never a heading."""
+    return (
+        len(line) <= 30
+        and bool(_KEY_VALUE.match(line))
+        and bool(re.search(r"\d", line))
+        and not is_heading_style(line)
+    )
+
+
 def split_blocks(text: str) -> list[_Block]:
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = strip_boilerplate([ln for ln in lines if ln])
+    raw = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw = [ln for ln in raw if ln]
+    kinds = classify(raw)
+    lines: list[str] = []
+    meta_after: list[bool] = []
+    byline_after: list[bool] = []
+    end_before: list[bool] = []
+    read_more_before: list[bool] = []
+    pending_end = pending_more = False
+    for line, kind in zip(raw, kinds, strict=True):
+        if kind is None:
+            lines.append(line)
+            meta_after.append(False)
+            byline_after.append(False)
+            end_before.append(pending_end)
+            read_more_before.append(pending_more)
+            pending_end = pending_more = False
+        elif kind is Kind.META and lines and not _after_paragraph(lines):
+            meta_after[-1] = True
+            byline_after[-1] = byline_after[-1] or not is_dateline(line)
+        elif kind is Kind.END:
+            pending_end = True
+            pending_more = pending_more or is_read_more(line)
     blocks = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        blocks.append(_Block(line, _is_heading_candidate(line, nxt)))
+        candidate = _is_heading_candidate(line, nxt)
+        if candidate and _is_data_line(line):
+            neighbours = (lines[i - 1] if i else None, nxt)
+            candidate = not any(n is not None and _is_data_line(n) for n in neighbours)
+        blocks.append(
+            _Block(
+                line,
+                candidate,
+                meta_after=meta_after[i],
+                byline_after=byline_after[i],
+                end_before=end_before[i],
+                read_more_before=read_more_before[i],
+            )
+        )
+    return _drop_masthead(blocks)
+
+
+def _after_paragraph(lines: list[str]) -> bool:
+    """Whether the last kept line is prose (a byline under prose marks no title)."""
+    last = lines[-1]
+    return len(last) > MAX_HEADING_CHARS or last[-1] in _SENTENCE_END + "。"
+
+
+def _drop_masthead(blocks: list[_Block]) -> list[_Block]:
+    """Drop a site or column name standing above the first title (阿哲的投資筆記).
+
+    Only a short line directly above a longer title-like line qualifies; a line carrying a
+    byline is the title itself, and a heading-style line below (〈前言〉) is a heading.
+    """
+    while (
+        len(blocks) >= 3
+        and blocks[0].candidate
+        and blocks[1].candidate
+        and not blocks[0].meta_after
+        and not blocks[2].candidate
+        and len(blocks[0].text) <= 16
+        and len(blocks[1].text) >= len(blocks[0].text) + 4
+        and not is_heading_style(blocks[1].text)
+    ):
+        blocks = blocks[1:]
     return blocks
 
 
@@ -188,18 +277,34 @@ def title_score(
     similarity: Callable[[], float | None] | float | None,
     next_candidate: str | None = None,
     threshold: float | None = None,
+    market_tag_leads: bool = True,
+    meta_after: bool = False,
+    byline_after: bool = False,
+    end_before: bool = False,
+    read_more_before: bool = False,
 ) -> float:
     """Evidence that ``line`` opens a new article rather than a section (> 0: title-like).
 
     ``similarity`` may be a callable: it is then only called when its contribution could
     still move the score across ``threshold`` (it is the one costly feature).
+    ``market_tag_leads``: a market-tagged line heads sub-headings of its own; a run of
+    market-tagged lines with only paragraphs between them is one round-up's sections.
     """
-    if _MARKET_TAG.match(line):
+    market_tag = bool(_MARKET_TAG.match(line))
+    if market_tag and market_tag_leads:
         return 10.0 if context.paragraphs else 6.0
     score = 0.0
     enumerated = bool(_ENUMERATOR.match(line))
-    if enumerated:
+    if enumerated or market_tag or is_heading_style(line):
         score -= 3.0
+    if byline_after:
+        score += 8.0
+    elif meta_after:
+        score += 3.0
+    if read_more_before:
+        score += 4.0
+    elif end_before:
+        score += 1.5
     if _CONCLUSION_HEADING.match(line):
         score -= 4.0
     if _REGION_LABEL.match(line):
@@ -247,11 +352,73 @@ def title_score(
     return score
 
 
+@dataclass
+class _Span:
+    """One article's blocks: ``blocks[title]`` is its title, the rest up to ``end`` its body."""
+
+    title: int
+    end: int
+    score: float = 0.0
+
+
 def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     """Split a page dump into (title, sections) pairs."""
     blocks = split_blocks(text)
     if not blocks:
         return []
+    if not any(b.candidate for b in blocks):
+        # No heading-like line at all: one article titled by its first sentence.
+        first = blocks[0].text
+        cut = re.split(r"(?<=[。!?！？])", first, maxsplit=1)[0]
+        return [(cut[:80], [Section("", tuple(b.text for b in blocks))])]
+    spans = _confirm_titles(blocks, _propose_titles(blocks))
+    articles = []
+    for k, span in enumerate(spans):
+        # Text above the first title (a page without a title line) opens the first article.
+        start = 0 if k == 0 else span.title
+        sections = _sections(blocks, start, span)
+        if any(s.paragraphs for s in sections):
+            articles.append((blocks[span.title].text, sections))
+    return articles
+
+
+def _sections(blocks: list[_Block], start: int, span: _Span) -> list[Section]:
+    sections: list[Section] = []
+    heading = ""
+    paragraphs: list[str] = []
+    for i in range(start, span.end):
+        if i == span.title:
+            continue
+        block = blocks[i]
+        if block.candidate and i > span.title:
+            if paragraphs or heading:
+                sections.append(Section(heading, tuple(paragraphs)))
+            heading, paragraphs = block.text, []
+        else:
+            paragraphs.append(block.text)
+    if paragraphs or heading:
+        sections.append(Section(heading, tuple(paragraphs)))
+    return [s for s in sections if s.paragraphs or s.heading]
+
+
+def _market_tag_leads(blocks: list[_Block], candidates: list[int]) -> dict[int, bool]:
+    """For each market-tagged candidate: do two or more other headings follow it before the
+    next market-tagged line?  Only then can it be an article's title."""
+    leads: dict[int, bool] = {}
+    for pos, i in enumerate(candidates):
+        if not _MARKET_TAG.match(blocks[i].text):
+            continue
+        following = 0
+        for j in candidates[pos + 1 :]:
+            if _MARKET_TAG.match(blocks[j].text):
+                break
+            following += 1
+        leads[i] = following >= 2
+    return leads
+
+
+def _propose_titles(blocks: list[_Block]) -> list[_Span]:
+    """First pass: read in order, scoring each heading-like line as a possible title."""
     doc_freq: Counter[str] = Counter()
     grams = [_bigrams(b.text) for b in blocks]
     for g in grams:
@@ -260,76 +427,139 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     idf_squared = {k: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for k, df in doc_freq.items()}
     candidates = [i for i, b in enumerate(blocks) if b.candidate]
     next_candidate = {i: blocks[j].text for i, j in itertools.pairwise(candidates)}
+    leads = _market_tag_leads(blocks, candidates)
 
-    articles: list[tuple[str, list[Section]]] = []
-    title: str | None = None
-    heading = ""
-    paragraphs: list[str] = []
-    sections: list[Section] = []
+    spans: list[_Span] = []
     context = ArticleSoFar(bag=WeightedBag(idf_squared))
-
-    def close_section() -> None:
-        nonlocal heading, paragraphs
-        if paragraphs or heading:
-            sections.append(Section(heading, tuple(paragraphs)))
-        heading, paragraphs = "", []
-
-    def close_article() -> None:
-        close_section()
-        if title is not None and any(s.paragraphs for s in sections):
-            articles.append((title, [s for s in sections if s.paragraphs or s.heading]))
-
     for i, block in enumerate(blocks):
         if not block.candidate:
-            paragraphs.append(block.text)
             context.bag.add(grams[i])
             context.paragraphs += 1
             context.chars += len(block.text)
             if _CONCLUSION_OPENER.match(block.text):
                 context.concluded = True
             continue
-        if title is None:
-            is_title = True
-        else:
+        if not spans:
+            spans.append(_Span(i, n, math.inf))
+            context.bag.add(grams[i])
+            continue
 
-            def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
-                window: Counter[str] = Counter()
-                taken = 0
-                for j in range(i + 1, n):
-                    if blocks[j].candidate:
-                        continue
-                    window.update(grams[j])
-                    taken += len(blocks[j].text)
-                    if taken >= 600:
-                        break
-                return context.bag.cosine(window) if context.chars >= 200 and window else None
+        def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
+            window: Counter[str] = Counter()
+            taken = 0
+            for j in range(i + 1, n):
+                if blocks[j].candidate:
+                    continue
+                window.update(grams[j])
+                taken += len(blocks[j].text)
+                if taken >= 600:
+                    break
+            return context.bag.cosine(window) if context.chars >= 200 and window else None
 
-            score = title_score(
-                block.text,
-                context,
-                similarity=similarity,
-                next_candidate=next_candidate.get(i),
-                threshold=TITLE_THRESHOLD,
-            )
-            is_title = score >= TITLE_THRESHOLD
-        if is_title:
-            close_article()
-            title, sections = block.text, []
+        score = title_score(
+            block.text,
+            context,
+            similarity=similarity,
+            next_candidate=next_candidate.get(i),
+            threshold=TITLE_THRESHOLD,
+            market_tag_leads=leads.get(i, True),
+            meta_after=block.meta_after,
+            byline_after=block.byline_after,
+            end_before=block.end_before,
+            read_more_before=block.read_more_before,
+        )
+        if score >= TITLE_THRESHOLD:
+            spans[-1].end = i
+            spans.append(_Span(i, n, score))
             context = ArticleSoFar(bag=WeightedBag(idf_squared))
             context.bag.add(grams[i])
         else:
-            close_section()
-            heading = block.text
             context.bag.add(grams[i])
             context.headings.append(block.text)
             context.concluded = bool(_CONCLUSION_HEADING.match(block.text))
-    close_article()
-    if not articles and title is None and blocks:
-        # No heading-like line at all: one article titled by its first sentence.
-        first = blocks[0].text
-        cut = re.split(r"(?<=[。!?！？])", first, maxsplit=1)[0]
-        articles.append((cut[:80], [Section("", tuple(b.text for b in blocks))]))
-    return articles
+    return spans
+
+
+@dataclass
+class _Shape:
+    """What a span holds: headings, text, and how its last section reads."""
+
+    headings: list[str]
+    chars: int
+    concluded: bool
+
+    @classmethod
+    def of(cls, blocks: list[_Block], title: int, end: int) -> _Shape:
+        headings: list[str] = []
+        chars = 0
+        concluded = False
+        for block in blocks[title + 1 : end]:
+            if block.candidate:
+                headings.append(block.text)
+                concluded = bool(_FINAL_HEADING.match(block.text))
+            else:
+                chars += len(block.text)
+                concluded = concluded or bool(_CONCLUSION_OPENER.match(block.text))
+        return cls(headings, chars, concluded)
+
+
+def _normal(heading: str) -> str:
+    return re.sub(r"[\W_]+", "", heading).lower()
+
+
+def _strong_evidence(blocks: list[_Block], title: int, before: _Shape, after: _Shape) -> bool:
+    """Evidence that on its own says "a new article starts at ``title``"."""
+    line = blocks[title].text
+    if blocks[title].byline_after or before.concluded:
+        return True
+    if blocks[title].end_before:
+        return True
+    if _MARKET_TAG.match(line) and not is_heading_style(line):
+        return True  # only proposed when it heads sub-headings of its own
+    if {_normal(h) for h in before.headings} & {_normal(h) for h in after.headings}:
+        return True  # one article never repeats a heading
+    enumerated = [h for h in before.headings if _ENUMERATOR.match(h)]
+    return (
+        not _ENUMERATOR.match(line)
+        and len(enumerated) >= 2
+        and 3 * len(enumerated) >= 2 * len(before.headings)
+        and bool(after.headings)
+        and _restarts_enumeration(after.headings[0])
+    )
+
+
+def _whole_article(block: _Block, shape: _Shape) -> bool:
+    """A split must leave a whole article: sections of its own, or a byline and some text
+    (a listing page's excerpt closed by "read more" may be short too)."""
+    if block.byline_after or block.read_more_before:
+        return shape.chars >= 150
+    return len(shape.headings) >= 2 and shape.chars >= 300
+
+
+def _confirm_titles(blocks: list[_Block], spans: list[_Span]) -> list[_Span]:
+    """Second pass: one article is the prior; keep a proposed split only on clear evidence.
+
+    A split is kept when the new article is whole and either its own evidence is strong or
+    the page has shown strong evidence at another split (a page of several articles, where
+    the lexical shift and the title's style are enough).
+    """
+    if len(spans) < 2:
+        return spans
+    verdicts: list[tuple[bool, bool]] = []  # (whole, strong) for spans[1:]
+    for prev, span in itertools.pairwise(spans):
+        before = _Shape.of(blocks, prev.title, span.title)
+        after = _Shape.of(blocks, span.title, span.end)
+        whole = _whole_article(blocks[span.title], after) and before.chars >= 150
+        verdicts.append((whole, _strong_evidence(blocks, span.title, before, after)))
+    several = any(whole and strong for whole, strong in verdicts)
+    kept = [spans[0]]
+    for span, (whole, strong) in zip(spans[1:], verdicts, strict=True):
+        if whole and (strong or several):
+            kept[-1].end = span.title
+            kept.append(span)
+        else:
+            kept[-1].end = span.end
+    return kept
 
 
 def parse_page_dump(text: str, source: str) -> list[Article]:

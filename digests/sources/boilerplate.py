@@ -1,0 +1,266 @@
+"""Boilerplate lines: what a page, a feed entry or a pasted article carries besides the article.
+
+One place for every reader (page dumps, HTML pages, feed entries), so a promotion line or a
+byline is recognised the same way wherever it comes from.  Recognised lines are never a title,
+a heading or digested text.  Three kinds, because readers use them differently:
+
+- ``CHROME``: site furniture (date lines, pagination, breadcrumbs, share bars, widgets);
+- ``META``: what sits right under a title (bylines, date lines, photo credits): evidence that
+  the line above it *is* a title;
+- ``END``: what closes an article (related-article lists, promotions, disclaimers, copyright,
+  "read more"): evidence that the article before it is finished.
+
+Patterns are deliberately narrow: a call to action needs both a verb (加入, 訂閱, 追蹤, 下載…)
+and a channel (LINE, YouTube, APP…) and must be short, so a paragraph *about* YouTube's
+advertising revenue is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+
+class Kind(Enum):
+    CHROME = "chrome"
+    META = "meta"
+    END = "end"
+
+
+def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+_DATE = (
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4})"
+    r"(?:\s*[(（][一二三四五六日天週周]{1,2}[)）])?(?:\s*(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+
+# Short lines only (at most SHORT characters): site furniture.
+_CHROME = _compile(
+    r"^(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]\b.*\d",
+    r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+.*\d{4}$",
+    r"^\d{1,2}\s+\d{1,2}\s*月,?\s*\d{4}$",
+    r"^spot_img$|^spot_imgspot_img$",
+    r"^(?:博客|部落格|blog)\s*(?:頁面|页面|page)\s*\d+$",
+    r"^(?:頁面|页面|page|第)\s*\d+\s*(?:頁|页)?$",
+    r"^(?:首頁|首页|home)\s*[>›»/|]",
+    # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
+    r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
+    r"^(?:分享|留言|評論|评论|share|comments?|回覆|回复)(?:\s*[|｜/·•]\s*\S{1,8})*$",
+    r"^(?:上一篇|下一篇|上一頁|下一頁|載入更多|加载更多)",
+    r"^(?:標籤|标签|tags?|分類|分类|categories?|關鍵字|关键字|關鍵詞|关键词)\s*[:：]",
+    r"^(?:訂閱|订阅|subscribe|登入|登录|login|註冊|注册|搜尋|搜索|search)$",
+    r"^(?:#\S+\s*){1,}$",  # hashtag rows
+    r"^(?:廣告|广告|sponsored|advertisement|贊助內容|赞助内容)$",
+    r"^https?://\S+$",
+    r"^[\W_\d]+$",
+)
+
+_DATELINE = _compile(
+    rf"^{_DATE}$",
+    rf"^(?:發布|發佈|发布|更新|出版|刊登|published|updated)(?:時間|时间|日期|於|于)?\s*[:：]?\s*{_DATE}",
+    # 永新投顧研究部　2025年12月: an issuer and a date
+    r"^\S{2,16}\s+\d{4}\s*[-/.年]\s*\d{1,2}\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$",
+)
+_META = _compile(
+    # 記者王小明／台北報導, 經濟日報 記者蔡明倫／台北即時報導, 鉅亨網記者許家瑜 台北
+    r"^(?:\S{2,8}\s*)?記者(?!會|会)\s*\S{2,12}(?:\s*[/／]\s*\S{0,12})?(?:報導|报导|電|电)?$",
+    r"^\S{0,12}(?:記者|记者|編譯|编译|特派員|特派员)(?!會|会)\s*\S{2,8}(?:\s+\S{2,8})?$",
+    r"^(?:【|\[|〔|（|\()?\S{0,12}記者\S{2,12}[/／]\S{0,8}(?:報導|报导)(?:】|\]|〕|）|\))?$",
+    r"^\S{0,16}[/／]\S{0,10}(?:綜合|综合|即時|即时)?(?:報導|报导)$",
+    # 文／作者, 作者：…, 撰文：…, 採訪／…　整理／…
+    r"^(?:文|圖文|图文|撰文|撰稿|作者|編輯|编辑|責任編輯|责任编辑|主筆|主笔|整理|編譯|编译|採訪|采访|"
+    r"口述|記者|记者|by)\s*[:：/／|｜]\s*\S.{0,40}$",
+)
+
+# Photo credits and captions, data-source notes: short, anywhere in an article.
+_CREDIT = _compile(
+    r"^(?:[(（【\[]\s*)?(?:圖|图|照片|圖片|图片|攝影|摄影|影片|影像|photo|image)"
+    r"(?:來源|来源|提供|說明|说明|credit)?\s*[:：/／|]",
+    r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
+    r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
+    r"^(?:資料來源|资料来源|source)\s*[:：]",
+    r"^(?:photo|image) (?:by|credit|source)\b",
+)
+
+_DISCLAIMER_CORE = re.compile(
+    r"(?:不構成|不构成|並非|并非|非屬|非属)(?:任何)?(?:投資|投资|買賣|买卖)(?:建議|建议|邀約|邀约|推薦|推荐|之?依據)|"
+    r"僅供參考|仅供参考|投資一定有風險|投资一定有风险|自負(?:投資)?(?:風險|盈虧)|自负(?:投资)?(?:风险|盈亏)|"
+    r"(?:自行)?承擔(?:投資)?風險|(?:自行)?承担(?:投资)?风险"
+)
+_DISCLAIMER_SUBJECT = re.compile(
+    r"本文|本報告|本报告|本網站|本网站|本頁|本页|本資料|本资料|本節目|本节目|本影片|本專欄|本专栏|以上|"
+    r"文章|內容|内容|資訊|资讯|投資人|投资人|讀者|读者"
+)
+
+_READ_MORE = re.compile(
+    r"^(?:閱讀更多|阅读更多|閱讀全文|阅读全文|繼續閱讀|继续阅读|更多文章|看更多|更多新聞|更多新闻|"
+    r"read more|continue reading)"
+    r"(?:\s|[:：>»›…]|$).{0,30}$",
+    re.IGNORECASE,
+)
+_END = _compile(
+    r"^(?:©|\(c\)|copyright|版權所有|版权所有|all rights reserved)",
+    r"(?:版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载|"
+    r"all rights reserved)",
+    r"^[【〈\[(（]?\s*(?:免責聲明|免责声明|免責宣告|免责宣告|風險警語|风险警语|風險聲明|风险声明|"
+    r"disclaimer)",
+    r"^(?:本文|此文|本篇)\S{0,12}(?:授權轉載|授权转载|轉載自|转载自|經授權|经授权|原文)",
+    r"^(?:原文|出處|出处|本文出處|文章來源|文章来源)\s*[:：]",
+)
+
+# A call to action: a verb and a channel.  Named channels (LINE, YouTube…) suffice in a short
+# line; generic ones (APP, 社群, 官網…) also need a cue aimed at the reader.
+_CTA_VERB = re.compile(
+    r"(?:加入|訂閱(?!制|數|数|戶|户|用戶|用户|營收|营收|人數|人数|經濟|经济|服務|服务)|"
+    r"订阅(?!制|数|户|用户|营收|人数|经济|服务)|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|"
+    r"點我|点我|點此|点此|掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|"
+    r"subscribe|follow|download|join)",
+    re.IGNORECASE,
+)
+_CTA_NAMED = re.compile(
+    r"(?:LINE|YouTube|Facebook|\bFB\b|\bIG\b|Instagram|Podcast|Telegram|Threads|Discord|頻道|频道|"
+    r"粉絲專頁|粉丝专页|粉專|粉专|電子報|电子报|App Store|Google Play|QR ?code|https?://)",
+    re.IGNORECASE,
+)
+_CTA_GENERIC = re.compile(
+    r"(?:APP|社群|社團|社团|群組|群组|會員|会员|官網|官网|網站|网站|直播|節目|节目)", re.IGNORECASE
+)
+_CTA_CUE = re.compile(
+    r"https?://|^[^\w\s]|歡迎|欢迎|立即|馬上|马上|第一時間|第一时间|搶先|抢先|一起|請|请|您|你|"
+    r"本(?:電子報|电子报|頻道|频道|站|網|网|刊|台|粉專)|點我|点我|點此|点此|掃描|扫描"
+)
+_LIST_HEADER = re.compile(
+    r"^(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀|推荐阅读|"
+    r"熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也(?:喜歡|喜欢|想看)|猜你喜歡|猜你喜欢|"
+    r"相關連結|相关链接|"
+    r"related(?: articles| posts| news)?|more from|recommended)\s*(?:[:：].*)?$",
+    re.IGNORECASE,
+)
+_BIO_HEADER = re.compile(
+    r"^[【〈\[(（]?\s*(?:作者簡介|作者简介|關於作者|关于作者|作者介紹|作者介绍|about the author)"
+    r"\s*[】〉\])）]?\s*[:：]?$",
+    re.IGNORECASE,
+)
+_BIO_MAX = 200
+_LIST_BULLET = re.compile(r"^[‧•·・●○◆◇▪▫■□►▶➤➜→\-–—*]\s*")
+_INLINE_BYLINE = re.compile(
+    r"^\s*[(（【\[〔]\s*(?:\S{0,8}記者|\S{0,8}记者|中央社|中央社記者|\S{0,8}編譯|\S{0,8}编译)"
+    r"[^)）】\]〕]{0,30}[)）】\]〕]\s*"
+)
+
+SHORT = 40
+"""Chrome and meta patterns only apply to lines this short: longer lines are prose."""
+CTA_MAX = 90
+"""A promotion line is at most this long (URLs included)."""
+_LIST_ITEM_MAX = 60
+
+
+def kind_of(line: str) -> Kind | None:
+    """The boilerplate kind of one line, or None when it is article text."""
+    text = line.strip()
+    if not text:
+        return None
+    if is_dateline(text):
+        return Kind.META
+    if len(text) <= SHORT and any(p.search(text) for p in _CHROME):
+        return Kind.CHROME
+    if len(text) <= SHORT + 20:
+        if any(p.search(text) for p in _META):
+            return Kind.META
+        if any(p.search(text) for p in _CREDIT):
+            return Kind.CHROME
+    if is_read_more(text):
+        return Kind.END
+    if len(text) <= 200:
+        if any(p.search(text) for p in _END):
+            return Kind.END
+        if _DISCLAIMER_CORE.search(text) and _DISCLAIMER_SUBJECT.search(text):
+            return Kind.END
+    if _is_promotion(text):
+        return Kind.END
+    if _LIST_HEADER.match(text) or _BIO_HEADER.match(text):
+        return Kind.END
+    return None
+
+
+def _is_promotion(text: str) -> bool:
+    if len(text) > CTA_MAX or not _CTA_VERB.search(text):
+        return False
+    if _CTA_NAMED.search(text):
+        return bool(_CTA_CUE.search(text)) or (len(text) <= 50 and not text.endswith("。"))
+    return bool(_CTA_GENERIC.search(text) and _CTA_CUE.search(text))
+
+
+def is_dateline(line: str) -> bool:
+    """A line holding only a date (and time, or an issuer): a weaker mark of a title than a
+    byline, since updates inside one article carry dates too."""
+    text = line.strip()
+    return len(text) <= SHORT and any(p.search(text) for p in _DATELINE)
+
+
+def is_read_more(line: str) -> bool:
+    """A "read more" link: on a listing page it closes one article's excerpt."""
+    return bool(_READ_MORE.match(line.strip()))
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when ``line`` is site chrome, a byline/credit, or an end-of-article block."""
+    return kind_of(line) is not None
+
+
+def _looks_like_link(line: str) -> bool:
+    """A link title: short, and no sentence in it (prose ends with 。)."""
+    text = line.strip()
+    return bool(text) and len(text) <= _LIST_ITEM_MAX and "。" not in text
+
+
+def classify(lines: Sequence[str]) -> list[Kind | None]:
+    """The kind of every line, with related-article lists after their header.
+
+    A list header (延伸閱讀, 相關新聞…) is followed by link titles: short lines without a
+    sentence inside.  The list ends at the first line that is not such a link, and also
+    before a short line followed by a long paragraph: on a page of several articles, that is
+    the next article's title rather than one more link.
+    """
+    kinds = [kind_of(line) for line in lines]
+    n = len(lines)
+    for i in range(n):
+        if kinds[i] is Kind.END and _BIO_HEADER.match(lines[i].strip()):
+            # An author's bio: the header and the one paragraph under it.
+            nxt = next((k for k in range(i + 1, n) if kinds[k] is None), None)
+            if nxt is not None and len(lines[nxt].strip()) <= _BIO_MAX:
+                kinds[nxt] = Kind.END
+    i = 0
+    while i < n:
+        if kinds[i] is not Kind.END or not _LIST_HEADER.match(lines[i].strip()):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            if kinds[j] is not None:
+                j += 1
+                continue
+            line = lines[j].strip()
+            if not _looks_like_link(line):
+                break
+            nxt = next((k for k in range(j + 1, n) if kinds[k] is None), None)
+            bulleted = bool(_LIST_BULLET.match(line))
+            if not bulleted and nxt is not None and not _looks_like_link(lines[nxt]):
+                break  # a title (or heading) above its paragraph
+            kinds[j] = Kind.END
+            j += 1
+        i = j
+    return kinds
+
+
+def drop_boilerplate(lines: Sequence[str]) -> list[str]:
+    """``lines`` without boilerplate (lists after 延伸閱讀 headers included)."""
+    return [line for line, kind in zip(lines, classify(lines), strict=True) if kind is None]
+
+
+def clean_paragraph(text: str) -> str:
+    """A paragraph without a leading inline byline such as （中央社記者…電） or 【記者…報導】."""
+    return _INLINE_BYLINE.sub("", text, count=1) if _INLINE_BYLINE.match(text) else text

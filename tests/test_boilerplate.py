@@ -1,0 +1,107 @@
+"""Boilerplate recognition: one set of rules for page dumps, HTML and feed entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.sources.boilerplate import (
+    Kind,
+    classify,
+    clean_paragraph,
+    drop_boilerplate,
+    is_boilerplate,
+    is_dateline,
+    kind_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("記者林家豪／台北報導", Kind.META),
+        ("經濟日報 記者蔡明倫／台北即時報導", Kind.META),
+        ("鉅亨網記者許家瑜 台北", Kind.META),
+        ("文／股海老王（資深投資人）", Kind.META),
+        ("作者：理財週報編輯部", Kind.META),
+        ("採訪／林佩珊　整理／吳家豪", Kind.META),
+        ("2025-11-12 13:45", Kind.META),
+        ("圖／本報資料照", Kind.CHROME),
+        ("圖片來源：Shutterstock", Kind.CHROME),
+        ("▲中央銀行。（本報資料照）", Kind.CHROME),
+        ("財經新聞 > 產業", Kind.CHROME),
+        ("#台積電 #AI伺服器", Kind.CHROME),
+        ("👉 加入LINE@好友，搶先收到每週存股清單：https://lin.ee/abc", Kind.END),
+        ("▶ 訂閱YouTube頻道「股海老王」，每週三晚上九點直播解盤", Kind.END),
+        ("訂閱YouTube頻道：阿哲的投資筆記", Kind.END),
+        ("📱 下載理財週報APP，隨時掌握最新財經資訊", Kind.END),
+        ("喜歡這篇文章的話，歡迎追蹤我的粉絲專頁與IG，新文章發布會第一時間通知。", Kind.END),
+        ("免責聲明：本文僅為作者個人心得，不構成任何投資建議。", Kind.END),
+        ("【免責聲明】", Kind.END),
+        ("本報告所提供之資訊僅供參考，投資人應自行判斷並承擔投資風險。", Kind.END),
+        ("© 2025 工商時報 版權所有，未經授權不得轉載", Kind.END),
+        ("Copyright © 2025 理財週報 All rights reserved.", Kind.END),
+        ("延伸閱讀", Kind.END),
+        ("相關新聞：", Kind.END),
+        ("閱讀更多", Kind.END),
+    ],
+)
+def test_boilerplate_lines(line: str, kind: Kind) -> None:
+    assert kind_of(line) is kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Article text that merely mentions a channel, a subscription or a reporter.
+        "YouTube廣告營收年增20%，訂閱用戶數突破一億，是母公司成長最快的業務之一。",
+        "訂閱制營收占比提高，毛利率同步改善",
+        "公司推出新APP，下載量在三個月內突破百萬次，帶動會員數成長兩成。",
+        "記者會重點：明年資本支出上修",
+        "這並非投資人樂見的結果，但公司仍維持全年財測不變。",
+        "相關報導指出，該公司正與兩家車廠洽談長期供貨合約，最快明年第二季簽約。",
+        "營收年增35%，毛利率創新高",
+        "2330 台積電",
+        "鴻海 (2317-TW)",
+        "【盤勢回顧】",
+        "※ 觀察一：合約價連三季上漲",
+        "Key Takeaways",
+        "申購期間：11/10～11/12",
+    ],
+)
+def test_article_text_is_kept(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_dateline_is_weaker_than_a_byline() -> None:
+    assert is_dateline("2025/11/10")
+    assert is_dateline("永新投顧研究部　2025年12月")
+    assert not is_dateline("記者林家豪／台北報導")
+
+
+def test_related_list_ends_before_the_next_title() -> None:
+    lines = [
+        "結尾段落，說明公司的展望與風險，字數足夠長，是一般的文章段落而不是連結。",
+        "延伸閱讀",
+        "散熱雙雄營收同步創高",
+        "水冷滲透率快速攀升",
+        "另一篇文章的標題在這裡",
+        "另一篇文章的第一段，這是一段很長的文字，用來說明文章的背景與主要論點，因此不是連結標題。",
+    ]
+    kinds = classify(lines)
+    assert kinds[1:4] == [Kind.END, Kind.END, Kind.END]
+    assert kinds[4] is None and kinds[5] is None
+    assert drop_boilerplate(lines) == [lines[0], lines[4], lines[5]]
+
+
+def test_bulleted_related_list_is_dropped_whole() -> None:
+    lines = ["相關新聞", "‧台積電ADR大漲3%", "‧輝達財報優於預期 盤後股價走高"]
+    assert drop_boilerplate(lines) == []
+
+
+def test_inline_byline_is_trimmed_from_a_paragraph() -> None:
+    assert (
+        clean_paragraph("（中央社記者王小明台北15日電）台積電今天公布營收。")
+        == "台積電今天公布營收。"
+    )
+    assert clean_paragraph("【記者陳怡君／台北報導】光通訊廠營收創高。") == "光通訊廠營收創高。"
+    assert clean_paragraph("（上市櫃公司）營收創高。") == "（上市櫃公司）營收創高。"
