@@ -22,6 +22,7 @@ def log_ingestion(
     started_at: str,
     finished_at: str,
     duration_ms: int,
+    warnings: str | None = None,
 ) -> int:
     with db.atomic():
         return (
@@ -40,6 +41,7 @@ def log_ingestion(
                     "started_at": started_at,
                     "finished_at": finished_at,
                     "duration_ms": duration_ms,
+                    "warnings": warnings,
                 }
             )
             .last_pk
@@ -57,6 +59,7 @@ def recent_ingestions(db: Database, limit: int = 20) -> list[IngestionRecord]:
             r["articles"] or 0,
             r["started_at"],
             r["finished_at"],
+            r.get("warnings"),
         )
         for r in db.query("SELECT * FROM ingestions ORDER BY id DESC LIMIT ?", [limit])
     ]

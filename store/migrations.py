@@ -211,3 +211,9 @@ def m004_deliveries_feeds(db: Database) -> None:
         defaults={"articles": 0},
     )
     db["feeds"].create_index(["url"], unique=True)
+
+
+@migrations()
+def m005_ingestion_warnings(db: Database) -> None:
+    """A source read with reservations (a feed salvaged from ill-formed XML) says so."""
+    db["ingestions"].add_column("warnings", str)

@@ -52,3 +52,4 @@ class IngestionRecord:
     articles: int
     started_at: str
     finished_at: str | None
+    warnings: str | None = None

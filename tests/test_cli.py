@@ -31,7 +31,7 @@ def test_ingest_mixed_sources_one_bad(
         str(db_path),
         "ingest",
         str(PAGEDUMPS / "dump_c.txt"),
-        str(fixtures / "feeds" / "broken.xml"),
+        str(fixtures / "feeds" / "expected.json"),  # JSON, not a feed: refused
         str(empty),
         "/no/such/file.txt",
         str(fixtures / "feeds" / "rss.xml"),
@@ -41,7 +41,7 @@ def test_ingest_mixed_sources_one_bad(
     assert code == 1
     assert len(lines) == 7
     assert lines[0].startswith("ok") and "3 articles" in lines[0]
-    assert lines[1].startswith("error") and "broken.xml" in lines[1]
+    assert lines[1].startswith("error") and "expected.json: looks like JSON" in lines[1]
     assert lines[2].startswith("error") and "empty" in lines[2]
     assert lines[3].startswith("error") and "no such file" in lines[3]
     assert lines[4].startswith("ok") and "3 articles" in lines[4]
@@ -106,7 +106,7 @@ def test_console_script_runs_as_a_process(db_path: Path, fixtures: Path) -> None
     """The real entry point, in a subprocess: no traceback on bad input, exit code 1."""
     env = {**os.environ, "BRIEFBOT_DB": str(db_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", str(fixtures / "feeds" / "broken.xml")],
+        [sys.executable, "-m", "bot.cli", "ingest", str(fixtures / "feeds" / "expected.json")],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -115,7 +115,7 @@ def test_console_script_runs_as_a_process(db_path: Path, fixtures: Path) -> None
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert "broken feed XML" in proc.stdout
+    assert "looks like JSON" in proc.stdout
 
 
 def test_seed_page_ingest(capsys, db_path: Path, corpus_path: Path) -> None:
@@ -155,3 +155,27 @@ def test_demo_is_a_working_chat(tmp_path) -> None:
     assert "輝達(NASDAQ:NVDA)" in output
     assert "ⓘ 已訂閱 半導體" in output
     assert "Bot API refused" not in output
+
+
+def test_ill_formed_feed_is_read_with_a_warning(capsys, db_path: Path, fixtures: Path) -> None:
+    """feedparser's lenient entries are stored; the source's line and the log say why."""
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(fixtures / "feeds" / "broken.xml"))
+    line = out.splitlines()[0]
+    assert code == 0
+    assert line.startswith("ok") and "2 articles" in line
+    assert "warning: ill-formed feed XML" in line
+    from store import open_db
+    from store.ingestions import recent_ingestions
+
+    db = open_db(db_path)
+    [logged] = recent_ingestions(db, limit=1)
+    assert logged.warnings and "ill-formed feed XML" in logged.warnings
+
+
+def test_source_names_lose_invisible_characters(capsys, db_path: Path, tmp_path: Path) -> None:
+    sneaky = tmp_path / "report\u202etxt.json"
+    sneaky.write_text('{"a": 1}', encoding="utf-8")
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(sneaky))
+    assert code == 1
+    assert "\u202e" not in out
+    assert "looks like JSON" in out

@@ -66,3 +66,18 @@ def test_big5_page_dump_parses_to_original_script() -> None:
     assert kind == "text"
     assert article.title == "半導體設備商的下一個成長引擎,在哪裡?"
     assert article.sections[-1].heading == "市場規模:從百億到千億的跳躍"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "big5", "utf-8-sig"])
+def test_feed_in_its_declared_encoding(encoding: str) -> None:
+    """The feed's own encoding declaration is honoured once, by our decoder, not twice."""
+    name = "utf-16" if encoding == "utf-16" else encoding.removesuffix("-sig")
+    feed = (
+        f'\n<?xml version="1.0" encoding="{name}"?>\n<rss version="2.0"><channel><title>財經</title>'
+        f"<item><title>儲能產業展望</title><description>{TRADITIONAL}</description></item>"
+        "</channel></rss>\n"
+    )
+    kind, [article] = parse_raw(RawSource("feed.xml", feed.encode(encoding)))
+    assert kind == "feed"
+    assert article.title == "儲能產業展望"
+    assert article.body == TRADITIONAL

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.cli.answers import cmd_company, cmd_search, cmd_sector, cmd_topics
+from bot.core.logs import quiet_extractors
 from bot.ingest.orchestrate import SourceResult, ingest_all, total_line
 from digests.models import Article
 from digests.sources import expand
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    quiet_extractors()
     args = build_parser().parse_args(argv)
     if args.command in ("doctor", "backup"):
         from bot.cli.ops import cmd_backup, cmd_doctor

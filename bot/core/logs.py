@@ -39,6 +39,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def quiet_extractors() -> None:
+    """trafilatura warns about every page fragment it discards; each source already gets
+    one line saying what became of it, so only its errors are worth a log line."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
+    logging.getLogger("courlan").setLevel(logging.ERROR)
+
+
 def configure_logging(*secrets: str | None, stream=None) -> logging.Handler:  # type: ignore[no-untyped-def]
     """Root logging for the long-running bot; returns the handler (tests read it)."""
     level_name = (os.environ.get("BRIEFBOT_LOG_LEVEL") or "INFO").upper()
@@ -59,6 +67,7 @@ def configure_logging(*secrets: str | None, stream=None) -> logging.Handler:  # 
     logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
     logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     logging.getLogger("tornado.access").setLevel(max(level, logging.WARNING))
+    quiet_extractors()
     return handler
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from digests.lexicon import build_lexicon
 from digests.models import Article
 from digests.parallel import Digester, DigestFailure
+from digests.sanitize import clean_line
 from digests.sources import SourceError, load, parse_raw
 from digests.sources.fetch import RawSource
 from digests.summarize import content_hash, fingerprint
@@ -36,6 +37,8 @@ class SourceResult:
     unchanged: int = 0
     sections: int = 0
     article_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Reservations about a source that was still read (a feed salvaged from bad XML)."""
 
     @property
     def ok(self) -> bool:
@@ -46,13 +49,18 @@ class SourceResult:
         return self.new + self.updated + self.unchanged
 
     def line(self) -> str:
+        # A file name can carry control or bidi characters too; they never reach a terminal.
+        source = clean_line(self.source)
         if self.error:
-            return f"error  {self.source}: {self.error}"
-        return (
-            f"ok     {self.source}: {self.kind}, {self.articles} articles "
+            return f"error  {source}: {self.error}"
+        line = (
+            f"ok     {source}: {self.kind}, {self.articles} articles "
             f"({self.new} new, {self.updated} updated, {self.unchanged} unchanged), "
             f"{self.sections} sections"
         )
+        if self.warnings:
+            line += "; warning: " + "; ".join(self.warnings)
+        return line
 
 
 ArticleProgress = Callable[[str, list[Article]], Callable[[], None]]
@@ -95,7 +103,9 @@ def _read(
     db: Database, job: _Job, fetched: RawSource | None, on_articles: ArticleProgress | None
 ) -> None:
     result = job.result
-    result.kind, articles = parse_raw(fetched) if fetched is not None else load(result.source)
+    loaded = parse_raw(fetched) if fetched is not None else load(result.source)
+    result.kind, articles = loaded
+    result.warnings = list(loaded.warnings)
     job.tick = on_articles(result.source, articles) if on_articles else None
     for article in articles:
         known = unchanged_article_id(db, fingerprint(article), content_hash(article))
@@ -172,6 +182,7 @@ def _ingest_batch(
             started_at=job.started,
             finished_at=now_iso(),
             duration_ms=int((time.perf_counter() - job.t0) * 1000),
+            warnings="; ".join(result.warnings) or None,
         )
     return [job.result for job in jobs]
 

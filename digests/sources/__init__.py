@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from digests.models import Article
+from digests.sanitize import clean_article, clean_line, clean_text
 from digests.sources.decoding import decode
 from digests.sources.errors import SourceError
 from digests.sources.fetch import RawSource, fetch_url, is_url, read_file
 from digests.sources.pagedump import parse_page_dump
+from digests.sources.sniff import (
+    CSV_REASON,
+    JSON_REASON,
+    NO_SENTENCES_REASON,
+    binary_reason,
+    detect_kind,
+    has_sentences,
+)
 
-__all__ = ["SourceError", "detect_kind", "expand", "load", "parse_raw"]
+__all__ = ["Loaded", "SourceError", "detect_kind", "expand", "load", "parse_raw"]
 
-_FEED_RE = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|article)[\s>]", re.IGNORECASE)
+
+class Loaded(tuple[str, list[Article]]):
+    """What one source gave: ``(kind, articles)``, plus ``.warnings`` for the source's line.
+
+    A tuple, so ``kind, articles = load(source)`` and ``load(source)[0]`` keep working as
+    before warnings existed; read ``.warnings`` to report them (e.g. a feed read leniently).
+    """
+
+    warnings: tuple[str, ...]
+
+    def __new__(cls, kind: str, articles: list[Article], warnings: tuple[str, ...] = ()) -> Loaded:
+        self = super().__new__(cls, (kind, articles))
+        self.warnings = warnings
+        return self
+
+    @property
+    def kind(self) -> str:
+        return self[0]
+
+    @property
+    def articles(self) -> list[Article]:
+        return self[1]
 
 
 def expand(sources: list[str]) -> Iterator[str]:
@@ -37,44 +65,48 @@ def expand(sources: list[str]) -> Iterator[str]:
             yield source
 
 
-def detect_kind(text: str) -> str:
-    """'feed', 'html' or 'text', from the content itself rather than the file name."""
-    head = text.lstrip("\ufeff \t\r\n")[:2048]
-    if head.startswith("<?xml") or _FEED_RE.search(head):
-        if _FEED_RE.search(text[:8192]):
-            return "feed"
-        if _HTML_RE.search(head):
-            return "html"
-        return "feed"  # XML that is no known feed: the feed reader explains why
-    if head.startswith("<") and _HTML_RE.search(text[:8192]):
-        return "html"
-    if _HTML_RE.search(head) and re.search(r"</(?:p|div|body|html)>", text[:65536], re.I):
-        return "html"
-    return "text"
+def parse_raw(raw: RawSource) -> Loaded:
+    """Detect the kind of ``raw`` and read its articles; raise SourceError when there are none.
 
-
-def parse_raw(raw: RawSource) -> tuple[str, list[Article]]:
-    text = decode(raw.data, raw.charset)
+    Anything that is not an article (JSON, CSV, a PDF, an image, XML without entries,
+    markup or text without sentences) is refused with a one-line reason rather than
+    stored as a junk article.
+    """
+    reason = binary_reason(raw.data)
+    if reason:
+        raise SourceError(reason)
+    text = clean_text(decode(raw.data, raw.charset))
     kind = detect_kind(text)
+    warnings: list[str] = []
     # feedparser and trafilatura are imported only when needed: they cost start-up
     # time that a plain-text ingest should not pay.
-    if kind == "feed":
+    if kind in ("feed", "xml"):
         from digests.sources.feed import parse_feed
 
-        articles = parse_feed(text, raw.name)
+        read = parse_feed(text, raw.name, raw.url, known=kind == "feed")
+        kind, articles, warnings = "feed", read.articles, read.warnings
     elif kind == "html":
         from digests.sources.html_page import parse_html_page
 
         articles = parse_html_page(text, raw.name, raw.url)
+    elif kind == "image":
+        raise SourceError("image file (SVG)")
+    elif kind == "json":
+        raise SourceError(JSON_REASON)
+    elif kind == "csv":
+        raise SourceError(CSV_REASON)
+    elif not has_sentences(text):
+        raise SourceError(NO_SENTENCES_REASON)
     else:
         articles = parse_page_dump(text, raw.name)
+    articles = [a for a in map(clean_article, articles) if a is not None]
     if not articles:
         raise SourceError(f"no articles found in {kind} source")
-    return kind, articles
+    return Loaded(kind, articles, tuple(clean_line(w) for w in warnings))
 
 
-def load(source: str) -> tuple[str, list[Article]]:
-    """Read one source and return its kind and articles; raise SourceError if bad."""
+def load(source: str) -> Loaded:
+    """Read one source and return its kind, articles and warnings; raise SourceError if bad."""
     if is_url(source):
         raw = fetch_url(source)
     else:

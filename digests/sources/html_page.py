@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import trafilatura
@@ -11,8 +12,15 @@ from lxml import html as lxml_html
 from digests.dates import parse_datetime
 from digests.models import Article
 from digests.sources.errors import SourceError
-from digests.sources.htmltext import clean_text, sections_from_blocks
+from digests.sources.htmltext import (
+    clean_text,
+    fragment_blocks,
+    sections_from_blocks,
+    trafilatura_blocks,
+)
+from digests.sources.sniff import NO_TEXT_REASON, has_sentences
 
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -26,39 +34,31 @@ _DATE_META = (
 
 
 def parse_html_page(text: str, source: str, url: str | None = None) -> list[Article]:
+    # XHTML's <?xml encoding="…"?> means nothing in decoded text, and lxml refuses it there.
+    text = _XML_DECLARATION_RE.sub("", text, count=1)
     try:
         tree = lxml_html.fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"unreadable HTML: {exc}") from None
-    extracted = trafilatura.extract(
-        text,
-        url=url,
-        output_format="xml",
-        include_formatting=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-        favor_recall=True,
-    )
-    if not extracted:
-        raise SourceError("no article text found in HTML page")
-    doc = etree.fromstring(extracted.encode("utf-8"))
-    title = _title(tree) or clean_text(doc.get("title") or "")
-    blocks: list[tuple[str, str]] = []
-    main = doc.find("main")
-    for el in (main if main is not None else doc).iter("head", "p", "item", "quote"):
-        kind = "head" if el.tag == "head" else "para"
-        if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("item", "quote"):
-            continue
-        blocks.append((kind, clean_text("".join(el.itertext()))))
+    doc = _extract(text, url)
+    if doc is not None:
+        blocks = _blocks(doc)
+    elif tree.tag != "html" and has_sentences(clean_text(tree.text_content())):
+        # A bare fragment (a saved <div> or <article>): trafilatura judges whole pages
+        # and finds too little here, but there is no page chrome to remove either.
+        blocks = fragment_blocks(text)
+    else:
+        raise SourceError(_no_article_reason(tree))
+    meta = doc if doc is not None else etree.Element("doc")
+    title = _title(tree) or clean_text(meta.get("title") or "")
     if not title:
         heads = [t for k, t in blocks if k == "head"]
         title = heads[0] if heads else ""
     sections = sections_from_blocks(blocks, title)
     if not sections:
         raise SourceError("no article text found in HTML page")
-    canonical = _canonical(tree) or doc.get("url") or url
-    published = _published(tree) or parse_datetime(doc.get("date"))
+    canonical = _canonical(tree) or meta.get("url") or url
+    published = _published(tree) or parse_datetime(meta.get("date"))
     return [
         Article(
             title=title or sections[0].paragraphs[0][:60],
@@ -69,6 +69,48 @@ def parse_html_page(text: str, source: str, url: str | None = None) -> list[Arti
             published=published,
         )
     ]
+
+
+def _extract(text: str, url: str | None) -> etree._Element | None:
+    """trafilatura's main content as its XML tree, or None when it finds none."""
+    try:
+        extracted = _trafilatura_xml(text, url)
+    except Exception as exc:  # the library's own bugs on hostile input: one line, no traceback
+        raise SourceError(f"the page reader failed on this page ({type(exc).__name__})") from None
+    if not extracted:
+        return None
+    try:
+        return etree.fromstring(extracted.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _trafilatura_xml(text: str, url: str | None) -> str | None:
+    return trafilatura.extract(
+        text,
+        url=url,
+        output_format="xml",
+        include_formatting=True,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
+        favor_recall=True,
+    )
+
+
+def _blocks(doc: etree._Element) -> list[tuple[str, str]]:
+    """(kind, text) blocks of trafilatura's tree: headings (h2–h6, bold-only paragraphs)
+    and paragraph-like elements."""
+    return trafilatura_blocks(doc)
+
+
+def _no_article_reason(tree: lxml_html.HtmlElement) -> str:
+    """Tell a page with no visible text at all from a page whose text is all chrome."""
+    for bad in tree.xpath("//script|//style|//noscript|//template|//head"):
+        bad.drop_tree()
+    if not clean_text(tree.text_content()):
+        return NO_TEXT_REASON
+    return "no article text found in HTML page"
 
 
 def _meta(tree: lxml_html.HtmlElement, *names: str) -> str | None:
