@@ -210,6 +210,15 @@ def test_hostile_input_is_escaped(bot: BotHarness) -> None:
     assert all(c.ok for c in calls) and _sent(calls)
 
 
+def test_invisible_characters_never_reach_a_reply(bot: BotHarness) -> None:
+    """A right-to-left override or a zero-width space in a query is not echoed back."""
+    calls = bot.send(PRIVATE, ALICE, "/company Nv\u200bid\u202eai\x1b[2J")
+    [reply] = _sent(calls)
+    text = reply.result["text"]
+    assert all(c.ok for c in calls)
+    assert not any(ch in text for ch in "\u200b\u202e\x1b")
+
+
 def test_pause_resume_stop(bot: BotHarness) -> None:
     assert "已暫停" in texts(bot.send(PRIVATE, ALICE, "/pause"))[0]
     assert "本來就是暫停" in texts(bot.send(PRIVATE, ALICE, "/pause"))[0]

@@ -11,12 +11,16 @@ import html
 import re
 from collections.abc import Iterable
 
+from digests.sanitize import clean_text
+
 LIMIT = 4096
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>")
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
+    """Escaped for Telegram's HTML, and without control or bidi characters: every dynamic
+    string passes here, so none of them can reorder or hide what a reader sees."""
+    return html.escape(clean_text(str(text)), quote=False)
 
 
 def link(title: str, url: str | None) -> str:

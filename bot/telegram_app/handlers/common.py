@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from bot.core.services import ENSURE_SCHEDULED, Services, services
 from bot.messages.i18n import chat_language, localize, text
 from bot.messages.render import split_html
+from digests.sanitize import clean_line
 from store.chats import ChatSettings, get_chat, register_chat
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -137,4 +138,5 @@ def operators_only(handler: Handler) -> Handler:
 
 
 def argument(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return " ".join(context.args or []).strip()
+    """The command's argument as one clean line: what a reader types is hostile until checked."""
+    return clean_line(" ".join(context.args or []))
