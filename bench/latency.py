@@ -356,7 +356,7 @@ def run_queries(path: Path, n: int) -> QueryRun:
 
     def sector(q: str) -> int:
         answer = sector_answer(db, lexicon, q)
-        return len(answer.articles) if answer.topic else -1
+        return len(answer.articles) if answer.found else -1
 
     def search(q: str) -> int:
         return len(search_answer(db, q, limit=SEARCH_RESULTS).results)

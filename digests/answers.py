@@ -6,12 +6,13 @@ informative sentences, without repeats, each tied to the article it came from.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from digests.figures import figure_weight
-from digests.textproc import segment, to_simplified
+from digests.textproc import segment, split_sentences, to_simplified
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,67 @@ def highlight(text: str, terms: Sequence[str], width: int = 90) -> str | None:
     pieces.append(text[pos:hi])
     pieces.append("…" if hi < len(text) else "")
     return "".join(pieces).replace("\n", " ")
+
+
+# --- sectors: evidence that an article discusses what the reader named ------------
+
+TEXT_WEIGHT = 3.0
+"""The reader's own word counts like a defining topic term (weight 3 in topics.toml)."""
+INDUSTRY_WEIGHT = 2.0
+"""Each company of the industry counts like a strong topic term."""
+TITLE_FACTOR = 3.0
+HEADING_FACTOR = 2.0
+"""Same factors as topic scoring, so topic, industry and text evidence add up."""
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A normalised term as found in text: any spacing between its characters.
+
+    The search index holds jieba tokens joined by spaces and segmentation depends on
+    context (矽光子 may be one token or two), so spaces may fall anywhere.  Latin
+    letters and digits at the ends must not continue a longer word (AI is not in chain).
+    """
+    chars = [c for c in term if not c.isspace()]
+    body = r"\s*".join(re.escape(c) for c in chars)
+    head = r"(?<![a-z0-9])" if chars and chars[0].isascii() and chars[0].isalnum() else ""
+    tail = r"(?![a-z0-9])" if chars and chars[-1].isascii() and chars[-1].isalnum() else ""
+    return re.compile(head + body + tail, re.IGNORECASE)
+
+
+def count_terms(text: str, patterns: Sequence[re.Pattern[str]]) -> list[int]:
+    """Occurrences of each pattern in (simplified) ``text``."""
+    return [len(p.findall(text)) if text else 0 for p in patterns]
+
+
+def text_evidence(title: int, headings: int, body: int) -> float:
+    """Weighted evidence of a word found this often in title, headings and body.
+
+    Sublinear in repeats, like topic scores: the word in the title or a heading, or
+    used throughout, beats a passing mention.
+    """
+    return TEXT_WEIGHT * (
+        TITLE_FACTOR * math.sqrt(title) + HEADING_FACTOR * math.sqrt(headings) + math.sqrt(body)
+    )
+
+
+def industry_evidence(mentions: Iterable[tuple[int, bool]]) -> float:
+    """Evidence from the industry's companies an article names: (sentences, in title) each."""
+    return INDUSTRY_WEIGHT * sum(
+        math.sqrt(n) + (TITLE_FACTOR if in_title else 0.0) for n, in_title in mentions
+    )
+
+
+def term_sentences(text: str, patterns: Sequence[re.Pattern[str]]) -> list[str]:
+    """Sentences of ``text`` (original script) that contain every term.
+
+    The text is converted once; the Simplified copy is character-aligned with the
+    original, so the same spans cut both.
+    """
+    simplified = to_simplified(text)
+    if not all(p.search(simplified) for p in patterns):
+        return []
+    return [
+        text[a:b]
+        for a, b in split_sentences(text)
+        if all(p.search(simplified, a, b) for p in patterns)
+    ]

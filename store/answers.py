@@ -8,24 +8,34 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
 from digests.answers import (
+    INDUSTRY_WEIGHT,
     ArticleMentions,
     Point,
     Source,
+    count_terms,
     fts_query,
     highlight,
+    industry_evidence,
     pick_points,
     query_terms,
+    term_pattern,
+    term_sentences,
+    text_evidence,
 )
 from digests.companies import Company
+from digests.industries import Industries, build_industries
 from digests.lexicon import Lexicon
 from digests.normalize import clean_query
-from digests.resolve import resolve_company, resolve_topic
+from digests.resolve import resolve_company
+from digests.sector_query import parse_sector_query
 from digests.taxonomy import Topic
 
 RECENT_ARTICLES = 200
@@ -52,6 +62,8 @@ class SectorArticle:
     summary: list[str]
     digest: list[str]
     relevance: float
+    industries: list[str] = field(default_factory=list)
+    """Exchange industries of the companies the article names, most named first."""
 
 
 @dataclass
@@ -62,6 +74,22 @@ class SectorAnswer:
     articles: list[SectorArticle] = field(default_factory=list)
     companies: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    matched: str | None = None
+    """How the query was understood: "topic", "industry", "text", or None (nothing matched)."""
+    industry: str | None = None
+    """The exchange industry the query names (twstock ``group``), when it names one."""
+
+    @property
+    def found(self) -> bool:
+        """Whether anything matched; when not, ``suggestions`` say what the reader may mean."""
+        return self.matched is not None
+
+    @property
+    def label(self) -> str:
+        """What to call the answer: the topic, else the industry, else the words as typed."""
+        if self.topic is not None:
+            return self.topic.name
+        return self.industry or self.query
 
 
 @dataclass(frozen=True)
@@ -176,60 +204,389 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 
 # --- sectors -------------------------------------------------------------------
 
+TEXT_WINDOW = 200
+"""Newest index rows holding the reader's words that are weighed (FTS walks newest first)."""
+TEXT_WINDOW_SUPPORT = 40
+"""The same when a topic or industry matched and the words only add evidence."""
+TITLE_WINDOW = 40
+"""Newest rows holding the words in a title or heading, weighed even when older."""
+PREFIX_FALLBACK = 5
+"""Fewer articles than this from whole tokens: also try tokens starting with the word."""
+DIGEST_SECTIONS = 2
+SUMMARY_SHARE = 0.5
+"""Articles below this share of the best one's relevance are listed but not summarised."""
+COMPANY_ARTICLES = 50
+"""The most relevant articles whose companies are listed with a sector answer."""
+
+
+@dataclass
+class _Evidence:
+    """Why an article answers a sector query, in the currency of topic scores."""
+
+    topic: float = 0.0
+    industry: float = 0.0
+    text: float = 0.0
+    in_topic: bool = False
+    sections: dict[int, float] = field(default_factory=dict)
+    """Section id -> industry and text evidence found there (chooses the digest)."""
+
+    @property
+    def total(self) -> float:
+        return self.topic + self.industry + self.text
+
+    def add_section(self, section_id: int | None, weight: float) -> None:
+        if section_id is not None and weight > 0:
+            self.sections[section_id] = self.sections.get(section_id, 0.0) + weight
+
 
 def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) -> SectorAnswer:
-    """The topic's most relevant recent articles, its key digests and companies."""
+    """The articles that discuss the sector a reader names, its key sentences and companies.
+
+    A topic (name or alias) or an exchange industry (its name or a reader's word for
+    it) brings the articles listed under the topic and those about the industry's
+    companies; the reader's words themselves bring the articles that use them.  All
+    three add up in one relevance, so an article on-topic, about the industry's
+    companies and naming the sector in its title ranks first.
+    """
     query = clean_query(query)
-    found = resolve_topic(lexicon.taxonomy, query)
-    if found.match is None:
-        return SectorAnswer(query, None, suggestions=found.suggestions)
-    topic = found.match
-    answer = SectorAnswer(query, topic)
-    rows = list(
-        db.query(
-            """
-            SELECT t.article_id, t.score, t.rank, a.title, a.url, a.published,
-                   a.ingested_at, a.summary
-            FROM article_topics t JOIN articles a ON a.id = t.article_id
-            WHERE t.topic_id = ?
-            ORDER BY t.article_id DESC LIMIT ?
-            """,
-            [topic.id, RECENT_ARTICLES],
-        )
-    )
-    if not rows:
+    parsed = parse_sector_query(lexicon.taxonomy, _industries(lexicon), query)
+    answer = SectorAnswer(query, parsed.topic, industry=parsed.industry)
+    evidence: dict[int, _Evidence] = {}
+    if parsed.topic is not None:
+        _topic_evidence(db, parsed.topic.id, evidence)
+    industry_ids: list[int] = []
+    if parsed.industry is not None:
+        keys = _industries(lexicon).members[parsed.industry]
+        industry_ids = _industry_evidence(db, keys, evidence)
+    patterns = [term_pattern(t) for t in parsed.terms]
+    if parsed.terms:
+        resolved = parsed.topic is not None or parsed.industry is not None
+        window = TEXT_WINDOW_SUPPORT if resolved else TEXT_WINDOW
+        _text_evidence(db, parsed.terms, patterns, evidence, window, allow_prefix=not resolved)
+    if parsed.topic is not None:
+        answer.matched = "topic"
+    elif parsed.industry is not None:
+        answer.matched = "industry"
+    elif evidence:
+        answer.matched = "text"
+    else:
+        answer.suggestions = list(parsed.suggestions)
         return answer
-    now = datetime.now(UTC)
-    ranked = sorted(rows, key=lambda r: -_relevance(r, now))[:limit]
-    for r in ranked:
-        digest = _topical_digest(db, r["article_id"], topic.id)
+    if not evidence:
+        return answer
+    ranked = _rank(db, evidence)
+    top = dict(ranked[:limit])
+    marks = ",".join("?" * len(top))
+    rows = {
+        r["id"]: r
+        for r in db.query(
+            f"SELECT id, title, url, published, summary FROM articles WHERE id IN ({marks})",
+            list(top),
+        )
+    }
+    for article_id, relevance in top.items():
+        row = rows[article_id]
         answer.articles.append(
             SectorArticle(
-                r["article_id"],
-                r["title"],
-                r["url"],
-                r["published"],
-                json.loads(r["summary"] or "[]"),
-                digest,
-                round(_relevance(r, now), 3),
+                article_id,
+                row["title"],
+                row["url"],
+                row["published"],
+                json.loads(row["summary"] or "[]"),
+                _sector_digest(db, article_id, parsed.topic, evidence[article_id]),
+                round(relevance, 3),
             )
         )
-    answer.summary = pick_points(
-        (s, Source(a.id, a.title, a.url)) for a in answer.articles for s in a.digest
+    _add_industries(db, lexicon, answer.articles)
+    answer.summary = _sector_summary(db, answer, evidence, industry_ids, patterns)
+    answer.companies = _companies_of(
+        db, [article_id for article_id, _ in ranked[:COMPANY_ARTICLES]]
     )
-    answer.companies = _companies_of(db, [r["article_id"] for r in rows])
     return answer
 
 
-def _relevance(row: dict, now: datetime) -> float:
-    """Topic evidence, main topic favoured, halved for every 30 days of age."""
-    when = row["published"] or row["ingested_at"]
+_industries_memo: dict[tuple[int, int], Industries] = {}
+
+
+def _industries(lexicon: Lexicon) -> Industries:
+    """Exchange industries of the lexicon's companies, rebuilt when the directory grows."""
+    directory = lexicon.directory
+    memo_key = (id(directory), len(directory.companies))
+    found = _industries_memo.get(memo_key)
+    if found is None:
+        _industries_memo.clear()
+        found = _industries_memo[memo_key] = build_industries(directory.companies.values())
+    return found
+
+
+def _topic_evidence(db: Database, topic_id: str, evidence: dict[int, _Evidence]) -> None:
+    for r in db.query(
+        "SELECT article_id, score, rank FROM article_topics WHERE topic_id = ? "
+        "ORDER BY article_id DESC LIMIT ?",
+        [topic_id, RECENT_ARTICLES],
+    ):
+        ev = evidence.setdefault(r["article_id"], _Evidence())
+        ev.topic = r["score"] * (1.5 if r["rank"] == 0 else 1.0)  # main topic favoured
+        ev.in_topic = True
+
+
+def _industry_evidence(
+    db: Database, company_keys: tuple[str, ...], evidence: dict[int, _Evidence]
+) -> list[int]:
+    """Articles naming the industry's companies, newest first; returns the company ids.
+
+    Each company's newest articles come straight from the (company, article) index, so
+    an industry with a very often named company still reads a bounded number of rows.
+    """
+    company_ids: list[int] = []
+    for chunk in _chunks(list(company_keys), 500):
+        marks = ",".join("?" * len(chunk))
+        company_ids += [
+            r["id"]
+            for r in db.query(
+                f"SELECT id FROM companies c WHERE key IN ({marks}) "
+                "AND EXISTS (SELECT 1 FROM mentions m WHERE m.company_id = c.id)",
+                chunk,
+            )
+        ]
+    newest: set[int] = set()
+    for cid in company_ids:
+        newest.update(
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT article_id FROM mentions WHERE company_id = ? "
+                "ORDER BY article_id DESC LIMIT ?",
+                [cid, RECENT_ARTICLES],
+            )
+        )
+    article_ids = sorted(newest, reverse=True)[:RECENT_ARTICLES]
+    if not article_ids:
+        return company_ids
+    per_article: dict[int, dict[int, list]] = {}  # article -> company -> [sentences, in title]
+    a_marks = ",".join("?" * len(article_ids))
+    c_marks = ",".join("?" * len(company_ids))
+    for r in db.query(
+        f"""
+        SELECT article_id, company_id, section_id, COUNT(*) AS n FROM mentions
+        WHERE article_id IN ({a_marks}) AND company_id IN ({c_marks})
+        GROUP BY article_id, company_id, section_id
+        """,
+        [*article_ids, *company_ids],
+    ):
+        ev = evidence.setdefault(r["article_id"], _Evidence())
+        counts = per_article.setdefault(r["article_id"], {}).setdefault(r["company_id"], [0, False])
+        counts[0] += r["n"]
+        counts[1] = counts[1] or r["section_id"] is None  # named in the title
+        ev.add_section(r["section_id"], INDUSTRY_WEIGHT * r["n"] ** 0.5)
+    for article_id, companies in per_article.items():
+        evidence[article_id].industry = industry_evidence(
+            (n, in_title) for n, in_title in companies.values()
+        )
+    return company_ids
+
+
+def _text_evidence(
+    db: Database,
+    terms: tuple[str, ...],
+    patterns: Sequence[re.Pattern[str]],
+    evidence: dict[int, _Evidence],
+    window: int,
+    allow_prefix: bool,
+) -> None:
+    """Articles whose title, headings or text hold every word, weighed by where and how often.
+
+    The index finds candidate sections (each word as segmented in the query, in runs
+    of one script, or as one token); the words are then counted in the stored
+    segmented text, so a segmentation that differs between query and article still
+    counts.  Only when that finds little are tokens that merely start with a word
+    tried (保全 in 保全业), and only when the words are the whole answer: prefix
+    queries are slow on a large index.
+    """
+    rows: dict[int, dict] = {}
+    full = False
+    for prefix in (False, True):
+        if prefix and (
+            not allow_prefix
+            or full  # the whole tokens alone fill the window: plenty found
+            or len({r["article_id"] for r in rows.values()}) >= PREFIX_FALLBACK
+            or all("".join(t.split()).isascii() for t in terms)
+        ):
+            break
+        match = " AND ".join(f"({_fts_alternatives(t, prefix)})" for t in terms)
+        for expression, limit in (
+            (f"{{title heading}} : ({match})", TITLE_WINDOW),
+            (match, window),
+        ):
+            found_rows = list(
+                db.query(
+                    "SELECT rowid, article_id, section_id, title, heading, body "
+                    "FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    [expression, limit],
+                )
+            )
+            full = full or len(found_rows) == limit
+            for r in found_rows:
+                rows.setdefault(r["rowid"], r)
+    found: dict[int, list[list[int]]] = {}  # article -> per term [title, headings, body]
+    sections: dict[int, dict[int, float]] = {}
+    for r in rows.values():
+        article_id = r["article_id"]
+        per_term = found.get(article_id)
+        if per_term is None:
+            per_term = found[article_id] = [[n, 0, 0] for n in count_terms(r["title"], patterns)]
+        headings = count_terms(r["heading"], patterns)
+        bodies = count_terms(r["body"], patterns)
+        weight = 0.0
+        for counts, h, b in zip(per_term, headings, bodies, strict=True):
+            counts[1] += h
+            counts[2] += b
+            weight += text_evidence(0, h, b)
+        sections.setdefault(article_id, {})[r["section_id"]] = weight
+    for article_id, per_term in found.items():
+        if not all(sum(counts) for counts in per_term):
+            continue  # every word must be there, not merely its segments
+        ev = evidence.setdefault(article_id, _Evidence())
+        ev.text = sum(text_evidence(*counts) for counts in per_term)
+        for section_id, weight in sections[article_id].items():
+            ev.add_section(section_id, weight)
+
+
+def _fts_alternatives(term: str, prefix: bool = False) -> str:
+    """FTS5 ways a normalised word may sit in the index.
+
+    Its jieba tokens; its runs of one script (驅動IC is often 驱动 + IC in text); one
+    token; or, with ``prefix``, the start of a longer token.  Counting afterwards keeps
+    only the real occurrences.
+    """
+    whole = "".join(term.split())
+    if prefix:
+        return fts_query([whole]) + "*"
+    options = [fts_query(tokens) for tokens in (query_terms(term), _script_runs(whole), [whole])]
+    return " OR ".join(f"({o})" for o in dict.fromkeys(options))
+
+
+def _script_runs(word: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+|[^a-z0-9]+", word)
+
+
+def _rank(db: Database, evidence: dict[int, _Evidence]) -> list[tuple[int, float]]:
+    """Candidate article ids by relevance: evidence (sublinear), halved every 30 days of age."""
+    now = datetime.now(UTC)
+    scored: list[tuple[int, float]] = []
+    for chunk in _chunks(sorted(evidence), 500):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(
+            f"SELECT id, published, ingested_at FROM articles WHERE id IN ({marks})", chunk
+        ):
+            article_id, published, ingested_at = row
+            total = evidence[article_id].total
+            scored.append(
+                (article_id, math.log1p(total) * _age_factor(published, ingested_at, now))
+            )
+    scored.sort(key=lambda item: (-item[1], -item[0]))
+    return scored
+
+
+def _age_factor(published: str | None, ingested_at: str | None, now: datetime) -> float:
+    when = published or ingested_at
     try:
         age_days = max(0.0, (now - datetime.fromisoformat(when)).total_seconds() / 86400)
     except (TypeError, ValueError):
         age_days = 0.0
-    main = 1.5 if row["rank"] == 0 else 1.0
-    return math.log1p(row["score"]) * main * 0.5 ** (age_days / 30)
+    return 0.5 ** (age_days / 30)
+
+
+def _sector_digest(db: Database, article_id: int, topic: Topic | None, ev: _Evidence) -> list[str]:
+    """On-topic sections' digests; else those of the sections naming the sector most."""
+    if topic is not None and ev.in_topic:
+        return _topical_digest(db, article_id, topic.id)
+    best = sorted(ev.sections, key=lambda s: -ev.sections[s])[:DIGEST_SECTIONS]
+    if best:
+        marks = ",".join("?" * len(best))
+        digests = {
+            r["id"]: json.loads(r["digest"] or "[]")
+            for r in db.query(f"SELECT id, digest FROM sections WHERE id IN ({marks})", best)
+        }
+        chosen = [s for section_id in best for s in digests.get(section_id, [])]
+        if chosen:
+            return chosen
+    return _lead_digest(db, article_id)
+
+
+def _sector_summary(
+    db: Database,
+    answer: SectorAnswer,
+    evidence: dict[int, _Evidence],
+    industry_ids: list[int],
+    patterns: Sequence[re.Pattern[str]],
+) -> list[Point]:
+    """Key sentences, each citing its article.
+
+    A topic is summed up by its articles' on-topic digests; an industry by what the
+    articles say about its companies; a word by the sentences that use it.
+    """
+    if not answer.articles:
+        return []
+    floor = SUMMARY_SHARE * answer.articles[0].relevance
+    articles = [a for a in answer.articles if a.relevance >= floor]
+    sources = {a.id: Source(a.id, a.title, a.url) for a in articles}
+    if answer.matched == "industry" and industry_ids and articles:
+        a_marks = ",".join("?" * len(articles))
+        c_marks = ",".join("?" * len(industry_ids))
+        by_article: dict[int, list[str]] = {}
+        for r in db.query(
+            f"SELECT article_id, sentence FROM mentions WHERE article_id IN ({a_marks}) "
+            f"AND company_id IN ({c_marks}) AND section_id IS NOT NULL ORDER BY id",
+            [*sources, *industry_ids],
+        ):
+            by_article.setdefault(r["article_id"], []).append(r["sentence"])
+        points = pick_points(
+            (s, sources[a.id]) for a in articles for s in dict.fromkeys(by_article.get(a.id, []))
+        )
+        if points:
+            return points
+    if answer.matched == "text" and patterns and articles:
+        section_ids = [sid for a in articles for sid in evidence[a.id].sections]
+        texts: dict[int, list[str]] = {}
+        for chunk in _chunks(section_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in db.query(
+                f"SELECT article_id, text FROM sections WHERE id IN ({marks}) ORDER BY position",
+                chunk,
+            ):
+                texts.setdefault(r["article_id"], []).append(r["text"])
+        points = pick_points(
+            (s, sources[a.id])
+            for a in articles
+            for text in texts.get(a.id, [])
+            for s in term_sentences(text, patterns)
+        )
+        if points:
+            return points
+    return pick_points((s, sources[a.id]) for a in articles for s in a.digest)
+
+
+def _add_industries(db: Database, lexicon: Lexicon, articles: list[SectorArticle]) -> None:
+    """Each article's exchange industries, from the companies it names (most named first)."""
+    if not articles:
+        return
+    marks = ",".join("?" * len(articles))
+    weights: dict[int, dict[str, float]] = {}
+    for r in db.query(
+        f"""
+        SELECT m.article_id, c.key, COUNT(*) AS n
+        FROM mentions m JOIN companies c ON c.id = m.company_id
+        WHERE m.article_id IN ({marks}) GROUP BY m.article_id, c.key
+        """,
+        [a.id for a in articles],
+    ):
+        company = lexicon.directory.companies.get(r["key"])
+        if company is not None and company.industry:
+            per = weights.setdefault(r["article_id"], {})
+            per[company.industry] = per.get(company.industry, 0.0) + math.sqrt(r["n"])
+    for a in articles:
+        per = weights.get(a.id, {})
+        a.industries = sorted(per, key=lambda i: (-per[i], i))
 
 
 def _topical_digest(db: Database, article_id: int, topic_id: str, sections: int = 2) -> list[str]:
@@ -247,12 +604,15 @@ def _topical_digest(db: Database, article_id: int, topic_id: str, sections: int 
         )
     )
     if not rows:
-        rows = list(
-            db.query(
-                "SELECT digest FROM sections WHERE article_id = ? ORDER BY position LIMIT 1",
-                [article_id],
-            )
-        )
+        return _lead_digest(db, article_id)
+    return [s for r in rows for s in json.loads(r["digest"] or "[]")]
+
+
+def _lead_digest(db: Database, article_id: int) -> list[str]:
+    rows = db.query(
+        "SELECT digest FROM sections WHERE article_id = ? ORDER BY position LIMIT 1",
+        [article_id],
+    )
     return [s for r in rows for s in json.loads(r["digest"] or "[]")]
 
 

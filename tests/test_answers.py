@@ -104,7 +104,35 @@ def test_sector_not_found(store: Path, capsys) -> None:
     code, answer = _json(capsys, "--db", str(store), "sector", "zzqqxx", "--json")
     assert code == 3
     assert answer["topic"] is None
+    assert answer["matched"] is None
+    assert answer["articles"] == []
     assert answer["suggestions"]
+
+
+def test_sector_json_says_how_the_query_was_understood(store: Path, capsys) -> None:
+    code, answer = _json(capsys, "--db", str(store), "sector", "半導體", "--json")
+    assert code == 0
+    assert answer["matched"] == "topic"
+    assert answer["industry"] == "半導體業"
+    assert answer["articles"][0]["title"].startswith("台積電")
+    assert answer["articles"][0]["industries"] == ["半導體業"]
+
+
+@pytest.mark.parametrize("query", ["雲南咖啡豆", "云南咖啡豆"])
+def test_sector_by_words_no_topic_names(store: Path, capsys, query: str) -> None:
+    code, answer = _json(capsys, "--db", str(store), "sector", query, "--json")
+    assert code == 0
+    assert answer["topic"] is None and answer["matched"] == "text"
+    assert [a["title"][:3] for a in answer["articles"]] == ["星巴克"]
+    assert answer["summary"] and all("雲南咖啡豆" in s for s in answer["summary"])
+    assert answer["summary_sources"][0]["title"].startswith("星巴克")
+
+
+def test_sector_text_output_for_words(store: Path, capsys) -> None:
+    assert main(["--db", str(store), "sector", "濕製程"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("濕製程 (text)")
+    assert "台積電" in out
 
 
 def test_topics_json(store: Path, capsys) -> None:

@@ -49,10 +49,44 @@ def test_taxonomy_has_required_topics_with_short_ascii_ids() -> None:
         ("Energy Storage", "energy_storage"),
         ("半导体", "semiconductors"),
         ("稀土與關鍵礦產", "rare_earths"),
+        # Sectors as readers name them (issue 10).
+        ("IC設計", "semiconductors"),
+        ("晶圆代工", "semiconductors"),
+        ("記憶體", "semiconductors"),
+        ("伺服器", "ai_datacenter"),
+        ("电信", "telecom"),
+        ("光通訊", "optical"),
+        ("硅光子", "optical"),
+        ("工具機", "machinery"),
+        ("machine tools", "machinery"),
+        ("醫材", "biotech"),
+        ("medical devices", "biotech"),
+        ("銀行", "finance"),
+        ("壽險", "finance"),
+        ("新股申購", "ipo"),
+        ("IPO", "ipo"),
+        ("营建", "construction"),
+        ("鋼鐵", "steel"),
+        ("塑化", "petrochem"),
+        ("航空", "travel"),
+        ("airlines", "travel"),
+        ("PCB", "components"),
+        ("被動元件", "components"),
+        ("面板", "display"),
     ],
 )
 def test_lookup_any_script(query: str, topic_id: str) -> None:
     assert load_taxonomy().lookup(query).id == topic_id
+
+
+def test_no_label_names_two_topics() -> None:
+    from digests.normalize import name_key
+
+    owners: dict[str, set[str]] = {}
+    for topic in load_taxonomy().topics:
+        for label in (topic.id, topic.name, *topic.aliases):
+            owners.setdefault(name_key(label), set()).add(topic.id)
+    assert {label: ids for label, ids in owners.items() if len(ids) > 1} == {}
 
 
 def test_bad_topic_id_is_rejected() -> None:

@@ -111,6 +111,8 @@ def sector_json(answer: SectorAnswer) -> dict:
     return {
         "query": answer.query,
         "topic": None if topic is None else {"id": topic.id, "name": topic.name},
+        "matched": answer.matched,
+        "industry": answer.industry,
         "summary": [p.sentence for p in answer.summary],
         "summary_sources": _sources(answer.summary),
         "articles": [
@@ -120,6 +122,7 @@ def sector_json(answer: SectorAnswer) -> dict:
                 "url": a.url,
                 "summary": a.summary,
                 "digest": a.digest,
+                "industries": a.industries,
             }
             for a in answer.articles
         ],
@@ -132,12 +135,13 @@ def cmd_sector(db: Database, args: argparse.Namespace) -> int:
     answer = sector_answer(db, _lexicon(db), " ".join(args.query))
     if args.json:
         _print_json(sector_json(answer))
-    elif answer.topic is None:
+    elif not answer.found:
         _print_not_found(answer.query, answer.suggestions)
     else:
-        print(f"{answer.topic.name} ({answer.topic.id})")
+        how = answer.topic.id if answer.topic is not None else answer.matched
+        print(f"{answer.label} ({how})")
         if not answer.articles:
-            print("no stored article is about this topic yet")
+            print("no stored article is about this sector yet")
         for p in answer.summary:
             print(f"- {p.sentence}\n  ——《{p.source.title}》")
         for a in answer.articles:
@@ -146,7 +150,7 @@ def cmd_sector(db: Database, args: argparse.Namespace) -> int:
                 print(f"  {sentence}")
         if answer.companies:
             print("\ncompanies: " + "、".join(answer.companies))
-    return EXIT_OK if answer.topic is not None else EXIT_NOT_FOUND
+    return EXIT_OK if answer.found else EXIT_NOT_FOUND
 
 
 def search_json(answer: SearchAnswer) -> dict:

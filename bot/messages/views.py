@@ -58,11 +58,9 @@ def company(answer: CompanyAnswer, taxonomy: Taxonomy, lang: str) -> str:
 
 
 def sector(answer: SectorAnswer, lang: str) -> str:
-    topic = answer.topic
-    assert topic is not None
-    parts = [f"🏭 <b>{esc(topic.name)}</b>"]
+    parts = [f"🏭 <b>{esc(answer.label)}</b>"]
     if not answer.articles:
-        parts.append(text(lang, "sector_none", name=esc(topic.name)))
+        parts.append(text(lang, "sector_none", name=esc(answer.label)))
         return "\n\n".join(parts)
     parts.extend(_cited(point) for point in answer.summary)
     for article in answer.articles:

@@ -83,7 +83,7 @@ async def _show_sector(
 ) -> None:
     svc = services(context)
     answer = sector_answer(svc.db, svc.lexicon, query)
-    if answer.topic is None:
+    if not answer.found:
         buttons = [
             (name, f"{SECTOR}{topic.id}")
             for name in answer.suggestions
