@@ -193,6 +193,9 @@ def test_company_and_sector(bot: BotHarness) -> None:
     assert "輝達" in reply and "NVIDIA新平台放量" in reply
     reply = "\n".join(texts(bot.send(PRIVATE, ALICE, "/sector 散熱")))
     assert "散熱" in reply and "浸沒式" in reply
+    # Not a topic or an industry: the reader's own word finds the article that uses it.
+    reply = "\n".join(texts(bot.send(PRIVATE, ALICE, "/sector 快接頭")))
+    assert "NVIDIA新平台放量" in reply and "快接頭" in reply
     [unknown] = _sent(bot.send(PRIVATE, ALICE, "/company Nvidai"))
     assert "找不到公司" in unknown.params["text"]
     suggestion = buttons(unknown)
