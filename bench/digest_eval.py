@@ -8,7 +8,11 @@ digest.  Every method gets the same budget and must keep sentences whole and
 in document order, so the comparison measures *which* sentences a method
 picks, not how much text it is allowed to emit.
 
-Run from anywhere:  python bench/digest_eval.py [--json] [--check] [--max-sentences N] [--set PATH]
+Run from anywhere:
+    python bench/digest_eval.py [--json] [--check] [--fragments] [--max-sentences N] [--set PATH]...
+
+Without --set every set in bench/eval/ named in DEFAULT_SETS is scored, one table each:
+the original tuning set, the earlier held-out set and the real-world-styles set.
 """
 
 from __future__ import annotations
@@ -29,13 +33,18 @@ from types import SimpleNamespace
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EVAL_PATH = Path(__file__).resolve().parent / "eval" / "articles.json"
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+EVAL_PATH = EVAL_DIR / "articles.json"
+DEFAULT_SETS = ("articles.json", "holdout.json", "tuning_real.json")
+"""Original tuning set, earlier held-out set, real-world styles (news leads, columns,
+listing reports, round-ups, bullet lists of picks, 法說會 summaries)."""
 BUDGET = 160
 MAX_SENTENCES = 3  # the digest spec: 1-3 whole sentences
 
 # A sentence ends at a run of 。！？!? plus any closing quotes/brackets, so that
-# 「……。」 stays one sentence and the quote mark is not orphaned.
-_SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[」』）)]*|$)")
+# 「……。」 stays one sentence and the quote mark is not orphaned; a line break
+# (a paragraph, a bullet line of a list) ends one too.
+_SENTENCE_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[」』）)]*|\n|$)")
 
 Summarizer = Callable[[str, str, int], list[str]]
 Ranker = Callable[[str], list[int]]  # text -> indices into split_sentences(text), best first
@@ -254,10 +263,13 @@ def score(
     over-budget or rewritten digest would make its coverage incomparable.
     """
     coverages: list[float] = []
-    covered = chars = over = rewritten = 0
+    covered = chars = over = rewritten = fragments = sentences = 0
     for sec in sections:
         digest = summarize(sec.heading, sec.text, budget)
         output = "".join(digest)
+        flagged = [s for s in digest if _fragment_reasons(s)]
+        fragments += len(flagged)
+        sentences += len(digest)
         hits = sum(fact in output for fact in sec.facts)
         coverages.append(hits / len(sec.facts))
         covered += hits
@@ -274,7 +286,33 @@ def score(
         "coverage": round(sum(coverages) / len(coverages), 4),
         "facts_covered": covered,
         "avg_chars": round(chars / len(sections), 1),
+        "fragments": fragments,
+        "sentences": sentences,
     }
+
+
+def _fragment_reasons(sentence: str) -> list[str]:
+    """The project's fragment detector (ends in ：, clause cut at ；, stub, label…)."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    try:
+        from digests.fragments import fragment_reasons
+    except ImportError:
+        return []
+    return fragment_reasons(sentence)
+
+
+def fragment_examples(
+    summarize: Summarizer, sections: Sequence[Section], budget: int
+) -> list[tuple[str, list[str]]]:
+    """Digest sentences the detector flags, with its reasons (for --fragments)."""
+    found = []
+    for sec in sections:
+        for sentence in summarize(sec.heading, sec.text, budget):
+            reasons = _fragment_reasons(sentence)
+            if reasons:
+                found.append((sentence, reasons))
+    return found
 
 
 def oracle(sec: Section, budget: int, max_sentences: int = MAX_SENTENCES) -> int:
@@ -321,7 +359,7 @@ def check(sections: Sequence[Section], budget: int, max_sentences: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry: table by default, one JSON object with --json."""
+    """CLI entry: one table per set by default, one JSON object with --json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
@@ -337,39 +375,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--set",
         type=Path,
-        default=EVAL_PATH,
+        action="append",
         metavar="PATH",
-        help="eval set JSON to score (default: bench/eval/articles.json)",
+        help="eval set JSON to score; repeatable (default: the sets of bench/eval/ "
+        + ", ".join(DEFAULT_SETS)
+        + ")",
+    )
+    parser.add_argument(
+        "--fragments",
+        action="store_true",
+        help="also list briefbot digest sentences the fragment detector flags",
     )
     args = parser.parse_args(argv)
 
     # Resolve before methods() runs: _briefbot() chdirs to the repo root.
-    sections = load_sections(args.set.resolve())
+    paths = (
+        [p.resolve() for p in args.set]
+        if args.set
+        else [EVAL_DIR / name for name in DEFAULT_SETS if (EVAL_DIR / name).exists()]
+    )
+    sets = {path.stem: load_sections(path) for path in paths}
     if args.check:
-        return 1 if check(sections, args.budget, args.max_sentences) else 0
-    total_facts = sum(len(sec.facts) for sec in sections)
-    results = {
-        name: score(name, fn, sections, args.budget, args.max_sentences)
-        for name, fn in methods(args.max_sentences).items()
-    }
+        problems = sum(check(secs, args.budget, args.max_sentences) for secs in sets.values())
+        return 1 if problems else 0
+    table = methods(args.max_sentences)
+    report: dict[str, dict[str, object]] = {}
+    for name, sections in sets.items():
+        results = {
+            method: score(method, fn, sections, args.budget, args.max_sentences)
+            for method, fn in table.items()
+        }
+        report[name] = {
+            "sections": len(sections),
+            "facts": sum(len(sec.facts) for sec in sections),
+            "facts_in_first_sentence": sum(
+                f in (split_sentences(sec.text) or [""])[0] for sec in sections for f in sec.facts
+            ),
+            "methods": results,
+        }
     if args.json:
-        print(
-            json.dumps(
-                {"sections": len(sections), "facts": total_facts, "methods": results},
-                ensure_ascii=False,
-            )
-        )
+        only = next(iter(report.values())) if len(report) == 1 else {"sets": report}
+        print(json.dumps(only, ensure_ascii=False))
         return 0
     cap = f", at most {args.max_sentences} sentences" if args.max_sentences > 0 else ""
-    print(f"{len(sections)} sections, {total_facts} facts, budget {args.budget} chars{cap}")
-    print(f"{'method':<12} {'coverage':>8} {'facts':>9} {'avg_chars':>9}")
-    for name, res in results.items():
+    for name, row in report.items():
+        sections = sets[name]
+        total = row["facts"]
         print(
-            f"{name:<12} {res['coverage']:>8.3f} "
-            f"{res['facts_covered']:>4}/{total_facts:<4} {res['avg_chars']:>9.1f}"
+            f"== {name}: {row['sections']} sections, {total} facts "
+            f"({row['facts_in_first_sentence']} in a first sentence), "
+            f"budget {args.budget} chars{cap}"
         )
-    ceiling = sum(oracle(sec, args.budget, args.max_sentences) for sec in sections)
-    print(f"(ceiling: the best whole-sentence digests under this budget hold {ceiling} facts)")
+        print(f"{'method':<12} {'coverage':>8} {'facts':>9} {'avg_chars':>9} {'fragments':>11}")
+        for method, res in row["methods"].items():  # type: ignore[union-attr]
+            print(
+                f"{method:<12} {res['coverage']:>8.3f} "
+                f"{res['facts_covered']:>4}/{total:<4} {res['avg_chars']:>9.1f} "
+                f"{res['fragments']:>4}/{res['sentences']:<4}"
+            )
+        ceiling = sum(oracle(sec, args.budget, args.max_sentences) for sec in sections)
+        print(f"(ceiling: the best whole-sentence digests under this budget hold {ceiling} facts)")
+        if args.fragments and "briefbot" in table:
+            for sentence, reasons in fragment_examples(table["briefbot"], sections, args.budget):
+                print(f"  fragment: {sentence!r} ({'; '.join(reasons)})")
+        print()
     return 0
 
 

@@ -105,6 +105,8 @@ def analyze(article: Article) -> ArticleAnalysis:
             first_seen[term] = (pos, pos + len(word))
 
     sections = [SectionAnalysis(s.heading, s.text) for s in article.sections]
+    # Offsets of each sentence in ``original``, to join a lead-in with what follows.
+    spans: dict[int, tuple[int, int]] = {}
     title_terms: Terms = {}
     title_tokens: list[str] = []
     offset = 0
@@ -136,8 +138,61 @@ def analyze(article: Article) -> ArticleAnalysis:
                         words[a:b],
                     )
                 )
+                spans[id(section.sentences[-1])] = (offset + s_start, offset + s_end)
         offset += len(text) + 1  # the joining newline
+    for section in sections:
+        section.sentences = _join_lead_ins(section.sentences, spans, original)
     return ArticleAnalysis(article, title_terms, title_tokens, sections, original, first_seen)
+
+
+_LEAD_IN_END = ("：", ":")
+
+
+def _join_lead_ins(
+    sentences: list[Sentence], spans: dict[int, tuple[int, int]], original: str
+) -> list[Sentence]:
+    """Make a sentence ending in ： one unit with the sentence it introduces.
+
+    "篩選結果如下：" alone says nothing and the first item under it loses its frame.
+    Only the next sentence is joined (the first list item, or the sentence that
+    follows): absorbing a whole list would make one unit that fills a digest with
+    parallel details and crowds out the sentence that draws the conclusion.  The
+    joined text is sliced from the original, line break included, so it stays
+    verbatim section text.  A lead-in with nothing after it stays a fragment and
+    is never selected.
+    """
+    if not any(s.text.endswith(_LEAD_IN_END) for s in sentences):
+        return sentences
+    out: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        j = i + 1
+        while sentences[j - 1].text.endswith(_LEAD_IN_END) and j < len(sentences):
+            j += 1  # what it introduces (a nested lead-in takes its own)
+        out.append(_merge_sentences(sentences[i:j], spans, original, len(out)))
+        i = j
+    return out
+
+
+def _merge_sentences(
+    parts: list[Sentence], spans: dict[int, tuple[int, int]], original: str, index: int
+) -> Sentence:
+    first = parts[0]
+    if len(parts) == 1:
+        first.index = index
+        return first
+    text = original[spans[id(first)][0] : spans[id(parts[-1])][1]]
+    terms: Terms = {}
+    for part in parts:
+        _merge(terms, part.terms)
+    return Sentence(
+        text,
+        first.section,
+        index,
+        terms,
+        find_figures(text),
+        [t for part in parts for t in part.tokens],
+    )
 
 
 def _count(terms: list[str | None]) -> Terms:

@@ -16,10 +16,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
-from digests.companies import Company, LearnedAlias
+from digests.companies import Company, CompanyDirectory, LearnedAlias
+from digests.fragments import is_fragment
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions, learn_aliases
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
+from digests.salience import (
+    LEAD_PRIOR,
+    TICKER_RE,
+    has_dateline,
+    investor_factor,
+    is_list_item,
+    is_news_lead,
+)
 
 SECTION_BUDGET = 160
 SUMMARY_BUDGET = 240
@@ -29,7 +38,8 @@ _CONNECTIVE_RE = re.compile(
     r"^(?:然而|此外|另外|首先|其次|再者|最後|最后|同時|同时|因此|所以|不過|不过|而且|並且|并且|"
     r"換句話說|换句话说|事實上|事实上|值得注意的是|整體而言|整体而言|簡言之|简言之|總結而言|总结而言|"
     r"總而言之|总而言之|總的來說|总的来说|綜上所述|综上所述|與此同時|与此同时|另一方面|更重要的是|"
-    r"具體來說|具体来说|換言之|换言之|接著|接着|當然|当然|其實|其实|尤其是|特別是|特别是|例如|比如)"
+    r"具體來說|具体来说|換言之|换言之|接著|接着|當然|当然|其實|其实|尤其是|特別是|特别是|例如|比如|"
+    r"也因此|因而|但是|可是)"
     r"[,，、:：]?\s*"
 )
 _CLAIM_RE = re.compile(
@@ -44,7 +54,7 @@ _STANCE_RE = re.compile(
     r"我們認為|我们认为|我們的看法|我们的看法|我們估計|我们估计|我們判斷|我们判断|筆者認為|笔者认为|"
     r"換言之|换言之|換句話說|换句话说|也就是說|也就是说|真正的|關鍵在於|关键在于|核心在於|核心在于|"
     r"意味著|意味着|其實|其实|事實上|事实上|本質上|本质上|最直接|最重要|最大的|說明了|说明了|"
-    r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底"
+    r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底|更重要的是|重點在於|重点在于"
 )
 STANCE_BOOST = 2.0
 COST_EXPONENT = 0.8
@@ -52,12 +62,24 @@ COST_EXPONENT = 0.8
 FIGURE_FACTOR = 4.0
 REDUNDANT_OVERLAP = 0.6
 LONG_SINGLE_MARGIN = 1.25
+MAX_LIST_ITEMS = 2
+"""Items of one list are parallel details: two show what the list holds and leave
+room for the sentence that draws its conclusion (首選…)."""
 
 
 def trim_connective(sentence: str) -> str:
-    """Drop a leading connective (然而、此外…) that makes no sense out of context."""
+    """Drop a leading connective (然而、此外…) that makes no sense out of context.
+
+    Only when what remains is itself a whole sentence: 其實是「工業味精」。 must not
+    become 是「工業味精」。, and 此外，也… must not become 也….
+    """
     trimmed = _CONNECTIVE_RE.sub("", sentence, count=1)
-    return trimmed if len(trimmed) >= 6 else sentence
+    if trimmed == sentence or len(trimmed) < MIN_TRIMMED or is_fragment(trimmed):
+        return sentence
+    return trimmed
+
+
+MIN_TRIMMED = 8
 
 
 @dataclass(frozen=True)
@@ -68,23 +90,62 @@ class Prepared:
     """The sentence as it would be shown: leading connective trimmed."""
     quality: float
     terms: frozenset[str]
+    lead: bool = False
+    """The first whole sentence of its section, written as a news lead."""
+    list_item: bool = False
+    """A bullet or numbered line: one of several parallel details."""
 
 
-def prepare(sentences: Iterable[Sentence]) -> dict[int, Prepared]:
+def prepare(
+    sentences: Iterable[Sentence], directory: CompanyDirectory | None = None
+) -> dict[int, Prepared]:
+    """Shown text and quality of each sentence (fragments get quality 0)."""
     prepared = {}
+    position: dict[int, int] = {}  # whole sentences seen so far, per section
+    led: set[int] = set()  # sections whose news lead is found
     for s in sentences:
         text = trim_connective(s.text)
         q = 1.0
+        fragment = is_fragment(text)
+        if fragment:
+            q = 0.0  # a lead-in, a label or a stub: never shown on its own
         if text.endswith(("?", "\uff1f")):
             q *= 0.55  # rhetorical questions rarely carry the facts
         if len(text) < 12:
             q *= 0.4
         if _CLAIM_RE.search(text):
             q *= 1.15
-        if _STANCE_RE.search(s.text):
+        stance = bool(_STANCE_RE.search(s.text))
+        if stance:
             q *= STANCE_BOOST
-        prepared[id(s)] = Prepared(text, q, frozenset(s.terms))
+        company = _names_company(text, s.terms, directory)
+        q *= investor_factor(text, s.figures, company, stance)
+        lead = False
+        if not fragment:
+            k = position.get(s.section, 0)
+            position[s.section] = k + 1
+            if s.section not in led and k < 2:
+                # The first whole sentence leads; a dateline (今(10)日…) marks the
+                # news lead after one sentence of scene-setting too.
+                lead = is_news_lead(text, s.figures, company) if k == 0 else has_dateline(text)
+                if lead:
+                    led.add(s.section)
+        prepared[id(s)] = Prepared(text, q, frozenset(s.terms), lead, is_list_item(text))
     return prepared
+
+
+def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory | None) -> bool:
+    if TICKER_RE.search(text):
+        return True
+    if directory is None:
+        return False
+    aliases, doubtful = directory.by_alias, (directory.ambiguous, directory.weak)
+    return any(t in aliases and not any(t in d for d in doubtful) for t in terms)
+
+
+def lead_prior(candidates: Iterable[Sentence], prepared: dict[int, Prepared]) -> dict[int, float]:
+    """Position counts where the style puts the news first: the news lead of each section."""
+    return {id(s): LEAD_PRIOR for s in candidates if prepared[id(s)].lead}
 
 
 def select_sentences(
@@ -136,10 +197,12 @@ def select_sentences(
         heapq.heapify(heap)
         while heap and len(chosen) < max_sentences:
             neg, i, computed_at = heapq.heappop(heap)
-            if used + costs[i] > budget or any(
-                _overlap(info[i].terms, info[j].terms) > REDUNDANT_OVERLAP for j in chosen
+            if (
+                used + costs[i] > budget
+                or any(_overlap(info[i].terms, info[j].terms) > REDUNDANT_OVERLAP for j in chosen)
+                or (info[i].list_item and sum(info[j].list_item for j in chosen) >= MAX_LIST_ITEMS)
             ):
-                continue  # over budget or saying the same thing: never eligible again
+                continue  # over budget, saying the same thing or a third list item: never again
             if computed_at != len(chosen):
                 heapq.heappush(heap, (-gain(i) / costs[i] ** exponent, i, len(chosen)))
                 continue
@@ -161,7 +224,12 @@ def select_sentences(
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    """Share of candidate ``a``'s terms already said by ``b``.
+
+    Relative to the candidate only: a short sentence picked first must not block the
+    fuller sentence that contains its terms and adds the figures (a news lead).
+    """
+    return len(a & b) / len(a) if a and b else 0.0
 
 
 def _figure_unit(weights: dict[str, float]) -> float:
@@ -228,11 +296,17 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
         if new:
             lexicon.learn(new)
             analysis = analyze(article)  # segment again so new names are single tokens
-    prepared = prepare(analysis.all_sentences())
+    prepared = prepare(analysis.all_sentences(), lexicon.directory)
     section_digests = []
     for i, sec in enumerate(analysis.sections):
         weights = _section_weights(analysis, i)
-        chosen = select_sentences(sec.sentences, weights, SECTION_BUDGET, prepared=prepared)
+        chosen = select_sentences(
+            sec.sentences,
+            weights,
+            SECTION_BUDGET,
+            prior=lead_prior(sec.sentences, prepared),
+            prepared=prepared,
+        )
         section_digests.append(
             SectionDigest(
                 heading=sec.heading,
@@ -253,6 +327,10 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
     weights = _article_weights(analysis)
     candidates = analysis.all_sentences()
     prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
+    for key, value in lead_prior(
+        analysis.sections[0].sentences if analysis.sections else [], prepared
+    ).items():
+        prior[key] *= value
     summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
     return DigestedArticle(
         article=article,
@@ -311,11 +389,18 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
         source="<section>",
         source_kind="text",
     )
-    default_lexicon()  # the same segmentation as full articles get
+    lexicon = default_lexicon()  # the same segmentation as full articles get
     analysis = analyze(article)
     sec = analysis.sections[0]
-    chosen = select_sentences(sec.sentences, _section_weights(analysis, 0), budget)
-    return [trim_connective(s.text) for s in chosen]
+    prepared = prepare(sec.sentences, lexicon.directory)
+    chosen = select_sentences(
+        sec.sentences,
+        _section_weights(analysis, 0),
+        budget,
+        prior=lead_prior(sec.sentences, prepared),
+        prepared=prepared,
+    )
+    return [prepared[id(s)].text for s in chosen]
 
 
 def warm_up() -> None:

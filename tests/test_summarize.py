@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from digests.figures import find_figures
+from digests.fragments import MIN_CLAUSE, fragment_reasons, is_fragment
 from digests.models import Article, Section
 from digests.sources.pagedump import parse_page_dump
 from digests.summarize import (
@@ -16,7 +17,8 @@ from digests.summarize import (
     digest_section,
     trim_connective,
 )
-from digests.textproc import sentences, to_simplified
+from digests.textproc import OVERLONG_SENTENCE, sentences, to_simplified
+from tests.conftest import ROOT
 
 SECTION = (
     "固態電池被視為下一代動力電池的主流技術,但量產時程一再延後。"
@@ -138,3 +140,165 @@ def test_seed_page_digests(corpus_path: Path) -> None:
 @pytest.mark.parametrize("text", ["", "   "])
 def test_empty_section_has_empty_digest(text: str) -> None:
     assert digest_section("空", text) == []
+
+
+# --- whole sentences: no clause cut at ；, no bare lead-in, no stub -----------------
+
+NEWS = (
+    "記者陳冠宇／新竹報導\n"
+    "晶片設計廠嘉芯半導體(6781)今(14)日公布第三季財報，稅後純益9.6億元，季增33%，"
+    "每股純益4.12元，優於市場預期。\n"
+    "嘉芯表示，車用與工控客戶庫存去化告一段落，訂單回溫，第三季毛利率回升至47.5%。"
+    "公司也指出，新產品線的研發費用將在第四季增加，營業費用率可能小幅上升。"
+    "嘉芯今日股價上漲2.4%，收在318元，外資連續五日買超。"
+)
+COLUMN = (
+    "每次談到工具機，很多人的第一印象還停留在景氣循環股。"
+    "這個印象不能說錯，但這兩年產業的樣貌已經悄悄改變。"
+    "過去接單看的是汽機車與消費電子，如今半導體設備與航太零件的比重越來越高。"
+    "以旭鋒精機為例，半導體相關訂單占比已由三年前的8%提升至27%，在手訂單可見度延伸到明年第三季。"
+    "我認為，這樣的轉型值得給予比過去更高的評價。"
+)
+PICKS = (
+    "年底作帳行情將至，我們從獲利成長與評價兩個角度篩選出三檔標的，名單如下：\n"
+    "1. 嘉芯半導體(6781)：明年每股盈餘預估成長25%，目標價380元\n"
+    "2. 旭鋒精機(4593)：半導體訂單占比持續提升，目標價96元\n"
+    "3. 漢霖材料(1788)：新產能開出，明年營收預估年增18%\n"
+    "三檔之中，我們首選嘉芯半導體，評價仍低於同業平均。"
+)
+
+
+def test_semicolon_joins_clauses_of_one_sentence() -> None:
+    text = "嘉芯第三季營收年增12%，毛利率回升至35%；同業則因匯損，獲利季減8%。市場看法分歧。"
+    assert sentences(text) == [
+        "嘉芯第三季營收年增12%，毛利率回升至35%；同業則因匯損，獲利季減8%。",
+        "市場看法分歧。",
+    ]
+
+
+def test_overlong_sentence_is_cut_at_semicolons_into_whole_clauses_only() -> None:
+    first = (
+        "在全球主要經濟體同時推動能源轉型、資料中心用電需求因生成式AI而爆發、各國電網老化亟需更新的"
+        "三重壓力下，變壓器、開關設備與儲能系統的訂單能見度已經延伸到2028年以後，"
+        "國內外業者也紛紛宣布擴產計畫；"
+    )
+    second = (
+        "重電族群的營收在過去兩年成長超過80%，毛利率也從兩成提升到三成以上，成為台股中少數兼具"
+        "成長性與訂單能見度的族群，本益比也一路重新評價到二十倍以上。"
+    )
+    assert len(first + second) > OVERLONG_SENTENCE
+    pieces = sentences(first + second)
+    assert pieces == [first, second]
+    assert not any(is_fragment(p) for p in pieces)
+    # A short clause is never cut off, even from an over-long sentence.
+    short = "訂單滿載；" + second + second
+    assert sentences(short)[0].startswith("訂單滿載；")
+    assert all(len(p) >= MIN_CLAUSE for p in sentences(short))
+
+
+def test_lead_in_is_shown_only_with_what_it_introduces() -> None:
+    digest = digest_section("年底精選", PICKS)
+    assert digest
+    for sentence in digest:
+        assert not sentence.endswith(("：", ":")), sentence
+        if "名單如下：" in sentence:
+            assert "嘉芯半導體(6781)" in sentence
+        assert sentence in PICKS
+
+
+def test_list_of_picks_keeps_the_stated_choice() -> None:
+    assert "我們首選嘉芯半導體" in "".join(digest_section("年底精選", PICKS))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "其實是「工業味精」。",
+        "此外，也有業者開始評估半固態電池。",
+        "當然，是否降息仍要看通膨。",
+        "例如：",
+    ],
+)
+def test_trim_connective_never_leaves_a_stub(sentence: str) -> None:
+    trimmed = trim_connective(sentence)
+    assert trimmed == sentence or not is_fragment(trimmed)
+    assert not trimmed.startswith(("是「", "也", "：")), trimmed
+
+
+def test_trim_connective_still_trims_when_the_rest_stands_alone() -> None:
+    assert (
+        trim_connective("也因此，兩大超商每逢節日就推出寄杯優惠。")
+        == "兩大超商每逢節日就推出寄杯優惠。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("是「新時代的石油」。", "starts with a particle or connective remnant"),
+        ("，而且毛利率回升。", "starts with punctuation"),
+        ("上調理由有三：", "lead-in ending in a colon without what it introduces"),
+        ("它不是石油，卻被譽為新時代的石油；", "clause cut at a semicolon"),
+        ("董事長表示：「明年營收將成長兩成。", "unbalanced quotes or brackets"),
+        ("記者陳冠宇／新竹報導", "byline"),
+        ("第三季營運回顧", "a label, not a statement"),
+        ("好。", "too short to state anything"),
+    ],
+)
+def test_fragment_detector_flags(text: str, reason: str) -> None:
+    assert reason in fragment_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "嘉芯第三季營收年增12%，毛利率回升至35%；同業則因匯損，獲利季減8%。",
+        "董事長表示：「明年營收將成長兩成。」",
+        "的確，市場已經提前反映利多。",
+        "是否降息，市場看法仍然分歧。",
+        "2. 旭鋒精機(4593)：半導體訂單占比持續提升，目標價96元",
+    ],
+)
+def test_fragment_detector_accepts_whole_sentences(text: str) -> None:
+    assert fragment_reasons(text) == []
+
+
+def test_news_lead_is_kept_and_byline_dropped() -> None:
+    digest = digest_section("", NEWS)
+    assert any("每股純益4.12元" in s for s in digest)
+    assert not any(s.startswith("記者") for s in digest)
+
+
+def test_column_keeps_the_buried_figure_and_the_view() -> None:
+    digest = "".join(digest_section("", COLUMN))
+    assert "提升至27%" in digest
+    assert "我認為" in digest
+
+
+def _eval_sections() -> list[tuple[str, str]]:
+    import json
+
+    found = []
+    for path in sorted((ROOT / "bench" / "eval").glob("*.json")):
+        for article in json.loads(path.read_text(encoding="utf-8")):
+            found += [(sec["heading"], sec["text"]) for sec in article["sections"]]
+    return found
+
+
+def test_eval_set_digests_have_no_fragments() -> None:
+    flagged = [
+        (s, fragment_reasons(s))
+        for heading, text in _eval_sections()
+        for s in digest_section(heading, text)
+        if is_fragment(s)
+    ]
+    assert not flagged
+
+
+def test_seed_page_digests_have_no_fragments(corpus_path: Path) -> None:
+    flagged = []
+    for article in parse_page_dump(corpus_path.read_text(encoding="utf-8"), "seed"):
+        digested = digest_article(article)
+        shown = [*digested.summary, *(s for sec in digested.sections for s in sec.digest)]
+        flagged += [(s, fragment_reasons(s)) for s in shown if is_fragment(s)]
+    assert not flagged
