@@ -21,6 +21,20 @@ class ChatSettings:
     paused: bool
     active: bool
     topics: tuple[str, ...]
+    enrolled: bool = False
+    """The chat asked for daily briefings (/start, picking topics, /resume)."""
+
+    @property
+    def receives_briefings(self) -> bool:
+        """Whether daily briefings go to this chat.
+
+        Reading commands never enrol a chat, so a chat that only asked a question (or wrote
+        after /stop) is never pushed to; a group is pushed to only once its admins picked
+        topics, since an all-topics push would be noise in a shared chat.
+        """
+        if not (self.active and self.enrolled) or self.paused:
+            return False
+        return self.type == "private" or bool(self.topics)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ def get_chat(db: Database, chat_id: int) -> ChatSettings | None:
         paused=bool(row["paused"]),
         active=bool(row["active"]),
         topics=topics,
+        enrolled=bool(row["enrolled"]),
     )
 
 
@@ -111,6 +126,11 @@ def set_active(db: Database, chat_id: int, active: bool) -> None:
     _update(db, chat_id, active=int(active))
 
 
+def enrol(db: Database, chat_id: int) -> None:
+    """The chat asked for daily briefings."""
+    _update(db, chat_id, enrolled=1)
+
+
 def subscribe(db: Database, chat_id: int, topic_id: str) -> bool:
     """Subscribe; False when the chat already had the topic."""
     with db.atomic():
@@ -119,6 +139,8 @@ def subscribe(db: Database, chat_id: int, topic_id: str) -> bool:
         db["subscriptions"].insert(
             {"chat_id": chat_id, "topic_id": topic_id, "created_at": now_iso()}
         )
+        # Picking a topic is asking for briefings on it.
+        db.execute("UPDATE chats SET enrolled = 1 WHERE id = ?", [chat_id])
         return True
 
 

@@ -133,9 +133,9 @@ def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         if not db["chats"].count_where("id = ?", [new_id]):
             db.execute(
                 "INSERT INTO chats (id, type, title, language, timezone, brief_time, paused, "
-                "active, intro_sent, created_at, updated_at) "
+                "active, intro_sent, enrolled, created_at, updated_at) "
                 "SELECT ?, 'supergroup', title, language, timezone, brief_time, paused, active, "
-                "intro_sent, created_at, ? FROM chats WHERE id = ?",
+                "intro_sent, enrolled, created_at, ? FROM chats WHERE id = ?",
                 [new_id, now_iso(), old_id],
             )
         for table in ("subscriptions", "deliveries", "delivered_articles"):
@@ -156,5 +156,13 @@ def delivery_failures(db: Database) -> int:
 
 
 def deliverable_chats(db: Database) -> list[int]:
-    """Chats that get scheduled briefings: active and not paused."""
-    return [r["id"] for r in db.query("SELECT id FROM chats WHERE active = 1 AND paused = 0")]
+    """Chats that get scheduled briefings (``ChatSettings.receives_briefings`` in SQL):
+    active, enrolled, not paused, and private or with topics picked by the group's admins."""
+    return [
+        r["id"]
+        for r in db.query(
+            "SELECT id FROM chats WHERE active = 1 AND paused = 0 AND enrolled = 1 "
+            "AND (type = 'private' OR EXISTS (SELECT 1 FROM subscriptions s "
+            "WHERE s.chat_id = chats.id))"
+        )
+    ]

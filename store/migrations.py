@@ -217,3 +217,14 @@ def m004_deliveries_feeds(db: Database) -> None:
 def m005_ingestion_warnings(db: Database) -> None:
     """A source read with reservations (a feed salvaged from ill-formed XML) says so."""
     db["ingestions"].add_column("warnings", str)
+
+
+@migrations()
+def m006_chat_enrolment(db: Database) -> None:
+    """A chat receives daily briefings only once it asked for them (/start, topics, /resume).
+
+    Chats that existed before this migration were already receiving briefings, so they
+    stay enrolled; chats created from now on start unenrolled.
+    """
+    db["chats"].add_column("enrolled", int, not_null_default=0)
+    db.execute("UPDATE chats SET enrolled = 1")

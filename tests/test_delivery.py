@@ -40,6 +40,7 @@ def api():  # type: ignore[no-untyped-def]
 
 def _chat(db, api: LoopbackBotAPI, chat_id: int, topics=(), kind: str = "private", **settings):  # type: ignore[no-untyped-def]
     chats.register_chat(db, chat_id, kind, f"chat {chat_id}")
+    chats.enrol(db, chat_id)  # as /start does
     for topic in topics:
         chats.subscribe(db, chat_id, topic)
     if "brief_time" in settings:
@@ -355,6 +356,7 @@ def test_sigkill_mid_broadcast_loses_nothing(api: LoopbackBotAPI, db_path: Path)
     with db.atomic():
         for i in range(300):
             chats.register_chat(db, 5000 + i, "private", None)
+            chats.enrol(db, 5000 + i)
     db.close()
     for i in range(300):
         api.add_chat(FakeChat(id=5000 + i), FakeUser(id=5000 + i))
@@ -449,3 +451,60 @@ def test_multi_message_briefings_do_not_stall_the_broadcast(
         delivery = deliveries.get_delivery(db, chat_id, "2025-06-02")
         assert delivery.status == deliveries.SENT
         assert len(delivery.message_ids) == len(delivery.pieces) == order.count(chat_id)
+
+
+# --- who is pushed to ------------------------------------------------------------
+
+
+def test_stop_sticks_and_questions_enrol_nobody(db_path: Path) -> None:
+    """After /stop, read-only commands never bring the daily push back; only /start does.
+
+    A group is pushed to only once an admin has picked topics.
+    """
+    from tests.bot_harness import BotHarness, buttons
+
+    alice = FakeUser(id=701, first_name="Alice", language_code="zh-hant")
+    bob = FakeUser(id=702, first_name="Bob", language_code="zh-hant")
+    carol = FakeUser(id=703, first_name="Carol", language_code="zh-hant")
+    alice_chat, bob_chat, carol_chat = (FakeChat(id=u.id) for u in (alice, bob, carol))
+    group = FakeChat(id=-100701, type="supergroup", title="研究社")
+    with BotHarness(db_path) as bot:
+        bot.send(alice_chat, alice, "/start")
+        assert bot.chat(alice.id).receives_briefings
+        [confirm] = [c for c in bot.send(alice_chat, alice, "/stop") if c.method == "sendMessage"]
+        yes = next(d for _, d in buttons(confirm) if d.endswith("yes"))
+        bot.press(alice_chat, alice, confirm.result["message_id"], yes)
+        bot.send(alice_chat, alice, "/help")
+        bot.send(alice_chat, alice, "/company 台積電")
+        assert not bot.chat(alice.id).receives_briefings
+        assert not bot.app.job_queue.get_jobs_by_name(f"brief:{alice.id}")
+
+        bot.send(bob_chat, bob, "/start")  # the control: a chat that asked for briefings
+        bot.send(carol_chat, carol, "/latest")  # only asked a question
+
+        bot.add_to_group(group, alice)
+        bot.api.set_member_status(group.id, alice.id, "administrator")
+        bot.send(group, alice, "/start")
+        bot.send(group, alice, "/brief")
+        assert not bot.chat(group.id).receives_briefings
+
+        assert deliver(bot.api, db_path, MORNING).sent == 1
+        assert _briefed(db_path) == {bob.id}
+
+        bot.send(group, alice, "/subscribe 半導體")
+        assert bot.chat(group.id).receives_briefings
+        assert deliver(bot.api, db_path, MORNING).sent == 1
+        assert _briefed(db_path) == {bob.id, group.id}
+
+        bot.send(alice_chat, alice, "/start")
+        assert bot.chat(alice.id).receives_briefings
+
+
+def _briefed(db_path: Path) -> set[int]:
+    """Chats with a briefing in the ledger for the morning of ``MORNING``."""
+    db = open_db(db_path)
+    try:
+        ids = [701, 702, 703, -100701]
+        return {i for i in ids if deliveries.get_delivery(db, i, "2025-06-02") is not None}
+    finally:
+        db.close()

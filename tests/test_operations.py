@@ -140,6 +140,10 @@ def test_polling_mode_health_port(db_path: Path) -> None:
         api.send_message(CHAT, USER, "/help")
         api.wait_for("sendMessage", chat_id=CHAT.id, timeout=15)
         status = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()
+        assert status["ok"] and status["jobs"] == 0  # a question enrols nobody
+        api.send_message(CHAT, USER, "/start")
+        api.wait_for("sendMessage", chat_id=CHAT.id, timeout=15, count=2)
+        status = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()
         assert status["ok"] and status["jobs"] == 1
 
 
@@ -375,6 +379,7 @@ def test_sigterm_during_a_broadcast_loses_and_doubles_nothing(db_path: Path) -> 
     with db.atomic():
         for i in range(40):
             chats.register_chat(db, 9100 + i, "private", None)
+            chats.enrol(db, 9100 + i)
             chats.set_brief_time(db, 9100 + i, local.strftime("%H:%M"))
             chats.set_timezone(db, 9100 + i, zone)
     db.close()

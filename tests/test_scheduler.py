@@ -65,6 +65,7 @@ def _due_an_hour_ago(db_path: Path, chat_id: int) -> None:
     local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Taipei")) - timedelta(hours=1)
     db = open_db(db_path)
     chats.register_chat(db, chat_id, "private", None)
+    chats.enrol(db, chat_id)
     chats.set_brief_time(db, chat_id, local.strftime("%H:%M"))
     db.close()
 
@@ -97,6 +98,7 @@ def test_broadcast_never_starves_interactive_replies(db_path: Path) -> None:
     local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Taipei")) - timedelta(minutes=30)
     for i in range(12):
         chats.register_chat(db, 8000 + i, "private", None)
+        chats.enrol(db, 8000 + i)
         chats.set_brief_time(db, 8000 + i, local.strftime("%H:%M"))
     db.close()
     with BotHarness(db_path, env={"BRIEFBOT_GRACE_HOURS": "6", "BRIEFBOT_SEND_RATE": "4"}) as bot:

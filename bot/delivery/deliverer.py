@@ -125,7 +125,7 @@ class Deliverer:
                 break
             await self._resume_deferred(result, drain=False)
             chat = chats.get_chat(self.db, chat_id)
-            if chat is None or not chat.active or chat.paused:
+            if chat is None or not chat.receives_briefings:
                 result.skipped += 1
                 continue
             self._count(result, await self.deliver_chat(chat, now, grace))

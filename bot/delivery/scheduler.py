@@ -44,7 +44,7 @@ def schedule_chat(app: Application, chat_id: int) -> None:
         job.schedule_removal()
     svc = _services(app)
     chat = chats.get_chat(svc.db, chat_id)
-    if chat is None or not chat.active or chat.paused:
+    if chat is None or not chat.receives_briefings:
         return
     at: time = svc.chat_time(chat)
     zone = ZoneInfo(svc.chat_zone(chat))

@@ -130,6 +130,10 @@ def settings(
     lines.append(text(lang, "settings_time", time=esc(time_text), zone=esc(zone)))
     if chat.paused:
         lines.append(text(lang, "settings_paused"))
+    elif not chat.enrolled:
+        lines.append(text(lang, "settings_not_enrolled"))
+    elif not chat.receives_briefings:
+        lines.append(text(lang, "settings_group_waiting"))
     else:
         lines.append(text(lang, "settings_active"))
         lines.append(text(lang, "settings_next", next=esc(next_text)))

@@ -259,10 +259,11 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
     chat = current_chat(update, context)
     assert chat is not None
-    if not chat.paused:
+    if not chat.paused and chat.enrolled:
         await reply(update, context, text(lang, "already_active"))
         return
     chats.set_paused(svc.db, chat.id, False)
+    chats.enrol(svc.db, chat.id)
     reschedule(context, chat.id)
     await reply(
         update,

@@ -53,6 +53,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
     payload = argument(context)
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    # /start is asking for the daily briefing; reading commands never enrol a chat.
+    chats.enrol(svc.db, chat_id)
+    reschedule(context, chat_id)
     if payload.startswith("topic_"):
         topic = svc.lexicon.taxonomy.by_id.get(payload.removeprefix("topic_"))
         if topic is not None:
