@@ -164,6 +164,7 @@ def chat_rows(
             "brief_time": _pick(rng, TIMES),
             "paused": 0,
             "active": 1,
+            "enrolled": 1,  # every bench chat asked for briefings (/start)
             "intro_sent": int(group),
             "created_at": stamp,
             "updated_at": stamp,
