@@ -238,7 +238,8 @@ def test_unreachable_chat_becomes_inactive(
     db.close()
     api.fail("sendMessage", chat_id=61, error_code=code, description=description, times=5)
     result = deliver(api, db_path, MORNING)
-    assert result.failed == 1
+    assert (result.failed, result.inactive, result.pending) == (0, 1, 0)
+    assert result.line() == "sent 0, skipped 0, failed 0, inactive 1"
     db = open_db(db_path)
     chat = chats.get_chat(db, 61)
     assert chat is not None and not chat.active  # kept, not deleted
@@ -280,7 +281,7 @@ def test_server_errors_retried_then_left_for_next_pass(api: LoopbackBotAPI, db_p
     api.fail("sendMessage", chat_id=81, error_code=502, description="Bad Gateway", times=2)
     api.fail("sendMessage", chat_id=82, error_code=502, description="Bad Gateway", times=50)
     result = deliver(api, db_path, MORNING)
-    assert (result.sent, result.failed) == (1, 1)
+    assert (result.sent, result.failed, result.pending) == (1, 1, 1)
     db = open_db(db_path)
     assert deliveries.get_delivery(db, 82, "2025-06-02").status == deliveries.PLANNED
     api.clear_faults()
@@ -508,3 +509,36 @@ def _briefed(db_path: Path) -> set[int]:
         return {i for i in ids if deliveries.get_delivery(db, i, "2025-06-02") is not None}
     finally:
         db.close()
+
+
+def test_deliver_command_exit_code_reflects_pending_sends_only(
+    api: LoopbackBotAPI, db_path: Path
+) -> None:
+    """A blocked chat is an outcome (exit 0, counted as inactive); a 5xx left pending is not."""
+    db = open_db(db_path)
+    for chat_id in (111, 112):
+        _chat(db, api, chat_id)
+    db.close()
+    api.fail(
+        "sendMessage",
+        chat_id=112,
+        error_code=403,
+        description="Forbidden: bot was blocked by the user",
+        times=5,
+    )
+    command = [sys.executable, "-m", "bot.cli", "deliver", "--at", "2025-06-02T09:30:00+08:00"]
+    blocked = subprocess.run(
+        command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert blocked.returncode == 0, blocked.stderr
+    assert blocked.stdout.strip().splitlines()[-1] == "sent 1, skipped 0, failed 0, inactive 1"
+
+    db = open_db(db_path)
+    _chat(db, api, 113)
+    db.close()
+    api.fail("sendMessage", chat_id=113, error_code=502, description="Bad Gateway", times=50)
+    pending = subprocess.run(
+        command, env=_env(api, db_path), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert pending.returncode == 1
+    assert pending.stdout.strip().splitlines()[-1] == "sent 0, skipped 1, failed 1"

@@ -56,10 +56,16 @@ class PassResult:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    """Briefings that were not sent: still pending (network, 5xx) or refused by Telegram."""
     empty: int = 0
+    inactive: int = 0
+    """Chats that blocked or removed the bot, or no longer exist: an outcome, not a failure."""
+    pending: int = 0
+    """Of ``failed``, those left for the next pass: the only ones worth a failing exit."""
 
     def line(self) -> str:
-        return f"sent {self.sent}, skipped {self.skipped}, failed {self.failed}"
+        line = f"sent {self.sent}, skipped {self.skipped}, failed {self.failed}"
+        return line + (f", inactive {self.inactive}" if self.inactive else "")
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -136,8 +142,11 @@ class Deliverer:
     def _count(result: PassResult, outcome: str) -> None:
         if outcome == "sent":
             result.sent += 1
-        elif outcome == "failed":
+        elif outcome == "inactive":
+            result.inactive += 1
+        elif outcome in ("failed", "pending"):
             result.failed += 1
+            result.pending += outcome == "pending"
         elif outcome != "deferred":
             result.skipped += 1
             result.empty += outcome == "empty"
@@ -243,11 +252,11 @@ class Deliverer:
                     log.info("chat %s unreachable (%s): marked inactive", chat_id, exc)
                     chats.set_active(self.db, chat_id, False)
                     deliveries.mark_attempt(self.db, delivery.id, str(exc), final=True)
-                    return "failed"
+                    return "inactive"
                 except Transient as exc:
                     log.warning("chat %s: %s; left for the next pass", chat_id, exc)
                     deliveries.mark_attempt(self.db, delivery.id, str(exc), final=False)
-                    return "failed"
+                    return "pending"
                 except BadRequest as exc:
                     log.error("chat %s: Telegram refused the briefing: %s", chat_id, exc)
                     deliveries.mark_attempt(self.db, delivery.id, str(exc), final=True)
