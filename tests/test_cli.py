@@ -157,6 +157,25 @@ def test_demo_is_a_working_chat(tmp_path) -> None:
     assert "Bot API refused" not in output
 
 
+def test_demo_greeting_suggests_what_the_samples_answer() -> None:
+    """Each /company and /sector the greeting suggests finds the demo's own articles."""
+    import io
+    import re
+
+    from bot.cli.demo import run_demo
+
+    greeting: list[str] = []
+    run_demo(stdin=io.StringIO(""), out=greeting.append)
+    suggested = re.findall(r"/(company|sector) ([^,;]+)", "\n".join(greeting))
+    assert {kind for kind, _ in suggested} == {"company", "sector"}
+    script = "".join(f"/{kind} {name}\n" for kind, name in suggested) + "/quit\n"
+    lines: list[str] = []
+    assert run_demo(stdin=io.StringIO(script), out=lines.append) == 0
+    output = "\n".join(lines)
+    assert "找不到" not in output and "還沒有" not in output
+    assert "/article" in output  # answers cite the sample articles
+
+
 def test_ill_formed_feed_is_read_with_a_warning(capsys, db_path: Path, fixtures: Path) -> None:
     """feedparser's lenient entries are stored; the source's line and the log say why."""
     code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(fixtures / "feeds" / "broken.xml"))

@@ -142,7 +142,7 @@ def run_demo(db_path: str | None = None, stdin=None, out: Callable[[str], None] 
                 return 2
             out(
                 "briefbot demo — this terminal is your Telegram chat with the bot.\n"
-                "Type commands such as /start, /brief, /company 台積電, /sector 散熱, /help;\n"
+                f"Type commands such as {_suggested_commands(db_path)};\n"
                 "type a button's number to press it; /quit (or Ctrl-D) to leave.\n"
             )
             with DemoSession(api, settings, out) as session:
@@ -152,6 +152,24 @@ def run_demo(db_path: str | None = None, stdin=None, out: Callable[[str], None] 
                         break
                     session.type(line)
     return 0
+
+
+def _suggested_commands(db_path: str) -> str:
+    """Example commands that the store can answer: its most named company, busiest topic."""
+    from store import open_db
+    from store.highlights import busiest_topics, most_named_companies
+
+    db = open_db(db_path)
+    try:
+        companies, topics = most_named_companies(db, 1), busiest_topics(db, 1)
+    finally:
+        db.close()
+    examples = ["/start", "/brief"]
+    examples += [f"/company {name}" for name in companies]
+    examples += [f"/sector {name}" for name in topics]
+    if not companies and not topics:
+        examples.append("/latest")
+    return ", ".join([*examples, "/help"])
 
 
 def _lines(stdin) -> Iterator[str]:  # type: ignore[no-untyped-def]
