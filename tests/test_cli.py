@@ -198,3 +198,29 @@ def test_source_names_lose_invisible_characters(capsys, db_path: Path, tmp_path:
     assert code == 1
     assert "\u202e" not in out
     assert "looks like JSON" in out
+
+
+def test_demo_survives_stale_buttons_tickers_and_broken_pastes() -> None:
+    """Stale presses, a number meant as a ticker and a paste cut mid-character never crash it."""
+    import io
+
+    from bot.cli.demo import run_demo, typed_text
+
+    cut_paste = ("台積電" * 2000).encode("utf-8")[:17999].decode("utf-8", "surrogateescape")
+    assert "\ufffd" in typed_text(cut_paste)
+    script = f"/stop\n2\n1\n2330\n{cut_paste}\n/stats\n/quit\n"
+    lines: list[str] = []
+    assert run_demo(stdin=io.StringIO(script), out=lines.append) == 0
+    output = "\n".join(lines)
+    assert "已取消" in output
+    assert "Traceback" not in output and "Bot API refused" not in output
+    assert "cut to Telegram's limit" in output
+    assert "文章:10" in output  # /stats: the demo user is an operator
+
+
+def test_demo_help_says_where_its_store_is(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "temporary store of sample articles" in help_text
+    assert "$BRIEFBOT_DB is ignored" in help_text

@@ -24,6 +24,10 @@ from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from bot.telegram_app.app import build_application, start_polling, stop_polling
 
 QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
+MAX_LINE = 4096
+"""Telegram's limit for one message; a longer paste is cut (and the user told)."""
+DEMO_USER_ID = 10001
+"""The demo's user is an operator, so /ingest, /feeds and /stats can be tried too."""
 REPLY_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery")
 
 
@@ -48,8 +52,10 @@ class DemoSession:
         self.app = build_application(settings)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.chat = FakeChat(id=10001, type="private")
-        self.user = FakeUser(id=10001, first_name="Demo", username="demo", language_code="zh-hant")
+        self.chat = FakeChat(id=DEMO_USER_ID, type="private")
+        self.user = FakeUser(
+            id=DEMO_USER_ID, first_name="Demo", username="demo", language_code="zh-hant"
+        )
         self.buttons: list[tuple[int, str]] = []
         self.seen = 0
 
@@ -67,14 +73,22 @@ class DemoSession:
         self.thread.join(10)
 
     def type(self, line: str) -> None:
-        """Send what was typed; a bare number presses that button of the last keyboard."""
-        if line.isdigit() and self.buttons:
-            index = int(line) - 1
-            if not 0 <= index < len(self.buttons):
-                self.out(f"(no button {line})")
+        """Send what was typed; a number of a button on screen presses that button.
+
+        Any other number (a ticker such as 2330) is sent as a message.
+        """
+        line = typed_text(line)
+        if len(line) > MAX_LINE:
+            self.out(f"(your message was cut to Telegram's limit of {MAX_LINE} characters)")
+            line = line[:MAX_LINE]
+        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            message_id, data = self.buttons[int(line) - 1]
+            try:
+                self.api.press_button(self.chat, self.user, message_id, data)
+            except (LookupError, ValueError):
+                self.buttons = []
+                self.out("(no buttons on screen)")
                 return
-            message_id, data = self.buttons[index]
-            self.api.press_button(self.chat, self.user, message_id, data)
         else:
             self.api.send_message(self.chat, self.user, line)
         self._print_replies()
@@ -108,6 +122,10 @@ class DemoSession:
         if method in ("sendMessage", "editMessageText"):
             prefix = "bot (edited)" if method == "editMessageText" else "bot"
             self.out(f"\n{prefix}> " + terminal_text(str(params.get("text", ""))))
+        if method.startswith("edit") and not params.get("reply_markup"):
+            # An edit without a keyboard removed the buttons of that message.
+            edited = int(params.get("message_id") or 0)
+            self.buttons = [b for b in self.buttons if b[0] != edited]
         self._show_buttons(params)
 
     def _show_buttons(self, params: dict) -> None:
@@ -115,7 +133,12 @@ class DemoSession:
         rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
         if not rows:
             return
-        message = self.api.last_bot_message(self.chat.id)
+        # An edit names its message; a new message is the chat's last one.
+        message = (
+            {"message_id": int(params["message_id"])}
+            if params.get("message_id")
+            else self.api.last_bot_message(self.chat.id)
+        )
         self.buttons = []
         labels = []
         for row in rows:
@@ -134,7 +157,11 @@ def run_demo(db_path: str | None = None, stdin=None, out: Callable[[str], None] 
         with LoopbackBotAPI() as api:
             try:
                 settings = Settings.from_env(
-                    env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
+                    env={
+                        "TELEGRAM_BOT_TOKEN": api.token,
+                        "TELEGRAM_API_URL": api.base_url,
+                        "BRIEFBOT_ADMINS": str(DEMO_USER_ID),
+                    },
                     db_path=db_path,
                 )
             except ConfigError as exc:
@@ -170,6 +197,12 @@ def _suggested_commands(db_path: str) -> str:
     if not companies and not topics:
         examples.append("/latest")
     return ", ".join([*examples, "/help"])
+
+
+def typed_text(line: str) -> str:
+    """What the user meant: a paste cut mid-character (surrogate escapes from the terminal)
+    becomes replacement characters instead of text nothing can encode."""
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _lines(stdin) -> Iterator[str]:  # type: ignore[no-untyped-def]

@@ -73,11 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--health-port", type=int, default=None, help="polling mode: serve /healthz on this port"
     )
-    sub.add_parser(
+    demo = sub.add_parser(
         "demo",
-        parents=[common],
         help="try the bot offline: your terminal is the Telegram chat "
         "(a temporary store of sample articles, or the one given with --db)",
+    )
+    demo.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="use this store instead (default: a temporary store of sample articles, deleted "
+        "on exit; $BRIEFBOT_DB is ignored so that a demo never touches a production store)",
     )
 
     deliver = sub.add_parser(
