@@ -3,12 +3,13 @@
 The other benchmarks score one stage on text the stage was tuned on.  This one
 asks what a reader gets from articles nobody tuned on: page dumps, HTML pages
 and a feed written in the styles of Taiwanese financial news, columns, IPO
-reports, round-ups and blogs (`bench/eval/real/`, gold in `gold.json`).  They
+reports, round-ups and blogs (`bench/eval/real/`, gold in `gold.json`; a second
+set with longer, context-first sections in `bench/eval/real2/`).  They
 go through `briefbot ingest` into a temporary store, and every figure is read
 back through `briefbot articles|digest|sector|company --json`, because the CLI
 is the stable interface while the packages move.
 
-Run from anywhere:  python bench/real_eval.py [--json] [--verbose] [--check]
+Run from anywhere:  python bench/real_eval.py [--set DIR | --all] [--json] [--verbose] [--check]
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from rapidfuzz import fuzz
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 SET_DIR = HERE / "eval" / "real"
+# Every held-out set, for --all: the first set, and the second one written with
+# long context-first sections so that digests and Lead can differ.
+ALL_SETS = (SET_DIR, HERE / "eval" / "real2")
 GOLD_NAME = "gold.json"
 TARGETS = {
     "company_recall": 0.9,
@@ -898,6 +902,14 @@ def check_set(set_dir: Path) -> int:
     return problems
 
 
+def set_label(set_dir: Path) -> str:
+    """`bench/eval/real2` for a set inside the repository, else the path as given."""
+    try:
+        return str(set_dir.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(set_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -910,18 +922,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="run every query as its own briefbot process (slow: minutes)",
     )
-    parser.add_argument("--set", type=Path, default=SET_DIR, metavar="DIR", help=argparse.SUPPRESS)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--set",
+        type=Path,
+        default=SET_DIR,
+        metavar="DIR",
+        help="the set to run: a folder with gold.json (default: bench/eval/real)",
+    )
+    which.add_argument(
+        "--all",
+        action="store_true",
+        help="run every held-out set (bench/eval/real, bench/eval/real2): one table each",
+    )
     args = parser.parse_args(argv)
-    set_dir = args.set.resolve()
+    if not args.all:  # one set: the output and JSON shape stay as they always were
+        set_dir = args.set.resolve()
+        if args.check:
+            return 1 if check_set(set_dir) else 0
+        result = evaluate(set_dir, args.per_process)
+        if args.json:
+            if not args.verbose:
+                result.pop("misses")
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            print_table(result, args.verbose)
+        return 0
+
     if args.check:
-        return 1 if check_set(set_dir) else 0
-    result = evaluate(set_dir, args.per_process)
-    if args.json:
-        if not args.verbose:
+        problems = 0
+        for set_dir in ALL_SETS:
+            print(f"== {set_label(set_dir)}")
+            problems += check_set(set_dir)
+        return 1 if problems else 0
+    results = {}
+    for i, set_dir in enumerate(ALL_SETS):
+        result = evaluate(set_dir, args.per_process)
+        if args.json and not args.verbose:
             result.pop("misses")
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print_table(result, args.verbose)
+        results[set_label(set_dir)] = result
+        if not args.json:
+            print(f"{chr(10) if i else ''}== {set_label(set_dir)}")
+            print_table(result, args.verbose)
+    if args.json:  # several sets: {"sets": {path: the one-set object}}
+        print(json.dumps({"sets": results}, ensure_ascii=False, indent=2))
     return 0
 
 
