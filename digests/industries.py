@@ -21,7 +21,10 @@ from digests.normalize import name_key
 _EXCHANGE_SUFFIXES = ("工业", "业")
 """Endings of the exchange's names (Simplified keys) that readers leave out: 鋼鐵工業 -> 鋼鐵."""
 
-_CATCH_ALL = "其他"
+_CATCH_ALL = "其他業"
+"""The exchange's filing convenience (no sector anyone asks about).  其他電子業 is a
+real grouping (contract manufacturers such as 鴻海, casings, equipment makers) and
+answers to its name and readers' words (電子代工)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ def build_industries(
             members.setdefault(company.industry, []).append(company.key)
     labels: dict[str, str] = {}
     for industry in members:
-        if industry.startswith(_CATCH_ALL):
-            continue  # 其他業 is a filing convenience, not a sector anyone asks about
+        if industry == _CATCH_ALL:
+            continue
         key = name_key(industry)
         labels.setdefault(key, industry)
         for suffix in _EXCHANGE_SUFFIXES:
@@ -60,7 +63,7 @@ def build_industries(
                 labels.setdefault(short, industry)
                 break
     for industry, words in (load_synonyms() if synonyms is None else synonyms).items():
-        if industry in members:
+        if industry in members and industry != _CATCH_ALL:
             for word in words:
                 labels.setdefault(name_key(word), industry)
     return Industries({k: tuple(v) for k, v in members.items()}, labels)

@@ -20,7 +20,6 @@ from digests.answers import (
     ArticleMentions,
     Point,
     Source,
-    count_terms,
     fts_query,
     highlight,
     industry_evidence,
@@ -208,6 +207,10 @@ TEXT_WINDOW = 200
 """Newest index rows holding the reader's words that are weighed (FTS walks newest first)."""
 TEXT_WINDOW_SUPPORT = 40
 """The same when a topic or industry matched and the words only add evidence."""
+TEXT_WINDOW_NARROW = 80
+"""The same for a narrow word (IC設計 for 半導體): its users are ranked first."""
+WORD_SECTIONS = 2
+"""Sections per article, those naming the words most, quoted in a words' summary."""
 TITLE_WINDOW = 40
 """Newest rows holding the words in a title or heading, weighed even when older."""
 PREFIX_FALLBACK = 5
@@ -229,6 +232,8 @@ class _Evidence:
     in_topic: bool = False
     sections: dict[int, float] = field(default_factory=dict)
     """Section id -> industry and text evidence found there (chooses the digest)."""
+    word_sections: set[int] = field(default_factory=set)
+    """Sections where the reader's words (or their parts) were found."""
 
     @property
     def total(self) -> float:
@@ -246,7 +251,9 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
     it) brings the articles listed under the topic and those about the industry's
     companies; the reader's words themselves bring the articles that use them.  All
     three add up in one relevance, so an article on-topic, about the industry's
-    companies and naming the sector in its title ranks first.
+    companies and naming the sector in its title ranks first.  A narrow word (IC設計,
+    矽晶圓, 自行車: an alias that is not part of the topic's or industry's own name)
+    puts the articles using it, or a compound's parts together, before the rest.
     """
     query = clean_query(query)
     parsed = parse_sector_query(lexicon.taxonomy, _industries(lexicon), query)
@@ -258,11 +265,16 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
     if parsed.industry is not None:
         keys = _industries(lexicon).members[parsed.industry]
         industry_ids = _industry_evidence(db, keys, evidence)
-    patterns = [term_pattern(t) for t in parsed.terms]
+    patterns = [_variant_pattern(t) for t in parsed.terms]
     if parsed.terms:
-        resolved = parsed.topic is not None or parsed.industry is not None
-        window = TEXT_WINDOW_SUPPORT if resolved else TEXT_WINDOW
-        _text_evidence(db, parsed.terms, patterns, evidence, window, allow_prefix=not resolved)
+        # The words are the whole answer (free text) or decide the order (a narrow
+        # word): look for them thoroughly.  Otherwise they only add evidence.
+        free = parsed.topic is None and parsed.industry is None
+        decisive = parsed.narrow or free
+        window = (
+            TEXT_WINDOW if free else TEXT_WINDOW_NARROW if parsed.narrow else TEXT_WINDOW_SUPPORT
+        )
+        _text_evidence(db, parsed.terms, parsed.parts, evidence, window, allow_prefix=decisive)
     if parsed.topic is not None:
         answer.matched = "topic"
     elif parsed.industry is not None:
@@ -274,7 +286,7 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
         return answer
     if not evidence:
         return answer
-    ranked = _rank(db, evidence)
+    ranked = _rank(db, evidence, words_first=parsed.narrow)
     top = dict(ranked[:limit])
     marks = ",".join("?" * len(top))
     rows = {
@@ -298,7 +310,14 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
             )
         )
     _add_industries(db, lexicon, answer.articles)
-    answer.summary = _sector_summary(db, answer, evidence, industry_ids, patterns)
+    part_patterns = [
+        _variant_pattern(p)
+        for term, parts in zip(parsed.terms, parsed.parts or [()] * len(parsed.terms), strict=True)
+        for p in (parts or (term,))
+    ]
+    answer.summary = _sector_summary(
+        db, answer, evidence, industry_ids, patterns, part_patterns, parsed.narrow
+    )
     answer.companies = _companies_of(
         db, [article_id for article_id, _ in ranked[:COMPANY_ARTICLES]]
     )
@@ -388,7 +407,7 @@ def _industry_evidence(
 def _text_evidence(
     db: Database,
     terms: tuple[str, ...],
-    patterns: Sequence[re.Pattern[str]],
+    parts: tuple[tuple[str, ...], ...],
     evidence: dict[int, _Evidence],
     window: int,
     allow_prefix: bool,
@@ -399,9 +418,13 @@ def _text_evidence(
     of one script, or as one token); the words are then counted in the stored
     segmented text, so a segmentation that differs between query and article still
     counts.  Only when that finds little are tokens that merely start with a word
-    tried (保全 in 保全业), and only when the words are the whole answer: prefix
-    queries are slow on a large index.
+    tried (保全 in 保全业, 食品 in 食品业者), and only when the words matter most:
+    prefix queries are slower on a large index.  When a compound word is still rare
+    (半導體設備), its parts written together in a sentence (半導體前段製程設備)
+    count at a discount, and merely in the same section at a larger one.
     """
+    per_term = parts or tuple(() for _ in terms)
+    words = [_Word(t, p if len(p) >= 2 else ()) for t, p in zip(terms, per_term, strict=True)]
     rows: dict[int, dict] = {}
     full = False
     for prefix in (False, True):
@@ -409,46 +432,184 @@ def _text_evidence(
             not allow_prefix
             or full  # the whole tokens alone fill the window: plenty found
             or len({r["article_id"] for r in rows.values()}) >= PREFIX_FALLBACK
-            or all("".join(t.split()).isascii() for t in terms)
+            or all(w.term.isascii() for w in words)
         ):
             break
-        match = " AND ".join(f"({_fts_alternatives(t, prefix)})" for t in terms)
-        for expression, limit in (
-            (f"{{title heading}} : ({match})", TITLE_WINDOW),
-            (match, window),
-        ):
-            found_rows = list(
-                db.query(
-                    "SELECT rowid, article_id, section_id, title, heading, body "
-                    "FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-                    [expression, limit],
-                )
-            )
-            full = full or len(found_rows) == limit
-            for r in found_rows:
-                rows.setdefault(r["rowid"], r)
-    found: dict[int, list[list[int]]] = {}  # article -> per term [title, headings, body]
-    sections: dict[int, dict[int, float]] = {}
-    for r in rows.values():
-        article_id = r["article_id"]
-        per_term = found.get(article_id)
-        if per_term is None:
-            per_term = found[article_id] = [[n, 0, 0] for n in count_terms(r["title"], patterns)]
-        headings = count_terms(r["heading"], patterns)
-        bodies = count_terms(r["body"], patterns)
-        weight = 0.0
-        for counts, h, b in zip(per_term, headings, bodies, strict=True):
-            counts[1] += h
-            counts[2] += b
-            weight += text_evidence(0, h, b)
-        sections.setdefault(article_id, {})[r["section_id"]] = weight
+        match = " AND ".join(f"({_fts_alternatives(w.term, prefix)})" for w in words)
+        full = _candidates(db, match, window, rows) or full
+    found = _count_words(rows, words)
+    literal = [a for a, per in found.items() if all(c.literal_total for c in per)]
+    if any(w.parts for w in words) and len(literal) < PARTS_FALLBACK:
+        match = " AND ".join(f"({_fts_word(w, allow_prefix)})" for w in words)
+        fresh = {k: v for k, v in _candidate_rows(db, match, window).items() if k not in rows}
+        for article_id, per in _count_words(fresh, words).items():
+            merged = found.setdefault(article_id, [_Counts() for _ in words])
+            for into, more in zip(merged, per, strict=True):
+                into.add(more)
     for article_id, per_term in found.items():
-        if not all(sum(counts) for counts in per_term):
+        weights = [c.weight() for c in per_term]
+        if not all(weights):
             continue  # every word must be there, not merely its segments
         ev = evidence.setdefault(article_id, _Evidence())
-        ev.text = sum(text_evidence(*counts) for counts in per_term)
-        for section_id, weight in sections[article_id].items():
-            ev.add_section(section_id, weight)
+        ev.text = sum(weights)
+        for c in per_term:
+            for section_id, weight in c.sections.items():
+                ev.add_section(section_id, weight)
+                ev.word_sections.add(section_id)
+
+
+PARTS_FALLBACK = 3
+"""Fewer articles than this hold a compound word as written: its parts are looked for too."""
+PART_SHARE = 0.75
+"""Parts of a compound in one sentence (半導體…設備) count this share of the word itself:
+nearly the word, written out, but a sentence may join them by chance."""
+LOOSE_SHARE = 0.2
+"""Parts merely in the same section (or title) count this share of one body mention."""
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+@dataclass
+class _Word:
+    """A reader's word, its compound parts, and the patterns that find them (built once)."""
+
+    term: str
+    parts: tuple[str, ...]
+    pattern: re.Pattern[str] = field(init=False)
+    part_patterns: list[re.Pattern[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = _variant_pattern(self.term)
+        self.part_patterns = [_variant_pattern(p) for p in self.parts]
+
+
+@dataclass
+class _Counts:
+    """One word in one article: as written, and its parts together, by place."""
+
+    literal: list[int] = field(default_factory=lambda: [0, 0, 0])  # title, headings, body
+    together: list[int] = field(default_factory=lambda: [0, 0, 0])
+    loose: bool = False
+    sections: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def literal_total(self) -> int:
+        return sum(self.literal)
+
+    def weight(self) -> float:
+        """As written, plus the parts together in other sentences; else parts apart."""
+        if self.literal_total or sum(self.together):
+            return text_evidence(*self.literal) + PART_SHARE * text_evidence(*self.together)
+        return LOOSE_SHARE * text_evidence(0, 0, 1) if self.loose else 0.0
+
+    def add(self, other: _Counts) -> None:
+        for mine, theirs in ((self.literal, other.literal), (self.together, other.together)):
+            mine[1] += theirs[1]
+            mine[2] += theirs[2]
+        self.literal[0] = max(self.literal[0], other.literal[0])
+        self.together[0] = max(self.together[0], other.together[0])
+        self.loose = self.loose or other.loose
+        for section_id, weight in other.sections.items():
+            self.sections[section_id] = self.sections.get(section_id, 0.0) + weight
+
+
+def _count_words(rows: dict[int, dict], words: list[_Word]) -> dict[int, list[_Counts]]:
+    """Per article and word: occurrences as written, and of its parts in one sentence."""
+    found: dict[int, list[_Counts]] = {}
+    titles_done: set[int] = set()
+    for r in rows.values():
+        article_id = r["article_id"]
+        per_word = found.setdefault(article_id, [_Counts() for _ in words])
+        first = article_id not in titles_done
+        titles_done.add(article_id)
+        for word, counts in zip(words, per_word, strict=True):
+            places = (r["title"] if first else "", r["heading"], r["body"])
+            lit = [len(word.pattern.findall(text)) if text else 0 for text in places]
+            together = [0, 0, 0]
+            present: set[int] = set()
+            if word.parts:
+                pats = word.part_patterns
+                for i, text in enumerate((r["title"], r["heading"], r["body"])):
+                    if not text:
+                        continue
+                    here = {k for k, p in enumerate(pats) if p.search(text)}
+                    present |= here
+                    if (i == 0 and not first) or len(here) < len(pats):
+                        continue
+                    together[i] = sum(
+                        all(p.search(sentence) for p in pats)
+                        and not word.pattern.search(sentence)  # counted as written
+                        for sentence in _SENTENCE_END.split(text)
+                    )
+            counts.add(_Counts(lit, together, len(present) == len(word.parts) > 0))
+            weight = text_evidence(0, lit[1], lit[2]) or PART_SHARE * text_evidence(
+                0, together[1], together[2]
+            )
+            section_id = r["section_id"]
+            if weight and section_id is not None:
+                counts.sections[section_id] = counts.sections.get(section_id, 0.0) + weight
+    return found
+
+
+def _candidate_rows(db: Database, match: str, window: int) -> dict[int, dict]:
+    rows: dict[int, dict] = {}
+    _candidates(db, match, window, rows)
+    return rows
+
+
+def _candidates(db: Database, match: str, window: int, rows: dict[int, dict]) -> bool:
+    """Index rows holding ``match``: in a title or heading (older too), then anywhere.
+
+    Returns whether a window was filled (more rows exist than were read).
+    """
+    full = False
+    for expression, limit in ((f"{{title heading}} : ({match})", TITLE_WINDOW), (match, window)):
+        found_rows = list(
+            db.query(
+                "SELECT rowid, article_id, section_id, title, heading, body "
+                "FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+                [expression, limit],
+            )
+        )
+        full = full or len(found_rows) == limit
+        for r in found_rows:
+            rows.setdefault(r["rowid"], r)
+    return full
+
+
+def _fts_word(word: _Word, prefix: bool) -> str:
+    """FTS5 ways a word or, for a compound, its parts together may sit in the index.
+
+    With ``prefix`` a part may also start a longer token (散熱 in 散熱模組).
+    """
+    whole = _fts_alternatives(word.term)
+    if not word.parts:
+        return whole
+
+    def part(p: str) -> str:
+        options = _fts_alternatives(p)
+        return f"{options} OR ({_fts_alternatives(p, prefix=True)})" if prefix else options
+
+    together = " AND ".join(f"({part(p)})" for p in word.parts)
+    return f"({whole}) OR ({together})"
+
+
+_VARIANTS = {"矽": "硅", "硅": "矽"}
+"""Characters written both ways in Simplified text (OpenCC keeps Taiwan's 矽)."""
+
+
+def _variant_pattern(term: str) -> re.Pattern[str]:
+    """``term_pattern`` that also accepts the other spelling of 矽/硅."""
+    pattern = term_pattern(term)
+    if not any(c in term for c in _VARIANTS):
+        return pattern
+    source = re.sub("[矽硅]", "[矽硅]", pattern.pattern)
+    return re.compile(source, pattern.flags)
+
+
+def _spellings(word: str) -> list[str]:
+    if not any(c in word for c in _VARIANTS):
+        return [word]
+    return list(dict.fromkeys([word, *("".join(_VARIANTS.get(c, c) for c in word),)]))
 
 
 def _fts_alternatives(term: str, prefix: bool = False) -> str:
@@ -456,12 +617,17 @@ def _fts_alternatives(term: str, prefix: bool = False) -> str:
 
     Its jieba tokens; its runs of one script (驅動IC is often 驱动 + IC in text); one
     token; or, with ``prefix``, the start of a longer token.  Counting afterwards keeps
-    only the real occurrences.
+    only the real occurrences.  Both spellings of 矽/硅 are tried.
     """
-    whole = "".join(term.split())
-    if prefix:
-        return fts_query([whole]) + "*"
-    options = [fts_query(tokens) for tokens in (query_terms(term), _script_runs(whole), [whole])]
+    options: list[str] = []
+    for spelling in _spellings(term):
+        whole = "".join(spelling.split())
+        if prefix:
+            options.append(fts_query([whole]) + "*")
+            continue
+        options += [
+            fts_query(tokens) for tokens in (query_terms(spelling), _script_runs(whole), [whole])
+        ]
     return " OR ".join(f"({o})" for o in dict.fromkeys(options))
 
 
@@ -469,8 +635,15 @@ def _script_runs(word: str) -> list[str]:
     return re.findall(r"[a-z0-9]+|[^a-z0-9]+", word)
 
 
-def _rank(db: Database, evidence: dict[int, _Evidence]) -> list[tuple[int, float]]:
-    """Candidate article ids by relevance: evidence (sublinear), halved every 30 days of age."""
+def _rank(
+    db: Database, evidence: dict[int, _Evidence], words_first: bool = False
+) -> list[tuple[int, float]]:
+    """Candidate article ids by relevance: evidence (sublinear), halved every 30 days of age.
+
+    With ``words_first`` (a narrow word such as IC設計 for the broad 半導體) the
+    articles that use the reader's words come before the rest of the topic, however
+    much more the others say about the broad sector.
+    """
     now = datetime.now(UTC)
     scored: list[tuple[int, float]] = []
     for chunk in _chunks(sorted(evidence), 500):
@@ -483,7 +656,10 @@ def _rank(db: Database, evidence: dict[int, _Evidence]) -> list[tuple[int, float
             scored.append(
                 (article_id, math.log1p(total) * _age_factor(published, ingested_at, now))
             )
-    scored.sort(key=lambda item: (-item[1], -item[0]))
+    if words_first:
+        scored.sort(key=lambda item: (evidence[item[0]].text <= 0, -item[1], -item[0]))
+    else:
+        scored.sort(key=lambda item: (-item[1], -item[0]))
     return scored
 
 
@@ -519,51 +695,94 @@ def _sector_summary(
     evidence: dict[int, _Evidence],
     industry_ids: list[int],
     patterns: Sequence[re.Pattern[str]],
+    part_patterns: Sequence[re.Pattern[str]] = (),
+    narrow: bool = False,
 ) -> list[Point]:
     """Key sentences, each citing its article.
 
     A topic is summed up by its articles' on-topic digests; an industry by what the
-    articles say about its companies; a word by the sentences that use it.
+    articles say about its companies; a word by the sentences that use it (or, for a
+    compound found only as its parts, the sentences that join them).  A narrow word
+    (IC設計 for 半導體) is summed up like a word, from the articles that use it: the
+    reader asked about the sub-sector, not the whole topic.
     """
-    if not answer.articles:
+    listed = answer.articles
+    if narrow:
+        listed = [a for a in listed if evidence[a.id].text > 0] or listed
+    if not listed:
         return []
-    floor = SUMMARY_SHARE * answer.articles[0].relevance
-    articles = [a for a in answer.articles if a.relevance >= floor]
+    floor = SUMMARY_SHARE * max(a.relevance for a in listed)
+    articles = [a for a in listed if a.relevance >= floor]
     sources = {a.id: Source(a.id, a.title, a.url) for a in articles}
-    if answer.matched == "industry" and industry_ids and articles:
-        a_marks = ",".join("?" * len(articles))
-        c_marks = ",".join("?" * len(industry_ids))
-        by_article: dict[int, list[str]] = {}
-        for r in db.query(
-            f"SELECT article_id, sentence FROM mentions WHERE article_id IN ({a_marks}) "
-            f"AND company_id IN ({c_marks}) AND section_id IS NOT NULL ORDER BY id",
-            [*sources, *industry_ids],
-        ):
-            by_article.setdefault(r["article_id"], []).append(r["sentence"])
-        points = pick_points(
-            (s, sources[a.id]) for a in articles for s in dict.fromkeys(by_article.get(a.id, []))
-        )
+    words_apply = (answer.matched == "text" or narrow) and bool(patterns)
+    industry_apply = answer.matched == "industry" and bool(industry_ids)
+    strategies = [("words", words_apply), ("industry", industry_apply)]
+    if not narrow:
+        strategies.reverse()  # an industry is summed up by its companies first
+    for kind, applies in strategies:
+        if not applies or not articles:
+            continue
+        if kind == "words":
+            points = _word_sentences(db, articles, sources, evidence, patterns, part_patterns)
+        else:
+            points = _industry_sentences(db, articles, sources, industry_ids)
         if points:
             return points
-    if answer.matched == "text" and patterns and articles:
-        section_ids = [sid for a in articles for sid in evidence[a.id].sections]
-        texts: dict[int, list[str]] = {}
-        for chunk in _chunks(section_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in db.query(
-                f"SELECT article_id, text FROM sections WHERE id IN ({marks}) ORDER BY position",
-                chunk,
-            ):
-                texts.setdefault(r["article_id"], []).append(r["text"])
+    return pick_points((s, sources[a.id]) for a in articles for s in a.digest)
+
+
+def _industry_sentences(
+    db: Database, articles: list[SectorArticle], sources: dict[int, Source], industry_ids: list[int]
+) -> list[Point]:
+    """What the articles say about the industry's companies."""
+    a_marks = ",".join("?" * len(articles))
+    c_marks = ",".join("?" * len(industry_ids))
+    by_article: dict[int, list[str]] = {}
+    for r in db.query(
+        f"SELECT article_id, sentence FROM mentions WHERE article_id IN ({a_marks}) "
+        f"AND company_id IN ({c_marks}) AND section_id IS NOT NULL ORDER BY id",
+        [*sources, *industry_ids],
+    ):
+        by_article.setdefault(r["article_id"], []).append(r["sentence"])
+    return pick_points(
+        (s, sources[a.id]) for a in articles for s in dict.fromkeys(by_article.get(a.id, []))
+    )
+
+
+def _word_sentences(
+    db: Database,
+    articles: list[SectorArticle],
+    sources: dict[int, Source],
+    evidence: dict[int, _Evidence],
+    patterns: Sequence[re.Pattern[str]],
+    part_patterns: Sequence[re.Pattern[str]],
+) -> list[Point]:
+    """Sentences using the words (else their parts together), from the sections found."""
+    section_ids = [
+        sid
+        for a in articles
+        for sid in sorted(evidence[a.id].word_sections, key=lambda i: -evidence[a.id].sections[i])[
+            :WORD_SECTIONS
+        ]
+    ]
+    texts: dict[int, list[str]] = {}
+    for chunk in _chunks(section_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        for r in db.query(
+            f"SELECT article_id, text FROM sections WHERE id IN ({marks}) ORDER BY position",
+            chunk,
+        ):
+            texts.setdefault(r["article_id"], []).append(r["text"])
+    for wanted in (patterns, part_patterns):
         points = pick_points(
             (s, sources[a.id])
             for a in articles
             for text in texts.get(a.id, [])
-            for s in term_sentences(text, patterns)
+            for s in (term_sentences(text, wanted) if wanted else [])
         )
         if points:
             return points
-    return pick_points((s, sources[a.id]) for a in articles for s in a.digest)
+    return []
 
 
 def _add_industries(db: Database, lexicon: Lexicon, articles: list[SectorArticle]) -> None:
