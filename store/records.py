@@ -33,6 +33,14 @@ class ArticleDetail:
     article: StoredArticle
     sections: tuple[StoredSection, ...]
 
+    def figures_not_shown(self, limit: int = 5) -> list[str]:
+        """Key-figure sentences that neither the summary nor a section digest already shows,
+        so that one message never says the same sentence twice."""
+        shown = set(self.article.summary)
+        for section in self.sections:
+            shown.update(section.digest)
+        return [s for s in self.article.key_figures if s not in shown][:limit]
+
 
 @dataclass(frozen=True)
 class SaveResult:

@@ -147,3 +147,43 @@ def test_readable_by_sqlite_utils_cli(db_path: Path) -> None:
     assert counts["articles"] == 1
     assert counts["sections"] == 2
     assert counts["search_index"] == 2
+
+
+def test_key_figures_shown_are_the_ones_not_said_elsewhere() -> None:
+    from store.records import ArticleDetail, StoredArticle, StoredSection
+
+    article = StoredArticle(
+        id=1,
+        title="t",
+        url=None,
+        published=None,
+        source="s",
+        source_kind="text",
+        section_count=1,
+        summary=("營收年增35%。",),
+        keywords=(),
+        key_figures=("營收年增35%。", "毛利率48.2%。", "EPS 3.1元。"),
+        ingested_at="2025-01-01T00:00:00+00:00",
+        updated_at="2025-01-01T00:00:00+00:00",
+    )
+    detail = ArticleDetail(article, (StoredSection("h", ("EPS 3.1元。",), ()),))
+    assert detail.figures_not_shown() == ["毛利率48.2%。"]
+
+
+def test_digest_text_shows_key_figures(capsys, db_path) -> None:
+    from bot.cli import main
+    from tests.conftest import PAGEDUMPS
+
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(PAGEDUMPS / "dump_a.txt")]) == 0
+    capsys.readouterr()
+    from store import open_db
+    from store.articles import get_article, list_articles
+
+    db = open_db(db_path)
+    details = [get_article(db, a.id) for a in list_articles(db)]
+    with_figures = [d for d in details if d and d.figures_not_shown()]
+    assert with_figures, "the fixture dumps carry figures the digests do not show"
+    main(["--db", str(db_path), "digest", str(with_figures[0].article.id)])
+    out = capsys.readouterr().out
+    assert "key figures:" in out
+    assert with_figures[0].figures_not_shown()[0] in out

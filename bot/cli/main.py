@@ -252,6 +252,11 @@ def cmd_digest(db: Database, args: argparse.Namespace) -> int:
         print(sentence)
     if art.keywords:
         print(f"\nkeywords: {'、'.join(art.keywords)}")
+    figures = detail.figures_not_shown()
+    if figures:
+        print("\nkey figures:")
+        for sentence in figures:
+            print(f"  * {sentence}")
     for section in detail.sections:
         print(f"\n## {section.heading or '(intro)'}")
         for sentence in section.digest:

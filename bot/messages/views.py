@@ -93,6 +93,11 @@ def article(detail: ArticleDetail, lang: str) -> str:
         parts[0] += f"\n<i>{esc(a.published[:10])}</i>"
     if a.summary:
         parts.append("\n".join(esc(s) for s in a.summary))
+    figures = detail.figures_not_shown()
+    if figures:
+        parts.append(
+            text(lang, "key_figures") + "\n" + "\n".join(f"▪️ {esc(s)}" for s in figures)
+        )
     for section in detail.sections:
         if not section.digest:
             continue
