@@ -43,6 +43,43 @@ from digests.sources.boilerplate import (
         ("延伸閱讀", Kind.END),
         ("相關新聞：", Kind.END),
         ("閱讀更多", Kind.END),
+        # Bylines and date+desk lines in more outlets' forms (never headings).
+        ("【記者林某某／新竹報導】", Kind.META),
+        ("2025/03/21 財經新報編輯部", Kind.META),
+        ("2025/03/20 14:05 | 財經新報編輯部", Kind.META),
+        ("2025.03.21 | 財經新報 | 王小明", Kind.META),
+        ("財經新報編輯部／2025-03-21", Kind.META),
+        ("撰文者：產業研究中心 蔡宜蓁", Kind.META),
+        ("撰文｜陳大文", Kind.META),
+        ("中央社 記者王小明 台北21日電", Kind.META),
+        ("By 王小明", Kind.META),
+        ("（編輯：王大明）", Kind.META),
+        ("更新時間 2025-03-21 10:32", Kind.META),
+        ("最後更新：2025-03-21 10:32", Kind.META),
+        ("2025年3月21日 週五 上午10:32", Kind.META),
+        ("Mar 21, 2025", Kind.META),
+        # Promotions without a named channel, with emoji or arrows, paywalls, disclaimers.
+        ("喜歡這篇文章嗎？歡迎訂閱電子報", Kind.END),
+        ("追蹤我們的 Facebook 粉絲專頁", Kind.END),
+        ("想看更多分析，請加入會員", Kind.END),
+        ("點我加入官方LINE", Kind.END),
+        ("按讚追蹤", Kind.END),
+        ("👉 立即訂閱", Kind.END),
+        ("👉 點此看完整報告", Kind.END),
+        ("➡️ 更多精彩內容請上官網", Kind.END),
+        ("🔔 開啟小鈴鐺，不錯過每一集", Kind.END),
+        ("📌 訂閱《小資理財週報》，每週一早上送到你的信箱", Kind.END),
+        ("按讚、分享、訂閱，是對我們最大的支持！", Kind.END),
+        ("歡迎分享給身邊需要的朋友", Kind.END),
+        ("成為付費會員，閱讀全文", Kind.END),
+        ("加入會員，解鎖完整報告", Kind.END),
+        ("★ 本週限時優惠，訂閱享7折 ★", Kind.END),
+        ("本文僅供參考，不構成投資建議", Kind.END),
+        ("本文不代表任何投資建議", Kind.END),
+        ("投資有風險，請審慎評估", Kind.END),
+        ("文章僅代表作者個人觀點，不代表本站立場", Kind.END),
+        ("編按：本文為作者觀點，不代表本刊立場", Kind.END),
+        ("【個股報告】光聯科技(4977) 研究員：林以安", Kind.META),
     ],
 )
 def test_boilerplate_lines(line: str, kind: Kind) -> None:
@@ -66,6 +103,19 @@ def test_boilerplate_lines(line: str, kind: Kind) -> None:
         "※ 觀察一：合約價連三季上漲",
         "Key Takeaways",
         "申購期間：11/10～11/12",
+        # Text that shares words with promotions, bylines or dates.
+        "公司分享了新產品的規劃，並前往美國拜訪客戶。",
+        "公司歡迎投資人加入股東行列。",
+        "董事長在法說會上分享今年的展望",
+        "年訂閱用戶成長三成",
+        "開啟第二成長曲線",
+        "解鎖新市場：東南亞布局",
+        "投資人可前往公司官網查閱財報",
+        "2025/03/21 台股收盤",
+        "2025/03/21 財報公布",
+        "2025年3月21日 五大重點",
+        "✅ 營收年增30%",
+        "★ 台積電：先進製程領先",
     ],
 )
 def test_article_text_is_kept(line: str) -> None:
@@ -74,8 +124,16 @@ def test_article_text_is_kept(line: str) -> None:
 
 def test_dateline_is_weaker_than_a_byline() -> None:
     assert is_dateline("2025/11/10")
-    assert is_dateline("永新投顧研究部　2025年12月")
+    assert is_dateline("更新時間 2025-03-21 10:32")
     assert not is_dateline("記者林家豪／台北報導")
+    # A date with a desk or writer beside it names who wrote it: a byline.
+    for line in (
+        "永新投顧研究部　2025年12月",
+        "2025/03/21 財經新報編輯部",
+        "財經新報編輯部／2025-03-21",
+    ):
+        assert kind_of(line) is Kind.META
+        assert not is_dateline(line)
 
 
 def test_related_list_ends_before_the_next_title() -> None:

@@ -4,7 +4,10 @@
 reports with bylines and 延伸閱讀 lists, analyst columns with LINE@/YouTube promotions and
 免責聲明, IPO reports with ticker-first headings, round-ups with 【…】 heads, 〈…〉 and 1. 2.
 blogs, 一、(一) outlines, ※ notes, English section names, Q&A interviews) and a few page
-dumps of several articles.  ``expected.json`` gives each file's titles, headings and the
+dumps of several articles.  The second batch (single_20…28, multi_05…07) holds the forms an
+independent evaluation reported: listings without blank lines split at bylines and date+desk
+lines, byline variants, 問/答 and Q/A lines kept as text, numbered headings down to the last,
+figure lines under ticker headings, and promotion lines without a named channel.  ``expected.json`` gives each file's titles, headings and the
 boilerplate lines that must never reach a title or a section.
 """
 

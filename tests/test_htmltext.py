@@ -85,3 +85,16 @@ def test_boilerplate_heading_is_dropped() -> None:
     [section] = sections_from_blocks(blocks, "標題")
     assert section.heading == ""
     assert section.paragraphs == (blocks[0][1],)
+
+
+def test_bold_question_is_text_of_its_section() -> None:
+    """Interviews often bold the question: it is the answer's context, not a heading."""
+    blocks = fragment_blocks(
+        "<h3>法說會問答</h3>"
+        "<p><strong>問：新產能何時開出？</strong></p><p>答：竹北新廠預計7月量產。</p>"
+        "<p><b>Q2. 毛利率能否維持？</b></p><p>A2. 產品組合改善，全年毛利率可望維持在45%以上。</p>"
+    )
+    [section] = sections_from_blocks(blocks, "晶測法說會")
+    assert section.heading == "法說會問答"
+    assert section.paragraphs[0] == "問：新產能何時開出？"
+    assert len(section.paragraphs) == 4

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digests.sources.pagedump import is_heading_style, parse_page_dump, strip_boilerplate
+from digests.sources.qa import is_qa_line
 from tests.conftest import PAGEDUMPS
 
 DUMPS = ["dump_a", "dump_b", "dump_c"]
@@ -103,7 +104,8 @@ def test_seed_page_has_ten_articles_and_no_boilerplate(corpus_path: Path) -> Non
         ("1、全球PC出貨量僅年增3%", True),
         ("2330 台積電", True),
         ("鴻海 (2317-TW)", True),
-        ("問：未來三年最大的挑戰是什麼？", True),
+        ("問：未來三年最大的挑戰是什麼？", False),
+        ("2026年全球債市展望", False),
         ("營收年增35%，毛利率創新高", False),
         ("台股:先進封裝產能再擴三成,設備族群的行情走到哪一段了?", False),
     ],
@@ -144,3 +146,150 @@ def test_masthead_above_the_first_title_is_dropped() -> None:
     )
     [article] = parse_page_dump(text, "blog")
     assert article.title == "高股息ETF的換股邏輯與填息速度觀察"
+
+
+_P1 = "台股盤中電子權值股普遍走強，加權指數一度上漲超過兩百點，成交量同步放大至四千億元。"
+_P2 = "法人表示，外資連續三個交易日買超，主要集中在半導體與網通族群，短線多方氣勢轉強。"
+_P3 = "不過，市場仍在觀望美國公布的通膨數據，若數據高於預期，指數可能再度回測月線支撐。"
+
+
+def test_listing_without_blank_lines_splits_at_each_byline() -> None:
+    """Title / byline or date+desk / one short paragraph, nothing between: three articles."""
+    text = "\n".join(
+        [
+            "台積電法說會報喜！全年美元營收成長上看三成",
+            "2025/04/17 財經新報編輯部",
+            _P1,
+            _P2,
+            "鴻海3月營收創同期新高，AI伺服器出貨倍增",
+            "鉅亨網記者王小明 台北",
+            "2025-04-05 14:20",
+            _P2,
+            "美債殖利率走揚 壽險股承壓？",
+            "記者陳大同、李小芬／台北報導",
+            _P3,
+            _P1,
+        ]
+    )
+    articles = parse_page_dump(text, "listing")
+    assert [a.title for a in articles] == [
+        "台積電法說會報喜！全年美元營收成長上看三成",
+        "鴻海3月營收創同期新高，AI伺服器出貨倍增",
+        "美債殖利率走揚 壽險股承壓？",
+    ]
+    assert all(not s.heading for a in articles for s in a.sections)
+
+
+def test_questions_stay_with_their_answers() -> None:
+    text = "\n".join(
+        [
+            "穎崴法說會：高階測試座需求強勁",
+            _P1 + _P2,
+            "法說會問答",
+            "Q1：今年資本支出規劃？",
+            "A1：今年資本支出約30億元，主要用於高雄新廠。",
+            "【問】客戶集中度？",
+            "【答】前五大客戶占比約七成，但正在開發新客戶。",
+        ]
+    )
+    [article] = parse_page_dump(text, "qa")
+    assert [s.heading for s in article.sections] == ["", "法說會問答"]
+    assert article.sections[1].paragraphs[0] == "Q1：今年資本支出規劃？"
+    assert len(article.sections[1].paragraphs) == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "qa"),
+    [
+        ("問：未來三年最大的挑戰是什麼？", True),
+        ("答：人才。", True),
+        ("Q：今年的資本支出？", True),
+        ("Q1. 毛利率展望？", True),
+        ("A1：維持在50%以上。", True),
+        ("【問】客戶集中度？", True),
+        ("Q3：毛利率回升", False),  # a quarter, not a question
+        ("A股：滬指收高", False),
+        ("問題在於庫存", False),
+    ],
+)
+def test_question_labels(line: str, qa: bool) -> None:
+    assert is_qa_line(line) is qa
+
+
+def test_last_numbered_heading_keeps_its_section() -> None:
+    """Numbered headings with short texts, the last one closed by a related-articles list."""
+    heads = ["1. 看追蹤的指數", "2. 看費用率", "3. 看規模與流動性", "4. 看折溢價", "5. 看配息來源"]
+    texts = [
+        "指數決定報酬來源。",
+        "費用率越低越好。",
+        "規模太小可能下市。",
+        "溢價高時別追。",
+        "配息不等於報酬。",
+    ]
+    body = [line for pair in zip(heads, texts, strict=True) for line in pair]
+    text = "\n".join(["新手買ETF前必看的五件事", _P1 + _P2, *body, "延伸閱讀", "債券ETF入門"])
+    [article] = parse_page_dump(text, "numbered")
+    assert [s.heading for s in article.sections if s.heading] == heads
+    assert article.sections[-1].paragraphs == ("配息不等於報酬。",)
+
+
+def test_numbered_lines_in_a_row_stay_a_list() -> None:
+    items = ["1. 外資賣超420億元", "2. 投信買超85億元", "3. 自營商賣超15億元"]
+    text = "\n".join(["三大法人本週動向整理", _P1 + _P2, *items, _P3 + _P1])
+    [article] = parse_page_dump(text, "list")
+    assert [s.heading for s in article.sections if s.heading] == []
+    assert set(items) <= set(article.sections[0].paragraphs)
+
+
+def test_figure_rows_under_tickers_are_text() -> None:
+    text = "\n".join(
+        [
+            "法人精選三檔：高息與成長兼具",
+            _P1 + _P2,
+            "2412 中華電",
+            "收盤價 125 元｜殖利率 3.8%",
+            _P3 + _P1,
+            "2881 富邦金",
+            "目標價：95元",
+            _P2 + _P3,
+            "6806 森崴能源",
+            "2024年EPS 3.2元",
+            _P1 + _P3,
+        ]
+    )
+    [article] = parse_page_dump(text, "picks")
+    assert [s.heading for s in article.sections if s.heading] == [
+        "2412 中華電",
+        "2881 富邦金",
+        "6806 森崴能源",
+    ]
+    assert article.sections[1].paragraphs[0] == "收盤價 125 元｜殖利率 3.8%"
+
+
+def test_two_character_heading_over_a_paragraph() -> None:
+    """風險, 展望: short last headings keep their section (a stray short word does not)."""
+    text = "\n".join(
+        ["光通訊廠第三季營收創高", _P1 + _P2, "營運動能", _P2 + _P3, "風險", _P3 + _P1]
+    )
+    [article] = parse_page_dump(text, "short")
+    assert [s.heading for s in article.sections if s.heading] == ["營運動能", "風險"]
+
+
+def test_keyed_lines_in_a_row_are_a_list() -> None:
+    items = [
+        "組裝：廣達、緯創、緯穎，其中緯穎明年每股盈餘預估成長38%",
+        "散熱：奇鋐、雙鴻，受惠液冷滲透率由今年的10%提升至明年的30%",
+        "電源：台達電、光寶科，高瓦數電源為主要動能",
+    ]
+    text = "\n".join(["AI伺服器供應鏈一覽", _P1 + _P2, *items, _P3, "風險提醒", _P2 + _P1])
+    [article] = parse_page_dump(text, "keyed")
+    assert [s.heading for s in article.sections if s.heading] == ["風險提醒"]
+    assert set(items) <= set(article.sections[0].paragraphs)
+
+
+def test_ticker_keyed_figure_row_is_text() -> None:
+    row = "華磊光電(6990)：承銷價55元，參考市價61元，價差約11%"
+    text = "\n".join(["新股抽籤一覽", _P1 + _P2, "本週抽籤", _P3, row, _P1, "值得抽嗎", _P2 + _P3])
+    [article] = parse_page_dump(text, "ipo")
+    assert [s.heading for s in article.sections if s.heading] == ["本週抽籤", "值得抽嗎"]
+    assert row in article.sections[1].paragraphs

@@ -5,14 +5,16 @@ byline is recognised the same way wherever it comes from.  Recognised lines are 
 a heading or digested text.  Three kinds, because readers use them differently:
 
 - ``CHROME``: site furniture (date lines, pagination, breadcrumbs, share bars, widgets);
-- ``META``: what sits right under a title (bylines, date lines, photo credits): evidence that
-  the line above it *is* a title;
+- ``META``: what sits right under a title (bylines, date lines, a date beside a desk such as
+  ``2025/03/21 財經新報編輯部``, photo credits): evidence that the line above it *is* a title;
 - ``END``: what closes an article (related-article lists, promotions, disclaimers, copyright,
   "read more"): evidence that the article before it is finished.
 
 Patterns are deliberately narrow: a call to action needs both a verb (加入, 訂閱, 追蹤, 下載…)
 and a channel (LINE, YouTube, APP…) and must be short, so a paragraph *about* YouTube's
-advertising revenue is kept.
+advertising revenue is kept.  Three forms need no channel, because article text never takes
+them: a short line of two or more calls to action alone (按讚追蹤, 按讚、分享、訂閱), a short line
+opened by an emoji or arrow (👉 立即訂閱), and a paywall offer (付費會員, 閱讀全文, 限時優惠).
 """
 
 from __future__ import annotations
@@ -33,9 +35,17 @@ def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
 
 
 _DATE = (
-    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4})"
-    r"(?:\s*[(（][一二三四五六日天週周]{1,2}[)）])?(?:\s*(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s*[(（]?(?:星期|週|周|禮拜|礼拜)?[一二三四五六日天][)）]?(?![\u3400-\u9fff]))?"
+    r"(?:\s*(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 )
+_DESK = (
+    r"(?:[^\s，,。；;！？!?:：|｜]{0,12}(?:編輯部|编辑部|編輯室|编辑室|新聞部|新闻部|研究部|研究中心|"
+    r"研究團隊|研究团队|研究處|研究处|小組|小组|團隊|团队|報|报|網|网|社|週刊|周刊|雜誌|杂志|投顧|投顾|"
+    r"投信)|(?:記者|记者|編譯|编译|撰文|作者)[^\s，,。；;！？!?:：|｜]{2,4})"
+)
+"""What names a newsroom, desk or writer next to a date (財經新報編輯部, 產業週報研究部)."""
 
 # Short lines only (at most SHORT characters): site furniture.
 _CHROME = _compile(
@@ -60,19 +70,28 @@ _CHROME = _compile(
 
 _DATELINE = _compile(
     rf"^{_DATE}$",
-    rf"^(?:發布|發佈|发布|更新|出版|刊登|published|updated)(?:時間|时间|日期|於|于)?\s*[:：]?\s*{_DATE}",
+    rf"^(?:最後|最后)?(?:發布|發佈|发布|更新|出版|刊登|發稿|发稿|上稿|published|updated|posted)"
+    rf"(?:時間|时间|日期|於|于|on)?\s*[:：]?\s*{_DATE}",
     # 永新投顧研究部　2025年12月: an issuer and a date
     r"^\S{2,16}\s+\d{4}\s*[-/.年]\s*\d{1,2}\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$",
 )
 _META = _compile(
     # 記者王小明／台北報導, 經濟日報 記者蔡明倫／台北即時報導, 鉅亨網記者許家瑜 台北
     r"^(?:\S{2,8}\s*)?記者(?!會|会)\s*\S{2,12}(?:\s*[/／]\s*\S{0,12})?(?:報導|报导|電|电)?$",
-    r"^\S{0,12}(?:記者|记者|編譯|编译|特派員|特派员)(?!會|会)\s*\S{2,8}(?:\s+\S{2,8})?$",
+    r"^(?:\S{0,12}\s*)?(?:記者|记者|編譯|编译|特派員|特派员)(?!會|会)\s*\S{2,8}(?:\s+\S{2,10})?$",
+    # A date (and time) then a desk or writer: 2025/03/21 財經新報編輯部, 2025-03-20 14:05 | 某某報
+    rf"^{_DATE}\s*[|｜/／·•]?\s*(?:[^\s，,。；;！？!?:：|｜]{{1,12}}\s*[|｜/／·•]?\s*)?{_DESK}$",
+    rf"^{_DATE}\s*[|｜]\s*\S{{1,12}}(?:\s*[|｜]\s*\S{{1,12}})?$",
+    # 財經新報編輯部／2025-03-21: a desk then a date
+    rf"^{_DESK}\s*[|｜/／·•]\s*{_DATE}$",
     r"^(?:【|\[|〔|（|\()?\S{0,12}記者\S{2,12}[/／]\S{0,8}(?:報導|报导)(?:】|\]|〕|）|\))?$",
     r"^\S{0,16}[/／]\S{0,10}(?:綜合|综合|即時|即时)?(?:報導|报导)$",
     # 文／作者, 作者：…, 撰文：…, 採訪／…　整理／…
-    r"^(?:文|圖文|图文|撰文|撰稿|作者|編輯|编辑|責任編輯|责任编辑|主筆|主笔|整理|編譯|编译|採訪|采访|"
-    r"口述|記者|记者|by)\s*[:：/／|｜]\s*\S.{0,40}$",
+    r"^[(（【\[〔]?\s*(?:文|圖文|图文|撰文者?|撰稿人?|作者|編輯|编辑|責任編輯|责任编辑|主筆|主笔|整理|"
+    r"編譯|编译|採訪|采访|口述|記者|记者|by)\s*[:：/／|｜]\s*\S.{0,40}$",
+    r"^by\s+[^\s，,。.!?！？]{2,20}(?:\s+[^\s，,。.!?！？]{1,20}){0,2}$",
+    # A report header ending in its writer: 【個股報告】光聯科技(4977) 研究員：林以安
+    r"(?:^|\s)(?:研究員|研究员|分析師|分析师|撰文|作者|記者|记者)\s*[:：/／]\s*[^\s，,。：:]{2,4}$",
 )
 
 # Photo credits and captions, data-source notes: short, anywhere in an article.
@@ -87,9 +106,16 @@ _CREDIT = _compile(
 
 _DISCLAIMER_CORE = re.compile(
     r"(?:不構成|不构成|並非|并非|非屬|非属)(?:任何)?(?:投資|投资|買賣|买卖)(?:建議|建议|邀約|邀约|推薦|推荐|之?依據)|"
-    r"僅供參考|仅供参考|投資一定有風險|投资一定有风险|自負(?:投資)?(?:風險|盈虧)|自负(?:投资)?(?:风险|盈亏)|"
+    r"(?:不代表|非屬|非属|並非|并非|不是)(?:任何)?(?:投資|投资)(?:建議|建议)|"
+    r"不代表(?:本站|本刊|本報|本报|本網|本网|本台|本平台|本公司|本社|本頻道|本频道|平台)之?"
+    r"(?:立場|立场|觀點|观点|意見|意见)|"
+    r"代表(?:作者|撰稿人)?個人(?:觀點|观点|意見|意见|看法|立場|立场)|"
+    r"僅供參考|仅供参考|投資(?:一定|必|皆|都)?有風險|投资(?:一定|必|皆|都)?有风险|"
+    r"自負(?:投資)?(?:風險|盈虧)|自负(?:投资)?(?:风险|盈亏)|"
     r"(?:自行)?承擔(?:投資)?風險|(?:自行)?承担(?:投资)?风险"
 )
+DISCLAIMER_BARE_MAX = 40
+"""A disclaimer this short needs no subject (投資有風險，請審慎評估): it is nothing else."""
 _DISCLAIMER_SUBJECT = re.compile(
     r"本文|本報告|本报告|本網站|本网站|本頁|本页|本資料|本资料|本節目|本节目|本影片|本專欄|本专栏|以上|"
     r"文章|內容|内容|資訊|资讯|投資人|投资人|讀者|读者"
@@ -117,17 +143,38 @@ _CTA_VERB = re.compile(
     r"(?:加入|訂閱(?!制|數|数|戶|户|用戶|用户|營收|营收|人數|人数|經濟|经济|服務|服务)|"
     r"订阅(?!制|数|户|用户|营收|人数|经济|服务)|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|"
     r"點我|点我|點此|点此|掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|"
-    r"subscribe|follow|download|join)",
+    r"按讚|按赞|分享|轉發|转发|收藏|開啟|开启|解鎖|解锁|試閱|试阅|請上|请上|請見|请见|前往|"
+    r"\b(?:subscribe|follow|download|join|like|share)\b)",
     re.IGNORECASE,
 )
 _CTA_NAMED = re.compile(
     r"(?:LINE|YouTube|Facebook|\bFB\b|\bIG\b|Instagram|Podcast|Telegram|Threads|Discord|頻道|频道|"
-    r"粉絲專頁|粉丝专页|粉專|粉专|電子報|电子报|App Store|Google Play|QR ?code|https?://)",
+    r"粉絲專頁|粉丝专页|粉絲團|粉丝团|粉專|粉专|電子報|电子报|App Store|Google Play|QR ?code|"
+    r"小鈴鐺|小铃铛|信箱|官方帳號|官方账号|https?://)",
     re.IGNORECASE,
 )
 _CTA_GENERIC = re.compile(
-    r"(?:APP|社群|社團|社团|群組|群组|會員|会员|官網|官网|網站|网站|直播|節目|节目)", re.IGNORECASE
+    r"(?:APP|社群|社團|社团|群組|群组|會員|会员|官網|官网|網站|网站|直播|節目|节目|專欄|专栏|連結|链接|"
+    r"全文|內容|内容)",
+    re.IGNORECASE,
 )
+_PAYWALL = re.compile(
+    r"付費會員|付费会员|會員專區|会员专区|會員專屬|会员专属|會員獨享|会员独享|訂戶專屬|订户专属|"
+    r"解鎖(?:完整|全文|更多)|解锁(?:完整|全文|更多)|免費試閱|免费试阅|閱讀全文|阅读全文|"
+    r"限時優惠|限时优惠|訂閱(?:享|方案|優惠)|订阅(?:享|方案|优惠)"
+)
+"""Paywall and subscription offers: promotions even without a call to action's channel."""
+PAYWALL_MAX = 50
+_PICTOGRAPH_LEAD = re.compile(r"^[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+"""An emoji or arrow opening a line (👉, ➡️, 📌, 🔔): with a call to action, a promotion."""
+_CTA_FILLER = re.compile(
+    r"[\W_]|我們|我们|大家|朋友|身邊|身边|需要|支持|最大|記得|记得|一下|一起|現在|现在|馬上|马上|"
+    r"喜歡|喜欢|文章|本篇|這篇|这篇|頻道|频道|的|是|對|对|給|给|我|你|您|請|请|並|并|與|与|和|及|也|都|就"
+)
+CTA_ONLY_MAX = 30
+CTA_RESIDUE_MAX = 3
+"""A short line of two or more calls to action and little else (按讚追蹤, 按讚、分享、訂閱，是對
+我們最大的支持) is a promotion: what remains without its verbs and filler words is this short."""
 _CTA_CUE = re.compile(
     r"https?://|^[^\w\s]|歡迎|欢迎|立即|馬上|马上|第一時間|第一时间|搶先|抢先|一起|請|请|您|你|"
     r"本(?:電子報|电子报|頻道|频道|站|網|网|刊|台|粉專)|點我|点我|點此|点此|掃描|扫描"
@@ -163,7 +210,7 @@ def kind_of(line: str) -> Kind | None:
     text = line.strip()
     if not text:
         return None
-    if is_dateline(text):
+    if _dated(text):
         return Kind.META
     if len(text) <= SHORT and any(p.search(text) for p in _CHROME):
         return Kind.CHROME
@@ -177,7 +224,9 @@ def kind_of(line: str) -> Kind | None:
     if len(text) <= 200:
         if any(p.search(text) for p in _END):
             return Kind.END
-        if _DISCLAIMER_CORE.search(text) and _DISCLAIMER_SUBJECT.search(text):
+        if _DISCLAIMER_CORE.search(text) and (
+            len(text) <= DISCLAIMER_BARE_MAX or _DISCLAIMER_SUBJECT.search(text)
+        ):
             return Kind.END
     if _is_promotion(text):
         return Kind.END
@@ -187,17 +236,34 @@ def kind_of(line: str) -> Kind | None:
 
 
 def _is_promotion(text: str) -> bool:
+    if len(text) <= PAYWALL_MAX and _PAYWALL.search(text) and not text.endswith("。"):
+        return True
     if len(text) > CTA_MAX or not _CTA_VERB.search(text):
         return False
+    if len(text) <= CTA_ONLY_MAX and len(_CTA_VERB.findall(text)) >= 2:
+        residue = _CTA_FILLER.sub("", _CTA_VERB.sub("", text))
+        if len(residue) <= CTA_RESIDUE_MAX:
+            return True
+    if len(text) <= SHORT and _PICTOGRAPH_LEAD.match(text):
+        return True
     if _CTA_NAMED.search(text):
         return bool(_CTA_CUE.search(text)) or (len(text) <= 50 and not text.endswith("。"))
     return bool(_CTA_GENERIC.search(text) and _CTA_CUE.search(text))
 
 
+_NAMES_DESK = re.compile(_DESK)
+
+
 def is_dateline(line: str) -> bool:
-    """A line holding only a date (and time, or an issuer): a weaker mark of a title than a
-    byline, since updates inside one article carry dates too."""
+    """A line holding only a date (and time): a weaker mark of a title than a byline, since
+    updates inside one article carry dates too.  A date with a desk or writer beside it
+    (2025/03/21 財經新報編輯部, 永新投顧研究部 2025年12月) says who wrote it: a byline."""
     text = line.strip()
+    return _dated(text) and not _NAMES_DESK.search(re.sub(_DATE, "", text, flags=re.IGNORECASE))
+
+
+def _dated(text: str) -> bool:
+    """A date line, with or without an issuer beside the date."""
     return len(text) <= SHORT and any(p.search(text) for p in _DATELINE)
 
 

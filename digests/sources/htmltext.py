@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from digests.models import Section
 from digests.sources.boilerplate import classify, clean_paragraph
+from digests.sources.qa import is_qa_line
 
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
@@ -34,7 +35,7 @@ def sections_from_blocks(blocks: list[tuple[str, str]], title: str) -> tuple[Sec
     """Group (kind, text) blocks, kind 'head' or 'para', into sections in order.
 
     Boilerplate blocks are dropped first; a paragraph's leading inline byline
-    (（中央社記者…電）) is trimmed.
+    (（中央社記者…電）) is trimmed.  A Q&A-labelled heading (a bold 問：…) is text.
     """
     blocks = [(kind, text) for kind, text in blocks if text]
     kinds = classify([text for _, text in blocks])
@@ -44,6 +45,8 @@ def sections_from_blocks(blocks: list[tuple[str, str]], title: str) -> tuple[Sec
     for (kind, text), boilerplate in zip(blocks, kinds, strict=True):
         if boilerplate is not None:
             continue
+        if kind == "head" and is_qa_line(text):
+            kind = "para"  # a question is the answer's context, not a section
         if kind == "head":
             if not sections and not paragraphs and not heading and text == title:
                 continue  # the page's own <h1> repeated inside the content

@@ -7,6 +7,11 @@ styles (〈…〉, 【…】, ※, ticker-first lines) that only headings use, w
 article had reached its conclusion, bylines under a title, and the lexical shift between
 what came before and what follows (character bigrams, cheap and script-agnostic).
 
+Some short lines are text whatever they look like: Q&A-labelled lines (問：…？ / 答：…, Q1.),
+rows of label-and-figure fields (承銷價：52元, 收盤價 980 元，本益比 18 倍) and the figures line
+under a ticker-first heading.  Numbered lines (1. 2. … 5.) are judged as a sequence: each with
+text under it, they are headings down to the last one; following each other, a list.
+
 Splitting is by evidence, with one article as the prior: a first pass proposes titles from
 local cues, a second pass keeps a split only when the new article is a whole article (its own
 sections and text) and the evidence is strong (a byline under the title, a concluded previous
@@ -32,6 +37,7 @@ from digests.sources.boilerplate import (
     is_dateline,
     is_read_more,
 )
+from digests.sources.qa import is_qa_line
 
 MAX_HEADING_CHARS = 64
 
@@ -59,10 +65,21 @@ _FINAL_HEADING = re.compile(
 """A conclusion that ends an article (a 小結 ends only a part of one)."""
 _BRACKETED = re.compile(r"^(?:[〈【《〔［\[「]|※)")
 _TICKER_FIRST = re.compile(
-    r"^(?:\d{4,6}[A-Z]?\s*[\u3400-\u9fff]|[\u3400-\u9fffA-Za-z&.\-]{2,12}\s*[（(]\s*\d{4,6}[A-Z]?"
+    r"^(?:\d{4,6}[A-Z]?(?:[.\-](?:TW|TWO))?\s*(?!年|月|日|季|元|萬|万|億|亿|張|张|股|家|人|名|年度)"
+    r"[\u3400-\u9fff]|[\u3400-\u9fffA-Za-z&.\-]{2,12}\s*[（(]\s*\d{4,6}[A-Z]?"
     r"(?:\s*[-.]\s*(?:TW|TWO|TT))?\s*[)）])"
 )
-_QUESTION_LABEL = re.compile(r"^(?:問|问|答|Q\d*|A\d*)\s*[:：.、]", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(\d+)\s*[.．)]")
+_FIGURE_FIELD = re.compile(
+    r"[\u3400-\u9fffA-Za-z]{1,6}\s*[:：]?\s*(?:約|约|逾|近)?\s*\d[\d,./:～~\-]*\s*"
+    r"(?:%|％|倍|元|萬|万|億|亿|張|张|股|美元|萬元|億元|百萬|次)?"
+)
+_TICKER_KEY = re.compile(
+    r"^(?:\d{4,6}[A-Z]?\s*[\u3400-\u9fffA-Za-z\-]{2,10}|[\u3400-\u9fffA-Za-z\-]{2,10}\s*[（(]\s*"
+    r"\d{4,6}[A-Z]?(?:\s*[-.]\s*(?:TW|TWO))?\s*[)）])\s*[:：]\s*"
+)
+"""A stock named before a colon (華磊光電(6990)：, 3661 世芯-KY：): the key of a data row."""
+_FIELD_SEPARATORS = re.compile(r"\s*[，,、;；|｜]\s*|\s{2,}")
 _KEY_VALUE = re.compile(r"^[^\s:：，,。]{1,8}[:：]\s*\S")
 _CONCLUSION_OPENER = re.compile(
     r"^(?:總結而言|总结而言|總而言之|总而言之|綜上所述|综上所述|總的來說|总的来说|總結來說|总结来说|"
@@ -76,6 +93,12 @@ _SENTENCE_END = "。;；"
 _TRAILING_PUNCT = "。;；,，、:："
 
 TITLE_THRESHOLD = 2.0
+BYLINED_MIN_CHARS = 40
+"""Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
+SHORT_HEAD_TEXT = 40
+"""A heading of two or three characters needs a paragraph at least this long under it."""
+KEYED_LIST_MIN = 3
+"""This many "key：…" lines in a row, with no text between them, are a list, not headings."""
 
 
 @dataclass
@@ -98,28 +121,37 @@ def strip_boilerplate(lines: list[str]) -> list[str]:
 
 
 def is_heading_style(line: str) -> bool:
-    """Styles only section headings use: enumerators, brackets, ※, tickers first, Q&A labels."""
-    return bool(
-        _ENUMERATOR.match(line)
-        or _BRACKETED.match(line)
-        or _TICKER_FIRST.match(line)
-        or _QUESTION_LABEL.match(line)
-    )
+    """Styles only section headings use: enumerators, brackets, ※, tickers first.
+
+    Q&A labels (問：, Q1.) are not among them: a question is text (see ``digests.sources.qa``).
+    """
+    return bool(_ENUMERATOR.match(line) or _BRACKETED.match(line) or _TICKER_FIRST.match(line))
 
 
 def _is_heading_candidate(line: str, next_line: str | None) -> bool:
     if next_line is None or len(line) > MAX_HEADING_CHARS or len(line) < 2:
         return False
-    if len(line) < 4 and not _BRACKETED.match(line) and not line.isascii():
+    if (
+        len(line) < 4
+        and not _BRACKETED.match(line)
+        and not line.isascii()
+        and not _short_heading(line, next_line)
+    ):
         return False
     if line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END):
         return False
-    if line.count("。") or _BULLET.match(line):
+    if line.count("。") or _BULLET.match(line) or is_qa_line(line):
         return False
     if re.match(r"^\d+\s*[.．)]", line):
         # "1. xxx" is a list item unless it stands alone above a paragraph.
         return len(next_line) >= 60 and not re.match(r"^\d+\s*[.．)]", next_line)
     return True
+
+
+def _short_heading(line: str, next_line: str) -> bool:
+    """A two- or three-character line (風險, 展望, 美股) heads a section only when a paragraph
+    follows it; otherwise it is a stray word (a name, 完)."""
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,3}", line)) and len(next_line) >= SHORT_HEAD_TEXT
 
 
 def _is_data_line(line: str) -> bool:
@@ -130,6 +162,88 @@ def _is_data_line(line: str) -> bool:
         and bool(re.search(r"\d", line))
         and not is_heading_style(line)
     )
+
+
+def _is_figure_row(line: str) -> bool:
+    """Label-and-figure fields and nothing else, keyed by a colon (承銷價：52元, 華磊光電(6990)：
+    承銷價55元，參考市價61元): a row of a data list, text whatever its length.
+
+    A heading with a figure says something about it (營收年增35%，毛利率創新高); a row only
+    lists figures.  Rows without a colon (收盤價 980 元，本益比 18 倍) are told by their place,
+    under a ticker-first heading (see ``split_blocks``).
+    """
+    if len(line) > 60 or not re.search(r"[:：]", line):
+        return False
+    keyed = _TICKER_KEY.match(line)
+    rest = line[keyed.end() :] if keyed else line
+    if not rest or (not keyed and is_heading_style(line)):
+        return False
+    fields = [f for f in _FIELD_SEPARATORS.split(rest) if f]
+    return bool(fields) and all(_FIGURE_FIELD.fullmatch(f) for f in fields)
+
+
+def _numbered_headings(lines: list[str], candidate: list[bool]) -> None:
+    """Mark "1. …" lines as headings when they number sections rather than list items.
+
+    One such line above a long paragraph is a heading on its own; then the numbered lines of
+    its sequence (2., 3. … up to the last) that each have text of their own under them are
+    headings too, however short their text or wherever the article ends.  Three or more in a
+    row, each with text under it, number sections even when every text is short; numbered
+    lines that follow each other directly are a list, its last item included (a paragraph
+    after a list does not make the last item a heading).
+    """
+    numbered = [
+        (i, int(m.group(1)))
+        for i, line in enumerate(lines)
+        if (m := _NUMBERED.match(line)) and len(line) <= MAX_HEADING_CHARS
+    ]
+    run: list[int] = []
+    previous = 0
+
+    def close(run: list[int]) -> None:
+        if len(run) < 2:
+            return
+        if any(i + 1 < len(lines) and _NUMBERED.match(lines[i + 1]) for i in run):
+            for i in run:  # items following each other: a list, even its last item
+                candidate[i] = False
+        elif len(run) >= 3 or any(candidate[i] for i in run):
+            for i in run:
+                candidate[i] = i + 1 < len(lines) and not _ends_sentence(lines[i])
+
+    for i, number in numbered:
+        if run and number != previous + 1:
+            close(run)
+            run = []
+        run.append(i)
+        previous = number
+    if run:
+        close(run)
+
+
+def _keyed_lists(lines: list[str], candidate: list[bool]) -> None:
+    """Lines of one "key：…" form in a row (組裝：廣達、緯創…, 散熱：奇鋐、雙鴻…) are a list.
+
+    A heading has text of its own under it; three or more "key：" lines that follow each
+    other directly are items of one list, however heading-like each looks on its own (two
+    may be a title and its first heading, 盤後快報：… above 美股：…).
+    """
+    keyed = [
+        i > 0 and candidate[i] and bool(_KEY_VALUE.match(line)) and not is_heading_style(line)
+        for i, line in enumerate(lines)
+    ]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and keyed[j]:
+            j += 1
+        if j - i >= KEYED_LIST_MIN:
+            for k in range(i, j):
+                candidate[k] = False
+        i = j + 1
+
+
+def _ends_sentence(line: str) -> bool:
+    return line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END)
 
 
 def split_blocks(text: str) -> list[_Block]:
@@ -156,17 +270,29 @@ def split_blocks(text: str) -> list[_Block]:
         elif kind is Kind.END:
             pending_end = True
             pending_more = pending_more or is_read_more(line)
+    candidates = [
+        _is_heading_candidate(line, lines[i + 1] if i + 1 < len(lines) else None)
+        for i, line in enumerate(lines)
+    ]
+    _numbered_headings(lines, candidates)
+    _keyed_lists(lines, candidates)
+    for i, line in enumerate(lines):
+        if not candidates[i]:
+            continue
+        if _is_figure_row(line):
+            candidates[i] = False
+        elif _is_data_line(line):
+            neighbours = (lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
+            candidates[i] = not any(n is not None and _is_data_line(n) for n in neighbours)
+        elif i and _TICKER_FIRST.match(lines[i - 1]) and candidates[i - 1]:
+            # The figures line under a ticker-first heading (收盤價 980 元，本益比 18 倍).
+            candidates[i] = not (re.search(r"\d", line) and not is_heading_style(line))
     blocks = []
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        candidate = _is_heading_candidate(line, nxt)
-        if candidate and _is_data_line(line):
-            neighbours = (lines[i - 1] if i else None, nxt)
-            candidate = not any(n is not None and _is_data_line(n) for n in neighbours)
         blocks.append(
             _Block(
                 line,
-                candidate,
+                candidates[i],
                 meta_after=meta_after[i],
                 byline_after=byline_after[i],
                 end_before=end_before[i],
@@ -532,7 +658,7 @@ def _whole_article(block: _Block, shape: _Shape) -> bool:
     """A split must leave a whole article: sections of its own, or a byline and some text
     (a listing page's excerpt closed by "read more" may be short too)."""
     if block.byline_after or block.read_more_before:
-        return shape.chars >= 150
+        return shape.chars >= BYLINED_MIN_CHARS
     return len(shape.headings) >= 2 and shape.chars >= 300
 
 
@@ -549,7 +675,8 @@ def _confirm_titles(blocks: list[_Block], spans: list[_Span]) -> list[_Span]:
     for prev, span in itertools.pairwise(spans):
         before = _Shape.of(blocks, prev.title, span.title)
         after = _Shape.of(blocks, span.title, span.end)
-        whole = _whole_article(blocks[span.title], after) and before.chars >= 150
+        least = BYLINED_MIN_CHARS if blocks[prev.title].byline_after else 150
+        whole = _whole_article(blocks[span.title], after) and before.chars >= least
         verdicts.append((whole, _strong_evidence(blocks, span.title, before, after)))
     several = any(whole and strong for whole, strong in verdicts)
     kept = [spans[0]]
