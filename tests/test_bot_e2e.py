@@ -88,6 +88,12 @@ def test_deep_link_subscribes(bot: BotHarness) -> None:
     assert bot.chat(PRIVATE.id).topics == ("cooling",)
 
 
+def test_deep_link_with_unknown_topic_says_so(bot: BotHarness) -> None:
+    replies = texts(bot.send(PRIVATE, ALICE, "/start topic_colling"))
+    assert any("找不到主題「colling」" in t for t in replies)
+    assert bot.chat(PRIVATE.id).topics == ()
+
+
 def test_topic_toggle_edits_keyboard_in_place(bot: BotHarness) -> None:
     [shown] = _sent(bot.send(PRIVATE, ALICE, "/topics"))
     message_id = shown.result["message_id"]

@@ -57,11 +57,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chats.enrol(svc.db, chat_id)
     reschedule(context, chat_id)
     if payload.startswith("topic_"):
-        topic = svc.lexicon.taxonomy.by_id.get(payload.removeprefix("topic_"))
+        topic_id = payload.removeprefix("topic_")
+        topic = svc.lexicon.taxonomy.by_id.get(topic_id)
         if topic is not None:
             chats.subscribe(svc.db, chat_id, topic.id)
             reschedule(context, chat_id)
             await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
+        else:
+            # A stale or mistyped link: say so, the keyboard below lets them pick.
+            await reply(update, context, text(lang, "unknown_topic", query=esc(topic_id)))
     chat = current_chat(update, context)
     await reply(
         update,
