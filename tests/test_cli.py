@@ -224,3 +224,12 @@ def test_demo_help_says_where_its_store_is(capsys) -> None:
     help_text = " ".join(capsys.readouterr().out.split())
     assert "temporary store of sample articles" in help_text
     assert "$BRIEFBOT_DB is ignored" in help_text
+
+
+def test_topics_table_aligns_chinese_names(capsys, db_path: Path) -> None:
+    from bot.cli.answers import display_width
+
+    code, out, _ = run(capsys, "--db", str(db_path), "topics")
+    assert code == 0
+    counts_end_at = {display_width(line[: line.rindex(" ")]) for line in out.splitlines()}
+    assert len(counts_end_at) == 1, out  # every count ends in the same terminal column

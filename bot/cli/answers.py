@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import unicodedata
 
 from digests.answers import Point
 from digests.lexicon import Lexicon, build_lexicon
@@ -47,9 +48,22 @@ def cmd_topics(db: Database, args: argparse.Namespace) -> int:
             ]
         )
         return EXIT_OK
+    name_width = max((display_width(c.topic.name) for c in counts), default=0)
     for c in counts:
-        print(f"{c.topic.id:<22} {c.topic.name:<12} {c.articles:>5} articles")
+        name = pad_display(c.topic.name, name_width)
+        print(f"{c.topic.id:<22} {name} {c.articles:>5} articles")
     return EXIT_OK
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide (CJK) and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad_display(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (``str.ljust`` counts
+    characters, which misaligns any column after Chinese text)."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def _sources(points: list[Point]) -> list[dict]:
