@@ -27,6 +27,8 @@ class BackupResult:
     integrity: str
     """``PRAGMA integrity_check`` of the copy: ``ok`` or SQLite's first complaint."""
     pages: int
+    articles: int
+    """Articles in the copy, so an operator sees at a glance that it holds the library."""
 
 
 def ping(db: Database) -> None:
@@ -86,8 +88,14 @@ def backup(source: str | Path, target: str | Path) -> BackupResult:
                 src.backup(dst, pages=1024)
             integrity = dst.execute("PRAGMA integrity_check").fetchone()[0]
             pages = dst.execute("PRAGMA page_count").fetchone()[0]
+            has_articles = dst.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+            ).fetchone()
+            articles = (
+                dst.execute("SELECT COUNT(*) FROM articles").fetchone()[0] if has_articles else 0
+            )
         finally:
             dst.close()
     finally:
         src.close()
-    return BackupResult(integrity, pages)
+    return BackupResult(integrity, pages, articles)

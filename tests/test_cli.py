@@ -233,3 +233,27 @@ def test_topics_table_aligns_chinese_names(capsys, db_path: Path) -> None:
     assert code == 0
     counts_end_at = {display_width(line[: line.rindex(" ")]) for line in out.splitlines()}
     assert len(counts_end_at) == 1, out  # every count ends in the same terminal column
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["articles", "--limit", "0"],
+        ["articles", "--limit", "-3"],
+        ["ingest", "--workers", "0", "x.txt"],
+        ["ingest", "--workers", "-5", "x.txt"],
+        ["company", ""],
+        ["sector", " "],
+    ],
+)
+def test_impossible_arguments_are_usage_errors(capsys, db_path: Path, argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", str(db_path), *argv])
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_unsupported_url_scheme_is_named(capsys, db_path: Path) -> None:
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", "ftp://example.com/report.txt")
+    assert code == 1
+    assert "ftp: URLs are not supported (only http and https)" in out

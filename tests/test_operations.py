@@ -264,6 +264,24 @@ def test_backup_while_writing(db_path: Path, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "exists" in refused.stderr
 
 
+def test_backup_paths_people_type(db_path: Path, tmp_path: Path) -> None:
+    """A folder receives the file, the live database is refused, a missing folder is named."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    into_folder = _cli("--db", str(db_path), "backup", str(folder), "--force", env={})
+    assert into_folder.returncode == 0, into_folder.stderr
+    assert (folder / db_path.name).exists()
+    assert "10 articles" in into_folder.stdout and " MB" in into_folder.stdout
+    assert not list(folder.glob("*.partial"))
+    onto_live = _cli("--db", str(db_path), "backup", str(db_path), "--force", env={})
+    assert onto_live.returncode == 1 and "live database" in onto_live.stderr
+    missing = tmp_path / "nowhere" / "copy.db"
+    no_folder = _cli("--db", str(db_path), "backup", str(missing), env={})
+    assert no_folder.returncode == 1 and f"folder {missing.parent} does not exist" in no_folder.stderr
+    for result in (into_folder, onto_live, no_folder):
+        assert "Traceback" not in result.stderr
+
+
 # --- logs ------------------------------------------------------------------------
 
 

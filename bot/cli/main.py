@@ -27,6 +27,17 @@ from store.records import ArticleDetail, StoredArticle
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: 0 or a negative count is a usage error, not silently 'all'."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -48,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="processes that digest large sources (default: one per CPU core)",
@@ -56,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     articles = sub.add_parser("articles", parents=[common], help="list stored articles")
     articles.add_argument("--json", action="store_true", help="print a JSON array")
-    articles.add_argument("--limit", type=int, default=None, help="at most N articles")
+    articles.add_argument(
+        "--limit", type=positive_int, default=None, help="at most N articles"
+    )
 
     digest = sub.add_parser("digest", parents=[common], help="one article's digest")
     digest.add_argument("id", type=int, metavar="ID")
@@ -121,7 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_extractors()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    query = getattr(args, "query", None)
+    if query is not None and not " ".join(query).strip():
+        parser.error(f"{args.command}: the {args.command} to look up is empty")
     if args.command in ("doctor", "backup"):
         from bot.cli.ops import cmd_backup, cmd_doctor
 

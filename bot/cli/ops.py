@@ -153,6 +153,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not Path(source).exists():
         print(f"error: database {source} does not exist", file=sys.stderr)
         return EXIT_FAILED
+    if target.is_dir():
+        target = target / Path(source).name  # like cp: a folder receives the file
+    if not target.parent.is_dir():
+        print(f"error: folder {target.parent} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    if target.exists() and target.resolve() == Path(source).resolve():
+        print(f"error: {target} is the live database itself; choose another path", file=sys.stderr)
+        return EXIT_FAILED
     if target.exists() and not args.force:
         print(f"error: {target} exists (use --force to replace it)", file=sys.stderr)
         return EXIT_FAILED
@@ -163,11 +171,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
         partial.unlink(missing_ok=True)
         print(f"error: backup failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    check, pages = result.integrity, result.pages
-    if check != "ok":
+    if result.integrity != "ok":
         partial.unlink(missing_ok=True)
-        print(f"error: the copy failed its integrity check: {check}", file=sys.stderr)
+        print(f"error: the copy failed its integrity check: {result.integrity}", file=sys.stderr)
         return EXIT_FAILED
-    partial.replace(target)
-    print(f"backed up {source} to {target}: {pages} pages, integrity ok")
+    try:
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        print(f"error: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    size = target.stat().st_size / 1_000_000
+    print(
+        f"backed up {source} to {target}: {size:.1f} MB, {result.articles:,} articles, "
+        "integrity ok"
+    )
     return EXIT_OK

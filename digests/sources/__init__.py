@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,10 @@ class Loaded(tuple[str, list[Article]]):
     @property
     def articles(self) -> list[Article]:
         return self[1]
+
+
+_OTHER_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,15}://")
+"""ftp://, file://, s3://…: a URL we do not fetch, rather than a missing file."""
 
 
 def expand(sources: list[str]) -> Iterator[str]:
@@ -109,6 +114,9 @@ def load(source: str) -> Loaded:
     """Read one source and return its kind, articles and warnings; raise SourceError if bad."""
     if is_url(source):
         raw = fetch_url(source)
+    elif _OTHER_SCHEME_RE.match(source):
+        scheme = source.split(":", 1)[0]
+        raise SourceError(f"{scheme}: URLs are not supported (only http and https)")
     else:
         path = Path(source)
         if path.is_dir():
