@@ -210,6 +210,25 @@ def test_company_and_sector(bot: BotHarness) -> None:
     assert any(c.method == "sendMessage" and c.ok for c in calls)
 
 
+def test_plain_text_is_a_lookup(bot: BotHarness) -> None:
+    """No command: a company, else a sector, else a search, else a hint; never silence."""
+    company = "\n".join(texts(bot.send(PRIVATE, ALICE, "英伟达")))
+    assert "輝達" in company and "NVIDIA新平台放量" in company
+    sector = "\n".join(texts(bot.send(PRIVATE, ALICE, "散熱")))
+    assert "浸沒式" in sector
+    words = "\n".join(texts(bot.send(PRIVATE, ALICE, "快接頭")))
+    assert "NVIDIA新平台放量" in words
+    nothing = texts(bot.send(PRIVATE, ALICE, "zzqx"))
+    assert nothing and "找不到「zzqx」" in nothing[0]
+    long_text = texts(bot.send(PRIVATE, ALICE, "今天天氣很好" * 20))
+    assert long_text and "/help" in long_text[0]
+
+
+def test_plain_text_in_groups_is_ignored(bot: BotHarness) -> None:
+    bot.add_to_group(GROUP, ALICE)
+    assert not texts(bot.send(GROUP, ALICE, "台積電"))
+
+
 def test_hostile_input_is_escaped(bot: BotHarness) -> None:
     calls = bot.send(PRIVATE, ALICE, "/company <script>alert('x')</script> & <b>")
     [reply] = _sent(calls)

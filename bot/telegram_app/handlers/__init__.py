@@ -60,4 +60,10 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(reading.page_button, pattern=f"^{PAGE}"))
     app.add_handler(ChatMemberHandler(system.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
+            reading.lookup,
+        )
+    )
     app.add_error_handler(system.on_error)

@@ -14,6 +14,7 @@ from bot.messages.keyboards import COMPANY, PAGE, SECTOR, pager, suggestion_keyb
 from bot.messages.render import esc, split_html
 from bot.telegram_app.handlers.common import NO_PREVIEW, argument, current_chat, language, reply
 from digests.briefing import compose_briefing
+from digests.sanitize import clean_line
 from store.answers import company_answer, search_answer, sector_answer
 from store.articles import get_article, list_articles
 from store.briefings import candidate_articles
@@ -23,6 +24,8 @@ SEARCH_RESULTS = 25
 SEARCH_PER_PAGE = 5
 LATEST_ARTICLES = 30
 LATEST_PER_PAGE = 10
+LOOKUP_MAX_CHARS = 40
+"""Plain text up to this long is taken as a name or keyword to look up."""
 
 
 async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -106,18 +109,49 @@ async def sector_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
     lang = language(update, context)
     query = argument(context)
     if not query:
         await reply(update, context, text(lang, "usage_search"))
         return
-    answer = search_answer(svc.db, query, limit=SEARCH_RESULTS)
-    if not answer.results:
+    if not await _show_search(update, context, query, lang):
         await reply(update, context, text(lang, "search_none", query=esc(query)))
-        return
+
+
+async def _show_search(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
+) -> bool:
+    """Send the first page of results; False (nothing sent) when there are none."""
+    answer = search_answer(services(context).db, query, limit=SEARCH_RESULTS)
+    if not answer.results:
+        return False
     paged = PagedReply("search", lang, answer.query, list(answer.results), SEARCH_PER_PAGE)
     await _send_page(update, context, paged)
+    return True
+
+
+async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text in a private chat: a company, else a sector, else a search; else a hint.
+
+    Readers type 台積電 or 散熱 without a command; silence would look like a dead bot.
+    """
+    message = update.effective_message
+    lang = language(update, context)
+    query = clean_line(message.text or "") if message is not None else ""
+    if not query or len(query) > LOOKUP_MAX_CHARS:
+        await reply(update, context, text(lang, "lookup_hint"))
+        return
+    svc = services(context)
+    found = company_answer(svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES)
+    if found.company is not None:
+        await reply(update, context, views.company(found, svc.lexicon.taxonomy, lang))
+        return
+    sector_found = sector_answer(svc.db, svc.lexicon, query)
+    if sector_found.found and sector_found.articles:
+        await reply(update, context, views.sector(sector_found, lang))
+        return
+    if not await _show_search(update, context, query, lang):
+        await reply(update, context, text(lang, "lookup_none", query=esc(query)))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
