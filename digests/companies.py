@@ -16,7 +16,12 @@ other spellings as aliases.
 Mentions are matched on jieba tokens, never on raw substrings, so a short name
 inside another word does not count.  Names that are also everyday words (統一,
 全家, 大同, 南亞) only count next to their ticker or when the article also names the
-company unambiguously.
+company unambiguously; so do short names whose edge forms a word with the text
+beside them (新產 in 新產能) and Latin names that are the acronyms of terms (GIS).
+
+Latin names are indexed with and without diacritics (Ørsted = Orsted); names with
+inner punctuation (Shin-Etsu, II-VI) also match as phrases; curated names that are
+English words (Coherent, Grab) are listed as ``exact`` and count only as written.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import csv
 import importlib.util
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,6 +73,9 @@ MARKET_FAMILY = {
     "OMXS": "se",
     "MIL": "it",
     "CN": "cn",
+    "OMXC": "dk",
+    "SGX": "sg",
+    "NSE": "in",
 }
 """Market -> the country family a written suffix names (``-TW``, ``-US``, ``-JP``)."""
 
@@ -86,6 +95,9 @@ class Company:
     """Exchange industry (twstock ``group``, e.g. 半導體業) for Taiwan-listed stocks."""
     source: str = "curated"
     """curated | twstock | foreign (index constituents) | learned."""
+    exact: tuple[str, ...] = ()
+    """Latin names that are also English words (Coherent, Grab): they count only
+    as written, capitalised, never in lower case inside a sentence."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,9 @@ class CompanyDirectory:
     """First word of a multi-word Latin alias -> (alias, company key); see phrase_pattern."""
     exact_case: dict[str, set[str]] = field(default_factory=dict)
     """Short all-caps aliases (AMD, SAP) that must appear in that exact case."""
+    mixed: dict[str, set[str]] = field(default_factory=dict)
+    """Aliases mixing Latin and Chinese (三星SDI, LG化學, SK海力士) -> company keys: the
+    segmenter cuts them at the script change, so they are found in the text itself."""
 
     def add(self, company: Company) -> None:
         existing = self.companies.get(company.key)
@@ -134,23 +149,35 @@ class CompanyDirectory:
                 primary.market or other.market,
                 existing.industry or company.industry,
                 primary.source,
+                tuple(dict.fromkeys((*primary.exact, *other.exact))),
             )
         self.companies[company.key] = company
         for label in (company.name, *company.aliases):
-            self._index_alias(label, company.key, company.source)
+            exact = label in company.exact
+            self._index_alias(label, company.key, company.source, exact)
+            folded = fold_latin(label)
+            if folded != label:
+                # Ørsted, Nestlé: also as writers type them without the marks.
+                self._index_alias(folded, company.key, company.source, exact)
         if company.ticker:
             ticker = name_key(company.ticker)
             family = MARKET_FAMILY.get(company.market or "", "")
             if family:
                 self.by_ticker.setdefault(f"{family}:{ticker}", company.key)
             if family in _BARE_TICKER_FAMILIES or (
-                company.source == "curated" and not ticker.isdigit()
+                company.source == "curated" and not ticker.isdigit() and not family
             ):
                 self.by_ticker.setdefault(ticker, company.key)
 
-    def _index_alias(self, label: str, key: str, source: str = "curated") -> None:
+    def _index_alias(
+        self, label: str, key: str, source: str = "curated", exact: bool = False
+    ) -> None:
         norm = name_key(label)
         if len(norm) < 2:
+            return
+        if exact and norm.isascii() and " " not in norm:
+            self.by_alias.setdefault(norm, set()).add(key)
+            self.exact_case.setdefault(norm, set()).add(label)
             return
         if source == "foreign" and norm.isascii():
             if norm in self.by_alias or norm.upper() in FOREIGN_NAME_STOPWORDS:
@@ -164,7 +191,15 @@ class CompanyDirectory:
             first = norm.split(" ", 1)[0]
             self.phrases.setdefault(first, []).append((label, key))
             return
+        if norm.isascii() and _INNER_PUNCT.search(norm):
+            # Shin-Etsu, II-VI: the segmenter cuts at the mark, so match as a phrase
+            # keyed by the first word too (AT&T, which it keeps whole, still by token).
+            first = re.split(r"[^a-z0-9]+", norm, maxsplit=1)[0]
+            if first:
+                self.phrases.setdefault(first, []).append((label, key))
         self.by_alias.setdefault(norm, set()).add(key)
+        if _MIXED_SCRIPT.search(norm) and not norm.endswith("ky"):
+            self.mixed.setdefault(norm, set()).add(key)
         if norm.isascii() and label.isupper() and len(label) <= 4:
             self.exact_case.setdefault(norm, set()).add(label)
 
@@ -215,7 +250,7 @@ class CompanyDirectory:
     def lookup(self, query: str, tickers: bool = True) -> Company | None:
         """Exact resolution: canonical name, alias, then ticker (any script or case)."""
         norm = name_key(query)
-        keys = self.by_alias.get(norm)
+        keys = self.by_alias.get(norm) or self.by_alias.get(fold_latin(norm))
         if keys:
             return self.companies[preferred(keys, self.companies)]
         for first, patterns in self.phrases.items():
@@ -229,19 +264,45 @@ class CompanyDirectory:
 FOREIGN_NAME_STOPWORDS = frozenset(
     "TARGET BLOCK BALL GAP MATCH PUBLIC GENERAL PROGRESSIVE SOUTHERN UNIVERSAL GLOBAL EQUITY "
     "QUEST INSIGHT CORE VISION NEXT FIRST UNITED NATIONAL AMERICAN INTERNATIONAL DOMINION "
-    "ESSENTIAL CAPITAL PRINCIPAL STATE ALLIANCE TRAVELERS ENTERPRISE MASTER AVANTOR".split()
+    "ESSENTIAL CAPITAL PRINCIPAL STATE ALLIANCE TRAVELERS ENTERPRISE MASTER AVANTOR "
+    "NEWS CITY BOX POOL ALIGN GATES ZEBRA SAGE NOBLE HUB ENACT DIGI DELTA LUMEN BD".split()
 )
 """Index-data names that are also plain English words: never matched alone."""
+
+
+_MIXED_SCRIPT = re.compile(r"[a-z][\u3400-\u9fff]|[\u3400-\u9fff][a-z]")
+_INNER_PUNCT = re.compile(r"[a-z0-9][-.&'+][a-z0-9]")
+
+_LATIN_FOLD = str.maketrans(
+    {"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "Ł": "L",
+     "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th"}
+)  # fmt: skip
+
+
+def fold_latin(text: str) -> str:
+    """Latin letters without diacritics (Ørsted -> Orsted, Nestlé -> Nestle); other
+    scripts untouched.  Writers and feeds drop the marks as often as they keep them,
+    and the segmenter cuts a word at the first letter it does not know."""
+    if text.isascii() or not any("\u00c0" <= ch <= "\u024f" for ch in text):
+        return text
+    out = []
+    for ch in text.translate(_LATIN_FOLD):
+        if "\u00c0" <= ch <= "\u024f":
+            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii()) or ch
+        out.append(ch)
+    return "".join(out)
 
 
 @cache
 def phrase_pattern(label: str) -> re.Pattern[str]:
     """A multi-word Latin name as a whole-word, any-case, any-spacing pattern.
 
-    Compiled on first use: the directory holds a few thousand such names and an
-    article meets a handful, so compiling them all up front would dominate start-up.
+    A hyphen inside a name may also be written as a space or left out (Shin-Etsu,
+    Shin Etsu).  Compiled on first use: the directory holds a few thousand such names
+    and an article meets a handful, so compiling them all up front would dominate
+    start-up.
     """
-    words = r"\s+".join(re.escape(w) for w in label.split())
+    words = r"\s+".join(re.escape(w).replace(r"\-", r"[-\s]?") for w in label.split())
     return re.compile(rf"(?<![A-Za-z]){words}(?![A-Za-z])", re.IGNORECASE)
 
 
@@ -324,11 +385,14 @@ def parse_curated(text: str) -> list[Company]:
             Company(
                 key=key,
                 name=str(raw["name"]),
-                aliases=tuple(str(a) for a in raw.get("aliases", [])),
+                aliases=tuple(
+                    dict.fromkeys(str(a) for a in (*raw.get("aliases", []), *raw.get("exact", [])))
+                ),
                 ticker=ticker,
                 market=market,
                 industry=raw.get("industry"),
                 source="curated",
+                exact=tuple(str(a) for a in raw.get("exact", [])),
             )
         )
     return companies

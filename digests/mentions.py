@@ -7,15 +7,18 @@ import re
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
     AMBIGUOUS_WORD_FREQ,
+    COMMON_WORD_FREQ,
     Company,
     CompanyDirectory,
     LearnedAlias,
+    fold_latin,
+    foreign_names,
     phrase_pattern,
     preferred,
 )
 from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
-from digests.textproc import general_word_freq, to_simplified
+from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
 from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, ticker_refs
 
 _NAME_WITH_PARENS = re.compile(
@@ -37,7 +40,8 @@ _ZH_COMPANY_SUFFIX = re.compile(
 _EN_COMPANY_SUFFIX = re.compile(
     r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|Group|Holdings|Materials|Technologies|Technology|"
     r"Systems|Capital|Bank|Motors|Energy|Semiconductor|Electronics|Industries|Pharmaceuticals|"
-    r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV)\.?$",
+    r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV|ASA|A/S|AB|Oyj|GmbH|KGaA|SpA|"
+    r"S\.A|S\.p\.A|N\.V|K\.K)\.?$",
     re.IGNORECASE,
 )
 _ZH_NOT_COMPANY = re.compile(
@@ -52,13 +56,35 @@ TERM_ACRONYMS = frozenset(
         "VR AR XR AIOT SAF CCUS CBAM CRM MRP SCM MES PLM HR BI CAD CAM BIM AGV AMR"
     ).split()
 )
+ACRONYM_NAMES = TERM_ACRONYMS | frozenset(
+    (
+        "GIS IC PC NB TV EV CPO IP LED OLED 5G 6G AES ABC PTC BD MSCI AVC ADAS CSP CCL "
+        "SI OSAT GPS NFC WIFI USB SSL VPN CDN SEO KOL OTT TCO IDM HPC DSP SOP QA QC IR PR "
+        "SMR BOE AOI AOL"
+    ).split()
+)
+"""Short Latin names that are also the acronyms of terms (GIS: 業成-KY or a geographic
+information system; PTC: a company or a thermistor): they count as a company only
+with its ticker, a company word or KY marker right after them, or when the article
+names the company plainly elsewhere."""
+
+CROSSING_WORD_FREQ = 50
+"""A word the segmenter knows at least this often is a real word a short name may
+have been cut out of (新產 in 新產能)."""
+
+_MARKET_WORDS = frozenset(
+    "营收 产线 财测 法说 法说会 营益率 净利 稼动率 拉货 备货 制程 扩产 量产 殖利率 除息 "
+    "出货 获利 毛利 毛利率 先进制程 封测".split()
+)
+"""Words of Taiwanese market prose that jieba's (mainland) dictionary lacks or barely
+knows: 台灣大 + 營收 is the company and its revenue, 新產 + 線 is a production line."""
 
 
 CERTAIN, WEAK, AMBIGUOUS = "certain", "weak", "ambiguous"
 
 WORDLIKE_TICKERS = frozenset(
     "ALL NOW KEY LOW ARE HAS FOR AND THE ONE BIG NEW CAN WELL CASH LIFE GOOD FAST TECH "
-    "TRUE PLAY SAFE BEST HOME PEAK SITE OPEN EDGE CARS FUN".split()
+    "TRUE PLAY SAFE BEST HOME PEAK SITE OPEN EDGE CARS FUN SE LI FN EW MC BE".split()
 )
 """Tickers that are English words: never a company alone in parentheses."""
 
@@ -74,6 +100,12 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     market suffix says it is one (``(2330-TW)``, ``(NVDA-US)``) or when the name beside
     it is the company's (``信驊 ( 5274 )``, ``2330 台積電``); a bare number beside
     other words (``去年(2024)``) is a year, not a stock.
+
+    Two further doubts make a name count only as an everyday word does (beside its
+    ticker, or when the article names the company plainly elsewhere): a short name
+    whose edge character forms a word with the text beside it (新產 in 新產能, 先進光
+    in 先進光罩), and a Latin name that is also a term's acronym (GIS, PTC) with no
+    company word or KY marker after it.
     """
     found: dict[tuple[str, int, str], None] = {}
     doubtful: list[Mention] = []
@@ -99,66 +131,236 @@ def _sentence_companies(
     text: str, tokens: list[str], directory: CompanyDirectory
 ) -> list[tuple[str, str]]:
     cited, hits = _ticker_hits(text, directory)
-    for alias, compound in _token_aliases(tokens, directory):
+    phrases = _phrase_hits(text, tokens, directory) + _mixed_hits(text, directory)
+    for alias, compound, crossed in _token_aliases(tokens, directory):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
+        if not compound and _inside_phrases(alias, text, phrases):
+            continue  # GE in GE Vernova, 三星 in 三星SDI: the longer name
         key = _pick(directory.by_alias[alias], directory)
         if key in cited or (compound and alias not in directory.ambiguous):
             hits.append((key, CERTAIN))
-        elif alias in directory.ambiguous:
+        elif alias in directory.ambiguous or crossed or _bare_acronym(alias, text):
             hits.append((key, AMBIGUOUS))
         elif alias in directory.weak:
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
+    hits.extend((key, CERTAIN) for key, _, _ in phrases)
+    hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
+    hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
+    return hits
+
+
+_COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
+
+
+def _phrase_hits(
+    text: str, tokens: list[str], directory: CompanyDirectory
+) -> list[tuple[str, int, int]]:
+    """Multi-word Latin names the sentence writes (GE Vernova), with their spans."""
     if tokens and not text.isascii():
         lowered = {t.lower() for t in tokens if t.isascii()}
-        for first in lowered & directory.phrases.keys():
-            for label, key in directory.phrases[first]:
-                if phrase_pattern(label).search(text):
-                    hits.append((key, CERTAIN))
+        candidates = [
+            p for first in lowered & directory.phrases.keys() for p in directory.phrases[first]
+        ]
     else:
         lowered_text = text.lower()
-        for first, labels in directory.phrases.items():
-            if first in lowered_text:
-                hits.extend(
-                    (key, CERTAIN) for label, key in labels if phrase_pattern(label).search(text)
+        candidates = [
+            p
+            for first, labels in directory.phrases.items()
+            if first in lowered_text
+            for p in labels
+        ]
+    out = []
+    for label, key in candidates:
+        match = phrase_pattern(label).search(text)
+        if match:
+            out.append((key, match.start(), match.end()))
+    return out
+
+
+def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, int]]:
+    """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
+    if not directory.mixed or text.isascii():
+        return []
+    low = _comparable(text)
+    out = []
+    for alias, keys in directory.mixed.items():
+        at = low.find(alias)
+        while at >= 0:
+            end = at + len(alias)
+            if not (
+                (alias[0].isascii() and at > 0 and low[at - 1].isascii() and low[at - 1].isalpha())
+                or (
+                    alias[-1].isascii()
+                    and end < len(low)
+                    and low[end].isascii()
+                    and low[end].isalnum()
                 )
-    hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
-    return hits
+            ):
+                out.append((_pick(keys, directory), at, end))
+                break
+            at = low.find(alias, at + 1)
+    return out
+
+
+def _comparable(text: str) -> str:
+    """The text as aliases are keyed (Simplified, lower case), offsets kept."""
+    simplified = to_simplified(text)
+    lowered = simplified.lower()
+    return lowered if len(lowered) == len(simplified) else simplified
+
+
+def _inside_phrases(alias: str, text: str, phrases: list[tuple[str, int, int]]) -> bool:
+    """Every place the sentence writes ``alias`` lies inside a longer name it also writes."""
+    spans = [(start, end) for _, start, end in phrases if end - start > len(alias)]
+    if not spans:
+        return False
+    if alias.isascii():
+        places = [
+            m.start()
+            for m in re.finditer(
+                rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE
+            )
+        ]
+    else:
+        low = _comparable(text)
+        places = [m.start() for m in re.finditer(re.escape(alias), low)]
+    return bool(places) and all(any(s <= p < e for s, e in spans) for p in places)
+
+
+def _bare_acronym(alias: str, text: str) -> bool:
+    """An acronym name (GIS, PTC) with no company word or KY marker right after it."""
+    if not alias.isascii() or alias.upper() not in ACRONYM_NAMES:
+        return False
+    for m in re.finditer(rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE):
+        if _COMPANY_AFTER.match(text, m.end()):
+            return False
+    return True
+
+
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:[-.&'][A-Za-z0-9\u00c0-\u024f]+)*")
+
+
+def _accented_names(text: str, directory: CompanyDirectory) -> list[str]:
+    """Names written with diacritics (Ørsted, Nestlé), which the segmenter cuts apart:
+    matched on the Latin words of the text with the marks folded away."""
+    if not _ACCENTED.search(text):
+        return []
+    folded = fold_latin(text)
+    keys = []
+    for m in _LATIN_WORD.finditer(text):
+        if not _ACCENTED.search(m.group()):
+            continue
+        word = fold_latin(m.group()).lower()
+        if word in directory.by_alias:
+            keys.append(_pick(directory.by_alias[word], directory))
+        for label, key in directory.phrases.get(word, ()):
+            if phrase_pattern(label).search(folded):
+                keys.append(key)
+    return keys
 
 
 def _pick(keys: set[str], directory: CompanyDirectory) -> str:
     return min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
 
 
-def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple[str, bool]]:
+def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple[str, bool, bool]]:
     """Aliases named by the tokens: whole tokens, two tokens that form one name
     (台灣 + 大哥大, 南亞 + 科技 -> 南亞科), a name with a company-type word
     (東元電機, 台塑集團) and a name after a word jieba glued to it (韓國三星電子).
-    The flag says the name came with more than itself (a compound): that counts
-    as surely as a distinctive name, even for a short or everyday one."""
+    The first flag says the name came with more than itself (a compound): that
+    counts as surely as a distinctive name, even for a short or everyday one.  The
+    second says a two-character name may have been cut out of a word (新產能)."""
     by_alias = directory.by_alias
     keys = [t.lower() if t.isascii() else t for t in tokens]
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, bool, bool]] = []
     i = 0
     while i < len(keys):
         key = keys[i]
         if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
             joined = _joined_alias(key + keys[i + 1], directory)
             if joined is not None:
-                out.append((joined, True))
+                out.append((joined, True, False))
                 i += 2
                 continue
         if key in by_alias:
-            out.append((key, False))
+            crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
+            out.append((key, False, crossed))
         elif len(key) >= 3 and not key.isascii():
             found = _company_stem(key, directory) or _after_word(key, directory)
             if found is not None:
-                out.append((found, True))
+                out.append((found, True, False))
         i += 1
     return out
+
+
+def _is_cjk(token: str) -> bool:
+    return bool(token) and "\u3400" <= token[0] <= "\u9fff" and "\u3400" <= token[-1] <= "\u9fff"
+
+
+def _loosely_bound(name: str, directory: CompanyDirectory) -> bool:
+    """Names whose edges the segmenter may have drawn wrongly: two characters (新產),
+    or a common word plus one character (先進 + 光 in 先進光罩, 系統 + 電 in 系統電源)."""
+    if not _is_cjk(name):
+        return False
+    if len(name) == 2:
+        return True
+    return len(name) == 3 and _plain_word(name[:2], directory)
+
+
+def _crosses_word(keys: list[str], i: int, directory: CompanyDirectory) -> bool:
+    """Whether the two-character name ``keys[i]`` shares an edge character with a
+    common word the text may really mean: 新產 + 能 (產能 capacity), 超微 + 型電腦
+    (微型), 美 + 國巨 (美國).  Teaching the segmenter every listed name makes it
+    prefer the name, so the name's edges are checked against the words around it.
+    A neighbour that is itself a solid word keeps the name (緯創 + 新高: reading
+    創新 would leave 高 alone)."""
+    name = keys[i]
+    if i + 1 < len(keys) and _is_cjk(keys[i + 1]):
+        after = keys[i + 1]
+        for k in range(1, min(2, len(after)) + 1):
+            words = (name[-1] + after[:k], name + after[:k])
+            if any(_common_word(w, directory) for w in words) and not (
+                k < len(after) and _solid_word(after, directory)
+            ):
+                return True
+    if i > 0 and _is_cjk(keys[i - 1]):
+        before = keys[i - 1]
+        for k in range(1, min(2, len(before)) + 1):
+            words = (before[-k:] + name[0], before[-k:] + name)
+            if any(_common_word(w, directory) for w in words) and not (
+                k < len(before) and _solid_word(before, directory)
+            ):
+                return True
+    return False
+
+
+def _common_word(word: str, directory: CompanyDirectory) -> bool:
+    """A word the text may mean instead of the name: a common word, or another
+    company's name (先進光 + 罩 vs 光罩: the segmenter chose between two names by the
+    weights we gave them, not by the text)."""
+    return word in directory.by_alias or _word_freq(word) >= CROSSING_WORD_FREQ
+
+
+def _plain_word(word: str, directory: CompanyDirectory) -> bool:
+    """A very common word that is no company's name (先進, 系統, 台灣)."""
+    if word in directory.by_alias and word not in directory.ambiguous:
+        return False
+    return segmenter_word_freq(word) >= COMMON_WORD_FREQ
+
+
+def _solid_word(token: str, directory: CompanyDirectory) -> bool:
+    return len(token) >= 2 and (
+        token in directory.by_alias or _word_freq(token) >= CROSSING_WORD_FREQ
+    )
+
+
+def _word_freq(word: str) -> int:
+    return CROSSING_WORD_FREQ if word in _MARKET_WORDS else segmenter_word_freq(word)
 
 
 def _joined_alias(joined: str, directory: CompanyDirectory) -> str | None:
@@ -207,7 +409,7 @@ def resolve_ticker(ref: TickerRef, directory: CompanyDirectory) -> Company | Non
         if ref.family not in (None, "tw"):
             return directory.by_code(code, ref.family)
         return directory.by_code(code, "tw")
-    if ref.form != "paren" or (code in TERM_ACRONYMS and not ref.explicit):
+    if ref.form != "paren" or (code in ACRONYM_NAMES and not ref.explicit):
         return None
     return directory.by_code(code, ref.family) if ref.family else directory.by_code(code)
 
@@ -284,6 +486,7 @@ _NAME_SUFFIXES = (
     "金控",
     "电脑",
     "化学",
+    "化工",
     "塑胶",
     "钢铁",
     "晶圆",
@@ -479,6 +682,8 @@ def trim_chinese_name(run: str) -> str | None:
     """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``."""
     name = _ZH_CUT.sub("", run)
     name = re.sub(r"^.*公司(?=.{2,}$)", "", name)  # 新創公司晶馳科技 -> 晶馳科技
+    name = re.sub(r"^.*(?:集團|集团)(?=.{2,}$)", "", name)  # 美妝集團歐萊雅 -> 歐萊雅
+    name = re.sub(r"^.{2,}商(?=.{3,}$)", "", name)  # 能源商伊維爾德羅拉 -> 伊維爾德羅拉
     name = re.sub(r"公司$", "", name) if len(name) > 4 else name
     if len(name) < 2 or len(name) > 10 or _ZH_NOT_COMPANY.search(name):
         return None
@@ -489,9 +694,15 @@ def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company 
     if re.fullmatch(r"\d{4,6}(?:\.TWO?)?", other):
         return directory.by_code(other.split(".")[0])
     compact = other.replace(" ", "")
-    if compact.upper() in TERM_ACRONYMS or re.fullmatch(r"[\d.,%\s]+.*", other):
-        return None
-    known = directory.lookup(other, tickers=False) or directory.lookup(zh, tickers=False)
+    if compact.upper() in ACRONYM_NAMES or re.fullmatch(r"[\d.,%\s]+.*", other):
+        return None  # 地理資訊系統(GIS) names a term, whoever else is called GIS
+    known = (
+        directory.lookup(other, tickers=False)
+        or directory.lookup(zh, tickers=False)
+        or _lookup_short_form(other, directory)
+    )
+    if known is None and (stem := _company_stem(name_key(zh), directory)) is not None:
+        known = directory.lookup(stem, tickers=False)  # 台塑集團(Formosa Plastics Group)
     if known is None and re.fullmatch(r"[A-Z][A-Z0-9]{0,5}", other) and not _TERM_END.search(zh):
         # A bare (NVDA) is a ticker only for hand-picked companies: in index data
         # (CRM, MRP...) most short codes are also the acronyms of terms.
@@ -500,12 +711,15 @@ def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company 
             known = by_code
     if known is not None:
         return known
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9&.'\- ]{1,46}", other):
+    # Diacritics (Électricité, Ørsted) and company punctuation (&, ., /, ',') are
+    # part of names: test the shape on the folded spelling.
+    folded = fold_latin(other)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9&.,'’/\- ]{1,46}", folded):
         return None
     if re.fullmatch(r"[A-Z]{1,5}", other):
         return None  # an unknown all-caps token is more often a term than a ticker
-    if not other[0].isupper() or any(
-        piece[:1].islower() for piece in re.split(r"[\s\-]+", other) if piece not in _EN_GLUE
+    if not folded[0].isupper() or any(
+        piece[:1].islower() for piece in re.split(r"[\s\-]+", folded) if piece not in _EN_GLUE
     ):
         return None  # "Waste-to-Energy", "rare earth elements": terms, not names
     if _ZH_COMPANY_SUFFIX.search(zh) or _EN_COMPANY_SUFFIX.search(other):
@@ -514,7 +728,17 @@ def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company 
     return None
 
 
-_EN_GLUE = frozenset({"of", "and", "the", "&", "de", "du", "von", "van"})
+def _lookup_short_form(other: str, directory: CompanyDirectory) -> Company | None:
+    """``Logitech International S.A.`` is the index's Logitech: try the name without
+    its legal and trade suffixes, the way the index data is shortened."""
+    forms = foreign_names([other])[1:]
+    for form in forms:
+        if len(form) >= 4 and (known := directory.lookup(form, tickers=False)) is not None:
+            return known
+    return None
+
+
+_EN_GLUE = frozenset({"of", "and", "the", "&", "de", "du", "des", "la", "von", "van", "der"})
 
 
 def _is_name_like(alias: str) -> bool:

@@ -103,6 +103,15 @@ def general_word_freq(word: str) -> int:
     return _tokenizer().FREQ.get(word, 0)
 
 
+def segmenter_word_freq(word: str) -> int:
+    """How often the segmenter's dictionary counts ``word`` (ours included; 0 if unknown).
+
+    Unlike :func:`general_word_freq`, sector terms we taught it (鋼價) still count:
+    the company finder asks whether a name's edge character belongs to a real word.
+    """
+    return _tokenizer().FREQ.get(word, 0)
+
+
 def add_words(words: set[str] | frozenset[str]) -> None:
     """Teach the segmenter multi-character Chinese terms so they come out as one token."""
     tok = _tokenizer()

@@ -199,3 +199,126 @@ def test_reference_sync_refreshes_stored_companies(lexicon, tmp_path) -> None:
     sync_reference(db, lexicon)
     [fixed] = db.query("SELECT id, name, industry FROM companies WHERE key = 'TWSE:2327'")
     assert fixed == {"id": row["id"], "name": "國巨", "industry": "電子零組件業"}
+
+
+# --- round 2: word boundaries, acronyms, foreign names as Taiwanese writers use them ---
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("台積電(2330)擴充新產能，設備商弘塑(3131)受惠。", "TWSE:2850"),  # 新產 in 新產能
+        ("台積電持續投資，超微型化的感測元件需求看增。", "NASDAQ:AMD"),  # 超微 in 超微型
+        ("台積電與日月光投控採用先進光罩技術。", "TPEx:3362"),  # 先進光 in 先進光罩
+        ("電線電纜大廠華新麗華與台積電合作。", "TWSE:9944"),  # 新麗 in 華新麗華
+        ("台積電表示，營業成本因折舊增加而墊高。", "TWSE:6456"),  # 業成 in 營業成本
+        ("長榮航(2618)今年開闢多條新航線。", "SGX:C6L"),  # 新航 in 新航線
+    ],
+)
+def test_short_names_cut_out_of_longer_words(lexicon, text: str, absent: str) -> None:
+    assert absent not in _keys(text, lexicon)
+
+
+def test_short_names_count_beside_a_solid_word_or_when_named_plainly(lexicon) -> None:
+    assert "TWSE:3231" in _keys("緯創新高，鴻海也表態。", lexicon)  # 緯創 + 新高, not 創新
+    assert "TWSE:1605" in _keys("電線電纜大廠華新麗華公布營收。", lexicon)
+    # 聯電 + 力拚 reads like 電力 alone; an article that names 聯電 plainly keeps it.
+    assert "TWSE:2303" not in _keys("聯電力拚成熟製程。", lexicon)
+    text = "聯電(2303)公布上月營收。\n聯電力拚成熟製程。"
+    digested = digest_article(
+        Article("", (Section("", tuple(text.split("\n"))),), "t", "text"), lexicon
+    )
+    sentences = {m.sentence for m in digested.mentions if m.company_key == "TWSE:2303"}
+    assert "聯電力拚成熟製程。" in sentences
+
+
+def test_acronym_names_need_company_context(lexicon) -> None:
+    terms = (
+        "地方政府導入GIS圖資平台，電動車的PTC加熱器與AES加密晶片升級，BD團隊洽談ODM合作，"
+        "MSCI季度調整即將生效，台積電(2330-TW)受惠。"
+    )
+    assert _keys(terms, lexicon) == {"TWSE:2330"}
+    assert not learn_aliases("地理資訊系統(GIS)與共同封裝光學(CPO)", lexicon.directory)
+    named = "觸控廠業成-KY(6456)公布營收。\nGIS表示，車用顯示器將是明年主力。"
+    digested = digest_article(
+        Article("", (Section("", tuple(named.split("\n"))),), "t", "text"), lexicon
+    )
+    assert {m.sentence for m in digested.mentions if m.company_key == "TWSE:6456"} == {
+        "觸控廠業成-KY(6456)公布營收。",
+        "GIS表示，車用顯示器將是明年主力。",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("光通訊族群中Coherent表現最強。", "NYSE:COHR"),
+        ("韓國電商酷澎擴大在台布局。", "NYSE:CPNG"),
+        ("Coupang宣布擴建物流倉。", "NYSE:CPNG"),
+        ("丹麥開發商沃旭能源暫緩美國案場。", "OMXC:ORSTED"),
+        ("市場關注Ørsted的增資計畫。", "OMXC:ORSTED"),
+        ("市場關注Orsted的增資計畫。", "OMXC:ORSTED"),
+        ("Lumentum與Credo同步創高。", "NASDAQ:LITE"),
+        ("高速傳輸晶片的Astera Labs走強。", "NASDAQ:ALAB"),
+        ("光模組龍頭中際旭創出貨放量。", "SZSE:300308"),
+        ("代工大廠天弘與捷普擴產。", "NYSE:CLS"),
+        ("蝦皮的母公司冬海集團轉虧為盈。", "NYSE:SE"),
+        ("快時尚平台希音準備上市。", "name:希音"),
+        ("國泰航空擴充機隊。", "HKEX:0293"),
+        ("日本的全日空受惠觀光客回流。", "TSE:9202"),
+        ("醫材大廠美敦力上修財測。", "NYSE:MDT"),
+        ("手術機器人龍頭直覺手術裝機量成長。", "NASDAQ:ISRG"),
+        ("莫德納調整疫苗產能。", "NASDAQ:MRNA"),
+        ("貨櫃航商赫伯羅德與快桅結盟。", "XETRA:HLAG"),
+        ("信越化學、Shin-Etsu與Shin Etsu是同一家。", "TSE:4063"),
+        ("雀巢(Nestlé)宣布裁員。", "SIX:NESN"),
+    ],
+)
+def test_foreign_companies_by_the_names_writers_use(lexicon, text: str, key: str) -> None:
+    assert key in _plain_keys(text, lexicon)
+
+
+def test_cathay_pacific_is_not_cathay_financial(lexicon) -> None:
+    keys = _plain_keys("國泰航空與國泰金同步公布營運數字。", lexicon)
+    assert {"HKEX:0293", "TWSE:2882"} <= keys
+    assert "HKEX:0293" not in _plain_keys("國泰金控公布獲利。", lexicon)
+
+
+def test_english_words_that_are_names_count_only_as_written(lexicon) -> None:
+    assert "NYSE:COHR" not in _plain_keys("coherent光學模組的滲透率還低。", lexicon)
+    assert "NASDAQ:GRAB" in _plain_keys("東南亞叫車平台Grab營收成長。", lexicon)
+    assert "NASDAQ:GRAB" not in _plain_keys("這檔股票是grab and go的題材。", lexicon)
+
+
+def test_a_longer_latin_name_wins_over_the_word_inside_it(lexicon) -> None:
+    keys = _plain_keys("電網設備由GE Vernova與Siemens Energy分食。", lexicon)
+    assert {"NYSE:GEV", "XETRA:ENR"} <= keys
+    assert not keys & {"NYSE:GE", "XETRA:SIE"}
+
+
+def test_names_learned_with_diacritics_and_company_punctuation(lexicon) -> None:
+    directory = lexicon.directory
+    learned = {
+        (i.alias, i.company.key)
+        for i in learn_aliases(
+            "法國美妝集團歐萊雅(L'Oréal)、瑞士的羅技(Logitech International S.A.)與"
+            "丹麥酵素大廠諾維信(Novozymes A/S)簽約。",
+            directory,
+        )
+    }
+    assert ("歐萊雅", "Euronext:OR") in learned
+    assert ("羅技", "SIX:LOGN") in learned
+    assert ("諾維信", "name:諾維信") in learned
+    assert directory.lookup("Nestle").key == directory.lookup("Nestlé").key == "SIX:NESN"
+
+
+def test_names_mixing_latin_and_chinese(lexicon) -> None:
+    keys = _plain_keys("韓國的三星SDI與LG化學調整電池產能，SK海力士擴產。", lexicon)
+    assert {"KRX:006400", "KRX:051910", "KRX:000660"} <= keys
+    assert "KRX:005930" not in keys  # 三星 inside 三星SDI is not Samsung Electronics
+
+
+def test_term_acronym_in_parentheses_is_no_ticker(lexicon) -> None:
+    # NuScale trades as SMR, which is also the small modular reactor.
+    assert not _keys("小型模組化反應爐(SMR)是核能新趨勢。", lexicon)
+    assert "NYSE:SMR" in _keys("核能新創NuScale(SMR-US)股價大漲。", lexicon)
