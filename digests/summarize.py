@@ -28,7 +28,9 @@ from digests.salience import (
     investor_factor,
     is_list_item,
     is_news_lead,
+    is_sign_off,
 )
+from digests.sources.boilerplate import is_boilerplate
 
 SECTION_BUDGET = 160
 SUMMARY_BUDGET = 240
@@ -62,6 +64,8 @@ COST_EXPONENT = 0.8
 FIGURE_FACTOR = 4.0
 REDUNDANT_OVERLAP = 0.6
 LONG_SINGLE_MARGIN = 1.25
+SALIENT_FACTOR = 1.2
+"""An investor factor above this means a result/guidance figure or the writer's call."""
 MAX_LIST_ITEMS = 2
 """Items of one list are parallel details: two show what the list holds and leave
 room for the sentence that draws its conclusion (首選…)."""
@@ -94,6 +98,10 @@ class Prepared:
     """The first whole sentence of its section, written as a news lead."""
     list_item: bool = False
     """A bullet or numbered line: one of several parallel details."""
+    reported: bool = False
+    """A news lead that names its subject (a dateline, or a company beside its figure)."""
+    salient: bool = False
+    """Carries what investors read for: a result/guidance figure, a call or the writer's view."""
 
 
 def prepare(
@@ -106,9 +114,11 @@ def prepare(
     for s in sentences:
         text = trim_connective(s.text)
         q = 1.0
-        fragment = is_fragment(text)
+        # A lead-in, a label or a stub, or a promotion/disclaimer left inside a paragraph
+        # (the readers drop whole lines only): never shown, and no section's first sentence.
+        fragment = is_fragment(text) or is_boilerplate(text) or is_sign_off(text)
         if fragment:
-            q = 0.0  # a lead-in, a label or a stub: never shown on its own
+            q = 0.0
         if text.endswith(("?", "\uff1f")):
             q *= 0.55  # rhetorical questions rarely carry the facts
         if len(text) < 12:
@@ -119,8 +129,9 @@ def prepare(
         if stance:
             q *= STANCE_BOOST
         company = _names_company(text, s.terms, directory)
-        q *= investor_factor(text, s.figures, company, stance)
-        lead = False
+        factor = investor_factor(text, s.figures, company, stance)
+        q *= factor
+        lead = reported = False
         if not fragment:
             k = position.get(s.section, 0)
             position[s.section] = k + 1
@@ -130,7 +141,16 @@ def prepare(
                 lead = is_news_lead(text, s.figures, company) if k == 0 else has_dateline(text)
                 if lead:
                     led.add(s.section)
-        prepared[id(s)] = Prepared(text, q, frozenset(s.terms), lead, is_list_item(text))
+                    reported = company or has_dateline(text)
+        prepared[id(s)] = Prepared(
+            text,
+            q,
+            frozenset(s.terms),
+            lead,
+            is_list_item(text),
+            reported,
+            not fragment and (stance or factor > SALIENT_FACTOR),
+        )
     return prepared
 
 
@@ -216,9 +236,16 @@ def select_sentences(
         return chosen, total
 
     chosen, value = greedy(COST_EXPONENT)
-    # One longer sentence alone is allowed when it says more than the budgeted set.
+    # One longer sentence alone is allowed when it says more than the budgeted set: a
+    # news report's lead, or when the budgeted set holds no figure or call an investor
+    # reads for.  Elsewhere an over-long sentence is run-on context (…，…，…) whose many
+    # terms outweigh the short sentence that states the call or the figure.
     single = max(range(len(candidates)), key=alone)
-    if not chosen or (costs[single] > budget and alone(single) > LONG_SINGLE_MARGIN * value):
+    if not chosen or (
+        costs[single] > budget
+        and alone(single) > LONG_SINGLE_MARGIN * value
+        and (info[single].reported or not any(info[i].salient for i in chosen))
+    ):
         chosen = [single]
     return sorted((candidates[i] for i in chosen), key=lambda s: (s.section, s.index))
 

@@ -49,3 +49,22 @@ def test_real_styles_keep_key_facts_well_above_lead() -> None:
     assert ours["coverage"] >= 0.85, ours
     assert ours["coverage"] >= lead["coverage"] + 0.15, (ours, lead)
     assert ours["fragments"] == 0, ours
+
+
+def test_long_sections_keep_the_buried_fact() -> None:
+    """Sections of 300-900 characters that open with context, history or a question.
+
+    The gain over Lead-k must come from here: the fact sits mid-section or at the end,
+    after the framing, beside background statistics, before a promotion or disclaimer.
+    """
+    path = ROOT / "bench" / "eval" / "tuning_long.json"
+    sections = digest_eval.load_sections(path)
+    lead_fn = digest_eval.extractive(digest_eval.lead_rank, 3)
+    ours_fn = digest_eval.memoized(digest_eval._briefbot())
+    lead = digest_eval.score("lead", lead_fn, sections, digest_eval.BUDGET)
+    ours = digest_eval.score("briefbot", ours_fn, sections, digest_eval.BUDGET)
+    assert ours["coverage"] >= 0.85, ours
+    assert ours["coverage"] >= lead["coverage"] + 0.15, (ours, lead)
+    assert ours["fragments"] == 0, ours
+    gain = digest_eval.long_section_gain(sections, lead_fn, ours_fn, digest_eval.BUDGET)
+    assert gain["lead_misses_we_keep"] >= 10 * max(1, gain["we_miss_lead_keeps"]), gain

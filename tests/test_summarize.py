@@ -9,6 +9,7 @@ import pytest
 from digests.figures import find_figures
 from digests.fragments import MIN_CLAUSE, fragment_reasons, is_fragment
 from digests.models import Article, Section
+from digests.salience import is_history, is_management_outlook
 from digests.sources.pagedump import parse_page_dump
 from digests.summarize import (
     SECTION_BUDGET,
@@ -302,3 +303,92 @@ def test_seed_page_digests_have_no_fragments(corpus_path: Path) -> None:
         shown = [*digested.summary, *(s for sec in digested.sections for s in sec.digest)]
         flagged += [(s, fragment_reasons(s)) for s in shown if is_fragment(s)]
     assert not flagged
+
+
+RUN_ON_COLUMN = (
+    "對於經歷過上一輪記憶體狂潮的投資人來說，「缺貨」這兩個字總是特別敏感，當年報價在短短"
+    "一年內漲了好幾倍，龍頭廠的股價從一百多元一路漲到五百元以上，不少人在高點追進後套牢多年，"
+    "一直到今天都還沒有解套，因此每當市場再度傳出缺貨消息，大家的反應都是既期待又怕受傷害，"
+    "而這種心情也讓相關個股的股價在每一次消息面出現時都大起大落，成交量也隨之暴增。"
+    "我們給予買進評等，目標價186元。"
+    "主要風險為終端需求不如預期。"
+)
+NEWS_RUN_ON = (
+    "網通晶片廠鈺瀚科技(6533)昨(13)日召開董事會通過第三季財報，在Wi-Fi 7晶片出貨放量、"
+    "產品組合持續優化以及新台幣匯率相對穩定的帶動下，第三季合併營收達48.3億元，季增11%、"
+    "年增26%，毛利率49.4%，稅後純益9.2億元，每股純益5.12元，營收、獲利與每股純益皆創下"
+    "歷年同期新高，前三季每股純益累計13.35元。"
+    "公司表示將持續投入研發。"
+    "今日股價小漲。"
+)
+
+
+def test_run_on_context_is_not_shown_instead_of_the_call() -> None:
+    """A sentence over the whole budget is shown alone only when nothing shorter says more."""
+    assert len(sentences(RUN_ON_COLUMN)[0]) > SECTION_BUDGET
+    digest = digest_section("", RUN_ON_COLUMN)
+    assert "目標價186元" in "".join(digest)
+    assert sum(map(len, digest)) <= SECTION_BUDGET
+
+
+def test_news_lead_over_the_budget_is_still_shown_alone() -> None:
+    assert len(sentences(NEWS_RUN_ON)[0]) > SECTION_BUDGET
+    assert digest_section("", NEWS_RUN_ON) == [sentences(NEWS_RUN_ON)[0]]
+
+
+OUTLOOK = (
+    "回顧過去五年，這家公司的毛利率從45%一路滑落到31%，股價也從高點的320元腰斬到150元左右，"
+    "市場一度認為它已經失去競爭力。"
+    "本季毛利率為33.5%，較上季增加0.6個百分點，但仍低於美系與日系同業平均的38%，"
+    "主因新產線仍處於學習曲線的初期。"
+    "營業費用率則因研發人員擴編與新總部租金而升至14%，為近三年新高，"
+    "主要反映新總部的一次性裝修與搬遷支出。"
+    "財務長在會中表示，隨著新產線良率改善與高階產品比重提升，"
+    "明年下半年毛利率可望回到40%，重新追上同業的水準。"
+)
+
+
+def test_management_outlook_outranks_background_figures() -> None:
+    digest = "".join(digest_section("毛利率", OUTLOOK))
+    assert "可望回到40%" in digest
+    assert "回顧過去五年" not in digest
+
+
+def test_promotion_or_disclaimer_inside_a_paragraph_is_never_shown() -> None:
+    """Readers drop whole boilerplate lines; one left inside a paragraph is still skipped."""
+    text = (
+        "這家公司本季營收年增35%，每股盈餘2.8元，創同期新高。"
+        "歡迎加入我們的LINE官方帳號，第一時間收到最新研究報告！"
+        "本文僅供參考，不構成任何投資建議，投資人應自行承擔風險。"
+    )
+    digest = digest_section("", text)
+    assert digest
+    assert not any("LINE" in s or "投資建議" in s for s in digest)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("回顧過去三年，公司營收一度年減12%。", True),
+        ("過去十年，台灣房價大約漲了三倍。", True),
+        ("十年前手機鏡頭殺價競爭最激烈。", True),
+        ("本季營收年增35%，創同期新高。", False),
+        ("過去一週外資賣超218億元。", False),
+    ],
+)
+def test_history_sentences_are_recognised(text: str, expected: bool) -> None:
+    assert is_history(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("財務長表示，明年上半年毛利率可望回到75%附近。", True),
+        ("公司管理層表示，預計2027年可達成單年度損益兩平。", True),
+        ("董事長在會中預估第四季營收將季增一成。", True),
+        ("公司表示，營收成長主要受惠於新產品出貨。", False),
+        ("法人預估明年營收年增兩成。", False),
+    ],
+)
+def test_management_outlook_is_recognised(text: str, expected: bool) -> None:
+    assert is_management_outlook(text) is expected
