@@ -16,6 +16,10 @@ from digests.normalize import name_key
 from digests.taxonomy import Taxonomy, Topic
 
 SUGGESTIONS = 5
+MIN_SIMILARITY = 65
+"""rapidfuzz WRatio below this is noise (日立 vs 立益物流 scores 60): better no suggestion."""
+NEAR_BEST = 10
+"""Only suggestions within this many points of the best one: a clear typo gets one answer."""
 _SOURCE_ORDER = {"curated": 0, "twstock": 1, "foreign": 2, "learned": 3}
 
 
@@ -53,7 +57,7 @@ def resolve_company(directory: CompanyDirectory, query: str) -> Resolution[Compa
             return Resolution(None, _unique_names(c.name for c in ranked))
     choices = {alias: next(iter(keys)) for alias, keys in directory.by_alias.items()}
     found = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=SUGGESTIONS * 3)
-    names = (directory.companies[choices[alias]].name for alias, score, _ in found if score >= 30)
+    names = (directory.companies[choices[alias]].name for alias in _close(found))
     return Resolution(None, _unique_names(names))
 
 
@@ -71,7 +75,16 @@ def resolve_topic(taxonomy: Taxonomy, query: str) -> Resolution[Topic]:
     if starts:
         return Resolution(None, _unique_names(t.name for t in starts.values()))
     found = process.extract(key, list(labels), scorer=fuzz.WRatio, limit=SUGGESTIONS * 3)
-    return Resolution(None, _unique_names(labels[label].name for label, score, _ in found))
+    return Resolution(None, _unique_names(labels[label].name for label in _close(found)))
+
+
+def _close(found: list[tuple[str, float, object]]) -> list[str]:
+    """The candidates similar enough to offer, best first (none when nothing is close)."""
+    if not found:
+        return []
+    best = max(score for _, score, _ in found)
+    floor = max(MIN_SIMILARITY, best - NEAR_BEST)
+    return [choice for choice, score, _ in found if score >= floor]
 
 
 def _unique_names(names: object) -> list[str]:

@@ -106,7 +106,9 @@ def test_sector_not_found(store: Path, capsys) -> None:
     assert answer["topic"] is None
     assert answer["matched"] is None
     assert answer["articles"] == []
-    assert answer["suggestions"]
+    assert answer["suggestions"] == []  # nothing similar: no noise, the text offers search
+    code, answer = _json(capsys, "--db", str(store), "sector", "半道體", "--json")
+    assert code == 0 or answer["suggestions"] == ["半導體"]
 
 
 def test_sector_json_says_how_the_query_was_understood(store: Path, capsys) -> None:

@@ -224,6 +224,13 @@ def test_plain_text_is_a_lookup(bot: BotHarness) -> None:
     assert long_text and "/help" in long_text[0]
 
 
+def test_unknown_names_offer_search_not_noise(bot: BotHarness) -> None:
+    [reply] = _sent(bot.send(PRIVATE, ALICE, "/company zzqx"))
+    assert "/search zzqx" in reply.params["text"] and not buttons(reply)
+    [reply] = _sent(bot.send(PRIVATE, ALICE, "/sector zzqx"))
+    assert "/search zzqx" in reply.params["text"] and not buttons(reply)
+
+
 def test_plain_text_in_groups_is_ignored(bot: BotHarness) -> None:
     bot.add_to_group(GROUP, ALICE)
     assert not texts(bot.send(GROUP, ALICE, "台積電"))

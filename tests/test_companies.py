@@ -41,7 +41,9 @@ def test_unknown_name_gets_suggestions(directory) -> None:
     result = resolve_company(directory, "Blackrok")
     assert result.match is None
     assert "貝萊德" in result.suggestions
-    assert resolve_company(directory, "完全不存在的公司名稱").suggestions
+    # Only what is close: no 立益物流 for 日立-like near-misses, nothing for gibberish.
+    assert resolve_company(directory, "zzqx").suggestions == []
+    assert resolve_company(directory, "鴻海精蜜").suggestions == ["鴻海"]
 
 
 def test_twstock_listed_stocks_only(directory) -> None:

@@ -59,10 +59,12 @@ def test_known_topic_without_articles_lists_nothing_unrelated(devset, query: str
     assert found == []
 
 
-def test_nothing_matches_gives_suggestions(devset) -> None:
+def test_nothing_matches_gives_only_close_suggestions(devset) -> None:
     answer, found = _ask(devset, "量子電腦")
     assert not answer.found and answer.matched is None
-    assert found == [] and answer.suggestions
+    assert found == [] and answer.suggestions == []  # nothing is close: no noise
+    answer, found = _ask(devset, "半道體")  # a typo of a topic name
+    assert answer.found or answer.suggestions == ["半導體"]
 
 
 # --- how the query was understood ------------------------------------------------

@@ -201,3 +201,5 @@ def _print_not_found(query: str, suggestions: list[str]) -> None:
     print(f"not found: {query!r}")
     if suggestions:
         print("did you mean: " + "、".join(suggestions))
+    else:
+        print(f"nothing similar; try: briefbot search {query}")

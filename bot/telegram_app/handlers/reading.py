@@ -58,6 +58,8 @@ async def _show_company(
         keyboard = suggestion_keyboard(buttons)
         if keyboard is not None:
             message += "\n" + text(lang, "did_you_mean")
+        else:
+            message += "\n" + text(lang, "try_search", query=esc(query))
         await reply(update, context, message, keyboard)
         return
     await reply(update, context, views.company(answer, svc.lexicon.taxonomy, lang))
@@ -96,6 +98,8 @@ async def _show_sector(
         message = text(lang, "unknown_topic", query=esc(query))
         if keyboard is not None:
             message += "\n" + text(lang, "did_you_mean")
+        else:
+            message += "\n" + text(lang, "try_search", query=esc(query))
         await reply(update, context, message, keyboard)
         return
     await reply(update, context, views.sector(answer, lang))
