@@ -1,8 +1,7 @@
-"""Company, sector and search answers: SQL here, composition in :mod:`digests.answers`.
+"""A sector as readers name it: topic, exchange industry or words, ranked articles.
 
-Shared by the command line and the Telegram commands.  Every query reads a bounded
-number of rows through an index, so answers stay fast on a large store.
-"""
+Resolution of the query lives in :mod:`digests.sector_query`; how the query's words
+are found and counted in the stored text in :mod:`store.answers.sector_words`."""
 
 from __future__ import annotations
 
@@ -17,39 +16,29 @@ from sqlite_utils import Database
 
 from digests.answers import (
     INDUSTRY_WEIGHT,
-    ArticleMentions,
     Point,
     Source,
-    fts_query,
-    highlight,
     industry_evidence,
     pick_points,
-    query_terms,
-    term_pattern,
     term_sentences,
-    text_evidence,
 )
-from digests.companies import Company
 from digests.industries import Industries, build_industries
 from digests.lexicon import Lexicon
 from digests.normalize import clean_query
-from digests.resolve import resolve_company
 from digests.sector_query import parse_sector_query
 from digests.taxonomy import Topic
-
-RECENT_ARTICLES = 200
-"""How many of a company's or topic's newest articles feed summaries and rankings."""
-
-
-@dataclass
-class CompanyAnswer:
-    query: str
-    company: Company | None
-    summary: list[Point] = field(default_factory=list)
-    mentions: list[ArticleMentions] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
+from store.answers.common import RECENT_ARTICLES, chunks
+from store.answers.sector_words import (
+    PARTS_FALLBACK,
+    Counts,
+    Word,
+    candidate_rows,
+    count_words,
+    find_candidates,
+    fts_alternatives,
+    fts_word,
+    variant_pattern,
+)
 
 
 @dataclass
@@ -91,118 +80,6 @@ class SectorAnswer:
         return self.industry or self.query
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    article_id: int
-    title: str
-    url: str | None
-    heading: str
-    snippet: str
-
-
-@dataclass
-class SearchAnswer:
-    query: str
-    results: list[SearchHit]
-
-
-@dataclass(frozen=True)
-class TopicCount:
-    topic: Topic
-    articles: int
-
-
-# --- companies -----------------------------------------------------------------
-
-
-def company_answer(
-    db: Database, lexicon: Lexicon, query: str, max_articles: int | None = None
-) -> CompanyAnswer:
-    """What the store says about a company; every article naming it unless limited."""
-    query = clean_query(query)
-    found = resolve_company(lexicon.directory, query)
-    if found.match is None:
-        return CompanyAnswer(query, None, suggestions=found.suggestions)
-    company = found.match
-    answer = CompanyAnswer(query, company, aliases=_aliases(db, company))
-    rows = list(db.query("SELECT id FROM companies WHERE key = ?", [company.key]))
-    if not rows:
-        return answer
-    company_id = rows[0]["id"]
-    article_ids = [
-        r["article_id"]
-        for r in db.query(
-            "SELECT DISTINCT article_id FROM mentions WHERE company_id = ? "
-            "ORDER BY article_id DESC" + (" LIMIT ?" if max_articles else ""),
-            [company_id, max_articles] if max_articles else [company_id],
-        )
-    ]
-    if not article_ids:
-        return answer
-    by_article: dict[int, ArticleMentions] = {}
-    for chunk in _chunks(article_ids, 500):
-        marks = ",".join("?" * len(chunk))
-        for r in db.query(
-            f"""
-            SELECT m.article_id, a.title, a.url, a.published, a.ingested_at, m.sentence
-            FROM mentions m JOIN articles a ON a.id = m.article_id
-            WHERE m.company_id = ? AND m.article_id IN ({marks})
-            ORDER BY m.id
-            """,
-            [company_id, *chunk],
-        ):
-            item = by_article.setdefault(
-                r["article_id"],
-                ArticleMentions(r["article_id"], r["title"], r["url"], r["published"]),
-            )
-            if r["sentence"] not in item.sentences:
-                item.sentences.append(r["sentence"])
-    answer.mentions = sorted(
-        by_article.values(), key=lambda m: (m.published or "", m.article_id), reverse=True
-    )
-    recent = answer.mentions[:RECENT_ARTICLES]
-    answer.summary = pick_points(
-        (s, Source(m.article_id, m.title, m.url))
-        for m in recent
-        for s in m.sentences
-        if s != m.title  # a headline mention says nothing the citation does not
-    )
-    answer.topics = _topics_of(db, [m.article_id for m in recent])
-    return answer
-
-
-def _aliases(db: Database, company: Company) -> list[str]:
-    learned = [
-        r["alias"]
-        for r in db.query(
-            "SELECT a.alias FROM company_aliases a JOIN companies c ON c.id = a.company_id "
-            "WHERE c.key = ? AND a.source = 'learned'",
-            [company.key],
-        )
-    ]
-    return list(dict.fromkeys(a for a in (*company.aliases, *learned) if a != company.name))
-
-
-def _topics_of(db: Database, article_ids: list[int]) -> list[str]:
-    if not article_ids:
-        return []
-    marks = ",".join("?" * len(article_ids))
-    return [
-        r["topic_id"]
-        for r in db.query(
-            f"SELECT topic_id, COUNT(*) AS n, SUM(rank = 0) AS main FROM article_topics "
-            f"WHERE article_id IN ({marks}) GROUP BY topic_id ORDER BY main DESC, n DESC",
-            article_ids,
-        )
-    ]
-
-
-def _chunks(items: list[int], size: int) -> list[list[int]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-# --- sectors -------------------------------------------------------------------
-
 TEXT_WINDOW = 200
 """Newest index rows holding the reader's words that are weighed (FTS walks newest first)."""
 TEXT_WINDOW_SUPPORT = 40
@@ -211,8 +88,6 @@ TEXT_WINDOW_NARROW = 80
 """The same for a narrow word (IC設計 for 半導體): its users are ranked first."""
 WORD_SECTIONS = 2
 """Sections per article, those naming the words most, quoted in a words' summary."""
-TITLE_WINDOW = 40
-"""Newest rows holding the words in a title or heading, weighed even when older."""
 PREFIX_FALLBACK = 5
 """Fewer articles than this from whole tokens: also try tokens starting with the word."""
 DIGEST_SECTIONS = 2
@@ -265,7 +140,7 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
     if parsed.industry is not None:
         keys = _industries(lexicon).members[parsed.industry]
         industry_ids = _industry_evidence(db, keys, evidence)
-    patterns = [_variant_pattern(t) for t in parsed.terms]
+    patterns = [variant_pattern(t) for t in parsed.terms]
     if parsed.terms:
         # The words are the whole answer (free text) or decide the order (a narrow
         # word): look for them thoroughly.  Otherwise they only add evidence.
@@ -311,7 +186,7 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
         )
     _add_industries(db, lexicon, answer.articles)
     part_patterns = [
-        _variant_pattern(p)
+        variant_pattern(p)
         for term, parts in zip(parsed.terms, parsed.parts or [()] * len(parsed.terms), strict=True)
         for p in (parts or (term,))
     ]
@@ -358,7 +233,7 @@ def _industry_evidence(
     an industry with a very often named company still reads a bounded number of rows.
     """
     company_ids: list[int] = []
-    for chunk in _chunks(list(company_keys), 500):
+    for chunk in chunks(list(company_keys), 500):
         marks = ",".join("?" * len(chunk))
         company_ids += [
             r["id"]
@@ -424,7 +299,7 @@ def _text_evidence(
     count at a discount, and merely in the same section at a larger one.
     """
     per_term = parts or tuple(() for _ in terms)
-    words = [_Word(t, p if len(p) >= 2 else ()) for t, p in zip(terms, per_term, strict=True)]
+    words = [Word(t, p if len(p) >= 2 else ()) for t, p in zip(terms, per_term, strict=True)]
     rows: dict[int, dict] = {}
     full = False
     for prefix in (False, True):
@@ -435,15 +310,15 @@ def _text_evidence(
             or all(w.term.isascii() for w in words)
         ):
             break
-        match = " AND ".join(f"({_fts_alternatives(w.term, prefix)})" for w in words)
-        full = _candidates(db, match, window, rows) or full
-    found = _count_words(rows, words)
+        match = " AND ".join(f"({fts_alternatives(w.term, prefix)})" for w in words)
+        full = find_candidates(db, match, window, rows) or full
+    found = count_words(rows, words)
     literal = [a for a, per in found.items() if all(c.literal_total for c in per)]
     if any(w.parts for w in words) and len(literal) < PARTS_FALLBACK:
-        match = " AND ".join(f"({_fts_word(w, allow_prefix)})" for w in words)
-        fresh = {k: v for k, v in _candidate_rows(db, match, window).items() if k not in rows}
-        for article_id, per in _count_words(fresh, words).items():
-            merged = found.setdefault(article_id, [_Counts() for _ in words])
+        match = " AND ".join(f"({fts_word(w, allow_prefix)})" for w in words)
+        fresh = {k: v for k, v in candidate_rows(db, match, window).items() if k not in rows}
+        for article_id, per in count_words(fresh, words).items():
+            merged = found.setdefault(article_id, [Counts() for _ in words])
             for into, more in zip(merged, per, strict=True):
                 into.add(more)
     for article_id, per_term in found.items():
@@ -458,183 +333,6 @@ def _text_evidence(
                 ev.word_sections.add(section_id)
 
 
-PARTS_FALLBACK = 3
-"""Fewer articles than this hold a compound word as written: its parts are looked for too."""
-PART_SHARE = 0.75
-"""Parts of a compound in one sentence (半導體…設備) count this share of the word itself:
-nearly the word, written out, but a sentence may join them by chance."""
-LOOSE_SHARE = 0.2
-"""Parts merely in the same section (or title) count this share of one body mention."""
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-
-
-@dataclass
-class _Word:
-    """A reader's word, its compound parts, and the patterns that find them (built once)."""
-
-    term: str
-    parts: tuple[str, ...]
-    pattern: re.Pattern[str] = field(init=False)
-    part_patterns: list[re.Pattern[str]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pattern = _variant_pattern(self.term)
-        self.part_patterns = [_variant_pattern(p) for p in self.parts]
-
-
-@dataclass
-class _Counts:
-    """One word in one article: as written, and its parts together, by place."""
-
-    literal: list[int] = field(default_factory=lambda: [0, 0, 0])  # title, headings, body
-    together: list[int] = field(default_factory=lambda: [0, 0, 0])
-    loose: bool = False
-    sections: dict[int, float] = field(default_factory=dict)
-
-    @property
-    def literal_total(self) -> int:
-        return sum(self.literal)
-
-    def weight(self) -> float:
-        """As written, plus the parts together in other sentences; else parts apart."""
-        if self.literal_total or sum(self.together):
-            return text_evidence(*self.literal) + PART_SHARE * text_evidence(*self.together)
-        return LOOSE_SHARE * text_evidence(0, 0, 1) if self.loose else 0.0
-
-    def add(self, other: _Counts) -> None:
-        for mine, theirs in ((self.literal, other.literal), (self.together, other.together)):
-            mine[1] += theirs[1]
-            mine[2] += theirs[2]
-        self.literal[0] = max(self.literal[0], other.literal[0])
-        self.together[0] = max(self.together[0], other.together[0])
-        self.loose = self.loose or other.loose
-        for section_id, weight in other.sections.items():
-            self.sections[section_id] = self.sections.get(section_id, 0.0) + weight
-
-
-def _count_words(rows: dict[int, dict], words: list[_Word]) -> dict[int, list[_Counts]]:
-    """Per article and word: occurrences as written, and of its parts in one sentence."""
-    found: dict[int, list[_Counts]] = {}
-    titles_done: set[int] = set()
-    for r in rows.values():
-        article_id = r["article_id"]
-        per_word = found.setdefault(article_id, [_Counts() for _ in words])
-        first = article_id not in titles_done
-        titles_done.add(article_id)
-        for word, counts in zip(words, per_word, strict=True):
-            places = (r["title"] if first else "", r["heading"], r["body"])
-            lit = [len(word.pattern.findall(text)) if text else 0 for text in places]
-            together = [0, 0, 0]
-            present: set[int] = set()
-            if word.parts:
-                pats = word.part_patterns
-                for i, text in enumerate((r["title"], r["heading"], r["body"])):
-                    if not text:
-                        continue
-                    here = {k for k, p in enumerate(pats) if p.search(text)}
-                    present |= here
-                    if (i == 0 and not first) or len(here) < len(pats):
-                        continue
-                    together[i] = sum(
-                        all(p.search(sentence) for p in pats)
-                        and not word.pattern.search(sentence)  # counted as written
-                        for sentence in _SENTENCE_END.split(text)
-                    )
-            counts.add(_Counts(lit, together, len(present) == len(word.parts) > 0))
-            weight = text_evidence(0, lit[1], lit[2]) or PART_SHARE * text_evidence(
-                0, together[1], together[2]
-            )
-            section_id = r["section_id"]
-            if weight and section_id is not None:
-                counts.sections[section_id] = counts.sections.get(section_id, 0.0) + weight
-    return found
-
-
-def _candidate_rows(db: Database, match: str, window: int) -> dict[int, dict]:
-    rows: dict[int, dict] = {}
-    _candidates(db, match, window, rows)
-    return rows
-
-
-def _candidates(db: Database, match: str, window: int, rows: dict[int, dict]) -> bool:
-    """Index rows holding ``match``: in a title or heading (older too), then anywhere.
-
-    Returns whether a window was filled (more rows exist than were read).
-    """
-    full = False
-    for expression, limit in ((f"{{title heading}} : ({match})", TITLE_WINDOW), (match, window)):
-        found_rows = list(
-            db.query(
-                "SELECT rowid, article_id, section_id, title, heading, body "
-                "FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-                [expression, limit],
-            )
-        )
-        full = full or len(found_rows) == limit
-        for r in found_rows:
-            rows.setdefault(r["rowid"], r)
-    return full
-
-
-def _fts_word(word: _Word, prefix: bool) -> str:
-    """FTS5 ways a word or, for a compound, its parts together may sit in the index.
-
-    With ``prefix`` a part may also start a longer token (散熱 in 散熱模組).
-    """
-    whole = _fts_alternatives(word.term)
-    if not word.parts:
-        return whole
-
-    def part(p: str) -> str:
-        options = _fts_alternatives(p)
-        return f"{options} OR ({_fts_alternatives(p, prefix=True)})" if prefix else options
-
-    together = " AND ".join(f"({part(p)})" for p in word.parts)
-    return f"({whole}) OR ({together})"
-
-
-_VARIANTS = {"矽": "硅", "硅": "矽"}
-"""Characters written both ways in Simplified text (OpenCC keeps Taiwan's 矽)."""
-
-
-def _variant_pattern(term: str) -> re.Pattern[str]:
-    """``term_pattern`` that also accepts the other spelling of 矽/硅."""
-    pattern = term_pattern(term)
-    if not any(c in term for c in _VARIANTS):
-        return pattern
-    source = re.sub("[矽硅]", "[矽硅]", pattern.pattern)
-    return re.compile(source, pattern.flags)
-
-
-def _spellings(word: str) -> list[str]:
-    if not any(c in word for c in _VARIANTS):
-        return [word]
-    return list(dict.fromkeys([word, *("".join(_VARIANTS.get(c, c) for c in word),)]))
-
-
-def _fts_alternatives(term: str, prefix: bool = False) -> str:
-    """FTS5 ways a normalised word may sit in the index.
-
-    Its jieba tokens; its runs of one script (驅動IC is often 驱动 + IC in text); one
-    token; or, with ``prefix``, the start of a longer token.  Counting afterwards keeps
-    only the real occurrences.  Both spellings of 矽/硅 are tried.
-    """
-    options: list[str] = []
-    for spelling in _spellings(term):
-        whole = "".join(spelling.split())
-        if prefix:
-            options.append(fts_query([whole]) + "*")
-            continue
-        options += [
-            fts_query(tokens) for tokens in (query_terms(spelling), _script_runs(whole), [whole])
-        ]
-    return " OR ".join(f"({o})" for o in dict.fromkeys(options))
-
-
-def _script_runs(word: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+|[^a-z0-9]+", word)
-
-
 def _rank(
     db: Database, evidence: dict[int, _Evidence], words_first: bool = False
 ) -> list[tuple[int, float]]:
@@ -646,7 +344,7 @@ def _rank(
     """
     now = datetime.now(UTC)
     scored: list[tuple[int, float]] = []
-    for chunk in _chunks(sorted(evidence), 500):
+    for chunk in chunks(sorted(evidence), 500):
         marks = ",".join("?" * len(chunk))
         for row in db.execute(
             f"SELECT id, published, ingested_at FROM articles WHERE id IN ({marks})", chunk
@@ -766,7 +464,7 @@ def _word_sentences(
         ]
     ]
     texts: dict[int, list[str]] = {}
-    for chunk in _chunks(section_ids, 500):
+    for chunk in chunks(section_ids, 500):
         marks = ",".join("?" * len(chunk))
         for r in db.query(
             f"SELECT article_id, text FROM sections WHERE id IN ({marks}) ORDER BY position",
@@ -849,97 +547,3 @@ def _companies_of(db: Database, article_ids: list[int], limit: int = 8) -> list[
             [*article_ids, limit],
         )
     ]
-
-
-def topic_counts(db: Database, lexicon: Lexicon) -> list[TopicCount]:
-    """Every topic with the number of articles it is listed for."""
-    counts = {
-        r["topic_id"]: r["n"]
-        for r in db.query("SELECT topic_id, COUNT(*) AS n FROM article_topics GROUP BY topic_id")
-    }
-    return [TopicCount(t, counts.get(t.id, 0)) for t in lexicon.taxonomy.topics]
-
-
-# --- search --------------------------------------------------------------------
-
-SEARCH_WINDOW = 400
-"""Newest matching sections considered for ranking (FTS walks rowids newest first)."""
-
-
-def search_answer(db: Database, query: str, limit: int = 10) -> SearchAnswer:
-    """Ranked full-text hits over titles, headings, text and digests, with snippets."""
-    query = clean_query(query)
-    terms = query_terms(query)
-    if not terms:
-        return SearchAnswer(query, [])
-    match = fts_query(terms)
-    newest = list(
-        db.query(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-            [match, SEARCH_WINDOW],
-        )
-    )
-    if not newest:
-        return SearchAnswer(query, [])
-    floor_rowid = newest[-1]["rowid"]
-    rows = list(
-        db.query(
-            """
-            SELECT f.article_id, f.section_id, s.heading, s.text, a.title, a.url
-            FROM (
-                SELECT article_id, section_id,
-                       bm25(search_index, 6.0, 3.0, 1.0, 2.0) AS score
-                FROM search_index
-                WHERE search_index MATCH ? AND rowid >= ?
-                ORDER BY score LIMIT ?
-            ) f
-            JOIN sections s ON s.id = f.section_id
-            JOIN articles a ON a.id = f.article_id
-            ORDER BY f.score
-            """,
-            [match, floor_rowid, limit * 3],
-        )
-    )
-    hits: list[SearchHit] = []
-    seen: set[int] = set()
-    for r in rows:
-        if r["section_id"] in seen:
-            continue
-        seen.add(r["section_id"])
-        snippet = (
-            highlight(r["text"], terms)
-            or highlight(r["heading"], terms)
-            or highlight(r["title"], terms)
-            or r["text"][:90]
-        )
-        hits.append(SearchHit(r["article_id"], r["title"], r["url"], r["heading"], snippet))
-        if len(hits) >= limit:
-            break
-    return SearchAnswer(query, hits)
-
-
-# --- article listing extras ----------------------------------------------------
-
-
-def article_tags(db: Database, article_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
-    """Topic ids (main first) and company names for each article."""
-    tags: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in article_ids}
-    for chunk in _chunks(article_ids, 500):
-        marks = ",".join("?" * len(chunk))
-        for r in db.query(
-            f"SELECT article_id, topic_id FROM article_topics WHERE article_id IN ({marks}) "
-            "ORDER BY article_id, rank",
-            chunk,
-        ):
-            tags[r["article_id"]][0].append(r["topic_id"])
-        for r in db.query(
-            f"""
-            SELECT m.article_id, c.name, MIN(m.id) AS first
-            FROM mentions m JOIN companies c ON c.id = m.company_id
-            WHERE m.article_id IN ({marks})
-            GROUP BY m.article_id, c.id ORDER BY m.article_id, first
-            """,
-            chunk,
-        ):
-            tags[r["article_id"]][1].append(r["name"])
-    return tags
