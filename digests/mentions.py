@@ -1,4 +1,7 @@
-"""Find company mentions in an analysed article, and learn aliases it introduces."""
+"""Find company mentions in an analysed article.
+
+Learning the aliases an article introduces (名稱(代號), 中文名(English)) is in
+:mod:`digests.aliases`, which shares this module's name shapes."""
 
 from __future__ import annotations
 
@@ -6,45 +9,42 @@ import re
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
-    AMBIGUOUS_WORD_FREQ,
     COMMON_WORD_FREQ,
     Company,
     CompanyDirectory,
-    LearnedAlias,
     fold_latin,
-    foreign_names,
     phrase_pattern,
     preferred,
 )
 from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
-from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, ticker_refs
+from digests.tickers import KY_NAME, TickerRef, ticker_refs
 
-_NAME_WITH_PARENS = re.compile(
+NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
 )
 # Everything up to the last function word or descriptor is not part of the name:
 # 約華爾街的貝萊德 -> 貝萊德, 晶片巨頭輝達 -> 輝達.  Longer alternatives come first.
-_ZH_CUT = re.compile(
+ZH_CUT = re.compile(
     r".*(?:為何|为何|例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者|"
     r"巨頭|巨头|巨擘|領頭羊|领头羊|當年|当年|根據|根据|不亞於|不亚于|如同|"
     r"新創|新创|新貴|新贵|新股|新兵|個股|个股|概念股|供應商|供应商|廠商|厂商|代工廠|代工厂|"
     r"製造商|制造商|對手|对手|客戶|客户|同業|同业|廠|厂|"
     r"的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|了|於|于)"
 )
-_ZH_COMPANY_SUFFIX = re.compile(
+ZH_COMPANY_SUFFIX = re.compile(
     r"(?:公司|集團|集团|科技|電子|电子|銀行|银行|資本|资本|控股|材料|半導體|半导体|能源|汽車|汽车|"
     r"證券|证券|投信|投顧|金控|航運|航运|生技|製藥|制药|電機|电机|工業|工业|實業|实业|咖啡)$"
 )
-_EN_COMPANY_SUFFIX = re.compile(
+EN_COMPANY_SUFFIX = re.compile(
     r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|Group|Holdings|Materials|Technologies|Technology|"
     r"Systems|Capital|Bank|Motors|Energy|Semiconductor|Electronics|Industries|Pharmaceuticals|"
     r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV|ASA|A/S|AB|Oyj|GmbH|KGaA|SpA|"
     r"S\.A|S\.p\.A|N\.V|K\.K)\.?$",
     re.IGNORECASE,
 )
-_ZH_NOT_COMPANY = re.compile(
+ZH_NOT_COMPANY = re.compile(
     r"(?:局|署|部|會|会|院|組織|组织|協會|协会|委員會|委员会|中心|大學|大学|政府|指數|指数)$"
 )
 TERM_ACRONYMS = frozenset(
@@ -291,7 +291,7 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
             crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
             out.append((key, False, crossed))
         elif len(key) >= 3 and not key.isascii():
-            found = _company_stem(key, directory) or _after_word(key, directory)
+            found = company_stem(key, directory) or _after_word(key, directory)
             if found is not None:
                 out.append((found, True, False))
         i += 1
@@ -369,7 +369,7 @@ def _joined_alias(joined: str, directory: CompanyDirectory) -> str | None:
     if joined in directory.by_alias:
         plain = joined not in directory.ambiguous and joined not in directory.weak
         return joined if plain else None
-    return _company_stem(joined, directory)
+    return company_stem(joined, directory)
 
 
 def _after_word(token: str, directory: CompanyDirectory) -> str | None:
@@ -419,8 +419,8 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
         return True
     names = directory.names(company.key)
     if ref.form == "code_first":
-        return _names_at(ref.name, names, start=True) is not None
-    if _names_at(ref.name, names, start=False) is not None:
+        return names_at(ref.name, names, start=True) is not None
+    if names_at(ref.name, names, start=False) is not None:
         return True
     code = ref.code.upper()
     return (
@@ -432,7 +432,7 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
     )
 
 
-def _names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
+def names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
     """The longest of ``names`` that ``run`` starts (or ends) with, in any script."""
     key = name_key(re.sub(r"[-－]?KY$", "", run))
     best = None
@@ -499,7 +499,7 @@ _NAME_SUFFIXES = (
 _SUFFIX_ENDINGS = frozenset(suffix[-2:] for suffix in _NAME_SUFFIXES)
 
 
-def _company_stem(token: str, directory: CompanyDirectory) -> str | None:
+def company_stem(token: str, directory: CompanyDirectory) -> str | None:
     """A known name followed by a company-type word is that name: ``东元电机`` ->
     ``东元``; the word may share its first character with the name's last
     (``南亚科`` + ``科技``, ``华邦电`` + ``电子``, ``环球晶`` + ``晶圆``)."""
@@ -518,229 +518,3 @@ def _company_stem(token: str, directory: CompanyDirectory) -> str | None:
 
 def _has_latin_word(text: str, word: str) -> bool:
     return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text) is not None
-
-
-# --- alias learning ---------------------------------------------------------------
-
-
-def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
-    """Names linked to a ticker or an English name in parentheses.
-
-    ``中華電信(2412-TW)`` teaches 中華電信 = 中華電 (the name shares the ticker's
-    company's name: a year in parentheses never does); ``輝達(NVDA)`` attaches the
-    Chinese name to a known ticker; a name beside a ticker no table knows
-    (``晶研創新（7854）``, ``奧克洛(OKLO-US)``) is a new company;
-    ``星巴克(Starbucks)`` attaches the name to the company the English name resolves
-    to; an unknown name pair becomes a new company only when one side reads like a
-    company (公司/集團… or Inc/Group/Materials…).  Acronyms of terms and agencies (AI,
-    IEA, USGS, ESS, TWh) never make a company.
-    """
-    learned: dict[tuple[str, str], LearnedAlias] = {}
-    for ref in ticker_refs(text):
-        item = _learn_from_ticker(ref, directory)
-        if item is not None:
-            learned[(item.company.key, item.alias)] = item
-    for match in _NAME_WITH_PARENS.finditer(text):
-        other = match.group("other").strip()
-        ticker = PAREN_TICKER.fullmatch(f"({other})")
-        if ticker and (ticker["code"][:1].isdigit() or ticker["sfx"] or ticker["ex"]):
-            continue  # a printed ticker: handled above
-        zh = trim_chinese_name(match.group("zh"))
-        if zh is None:
-            continue
-        company = _resolve_other(other, zh, directory)
-        if company is None:
-            continue
-        zh = _known_suffix(zh, company, directory) or zh
-        for alias in (zh, other):
-            current = directory.lookup(alias)
-            if (current is None or current.key != company.key) and _is_name_like(alias):
-                learned[(company.key, alias)] = LearnedAlias(alias, company)
-    return list(learned.values())
-
-
-_FAMILY_MARKET = {
-    "tw": "TW",
-    "us": "US",
-    "jp": "TSE",
-    "hk": "HKEX",
-    "kr": "KRX",
-    "cn": "CN",
-    "de": "XETRA",
-    "eu": "Euronext",
-    "uk": "LSE",
-    "ch": "SIX",
-    "au": "ASX",
-}
-_TERM_END = re.compile(
-    r"(?:管理|系統|系统|規劃|规划|技術|技术|平台|模型|指數|指数|標準|标准|協議|协议|架構|架构|"
-    r"方案|服務|服务|軟體|软件|設計|设计|製造|制造|流程|分析|網路|网络|計畫|计划|資源|资源)$"
-)
-_NOT_NAME_END = re.compile(r"[年月日季週周期度前後后底初中元股檔档家張张倍億亿萬万點点天次]$")
-
-
-def _learn_from_ticker(ref: TickerRef, directory: CompanyDirectory) -> LearnedAlias | None:
-    company = resolve_ticker(ref, directory)
-    if company is None:
-        new = _new_listed_company(ref)
-        return LearnedAlias(new.name, new) if new is not None else None
-    names = directory.names(company.key)
-    if not ref.name or _names_at(ref.name, names, start=ref.form == "code_first"):
-        return None  # nothing new: the name beside the ticker is already known
-    if ref.code[:1].isdigit():
-        alias = _variant_name(ref, names)
-    elif ref.explicit:
-        alias = _written_name(ref.name)
-    else:
-        return None  # a bare (NVDA) is learned with the name pairs below
-    if alias is None or not _is_name_like(alias):
-        return None
-    current = directory.lookup(alias)
-    return LearnedAlias(alias, company) if current is None else None
-
-
-def _variant_name(ref: TickerRef, names: tuple[str, ...]) -> str | None:
-    """The writer's name for a listed company: the run from where the exchange name
-    starts (``電信三雄中華電信`` -> 中華電信 for 中華電); ``None`` when the run shares no
-    start with any of its names (``去年(2024)`` is not 志聯)."""
-    run = re.sub(r"[-－]?KY$", "", ref.name)
-    key = name_key(run)
-    if len(key) != len(run):
-        return None
-    starts = []
-    for name in names:
-        norm = name_key(name)
-        if len(norm) >= 2 and not norm.isascii():
-            at = key.find(norm[:2])
-            if at >= 0:
-                starts.append((at, len(norm)))
-    if not starts:
-        return None
-    at, length = min(starts)
-    # Code first (``2454 聯發科技``): the run must start with the name.
-    candidate = (run if at == 0 else "") if ref.form == "code_first" else run[at:]
-    if not 2 <= len(candidate) <= min(10, length + 3) or _NOT_NAME_END.search(candidate):
-        return None
-    return candidate
-
-
-def _written_name(run: str) -> str | None:
-    """The name printed before a ticker: the end of a Chinese run, or a Latin name."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9&.,' -]{1,40}", run):
-        words = run.strip(" ,.").split()
-        while words and not words[0][:1].isupper():
-            words.pop(0)  # "including CoreWeave" -> CoreWeave
-        name = " ".join(words)
-        return name if len(name) >= 2 and name.upper() not in TERM_ACRONYMS else None
-    return trim_chinese_name(run)
-
-
-def _new_listed_company(ref: TickerRef) -> Company | None:
-    """A name beside a ticker no table knows: a new listing (興櫃, this year's IPOs) or a
-    foreign company outside the index data.  Bare numbers need a plausible code (not a
-    year) and a name that is no everyday word; Latin tickers need a market suffix."""
-    code = ref.code.upper()
-    if code[:1].isdigit():
-        if ref.family not in (None, "tw") or not re.fullmatch(r"\d{4}", code):
-            return None
-        if not ref.explicit and (1900 <= int(code) <= 2100 or ref.form == "name_first"):
-            return None
-        if ref.form == "code_first" and not ref.line_start:
-            return None  # only a list line (``7854 晶研創新：…``) introduces a company
-        name = ref.name if ref.form == "code_first" else trim_chinese_name(ref.name)
-    elif ref.explicit and ref.form == "paren":
-        name = _written_name(ref.name)
-    else:
-        return None
-    if not name or not _new_name_ok(name):
-        return None
-    market = _FAMILY_MARKET.get(ref.family or "tw", "TW")
-    return Company(f"{market}:{code}", name, (), code, market, source="learned")
-
-
-def _new_name_ok(name: str) -> bool:
-    if name.isascii():
-        return 2 <= len(name) <= 40 and _is_name_like(name)
-    return (
-        2 <= len(name) <= 8
-        and not re.search(r"[^\u3400-\u9fffA-Za-z0-9]", name)
-        and not _NOT_NAME_END.search(name)
-        and not _ZH_NOT_COMPANY.search(name)
-        and general_word_freq(to_simplified(name)) < AMBIGUOUS_WORD_FREQ
-    )
-
-
-def _known_suffix(zh: str, company: Company, directory: CompanyDirectory) -> str | None:
-    """If the run ends with a name the company already has, that name is the match."""
-    known = directory.get(company.key)
-    names = (known.name, *known.aliases) if known else (company.name, *company.aliases)
-    endings = [n for n in names if zh.endswith(n)]
-    return max(endings, key=len) if endings else None
-
-
-def trim_chinese_name(run: str) -> str | None:
-    """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``."""
-    name = _ZH_CUT.sub("", run)
-    name = re.sub(r"^.*公司(?=.{2,}$)", "", name)  # 新創公司晶馳科技 -> 晶馳科技
-    name = re.sub(r"^.*(?:集團|集团)(?=.{2,}$)", "", name)  # 美妝集團歐萊雅 -> 歐萊雅
-    name = re.sub(r"^.{2,}商(?=.{3,}$)", "", name)  # 能源商伊維爾德羅拉 -> 伊維爾德羅拉
-    name = re.sub(r"公司$", "", name) if len(name) > 4 else name
-    if len(name) < 2 or len(name) > 10 or _ZH_NOT_COMPANY.search(name):
-        return None
-    return name
-
-
-def _resolve_other(other: str, zh: str, directory: CompanyDirectory) -> Company | None:
-    if re.fullmatch(r"\d{4,6}(?:\.TWO?)?", other):
-        return directory.by_code(other.split(".")[0])
-    compact = other.replace(" ", "")
-    if compact.upper() in ACRONYM_NAMES or re.fullmatch(r"[\d.,%\s]+.*", other):
-        return None  # 地理資訊系統(GIS) names a term, whoever else is called GIS
-    known = (
-        directory.lookup(other, tickers=False)
-        or directory.lookup(zh, tickers=False)
-        or _lookup_short_form(other, directory)
-    )
-    if known is None and (stem := _company_stem(name_key(zh), directory)) is not None:
-        known = directory.lookup(stem, tickers=False)  # 台塑集團(Formosa Plastics Group)
-    if known is None and re.fullmatch(r"[A-Z][A-Z0-9]{0,5}", other) and not _TERM_END.search(zh):
-        # A bare (NVDA) is a ticker only for hand-picked companies: in index data
-        # (CRM, MRP...) most short codes are also the acronyms of terms.
-        by_code = directory.by_code(other)
-        if by_code is not None and by_code.source == "curated":
-            known = by_code
-    if known is not None:
-        return known
-    # Diacritics (Électricité, Ørsted) and company punctuation (&, ., /, ',') are
-    # part of names: test the shape on the folded spelling.
-    folded = fold_latin(other)
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9&.,'’/\- ]{1,46}", folded):
-        return None
-    if re.fullmatch(r"[A-Z]{1,5}", other):
-        return None  # an unknown all-caps token is more often a term than a ticker
-    if not folded[0].isupper() or any(
-        piece[:1].islower() for piece in re.split(r"[\s\-]+", folded) if piece not in _EN_GLUE
-    ):
-        return None  # "Waste-to-Energy", "rare earth elements": terms, not names
-    if _ZH_COMPANY_SUFFIX.search(zh) or _EN_COMPANY_SUFFIX.search(other):
-        name = re.sub(r"公司$", "", zh)
-        return Company(key=f"name:{name}", name=name, aliases=(other,), source="learned")
-    return None
-
-
-def _lookup_short_form(other: str, directory: CompanyDirectory) -> Company | None:
-    """``Logitech International S.A.`` is the index's Logitech: try the name without
-    its legal and trade suffixes, the way the index data is shortened."""
-    forms = foreign_names([other])[1:]
-    for form in forms:
-        if len(form) >= 4 and (known := directory.lookup(form, tickers=False)) is not None:
-            return known
-    return None
-
-
-_EN_GLUE = frozenset({"of", "and", "the", "&", "de", "du", "des", "la", "von", "van", "der"})
-
-
-def _is_name_like(alias: str) -> bool:
-    norm = name_key(alias)
-    return len(norm) >= 2 and norm.upper() not in TERM_ACRONYMS and not norm.isdigit()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from digests.aliases import learn_aliases, trim_chinese_name
 from digests.analysis import analyze
 from digests.lexicon import default_lexicon
-from digests.mentions import find_mentions, learn_aliases, trim_chinese_name
+from digests.mentions import find_mentions
 from digests.models import Article, Section
 from digests.resolve import resolve_company
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from digests.aliases import learn_aliases
 from digests.analysis import analyze
 from digests.companies import clean_listed_name, foreign_companies, twstock_companies
 from digests.lexicon import build_lexicon
-from digests.mentions import find_mentions, learn_aliases
+from digests.mentions import find_mentions
 from digests.models import Article, Section
 from digests.summarize import digest_article
 from digests.tickers import ticker_refs
