@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.fragments import is_fragment
 from digests.lexicon import Lexicon, default_lexicon
-from digests.aliases import learn_aliases
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
 from digests.salience import (
