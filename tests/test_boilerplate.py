@@ -163,3 +163,70 @@ def test_inline_byline_is_trimmed_from_a_paragraph() -> None:
     )
     assert clean_paragraph("【記者陳怡君／台北報導】光通訊廠營收創高。") == "光通訊廠營收創高。"
     assert clean_paragraph("（上市櫃公司）營收創高。") == "（上市櫃公司）營收創高。"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # An outlet, desk or person beside a date or time, in the orders outlets print them.
+        "財經快報記者王怡婷 台北 2026/03/18 14:30",
+        "大安證券分析師 謝承翰｜2026/03/02",
+        "投資小白筆記 編輯部 整理｜2026.03.12",
+        "2026-02-24 by 小岑",
+        "2026/02/24 By Alice Chen",
+        "小岑的理財日記 ｜ 2026/03/02",
+        "穩健投顧 研究員 周以恆｜2026年3月9日",
+        "發布於 2026/02/23 ／ 作者：周以恆",
+        "林小樹 · 6 min read",
+        "文/林小樹 圖/陳阿光",
+        "Posted on 2026/02/17 by 小岑",
+        "Posted on March 2, 2026 by Alice",
+        "2026-03-16 09:45 ｜ 產經日報 黃柏崴",
+        "2026/03/16 14:05 產經日報 黃柏崴",
+        "王大明／2026-03-16",
+        "2026.03.16 · 王大明",
+        "主筆 老吳 2026/01/05",
+        "工商時報 記者 林某某 / 台北 2026-01-05",
+        "115/03/16 財經快報",
+        "阿哲 2026-03-16 閱讀時間 5 分鐘",
+    ],
+)
+def test_byline_forms_are_bylines(line: str) -> None:
+    assert kind_of(line) is Kind.META
+    assert not is_dateline(line)  # a name beside the date: the strong mark of a title
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Headings that carry a date, a year or a name, and dated headlines.
+        "2026年展望：營收拚雙位數成長",
+        "董事長林某某：明年是擴產年",
+        "2026/03/21｜台股盤後重點",
+        "2026/03/21 法說會重點整理",
+        "2026/03/16｜聯準會按兵不動",
+        "美國CPI 2026/03/12",
+        "研究員觀點：2026年半導體三大趨勢",
+        "王品董事長：2026年展店50家",
+        "公司預計2026/04/17召開法說會",
+    ],
+)
+def test_dated_headings_are_not_bylines(line: str) -> None:
+    assert kind_of(line) is None
+
+
+@pytest.mark.parametrize("header", ["【延伸閱讀】", "▶ 延伸閱讀：", "相關新聞》", "更多相關新聞"])
+def test_related_list_headers_in_more_forms(header: str) -> None:
+    body = "結尾段落，說明公司的展望與風險，字數足夠長，是一般的文章段落而不是連結。"
+    lines = [body, header, "", "‧ 散熱雙雄營收同步創高", "‧ 水冷滲透率快速攀升"]
+    assert drop_boilerplate(lines) == [body, ""]
+
+
+def test_arrow_led_headlines_closing_a_page_are_a_related_list() -> None:
+    body = "結尾段落，說明公司的展望與風險，字數足夠長，是一般的文章段落而不是連結。"
+    links = ["▶ 記憶體報價連三季上漲 模組廠獲利翻倍", "→ 成熟製程降價壓力浮現"]
+    assert drop_boilerplate([body, *links]) == [body]
+    # Inside an article (text follows) or with a colon (a pick), arrow lines are text.
+    assert drop_boilerplate([body, *links, body]) == [body, *links, body]
+    picks = ["▶ 台積電：先進製程領先", "▶ 鴻海：AI伺服器出貨倍增"]
+    assert drop_boilerplate([body, *picks]) == [body, *picks]

@@ -7,7 +7,11 @@ blogs, 一、(一) outlines, ※ notes, English section names, Q&A interviews) a
 dumps of several articles.  The second batch (single_20…28, multi_05…07) holds the forms an
 independent evaluation reported: listings without blank lines split at bylines and date+desk
 lines, byline variants, 問/答 and Q/A lines kept as text, numbered headings down to the last,
-figure lines under ticker headings, and promotion lines without a named channel.  ``expected.json`` gives each file's titles, headings and the
+figure lines under ticker headings, and promotion lines without a named channel.  The
+third batch (single_29…31, multi_08…10) holds bylines in free order (outlet 記者 name place
+date time, firm 分析師 name｜date, date by name, name · N min read, 發布於 date ／ 作者：name),
+blog and newsletter listings split at them, dated and named headings that stay headings, and
+related-headline lists under 【延伸閱讀】 or parted from their header by a blank line.  ``expected.json`` gives each file's titles, headings and the
 boilerplate lines that must never reach a title or a section.
 """
 

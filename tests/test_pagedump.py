@@ -293,3 +293,39 @@ def test_ticker_keyed_figure_row_is_text() -> None:
     [article] = parse_page_dump(text, "ipo")
     assert [s.heading for s in article.sections if s.heading] == ["本週抽籤", "值得抽嗎"]
     assert row in article.sections[1].paragraphs
+
+
+def test_listing_splits_at_name_and_reading_time_bylines() -> None:
+    """Posts that each open with a title and a byline in a blog's own form are split."""
+    para = (
+        "這是一段足夠長的文章內容，說明作者的投資想法與持股調整的理由，"
+        "也提到未來的觀察重點與風險，讓讀者可以自行判斷。"
+    )
+    text = "\n".join(
+        [
+            "存股第五年的換股心得",
+            "林小樹 · 6 min read",
+            para,
+            para,
+            "月配息ETF值得長抱嗎",
+            "2026-02-24 by 林小樹",
+            para,
+            "過年紅包怎麼分配",
+            "小樹的理財日記 ｜ 2026/02/17",
+            para,
+        ]
+    )
+    articles = parse_page_dump(text, "t")
+    assert [a.title for a in articles] == [
+        "存股第五年的換股心得",
+        "月配息ETF值得長抱嗎",
+        "過年紅包怎麼分配",
+    ]
+    assert all(not s.heading for a in articles for s in a.sections)
+
+
+def test_arrow_led_line_is_never_a_heading() -> None:
+    para = "這是一段足夠長的文章內容，說明公司的營運狀況與產業趨勢，並提到法人的看法與預估數字。"
+    text = "\n".join(["標題：電源廠擴產", para, "→ 泰國新廠明年量產", para, para])
+    (article,) = parse_page_dump(text, "t")
+    assert [s.heading for s in article.sections if s.heading] == []

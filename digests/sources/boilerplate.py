@@ -6,9 +6,14 @@ a heading or digested text.  Three kinds, because readers use them differently:
 
 - ``CHROME``: site furniture (date lines, pagination, breadcrumbs, share bars, widgets);
 - ``META``: what sits right under a title (bylines, date lines, a date beside a desk such as
-  ``2025/03/21 財經新報編輯部``, photo credits): evidence that the line above it *is* a title;
+  ``2025/03/21 財經新報編輯部``, photo credits): evidence that the line above it *is* a title.
+  Bylines in free order (date, outlet, role, name, place, ｜ / · by) are read by
+  ``digests.sources.byline`` from what is left once the date and role words are removed; a
+  date beside words about a subject (2026/03/21｜台股盤後重點) is a heading, never META;
 - ``END``: what closes an article (related-article lists, promotions, disclaimers, copyright,
-  "read more"): evidence that the article before it is finished.
+  "read more"): evidence that the article before it is finished.  Related-headline lists end
+  a page with a header in any dress (【延伸閱讀】, ▶ 相關新聞：, a blank line before the items) or,
+  without one, as two or more arrow-led headlines (▶ …, → …) after the last paragraph.
 
 Patterns are deliberately narrow: a call to action needs both a verb (加入, 訂閱, 追蹤, 下載…)
 and a channel (LINE, YouTube, APP…) and must be short, so a paragraph *about* YouTube's
@@ -22,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import Enum
+
+from digests.sources.byline import has_subject, is_byline
 
 
 class Kind(Enum):
@@ -180,10 +187,13 @@ _CTA_CUE = re.compile(
     r"本(?:電子報|电子报|頻道|频道|站|網|网|刊|台|粉專)|點我|点我|點此|点此|掃描|扫描"
 )
 _LIST_HEADER = re.compile(
-    r"^(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀|推荐阅读|"
+    r"^[【〈《〔\[(（▌|｜#▶►→➤➜⇒●■◆★☆\s]*"
+    r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀|推荐阅读|"
     r"熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也(?:喜歡|喜欢|想看)|猜你喜歡|猜你喜欢|"
-    r"相關連結|相关链接|"
-    r"related(?: articles| posts| news)?|more from|recommended)\s*(?:[:：].*)?$",
+    r"相關連結|相关链接|相關閱讀|相关阅读|推薦文章|推荐文章|編輯推薦|编辑推荐|更多相關(?:新聞|報導|文章)|"
+    r"更多相关(?:新闻|报导|文章)|"
+    r"related(?: articles| posts| news)?|more from|recommended)\s*[】〉》〕\])）]?\s*"
+    r"(?:[:：>》»›].*)?$",
     re.IGNORECASE,
 )
 _BIO_HEADER = re.compile(
@@ -210,12 +220,16 @@ def kind_of(line: str) -> Kind | None:
     text = line.strip()
     if not text:
         return None
-    if _dated(text):
+    if is_byline(text):
+        return Kind.META
+    # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
+    dated_subject = has_subject(text)
+    if _dated(text) and not dated_subject:
         return Kind.META
     if len(text) <= SHORT and any(p.search(text) for p in _CHROME):
         return Kind.CHROME
     if len(text) <= SHORT + 20:
-        if any(p.search(text) for p in _META):
+        if not dated_subject and any(p.search(text) for p in _META):
             return Kind.META
         if any(p.search(text) for p in _CREDIT):
             return Kind.CHROME
@@ -259,7 +273,11 @@ def is_dateline(line: str) -> bool:
     updates inside one article carry dates too.  A date with a desk or writer beside it
     (2025/03/21 財經新報編輯部, 永新投顧研究部 2025年12月) says who wrote it: a byline."""
     text = line.strip()
-    return _dated(text) and not _NAMES_DESK.search(re.sub(_DATE, "", text, flags=re.IGNORECASE))
+    return (
+        _dated(text)
+        and not is_byline(text)
+        and not _NAMES_DESK.search(re.sub(_DATE, "", text, flags=re.IGNORECASE))
+    )
 
 
 def _dated(text: str) -> bool:
@@ -306,20 +324,51 @@ def classify(lines: Sequence[str]) -> list[Kind | None]:
             continue
         j = i + 1
         while j < n:
-            if kinds[j] is not None:
+            line = lines[j].strip()
+            if kinds[j] is not None or not line:  # a blank line may part header and items
                 j += 1
                 continue
-            line = lines[j].strip()
             if not _looks_like_link(line):
                 break
-            nxt = next((k for k in range(j + 1, n) if kinds[k] is None), None)
+            nxt = next((k for k in range(j + 1, n) if kinds[k] is None and lines[k].strip()), None)
             bulleted = bool(_LIST_BULLET.match(line))
             if not bulleted and nxt is not None and not _looks_like_link(lines[nxt]):
                 break  # a title (or heading) above its paragraph
             kinds[j] = Kind.END
             j += 1
         i = j
+    _trailing_arrow_list(lines, kinds)
     return kinds
+
+
+_ARROW_ITEM = re.compile(r"^[▶►➤➜➔→⇒]\s*[^\s:：。]")
+"""An arrow-led line: how pages list related headlines (▶ 記憶體報價連三季上漲)."""
+ARROW_LIST_MIN = 2
+
+
+def _trailing_arrow_list(lines: Sequence[str], kinds: list[Kind | None]) -> None:
+    """Mark arrow-led headline links closing the page as END, even without a header.
+
+    Only at the very end (after the last prose) and only two or more of them: a list of
+    picks inside an article is followed by more text, and picks carry a colon or a ticker.
+    """
+    run: list[int] = []
+    for k in range(len(lines) - 1, -1, -1):
+        line = lines[k].strip()
+        if kinds[k] is not None or not line:
+            continue
+        if (
+            _ARROW_ITEM.match(line)
+            and _looks_like_link(line)
+            and len(line) <= 50
+            and not re.search(r"[:：]|[(（]\d{4}", line)
+        ):
+            run.append(k)
+            continue
+        break
+    if len(run) >= ARROW_LIST_MIN:
+        for k in run:
+            kinds[k] = Kind.END
 
 
 def drop_boilerplate(lines: Sequence[str]) -> list[str]:

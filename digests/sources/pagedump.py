@@ -54,7 +54,7 @@ _ENUMERATOR = re.compile(
 _FIRST_ENUMERATOR = re.compile(
     r"^(?:一\s*[、.．]|[(（][一1][)）]|1\s*[、.．)]|第[一1]\s*\S|(?:戰場|战场|步驟|步骤|階段|阶段)[一1])"
 )
-_BULLET = re.compile(r"^[•·・●○◆◇▪▫■□►▶➤✓✔*\-–—]\s*")
+_BULLET = re.compile(r"^[•·・‧●○◆◇▪▫■□►▶▷▸‣➤➜➔→⇒✓✔*\-–—]\s*")
 _CONCLUSION_HEADING = re.compile(
     r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|小結|小结|後記|后记|尾聲|尾声|寫在最後|写在最后|"
     r"conclusion)"
