@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from digests.sources.pagedump import is_heading_style, parse_page_dump, strip_boilerplate
+from digests.sources.lines import is_heading_style, strip_boilerplate
+from digests.sources.pagedump import parse_page_dump
 from digests.sources.qa import is_qa_line
 from tests.conftest import PAGEDUMPS
 

@@ -7,10 +7,8 @@ styles (〈…〉, 【…】, ※, ticker-first lines) that only headings use, w
 article had reached its conclusion, bylines under a title, and the lexical shift between
 what came before and what follows (character bigrams, cheap and script-agnostic).
 
-Some short lines are text whatever they look like: Q&A-labelled lines (問：…？ / 答：…, Q1.),
-rows of label-and-figure fields (承銷價：52元, 收盤價 980 元，本益比 18 倍) and the figures line
-under a ticker-first heading.  Numbered lines (1. 2. … 5.) are judged as a sequence: each with
-text under it, they are headings down to the last one; following each other, a list.
+Which lines may be headings at all is decided in :mod:`digests.sources.lines`; this module
+weighs which of those open a new article.
 
 Splitting is by evidence, with one article as the prior: a first pass proposes titles from
 local cues, a second pass keeps a split only when the new article is a whole article (its own
@@ -30,302 +28,40 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from digests.models import Article, Section
-from digests.sources.boilerplate import (
-    Kind,
-    classify,
-    drop_boilerplate,
-    is_dateline,
-    is_read_more,
-)
-from digests.sources.qa import is_qa_line
-
-MAX_HEADING_CHARS = 64
+from digests.sources.lines import ENUMERATOR, Block, is_heading_style, split_blocks
 
 _MARKET_TAG = re.compile(
     r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[:：]"
 )
-_ENUMERATOR = re.compile(
-    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．)]|"
-    r"第[一二三四五六七八九十\d]+\s*(?:階段|阶段|部分|章|節|节|步|點|点|個|个|層|层)|"
-    r"(?:戰場|战场|步驟|步骤|階段|阶段|關鍵|关键|趨勢|趋势|策略|挑戰|挑战)[一二三四五六七八九十\d]+|"
-    r"(?:part|step|chapter)\s*\d+)",
-    re.IGNORECASE,
-)
+
 _FIRST_ENUMERATOR = re.compile(
     r"^(?:一\s*[、.．]|[(（][一1][)）]|1\s*[、.．)]|第[一1]\s*\S|(?:戰場|战场|步驟|步骤|階段|阶段)[一1])"
 )
-_BULLET = re.compile(r"^[•·・‧●○◆◇▪▫■□►▶▷▸‣➤➜➔→⇒✓✔*\-–—]\s*")
+
 _CONCLUSION_HEADING = re.compile(
     r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|小結|小结|後記|后记|尾聲|尾声|寫在最後|写在最后|"
     r"conclusion)"
 )
+
 _FINAL_HEADING = re.compile(
     r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|後記|后记|尾聲|尾声|寫在最後|写在最后|conclusion)"
 )
 """A conclusion that ends an article (a 小結 ends only a part of one)."""
-_BRACKETED = re.compile(r"^(?:[〈【《〔［\[「]|※)")
-_TICKER_FIRST = re.compile(
-    r"^(?:\d{4,6}[A-Z]?(?:[.\-](?:TW|TWO))?\s*(?!年|月|日|季|元|萬|万|億|亿|張|张|股|家|人|名|年度)"
-    r"[\u3400-\u9fff]|[\u3400-\u9fffA-Za-z&.\-]{2,12}\s*[（(]\s*\d{4,6}[A-Z]?"
-    r"(?:\s*[-.]\s*(?:TW|TWO|TT))?\s*[)）])"
-)
-_NUMBERED = re.compile(r"^(\d+)\s*[.．)]")
-_FIGURE_FIELD = re.compile(
-    r"[\u3400-\u9fffA-Za-z]{1,6}\s*[:：]?\s*(?:約|约|逾|近)?\s*\d[\d,./:～~\-]*\s*"
-    r"(?:%|％|倍|元|萬|万|億|亿|張|张|股|美元|萬元|億元|百萬|次)?"
-)
-_TICKER_KEY = re.compile(
-    r"^(?:\d{4,6}[A-Z]?\s*[\u3400-\u9fffA-Za-z\-]{2,10}|[\u3400-\u9fffA-Za-z\-]{2,10}\s*[（(]\s*"
-    r"\d{4,6}[A-Z]?(?:\s*[-.]\s*(?:TW|TWO))?\s*[)）])\s*[:：]\s*"
-)
-"""A stock named before a colon (華磊光電(6990)：, 3661 世芯-KY：): the key of a data row."""
-_FIELD_SEPARATORS = re.compile(r"\s*[，,、;；|｜]\s*|\s{2,}")
-_KEY_VALUE = re.compile(r"^[^\s:：，,。]{1,8}[:：]\s*\S")
+
 _CONCLUSION_OPENER = re.compile(
     r"^(?:總結而言|总结而言|總而言之|总而言之|綜上所述|综上所述|總的來說|总的来说|總結來說|总结来说|"
     r"總之|总之|結論是|结论是|綜合來看|综合来看)"
 )
+
 _REGION_LABEL = re.compile(
     r"^(?:美國|美国|台灣|台湾|日本|中國|中国|歐洲|欧洲|韓國|韩国|印度|東南亞|东南亚|德國|德国|"
     r"大陸|大陆|香港|全球|亞洲|亚洲)(?:市場|市场|模式|企業|企业|觀點|观点)?\s*[:：]"
 )
-_SENTENCE_END = "。;；"
-_TRAILING_PUNCT = "。;；,，、:："
 
 TITLE_THRESHOLD = 2.0
+
 BYLINED_MIN_CHARS = 40
 """Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
-SHORT_HEAD_TEXT = 40
-"""A heading of two or three characters needs a paragraph at least this long under it."""
-KEYED_LIST_MIN = 3
-"""This many "key：…" lines in a row, with no text between them, are a list, not headings."""
-
-
-@dataclass
-class _Block:
-    text: str
-    candidate: bool
-    meta_after: bool = False
-    """A byline or date line stood right under this line: the mark of a title."""
-    byline_after: bool = False
-    """Of those, a byline (記者…報導, 文／…): the stronger mark, dates also head updates."""
-    end_before: bool = False
-    """An end-of-article block (promotion, disclaimer, link list, "read more") preceded it."""
-    read_more_before: bool = False
-    """A "read more" link preceded it: a listing page's excerpt ended there."""
-
-
-def strip_boilerplate(lines: list[str]) -> list[str]:
-    """Drop site chrome, bylines, promotions and link lists (see ``boilerplate``)."""
-    return drop_boilerplate(lines)
-
-
-def is_heading_style(line: str) -> bool:
-    """Styles only section headings use: enumerators, brackets, ※, tickers first.
-
-    Q&A labels (問：, Q1.) are not among them: a question is text (see ``digests.sources.qa``).
-    """
-    return bool(_ENUMERATOR.match(line) or _BRACKETED.match(line) or _TICKER_FIRST.match(line))
-
-
-def _is_heading_candidate(line: str, next_line: str | None) -> bool:
-    if next_line is None or len(line) > MAX_HEADING_CHARS or len(line) < 2:
-        return False
-    if (
-        len(line) < 4
-        and not _BRACKETED.match(line)
-        and not line.isascii()
-        and not _short_heading(line, next_line)
-    ):
-        return False
-    if line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END):
-        return False
-    if line.count("。") or _BULLET.match(line) or is_qa_line(line):
-        return False
-    if re.match(r"^\d+\s*[.．)]", line):
-        # "1. xxx" is a list item unless it stands alone above a paragraph.
-        return len(next_line) >= 60 and not re.match(r"^\d+\s*[.．)]", next_line)
-    return True
-
-
-def _short_heading(line: str, next_line: str) -> bool:
-    """A two- or three-character line (風險, 展望, 美股) heads a section only when a paragraph
-    follows it; otherwise it is a stray word (a name, 完)."""
-    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,3}", line)) and len(next_line) >= SHORT_HEAD_TEXT
-
-
-def _is_data_line(line: str) -> bool:
-    """A short "key: figure" line (承銷價：52元): one row of a data list, never a heading."""
-    return (
-        len(line) <= 30
-        and bool(_KEY_VALUE.match(line))
-        and bool(re.search(r"\d", line))
-        and not is_heading_style(line)
-    )
-
-
-def _is_figure_row(line: str) -> bool:
-    """Label-and-figure fields and nothing else, keyed by a colon (承銷價：52元, 華磊光電(6990)：
-    承銷價55元，參考市價61元): a row of a data list, text whatever its length.
-
-    A heading with a figure says something about it (營收年增35%，毛利率創新高); a row only
-    lists figures.  Rows without a colon (收盤價 980 元，本益比 18 倍) are told by their place,
-    under a ticker-first heading (see ``split_blocks``).
-    """
-    if len(line) > 60 or not re.search(r"[:：]", line):
-        return False
-    keyed = _TICKER_KEY.match(line)
-    rest = line[keyed.end() :] if keyed else line
-    if not rest or (not keyed and is_heading_style(line)):
-        return False
-    fields = [f for f in _FIELD_SEPARATORS.split(rest) if f]
-    return bool(fields) and all(_FIGURE_FIELD.fullmatch(f) for f in fields)
-
-
-def _numbered_headings(lines: list[str], candidate: list[bool]) -> None:
-    """Mark "1. …" lines as headings when they number sections rather than list items.
-
-    One such line above a long paragraph is a heading on its own; then the numbered lines of
-    its sequence (2., 3. … up to the last) that each have text of their own under them are
-    headings too, however short their text or wherever the article ends.  Three or more in a
-    row, each with text under it, number sections even when every text is short; numbered
-    lines that follow each other directly are a list, its last item included (a paragraph
-    after a list does not make the last item a heading).
-    """
-    numbered = [
-        (i, int(m.group(1)))
-        for i, line in enumerate(lines)
-        if (m := _NUMBERED.match(line)) and len(line) <= MAX_HEADING_CHARS
-    ]
-    run: list[int] = []
-    previous = 0
-
-    def close(run: list[int]) -> None:
-        if len(run) < 2:
-            return
-        if any(i + 1 < len(lines) and _NUMBERED.match(lines[i + 1]) for i in run):
-            for i in run:  # items following each other: a list, even its last item
-                candidate[i] = False
-        elif len(run) >= 3 or any(candidate[i] for i in run):
-            for i in run:
-                candidate[i] = i + 1 < len(lines) and not _ends_sentence(lines[i])
-
-    for i, number in numbered:
-        if run and number != previous + 1:
-            close(run)
-            run = []
-        run.append(i)
-        previous = number
-    if run:
-        close(run)
-
-
-def _keyed_lists(lines: list[str], candidate: list[bool]) -> None:
-    """Lines of one "key：…" form in a row (組裝：廣達、緯創…, 散熱：奇鋐、雙鴻…) are a list.
-
-    A heading has text of its own under it; three or more "key：" lines that follow each
-    other directly are items of one list, however heading-like each looks on its own (two
-    may be a title and its first heading, 盤後快報：… above 美股：…).
-    """
-    keyed = [
-        i > 0 and candidate[i] and bool(_KEY_VALUE.match(line)) and not is_heading_style(line)
-        for i, line in enumerate(lines)
-    ]
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and keyed[j]:
-            j += 1
-        if j - i >= KEYED_LIST_MIN:
-            for k in range(i, j):
-                candidate[k] = False
-        i = j + 1
-
-
-def _ends_sentence(line: str) -> bool:
-    return line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END)
-
-
-def split_blocks(text: str) -> list[_Block]:
-    raw = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    raw = [ln for ln in raw if ln]
-    kinds = classify(raw)
-    lines: list[str] = []
-    meta_after: list[bool] = []
-    byline_after: list[bool] = []
-    end_before: list[bool] = []
-    read_more_before: list[bool] = []
-    pending_end = pending_more = False
-    for line, kind in zip(raw, kinds, strict=True):
-        if kind is None:
-            lines.append(line)
-            meta_after.append(False)
-            byline_after.append(False)
-            end_before.append(pending_end)
-            read_more_before.append(pending_more)
-            pending_end = pending_more = False
-        elif kind is Kind.META and lines and not _after_paragraph(lines):
-            meta_after[-1] = True
-            byline_after[-1] = byline_after[-1] or not is_dateline(line)
-        elif kind is Kind.END:
-            pending_end = True
-            pending_more = pending_more or is_read_more(line)
-    candidates = [
-        _is_heading_candidate(line, lines[i + 1] if i + 1 < len(lines) else None)
-        for i, line in enumerate(lines)
-    ]
-    _numbered_headings(lines, candidates)
-    _keyed_lists(lines, candidates)
-    for i, line in enumerate(lines):
-        if not candidates[i]:
-            continue
-        if _is_figure_row(line):
-            candidates[i] = False
-        elif _is_data_line(line):
-            neighbours = (lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
-            candidates[i] = not any(n is not None and _is_data_line(n) for n in neighbours)
-        elif i and _TICKER_FIRST.match(lines[i - 1]) and candidates[i - 1]:
-            # The figures line under a ticker-first heading (收盤價 980 元，本益比 18 倍).
-            candidates[i] = not (re.search(r"\d", line) and not is_heading_style(line))
-    blocks = []
-    for i, line in enumerate(lines):
-        blocks.append(
-            _Block(
-                line,
-                candidates[i],
-                meta_after=meta_after[i],
-                byline_after=byline_after[i],
-                end_before=end_before[i],
-                read_more_before=read_more_before[i],
-            )
-        )
-    return _drop_masthead(blocks)
-
-
-def _after_paragraph(lines: list[str]) -> bool:
-    """Whether the last kept line is prose (a byline under prose marks no title)."""
-    last = lines[-1]
-    return len(last) > MAX_HEADING_CHARS or last[-1] in _SENTENCE_END + "。"
-
-
-def _drop_masthead(blocks: list[_Block]) -> list[_Block]:
-    """Drop a site or column name standing above the first title (阿哲的投資筆記).
-
-    Only a short line directly above a longer title-like line qualifies; a line carrying a
-    byline is the title itself, and a heading-style line below (〈前言〉) is a heading.
-    """
-    while (
-        len(blocks) >= 3
-        and blocks[0].candidate
-        and blocks[1].candidate
-        and not blocks[0].meta_after
-        and not blocks[2].candidate
-        and len(blocks[0].text) <= 16
-        and len(blocks[1].text) >= len(blocks[0].text) + 4
-        and not is_heading_style(blocks[1].text)
-    ):
-        blocks = blocks[1:]
-    return blocks
 
 
 def _bigrams(text: str) -> Counter[str]:
@@ -389,7 +125,7 @@ class ArticleSoFar:
 
     @property
     def enumerated_headings(self) -> int:
-        return sum(bool(_ENUMERATOR.match(h)) for h in self.headings)
+        return sum(bool(ENUMERATOR.match(h)) for h in self.headings)
 
 
 def _restarts_enumeration(line: str | None) -> bool:
@@ -420,7 +156,7 @@ def title_score(
     if market_tag and market_tag_leads:
         return 10.0 if context.paragraphs else 6.0
     score = 0.0
-    enumerated = bool(_ENUMERATOR.match(line))
+    enumerated = bool(ENUMERATOR.match(line))
     if enumerated or market_tag or is_heading_style(line):
         score -= 3.0
     if byline_after:
@@ -508,7 +244,7 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     return articles
 
 
-def _sections(blocks: list[_Block], start: int, span: _Span) -> list[Section]:
+def _sections(blocks: list[Block], start: int, span: _Span) -> list[Section]:
     sections: list[Section] = []
     heading = ""
     paragraphs: list[str] = []
@@ -527,7 +263,7 @@ def _sections(blocks: list[_Block], start: int, span: _Span) -> list[Section]:
     return [s for s in sections if s.paragraphs or s.heading]
 
 
-def _market_tag_leads(blocks: list[_Block], candidates: list[int]) -> dict[int, bool]:
+def _market_tag_leads(blocks: list[Block], candidates: list[int]) -> dict[int, bool]:
     """For each market-tagged candidate: do two or more other headings follow it before the
     next market-tagged line?  Only then can it be an article's title."""
     leads: dict[int, bool] = {}
@@ -543,7 +279,7 @@ def _market_tag_leads(blocks: list[_Block], candidates: list[int]) -> dict[int, 
     return leads
 
 
-def _propose_titles(blocks: list[_Block]) -> list[_Span]:
+def _propose_titles(blocks: list[Block]) -> list[_Span]:
     """First pass: read in order, scoring each heading-like line as a possible title."""
     doc_freq: Counter[str] = Counter()
     grams = [_bigrams(b.text) for b in blocks]
@@ -615,7 +351,7 @@ class _Shape:
     concluded: bool
 
     @classmethod
-    def of(cls, blocks: list[_Block], title: int, end: int) -> _Shape:
+    def of(cls, blocks: list[Block], title: int, end: int) -> _Shape:
         headings: list[str] = []
         chars = 0
         concluded = False
@@ -633,7 +369,7 @@ def _normal(heading: str) -> str:
     return re.sub(r"[\W_]+", "", heading).lower()
 
 
-def _strong_evidence(blocks: list[_Block], title: int, before: _Shape, after: _Shape) -> bool:
+def _strong_evidence(blocks: list[Block], title: int, before: _Shape, after: _Shape) -> bool:
     """Evidence that on its own says "a new article starts at ``title``"."""
     line = blocks[title].text
     if blocks[title].byline_after or before.concluded:
@@ -644,9 +380,9 @@ def _strong_evidence(blocks: list[_Block], title: int, before: _Shape, after: _S
         return True  # only proposed when it heads sub-headings of its own
     if {_normal(h) for h in before.headings} & {_normal(h) for h in after.headings}:
         return True  # one article never repeats a heading
-    enumerated = [h for h in before.headings if _ENUMERATOR.match(h)]
+    enumerated = [h for h in before.headings if ENUMERATOR.match(h)]
     return (
-        not _ENUMERATOR.match(line)
+        not ENUMERATOR.match(line)
         and len(enumerated) >= 2
         and 3 * len(enumerated) >= 2 * len(before.headings)
         and bool(after.headings)
@@ -654,7 +390,7 @@ def _strong_evidence(blocks: list[_Block], title: int, before: _Shape, after: _S
     )
 
 
-def _whole_article(block: _Block, shape: _Shape) -> bool:
+def _whole_article(block: Block, shape: _Shape) -> bool:
     """A split must leave a whole article: sections of its own, or a byline and some text
     (a listing page's excerpt closed by "read more" may be short too)."""
     if block.byline_after or block.read_more_before:
@@ -662,7 +398,7 @@ def _whole_article(block: _Block, shape: _Shape) -> bool:
     return len(shape.headings) >= 2 and shape.chars >= 300
 
 
-def _confirm_titles(blocks: list[_Block], spans: list[_Span]) -> list[_Span]:
+def _confirm_titles(blocks: list[Block], spans: list[_Span]) -> list[_Span]:
     """Second pass: one article is the prior; keep a proposed split only on clear evidence.
 
     A split is kept when the new article is whole and either its own evidence is strong or
