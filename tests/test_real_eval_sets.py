@@ -15,17 +15,18 @@ from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 real_eval = pytest.importorskip("real_eval")
+real_eval_gold = pytest.importorskip("real_eval_gold")
 
 
-@pytest.mark.parametrize("set_dir", real_eval.ALL_SETS, ids=lambda p: p.name)
+@pytest.mark.parametrize("set_dir", real_eval_gold.ALL_SETS, ids=lambda p: p.name)
 def test_held_out_set_lints_clean(set_dir, capsys: pytest.CaptureFixture[str]) -> None:
-    if not (set_dir / real_eval.GOLD_NAME).exists():
+    if not (set_dir / real_eval_gold.GOLD_NAME).exists():
         pytest.skip(f"{set_dir} not present")
     assert real_eval.check_set(set_dir) == 0, capsys.readouterr().out
 
 
 def test_all_checks_every_set(capsys: pytest.CaptureFixture[str]) -> None:
-    if not all((d / real_eval.GOLD_NAME).exists() for d in real_eval.ALL_SETS):
+    if not all((d / real_eval_gold.GOLD_NAME).exists() for d in real_eval_gold.ALL_SETS):
         pytest.skip("a held-out set is not present")
     assert real_eval.main(["--all", "--check"]) == 0
     out = capsys.readouterr().out
