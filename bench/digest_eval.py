@@ -38,10 +38,18 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 EVAL_PATH = EVAL_DIR / "articles.json"
-DEFAULT_SETS = ("articles.json", "holdout.json", "tuning_real.json", "tuning_long.json")
+DEFAULT_SETS = (
+    "articles.json",
+    "holdout.json",
+    "tuning_real.json",
+    "tuning_long.json",
+    "tuning_calls.json",
+)
 """Original tuning set, earlier held-out set, real-world styles (news leads, columns,
 listing reports, round-ups, bullet lists of picks, 法說會 summaries), and long sections
-(300-900 characters) whose key fact sits after context, history or market colour."""
+(300-900 characters) whose key fact sits after context, history or market colour, and
+sections whose point is the writer's call, the news after dated history, or a round-up's
+flows and index move, beside meta sentences (這篇就用三個角度來拆解) and short asides."""
 BUDGET = 160
 MAX_SENTENCES = 3  # the digest spec: 1-3 whole sentences
 

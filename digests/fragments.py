@@ -20,6 +20,9 @@ The splitter only separates the clauses of over-long sentences and only into pie
 at least this long (:func:`digests.textproc.split_sentences`), so anything shorter
 ending in ； was cut by something else."""
 
+MIN_SENTENCE = 8
+"""Shorter than this (業界看法分歧。 is 7) is an aside, never a statement a digest can show."""
+
 _PAIRS = ("「」", "『』", "（）", "()", "“”", "【】", "《》", "〈〉")
 _LEAD_PUNCT = "，,、；;：:。．.！!？?」』）)】》〉”’"
 _CLAUSE_END = "，,、"
@@ -68,6 +71,8 @@ def fragment_reasons(sentence: str) -> list[str]:
         reasons.append("byline")
     elif last not in _FINAL + _SEMI_END and words <= 15 and not _FIGURE_RE.search(text):
         reasons.append("a label, not a statement")
+    if not reasons and len(text) < MIN_SENTENCE:
+        reasons.append("too short to state anything")
     return reasons
 
 

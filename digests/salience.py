@@ -12,6 +12,14 @@ column that opens with framing is not pushed towards its framing.
 Long sections bury the point after context: history (回顧…, 過去三年…) weighs less and
 never leads, management's outlook in its own words (財務長表示，明年…可望…) weighs more,
 and the writer's sign-offs (歡迎訂閱…, 非投資建議) are never the point.
+
+Columns' closing passages: the call comes in many shapes (picks, 以A為主、B為輔, 保留三成現金,
+逢低分批布局, 'if you… X is the better choice'), so :data:`CALL_RE` names them and section
+digests start from the call when no view of the writer's made it otherwise.  Sentences about
+the article itself (這篇就用三個角度來拆解、以下分三點說明) carry no fact and are never shown.
+History is also dated: a sentence opening on a year before the text's own present
+(:func:`reference_year`) is the story so far unless it looks ahead.  Round-ups report the
+local index move and institutional flows; world markets are their backdrop.
 """
 
 from __future__ import annotations
@@ -41,6 +49,32 @@ _MOVES_RE = re.compile(
 )
 _CATEGORIES = (_RESULTS_RE, _GUIDANCE_RE, _VALUATION_RE, _MOVES_RE)
 
+CALL_PATTERN = (
+    r"首選|首选|最推薦|最推荐|最看好|"
+    # picks and ratings in the writer's words: 列為…選擇, 唯一維持「買進」, 調升為買進
+    r"(?:列為|列为|是|為|为)[^。！？]{0,16}(?:比較好|比较好|較佳|较佳|最佳|比較適合|比较适合|適合|适合)的"
+    r"(?:選擇|选择|標的|标的)|維持[「『]?(?:買進|买进|增持|加碼|加码)|维持[「『]?(?:买进|增持)|"
+    r"(?:調升|调升|上調|上调|調降|调降|下調|下调)(?:為|为|至)[「『]?(?:買進|买进|中立|賣出|卖出|增持|減持)|"
+    # allocations: 以A為主、B為輔, 資金約七成放在…, 保留約三成現金, 持股維持七成
+    r"以[^。！？，,]{1,20}(?:為主|为主)[、，,][^。！？]{1,20}(?:為輔|为辅)|"
+    r"(?:資金|资金|部位)[^。！？]{0,6}(?:[一二兩两三四五六七八九]成|\d{1,3}\s*[%％])[^。！？]{0,2}"
+    r"(?:放在|配置|投入|押在|擺在|摆在)|"
+    r"持股(?:水位)?(?:維持|维持|降至|降到|提高至|提高到|拉高至|調降至|调降至|在)[^。！？]{0,4}"
+    r"(?:[一二兩两三四五六七八九]成|\d{1,3}\s*[%％])|"
+    r"(?:保留|留)[^。！？]{0,3}[一二兩两三四五六七八九]成(?:的)?(?:現金|现金|資金|资金)|"
+    # timing advice: 逢低分批布局, 逢反彈減碼, 拉回布局
+    r"(?:逢低|逢回|逢高|逢反彈|逢反弹|拉回|分批)[^。！？，,]{0,4}"
+    r"(?:布局|佈局|買進|买进|承接|加碼|加码|減碼|减码|調節|调节|賣出|卖出|進場|进场)|"
+    # 'if you … then X' advice: 如果你重視配息，X仍是比較適合的選擇
+    r"(?:如果|若是|假如)(?:你|您|投資人|投资人)[^。！？]{0,40}(?:選擇|选择|標的|标的|首選|首选)"
+)
+"""The writer's call in so many words: a pick, a rating, an allocation, timing or 'if you…' advice.
+
+Narrower than a view (我們認為…): it names what to do, which is what a column's closing
+or valuation passage is for.
+"""
+CALL_RE = re.compile(CALL_PATTERN)
+
 THESIS_RE = re.compile(
     r"我們認為|我们认为|我認為|我认为|我們的建議|我们的建议|我們建議|我们建议|投資建議|投资建议|"
     r"看好|看淡|首選|首选|推薦|推荐|最看好|最值得|評等|评等|"
@@ -52,7 +86,7 @@ THESIS_RE = re.compile(
     r"偏好|給予(?=[^。！？]{0,12}(?:評等|评等|建議|建议))|"
     # advice addressed to investors, not any 建議 (業者建議消費者…)
     r"建[議议](?=[^。！？]{0,12}(?:投資人|投资人|買進|买进|布局|佈局|減碼|减码|加碼|加码|逢低|"
-    r"持有|申購|申购|操作|持股|追高|參與|参与))"
+    r"持有|申購|申购|操作|持股|追高|參與|参与))|" + CALL_PATTERN
 )
 """The writer's view or call; a target price alone is a valuation figure, not a call."""
 _DATELINE_RE = re.compile(
@@ -68,7 +102,7 @@ THESIS_BOOST = 1.5
 LEAD_PRIOR = 1.5
 LIST_ITEM = 0.6
 FRAMING = 0.75
-HISTORY = 0.7
+HISTORY = 0.4
 MANAGEMENT_OUTLOOK = 1.3
 
 
@@ -95,11 +129,18 @@ CN_MAGNITUDE_WEIGHT = 0.6
 """:func:`digests.figures.find_figures` weight of 三成 or 十倍; below it, bare numbers."""
 
 
-def investor_factor(text: str, figures: list[Figure], company: bool, stance: bool = False) -> float:
+def investor_factor(
+    text: str,
+    figures: list[Figure],
+    company: bool,
+    stance: bool = False,
+    present: int | None = None,
+) -> float:
     """How strongly ``text`` reads as what an investor takes away (1.0: neutral).
 
     ``stance`` says the caller already rewards the sentence as the writer's point
-    (its own cue list), so the thesis boost is not given twice.
+    (its own cue list), so the thesis boost is not given twice.  ``present`` is the
+    text's :func:`reference_year`, for dated history.
     """
     value = bool(investor_figures(figures)) or bool(_INDEX_POINTS_RE.search(text))
     kinds = sum(1 for pattern in _CATEGORIES if pattern.search(text))
@@ -117,8 +158,12 @@ def investor_factor(text: str, figures: list[Figure], company: bool, stance: boo
         factor *= FRAMING  # no figure, no subject, no call: context, not the point
     if is_list_item(text):
         factor *= LIST_ITEM
-    if is_history(text) and not thesis:
+    if is_history(text, present) and not thesis:
         factor *= HISTORY
+    if is_global_colour(text) and not thesis:
+        factor *= GLOBAL_COLOUR
+    if value and (is_flow(text) or is_index_move(text)):
+        factor *= FLOW
     if is_management_outlook(text):
         factor *= MANAGEMENT_OUTLOOK
     return factor
@@ -150,17 +195,121 @@ _HISTORY_RE = re.compile(
     r"^(?:[^，,。]{0,6}[，,、]\s*)?(?:回顧|回顾|回頭看|回头看|回想|早年|當年|当年|早在|多年前|"
     r"過去(?:[一二兩两三四五六七八九十數数幾几]+|\d+)年|过去(?:[一二两三四五六七八九十数几]+|\d+)年|"
     r"過去十年|过去十年|(?:十|二十|數|数|幾|几)年前|(?:19|20)\d\d年(?:以前|之前|初期|那年|時|时)|"
-    r"先(?:講|讲|說|说|談|谈)背景|先(?:回顧|回顾)|自從|自从)"
+    r"先(?:講|讲|說|说|談|谈)背景|先(?:回顧|回顾)|自從|自从)|"
+    # a short subject, then the past: 電信三雄過去十年…, 公司早年…
+    r"^[^，,。！？\d]{1,8}?(?:過去(?:[一二兩两三四五六七八九十數数幾几]+|\d+)年|"
+    r"过去(?:[一二两三四五六七八九十数几]+|\d+)年|早年|早期|當年|当年|(?:十|二十|數|数|幾|几)年前)"
 )
 
 
-def is_history(text: str) -> bool:
-    """A sentence that opens on the past (回顧…, 過去三年…, 十年前…): the story so far.
+_YEAR_OPENING_RE = re.compile(
+    r"^(?:[^，,。]{0,8}?(?:以|在|於|于|從|从|到了|直到|例如|比如|像是))?\s*((?:19|20)\d\d)\s*年"
+)
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_FORWARD_RE = re.compile(
+    r"可望|預計|预计|預估|预估|預期|预期|將|将|最快|才是|目標|目标|展望|明年|後年|后年|"
+    r"計畫|计划|規劃|规划|有望|上看|挑戰|挑战|估計|估计|即將|即将"
+)
+_PAST_RE = re.compile(
+    r"曾經|曾经|曾|一度|當時|当时|那時|那时|那年|那次|當年|当年|果然|過去|过去|早年|早期|起家|成立於|成立于"
+)
+
+
+def reference_year(texts: list[str]) -> int | None:
+    """The latest year a text reports on rather than looks ahead to: its present.
+
+    Articles rarely carry their date in the text, but the period they report (2025年全年營收…)
+    is the latest year named outside forward-looking sentences; years before it are the
+    story so far, it and later years are the news.
+    """
+    years = [int(y) for t in texts if not _FORWARD_RE.search(t) for y in _YEAR_RE.findall(t)]
+    return max(years) if years else None
+
+
+def is_history(text: str, present: int | None = None) -> bool:
+    """A sentence that opens on the past (回顧…, 過去三年…, 十年前…, 2018年…): the story so far.
 
     Columns and blog posts open with history before the news; its figures are background
-    statistics, not the result or guidance the reader came for.
+    statistics, not the result or guidance the reader came for.  A sentence that opens on
+    a year is history when that year is before the text's ``present``
+    (:func:`reference_year`) or it is told in the past (曾、一度、當時), unless it looks
+    ahead (可望、預計、最快、才是…): 2026到2028年才是發包的高峰 is the news.
     """
-    return bool(_HISTORY_RE.search(text))
+    if _HISTORY_RE.search(text):
+        return True
+    match = _YEAR_OPENING_RE.search(text)
+    if not match or _FORWARD_RE.search(text):
+        return False
+    year = int(match.group(1))
+    return (present is not None and year < present) or bool(_PAST_RE.search(text))
+
+
+_META_RE = re.compile(
+    # the article names itself: 這篇…拆解, 本文將…說明, 以下分三點說明
+    r"^(?:[^，,。]{0,4}[，,]\s*)?(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
+    r"本期|這期|这期|以下|下面|接下來|接下来|底下)[^。！？]*?"
+    r"(?:拆解|說明|说明|分析|探討|探讨|討論|讨论|介紹|介绍|整理|解析|聊|談|谈|來看|来看|看看|"
+    r"分成|分為|分为|分享|檢視|检视|帶大家|带大家|回答|釐清|厘清|盤點|盘点|角度|切入)|"
+    # the writer invites the reader along: 我們來看看…, 先來拆解…, 讓我們聊聊…
+    r"^(?:[^，,。]{0,4}[，,]\s*)?(?:我們|我们|我|就讓我們|就让我们|讓我們|让我们|今天|這次|这次)?"
+    r"(?:先|就|再|一起)?(?:來|来)(?:看看|看一下|看|拆解|聊聊|聊一聊|談談|谈谈|整理|盤點|盘点)"
+)
+
+
+def is_meta(text: str) -> bool:
+    """A sentence about the article itself (這篇就用三個角度來拆解、以下分三點說明、本文將…).
+
+    It announces what comes and carries no fact, so it is never a digest sentence, however
+    many of the section's words it repeats.  A sentence that states a figure or a call is
+    not announcing: 以下是本週外資買超前五名 becomes a list's lead-in, merged with its item.
+    """
+    head = text.split("\n", 1)[0]
+    if "\n" in text.strip() or len(head) > 60:
+        return False
+    return bool(_META_RE.search(head)) and not (is_thesis(head) or re.search(r"\d", head))
+
+
+_GLOBAL_RE = re.compile(
+    r"美股|美國股市|美国股市|標普|标普|那斯達克|纳斯达克|道瓊|道琼|費城半導體|费城半导体|費半|费半|日經|日经|"
+    r"日股|韓股|韩股|歐股|欧股|陸股|陆股|港股|恆生|恒生|斯托克|上證|上证|國際油價|国际油价|布蘭特|布兰特|"
+    r"西德州|美債|美债|美元指數|美元指数|國際股市|国际股市|亞股|亚股|全球股市"
+)
+_LOCAL_MARKET_RE = re.compile(
+    r"台股|台股|加權|加权|櫃買|柜买|外資|外资|投信|自營商|自营商|法人|融資|融资|新台幣|新台币|"
+    r"上市|上櫃|上柜|集中市場|集中市场"
+)
+_FLOW_RE = re.compile(
+    r"(?:外資|外资|投信|自營商|自营商|法人|主力)[^。！？]{0,12}(?:買超|买超|賣超|卖超|淨買|净买|淨賣|净卖|"
+    r"加碼|加码|減碼|减码|回補|回补|提款)"
+)
+GLOBAL_COLOUR = 0.4
+FLOW = 1.3
+"""Institutional flows and the local index move: what a market round-up reports."""
+
+
+def is_global_colour(text: str) -> bool:
+    """World markets without the local market: a round-up's colour, not its facts.
+
+    A weekly round-up's facts are the local index move, the institutional flows and the
+    week's call; overseas indices and oil carry many figures but are the backdrop.
+    """
+    return bool(_GLOBAL_RE.search(text)) and not _LOCAL_MARKET_RE.search(text)
+
+
+_LOCAL_INDEX_RE = re.compile(
+    r"(?:加權指數|加权指数|加權股價指數|台股|櫃買指數|柜买指数|大盤|大盘)[^。！？]{0,16}?"
+    r"(?:上漲|上涨|下跌|大漲|大涨|大跌|收在|收於|收于|站上|跌破|漲|涨|跌)[^。！？]{0,8}?\d[\d,]*(?:\.\d+)?\s*點"
+)
+
+
+def is_index_move(text: str) -> bool:
+    """The local index's move or close (加權指數本週上漲412點，收在23,865點): a round-up's fact."""
+    return bool(_LOCAL_INDEX_RE.search(text))
+
+
+def is_flow(text: str) -> bool:
+    """Institutional buying or selling (外資本週買超約860億元): a round-up's headline figure."""
+    return bool(_FLOW_RE.search(text))
 
 
 _SIGN_OFF_RE = re.compile(
@@ -179,6 +328,11 @@ def is_sign_off(text: str) -> bool:
     digest must never show.
     """
     return bool(_SIGN_OFF_RE.search(text))
+
+
+def is_call(text: str) -> bool:
+    """The writer's call: 首選X、以A為主B為輔、保留三成現金、逢低布局、評等調升為買進."""
+    return bool(CALL_RE.search(text))
 
 
 def is_thesis(text: str) -> bool:

@@ -27,9 +27,13 @@ from digests.salience import (
     TICKER_RE,
     has_dateline,
     investor_factor,
+    is_call,
     is_list_item,
+    is_meta,
     is_news_lead,
     is_sign_off,
+    is_thesis,
+    reference_year,
 )
 from digests.sources.boilerplate import is_boilerplate
 
@@ -103,21 +107,28 @@ class Prepared:
     """A news lead that names its subject (a dateline, or a company beside its figure)."""
     salient: bool = False
     """Carries what investors read for: a result/guidance figure, a call or the writer's view."""
+    call: bool = False
+    """The writer's call: a pick, a rating, an allocation or advice (:func:`is_call`)."""
+    view: bool = False
+    """The writer's view or call (:func:`is_thesis`): 我們認為…, 看好…, 首選…."""
 
 
 def prepare(
     sentences: Iterable[Sentence], directory: CompanyDirectory | None = None
 ) -> dict[int, Prepared]:
     """Shown text and quality of each sentence (fragments get quality 0)."""
+    sentences = list(sentences)
+    present = reference_year([s.text for s in sentences])
     prepared = {}
     position: dict[int, int] = {}  # whole sentences seen so far, per section
     led: set[int] = set()  # sections whose news lead is found
     for s in sentences:
         text = trim_connective(s.text)
         q = 1.0
-        # A lead-in, a label or a stub, or a promotion/disclaimer left inside a paragraph
-        # (the readers drop whole lines only): never shown, and no section's first sentence.
-        fragment = is_fragment(text) or is_boilerplate(text) or is_sign_off(text)
+        # A lead-in, a label or a stub, a promotion/disclaimer left inside a paragraph
+        # (the readers drop whole lines only), or a sentence about the article itself
+        # (這篇就用三個角度來拆解): never shown, and no section's first sentence.
+        fragment = is_fragment(text) or is_boilerplate(text) or is_sign_off(text) or is_meta(text)
         if fragment:
             q = 0.0
         if text.endswith(("?", "\uff1f")):
@@ -130,7 +141,7 @@ def prepare(
         if stance:
             q *= STANCE_BOOST
         company = _names_company(text, s.terms, directory)
-        factor = investor_factor(text, s.figures, company, stance)
+        factor = investor_factor(text, s.figures, company, stance, present)
         q *= factor
         lead = reported = False
         if not fragment:
@@ -151,6 +162,8 @@ def prepare(
             is_list_item(text),
             reported,
             not fragment and (stance or factor > SALIENT_FACTOR),
+            not fragment and is_call(text),
+            not fragment and is_thesis(text),
         )
     return prepared
 
@@ -176,8 +189,12 @@ def select_sentences(
     max_sentences: int = MAX_SENTENCES,
     prior: dict[int, float] | None = None,
     prepared: dict[int, Prepared] | None = None,
+    call_first: bool = False,
 ) -> list[Sentence]:
-    """Greedy budgeted coverage over ``candidates``; returns them in document order."""
+    """Greedy budgeted coverage over ``candidates``; returns them in document order.
+
+    ``call_first`` (section digests) starts from the writer's call when the passage has one.
+    """
     if not candidates:
         return []
     prepared = prepared if prepared is not None else prepare(candidates)
@@ -192,7 +209,7 @@ def select_sentences(
         value = sum(w for _, w in weighted[i])
         return (value + figure_unit * sum(f.weight for f in candidates[i].figures)) * quality[i]
 
-    def greedy(exponent: float) -> tuple[list[int], float]:
+    def greedy(exponent: float, seed: int | None = None) -> tuple[list[int], float]:
         """Lazy greedy (CELF) by gain / cost**exponent; returns picks and their value.
 
         (Plain gain, exponent 0, fills the budget with long sentences but keeps fewer
@@ -214,6 +231,13 @@ def select_sentences(
             )
             return g * quality[i]
 
+        if seed is not None:
+            total += gain(seed)
+            chosen.append(seed)
+            used += costs[seed]
+            covered_terms |= info[seed].terms
+            covered_figs.update(f.text for f in candidates[seed].figures)
+
         heap = [(-gain(i) / costs[i] ** exponent, i, 0) for i in range(len(candidates))]
         heapq.heapify(heap)
         while heap and len(chosen) < max_sentences:
@@ -224,6 +248,8 @@ def select_sentences(
                 or (info[i].list_item and sum(info[j].list_item for j in chosen) >= MAX_LIST_ITEMS)
             ):
                 continue  # over budget, saying the same thing or a third list item: never again
+            if i in chosen:
+                continue
             if computed_at != len(chosen):
                 heapq.heappush(heap, (-gain(i) / costs[i] ** exponent, i, len(chosen)))
                 continue
@@ -237,11 +263,22 @@ def select_sentences(
         return chosen, total
 
     chosen, value = greedy(COST_EXPONENT)
+    if call_first and not any(info[i].view for i in chosen):
+        # The writer's call is the point of a column's closing or valuation passage: when
+        # the context sentences (history, valuation colour, risk lists) outweighed it and
+        # no view of the writer's made the digest, the call goes in first and the context
+        # competes for what is left.
+        calls = [i for i in range(len(candidates)) if info[i].call and costs[i] <= budget]
+        if calls:
+            seed = max(calls, key=lambda i: alone(i) / costs[i] ** COST_EXPONENT)
+            chosen, value = greedy(COST_EXPONENT, seed)
     # One longer sentence alone is allowed when it says more than the budgeted set: a
     # news report's lead, or when the budgeted set holds no figure or call an investor
     # reads for.  Elsewhere an over-long sentence is run-on context (…，…，…) whose many
     # terms outweigh the short sentence that states the call or the figure.
     single = max(range(len(candidates)), key=alone)
+    if quality[single] <= 0.0:
+        return []  # nothing but fragments, lead-ins, sign-offs or meta sentences: no digest
     if not chosen or (
         costs[single] > budget
         and alone(single) > LONG_SINGLE_MARGIN * value
@@ -334,6 +371,7 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
             SECTION_BUDGET,
             prior=lead_prior(sec.sentences, prepared),
             prepared=prepared,
+            call_first=True,
         )
         section_digests.append(
             SectionDigest(
@@ -427,6 +465,7 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
         budget,
         prior=lead_prior(sec.sentences, prepared),
         prepared=prepared,
+        call_first=True,
     )
     return [prepared[id(s)].text for s in chosen]
 

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from digests.salience import is_meta
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -68,3 +69,22 @@ def test_long_sections_keep_the_buried_fact() -> None:
     assert ours["fragments"] == 0, ours
     gain = digest_eval.long_section_gain(sections, lead_fn, ours_fn, digest_eval.BUDGET)
     assert gain["lead_misses_we_keep"] >= 10 * max(1, gain["we_miss_lead_keeps"]), gain
+
+
+def test_calls_news_and_round_ups_beat_their_context() -> None:
+    """Columns' closing passages, dated history before the outlook, weekly round-ups.
+
+    The writer's call (picks, allocations, ratings, 'if you…' advice) must beat valuation
+    colour and risk lists, the current or forward figure must beat dated history, a
+    round-up keeps its flows and index move over world markets; meta sentences about the
+    article and short asides are never shown.
+    """
+    path = ROOT / "bench" / "eval" / "tuning_calls.json"
+    sections = digest_eval.load_sections(path)
+    summarize = digest_eval.memoized(digest_eval._briefbot())
+    ours = digest_eval.score("briefbot", summarize, sections, digest_eval.BUDGET)
+    assert ours["coverage"] >= 0.9, ours
+    assert ours["fragments"] == 0, ours
+    shown = [s for sec in sections for s in summarize(sec.heading, sec.text, digest_eval.BUDGET)]
+    assert not [s for s in shown if is_meta(s)]
+    assert all(len(s) >= 8 for s in shown)

@@ -9,7 +9,14 @@ import pytest
 from digests.figures import find_figures
 from digests.fragments import MIN_CLAUSE, fragment_reasons, is_fragment
 from digests.models import Article, Section
-from digests.salience import is_history, is_management_outlook
+from digests.salience import (
+    is_call,
+    is_flow,
+    is_global_colour,
+    is_history,
+    is_management_outlook,
+    is_meta,
+)
 from digests.sources.pagedump import parse_page_dump
 from digests.summarize import (
     SECTION_BUDGET,
@@ -392,3 +399,127 @@ def test_history_sentences_are_recognised(text: str, expected: bool) -> None:
 )
 def test_management_outlook_is_recognised(text: str, expected: bool) -> None:
     assert is_management_outlook(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("這篇就用四個面向來拆解。", True),
+        ("本文將從成本與定價兩端說明這波漲價能走多遠。", True),
+        ("以下分兩點說明。", True),
+        ("我們先來看看通路端的庫存。", True),
+        ("這篇不談線型，只談獲利。", True),
+        ("以下為本週外資賣超前三名：\n1. 鴻海", False),
+        ("這次法說會說明了擴產計畫。", False),
+        ("我們認為下半年的拉貨力道會優於預期。", False),
+        ("本季營收季增12%，優於公司財測。", False),
+    ],
+)
+def test_meta_sentences_are_recognised(text: str, expected: bool) -> None:
+    assert is_meta(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我們首選日月光投控，目標價上調至210元。", True),
+        ("我們把力成列為族群中較佳的選擇。", True),
+        ("京元電是我目前唯一維持「買進」看法的個股。", True),
+        ("配置上以金融股為主、傳產股為輔。", True),
+        ("資金約六成放在高股息ETF，另外保留約兩成現金。", True),
+        ("等財報公布後再逢低分批布局。", True),
+        ("如果你在意的是波動，電信股仍是比較適合的選擇。", True),
+        ("法人將其評等由中立調升為買進。", True),
+        ("業者資金約三成用於擴產。", False),
+        ("外資持股比率約72%。", False),
+        ("公司營收年增三成。", False),
+    ],
+)
+def test_calls_are_recognised(text: str, expected: bool) -> None:
+    assert is_call(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "expected"),
+    [
+        ("2016年前後公司切入車用市場，當時毛利率不到兩成。", 2025, True),
+        ("2019年與2023年的兩次庫存修正中，股價都曾腰斬。", 2025, True),
+        ("2023年，市場擔心需求；2024年上半年，營收果然年減一成。", 2025, True),
+        ("2021年公司一度考慮出售該部門。", 2021, True),
+        ("晶圓代工三雄過去五年的資本支出都倍增。", None, True),
+        ("2027到2029年才是新廠產能開出的高峰。", 2025, False),
+        ("2025年全年營收年增31%，創新高。", 2025, False),
+        ("儲能事業最快在2028年轉虧為盈。", 2025, False),
+    ],
+)
+def test_dated_history_is_recognised(text: str, present: int | None, expected: bool) -> None:
+    assert is_history(text, present) is expected
+
+
+def test_round_up_flows_and_colour_are_recognised() -> None:
+    assert is_flow("外資本週買超約740億元，集中在半導體。")
+    assert is_global_colour("道瓊指數週漲1.2%，日經225指數下跌0.8%，國際油價回落。")
+    assert not is_global_colour("受美股帶動，加權指數本週上漲210點。")
+
+
+def test_meta_sentence_is_never_chosen() -> None:
+    text = (
+        "這篇想從通路庫存的角度，把短期雜音與長期趨勢分開來看。"
+        "筆電品牌廠第三季的通路庫存已降到約七週，接近正常水準。"
+        "品牌廠預估第四季出貨可望季增一成，商用機種換機需求是主因。"
+    )
+    digest = digest_section("", text)
+    assert digest
+    assert not any(is_meta(s) for s in digest)
+    assert any("第四季出貨可望季增一成" in s for s in digest)
+
+
+def test_the_call_beats_history_and_valuation_colour() -> None:
+    text = (
+        "網通族群過去五年的營收成長率大多落在個位數，2020年遠距需求帶動的那波行情之後，"
+        "多數個股的股價花了將近兩年才回到原來的高點，投資人的耐心也被磨得差不多了。"
+        "目前智邦、啟碁與中磊的本益比分別約為28倍、15倍與12倍，殖利率則介於3%到5%之間，"
+        "外資目標價的分歧也不小。"
+        "如果你看重的是資料中心的成長性，智邦仍是族群中比較適合的選擇。"
+    )
+    digest = digest_section("", text)
+    assert any("智邦仍是族群中比較適合的選擇" in s for s in digest), digest
+
+
+def test_dated_history_yields_to_the_outlook() -> None:
+    text = (
+        "2017年公司在泰國設廠時，正逢當地電力不穩，良率長期在七成上下徘徊，虧損一路延續到2019年。"
+        "2022年與2023年的兩次客戶砍單中，泰國廠的稼動率都曾跌破五成，單季虧損一度擴大到3億元。"
+        "總經理表示，泰國二廠明年第二季投產後，海外產能占比可望從兩成提升到四成。"
+    )
+    digest = digest_section("", text)
+    assert any("海外產能占比可望從兩成提升到四成" in s for s in digest), digest
+
+
+def test_short_aside_is_never_selected() -> None:
+    """業界看法分歧。 (7 characters) says nothing alone, wherever it stands."""
+    assert is_fragment("市場看法分歧。")
+    assert digest_section("", "市場看法分歧。") == []
+    text = (
+        "市場看法分歧。"
+        "美系外資認為車用晶片庫存已經見底，預估明年車用營收可望年增兩成。"
+        "日系券商則認為歐洲車市疲弱，建議等待更明確的拉貨訊號。"
+    )
+    digest = digest_section("", text)
+    assert digest
+    assert all(len(s) >= 8 for s in digest)
+    assert not any(s.startswith("市場看法分歧") for s in digest)
+
+
+def test_round_up_keeps_the_institutional_flow() -> None:
+    text = (
+        "美股本週漲跌互見，標普500指數週漲0.8%，那斯達克指數週漲1.5%，費城半導體指數上漲2.9%，"
+        "日經225指數週跌1.1%，韓國綜合指數上漲0.6%，歐洲斯托克600指數小幅收高，"
+        "香港恆生指數週跌2.4%，國際油價回落到每桶74美元附近。"
+        "台股加權指數本週上漲233點，收在23,104點，週漲幅1.0%。"
+        "外資本週買超約690億元，投信小幅賣超約15億元。"
+    )
+    digest = digest_section("", text)
+    assert any("外資本週買超約690億元" in s for s in digest), digest
+    assert any("收在23,104點" in s for s in digest), digest
+    assert not any(s.startswith("美股本週") for s in digest), digest
