@@ -330,3 +330,23 @@ def test_arrow_led_line_is_never_a_heading() -> None:
     text = "\n".join(["標題：電源廠擴產", para, "→ 泰國新廠明年量產", para, para])
     (article,) = parse_page_dump(text, "t")
     assert [s.heading for s in article.sections if s.heading] == []
+
+
+def test_block_marked_headings_and_marked_lists() -> None:
+    """■/● before a short line above a paragraph heads a section; a run of marked lines is a list."""
+    text = (
+        "面板雙虎展望轉趨保守\n記者王大明／台北報導\n"
+        "面板報價在第三季出現反轉，電視面板價格連續兩個月下跌，市場對第四季的看法轉趨保守。\n"
+        "■ 報價走勢\n根據市調機構統計，32吋電視面板九月均價較八月下跌約2美元，跌幅較市場預期擴大。\n"
+        "● 稼動率調整\n面板廠為了因應需求下滑，已陸續調降第四季稼動率，以減少庫存壓力與跌價損失。\n"
+        "■ 投資建議\n我們對群創維持中立評等，目標價調整為18元，建議等待報價止穩再布局。\n"
+    )
+    [article] = parse_page_dump(text, "notes.txt")
+    assert [s.heading for s in article.sections] == ["", "報價走勢", "稼動率調整", "投資建議"]
+    picks = (
+        "三檔觀察名單\n今天盤後我們整理了三檔觀察名單，提供讀者參考，以下為重點整理與簡單說明。\n"
+        "■ 2330 台積電：先進製程需求強\n■ 2317 鴻海：AI伺服器出貨\n■ 2454 聯發科：手機晶片回溫\n"
+        "以上三檔都是法人近期持續買超的個股，短線若拉回可以留意，但仍要控制持股比重。\n"
+    )
+    [listing] = parse_page_dump(picks, "picks.txt")
+    assert [s.heading for s in listing.sections] == [""]

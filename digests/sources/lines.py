@@ -32,6 +32,13 @@ ENUMERATOR = re.compile(
     r"(?:part|step|chapter)\s*\d+)",
     re.IGNORECASE,
 )
+_HEADING_MARK = re.compile(r"^[■□◆◇●▌▍▋▶►]\s*\S")
+"""Block marks that writers also put before section headings (not -, *, •, ·: list dashes)."""
+_HEADING_MARK_PREFIX = re.compile(r"^[■□◆◇●▌▍▋▶►]\s*")
+BLOCK_MARK_TEXT = 30
+"""A marked line heads a section only above a paragraph at least this long."""
+BLOCK_MARK_HEADING = 24
+"""…and only when it is short itself: a long marked line is a bullet point."""
 _BULLET = re.compile(r"^[•·・‧●○◆◇▪▫■□►▶▷▸‣➤➜➔→⇒✓✔*\-–—]\s*")
 _BRACKETED = re.compile(r"^(?:[〈【《〔［\[「]|※)")
 _TICKER_FIRST = re.compile(
@@ -74,6 +81,11 @@ class Block:
     """A "read more" link preceded it: a listing page's excerpt ended there."""
 
 
+def heading_text(line: str) -> str:
+    """A heading as readers see it: without the block mark (■ 營收展望 -> 營收展望)."""
+    return _HEADING_MARK_PREFIX.sub("", line) or line
+
+
 def strip_boilerplate(lines: list[str]) -> list[str]:
     """Drop site chrome, bylines, promotions and link lists (see ``boilerplate``)."""
     return drop_boilerplate(lines)
@@ -99,6 +111,15 @@ def _is_heading_candidate(line: str, next_line: str | None) -> bool:
         return False
     if line[-1] in _TRAILING_PUNCT or any(ch in line[:-1] for ch in _SENTENCE_END):
         return False
+    if _HEADING_MARK.match(line):
+        # ■ 營收展望 above a paragraph is how many broker notes and newsletters head a
+        # section; a run of marked lines, or one with only a short line under it, is a list.
+        return (
+            len(line) <= BLOCK_MARK_HEADING
+            and len(next_line) >= BLOCK_MARK_TEXT
+            and not _BULLET.match(next_line)
+            and not line.count("。")
+        )
     if line.count("。") or _BULLET.match(line) or is_qa_line(line):
         return False
     if re.match(r"^\d+\s*[.．)]", line):
@@ -238,7 +259,9 @@ def split_blocks(text: str) -> list[Block]:
     for i, line in enumerate(lines):
         if not candidates[i]:
             continue
-        if _is_figure_row(line):
+        if i and _HEADING_MARK.match(line) and _BULLET.match(lines[i - 1]):
+            candidates[i] = False  # the last item of a marked list, not a heading
+        elif _is_figure_row(line):
             candidates[i] = False
         elif _is_data_line(line):
             neighbours = (lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from digests.models import Article, Section
-from digests.sources.lines import ENUMERATOR, Block, is_heading_style, split_blocks
+from digests.sources.lines import ENUMERATOR, Block, heading_text, is_heading_style, split_blocks
 
 _MARKET_TAG = re.compile(
     r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[:：]"
@@ -255,7 +255,7 @@ def _sections(blocks: list[Block], start: int, span: _Span) -> list[Section]:
         if block.candidate and i > span.title:
             if paragraphs or heading:
                 sections.append(Section(heading, tuple(paragraphs)))
-            heading, paragraphs = block.text, []
+            heading, paragraphs = heading_text(block.text), []
         else:
             paragraphs.append(block.text)
     if paragraphs or heading:
