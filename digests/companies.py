@@ -253,11 +253,14 @@ class CompanyDirectory:
         keys = self.by_alias.get(norm) or self.by_alias.get(fold_latin(norm))
         if keys:
             return self.companies[preferred(keys, self.companies)]
-        for first, patterns in self.phrases.items():
-            if norm.startswith(first):
-                for label, key in patterns:
-                    if phrase_pattern(label).fullmatch(query.strip()):
-                        return self.companies[key]
+        # A phrase is indexed by its first word, so only prefixes of the query's first run
+        # can key one that matches it whole: a few dict probes instead of a scan of them all.
+        head = norm.split(" ", 1)[0]
+        firsts = dict.fromkeys(head[:i] for i in range(len(head), 0, -1))
+        for first in firsts:
+            for label, key in self.phrases.get(first, ()):
+                if phrase_pattern(label).fullmatch(query.strip()):
+                    return self.companies[key]
         return self.by_code(norm) if tickers else None
 
 
