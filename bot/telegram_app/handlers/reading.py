@@ -38,6 +38,24 @@ async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, views.briefing(briefing, svc.lexicon.taxonomy, lang))
 
 
+async def _not_found(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message_key: str,
+    query: str,
+    buttons: list[tuple[str, str]],
+    lang: str,
+) -> None:
+    """Nothing matched: close suggestions as buttons, or else a pointer to /search."""
+    keyboard = suggestion_keyboard(buttons)
+    message = text(lang, message_key, query=esc(query)) + "\n"
+    if keyboard is not None:
+        message += text(lang, "did_you_mean")
+    else:
+        message += text(lang, "try_search", query=esc(query))
+    await reply(update, context, message, keyboard)
+
+
 async def company(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
     query = argument(context)
@@ -53,14 +71,8 @@ async def _show_company(
     svc = services(context)
     answer = company_answer(svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES)
     if answer.company is None:
-        message = text(lang, "unknown_company", query=esc(query))
         buttons = [(name, f"{COMPANY}{name}") for name in answer.suggestions]
-        keyboard = suggestion_keyboard(buttons)
-        if keyboard is not None:
-            message += "\n" + text(lang, "did_you_mean")
-        else:
-            message += "\n" + text(lang, "try_search", query=esc(query))
-        await reply(update, context, message, keyboard)
+        await _not_found(update, context, "unknown_company", query, buttons, lang)
         return
     await reply(update, context, views.company(answer, svc.lexicon.taxonomy, lang))
 
@@ -94,13 +106,7 @@ async def _show_sector(
             for name in answer.suggestions
             if (topic := svc.lexicon.taxonomy.lookup(name)) is not None
         ]
-        keyboard = suggestion_keyboard(buttons)
-        message = text(lang, "unknown_topic", query=esc(query))
-        if keyboard is not None:
-            message += "\n" + text(lang, "did_you_mean")
-        else:
-            message += "\n" + text(lang, "try_search", query=esc(query))
-        await reply(update, context, message, keyboard)
+        await _not_found(update, context, "unknown_topic", query, buttons, lang)
         return
     await reply(update, context, views.sector(answer, lang))
 
