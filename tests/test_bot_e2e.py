@@ -289,7 +289,11 @@ def test_help_lists_every_command(bot: BotHarness) -> None:
 
 
 def test_operator_commands(bot: BotHarness, http_server) -> None:
-    assert "營運者" in texts(bot.send(PRIVATE, ALICE, "/stats"))[0]
+    refusal = texts(bot.send(PRIVATE, ALICE, "/stats"))[0]
+    assert "營運者" in refusal and f"<code>{ALICE.id}</code>" in refusal  # the id to configure
+    bot.add_to_group(GROUP, ALICE)
+    in_group = texts(bot.send(GROUP, ALICE, "/stats"))[0]
+    assert "營運者" in in_group and str(ALICE.id) not in in_group  # never shown to a group
     op_chat = FakeChat(id=OPERATOR.id)
     stats = texts(bot.send(op_chat, OPERATOR, "/stats"))[0]
     assert "文章" in stats

@@ -130,7 +130,12 @@ def operators_only(handler: Handler) -> Handler:
     async def gated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         if user is None or user.id not in services(context).settings.admins:
-            await reply(update, context, text(language(update, context), "operators_only"))
+            lang = language(update, context)
+            message = text(lang, "operators_only")
+            if user is not None and not is_group(update):
+                # How an operator finds the id to put in BRIEFBOT_ADMINS (private chats only).
+                message += "\n" + text(lang, "your_user_id", id=user.id)
+            await reply(update, context, message)
             return
         await handler(update, context)
 
