@@ -134,16 +134,14 @@ class DemoSession:
         if not rows:
             return
         # An edit names its message; a new message is the chat's last one.
-        message = (
-            {"message_id": int(params["message_id"])}
-            if params.get("message_id")
-            else self.api.last_bot_message(self.chat.id)
+        message_id = int(
+            params.get("message_id") or self.api.last_bot_message(self.chat.id)["message_id"]
         )
         self.buttons = []
         labels = []
         for row in rows:
             for button in row:
-                self.buttons.append((message["message_id"], button.get("callback_data", "")))
+                self.buttons.append((message_id, button.get("callback_data", "")))
                 labels.append(f"[{len(self.buttons)}] {button.get('text', '')}")
         self.out("   " + "  ".join(labels))
 

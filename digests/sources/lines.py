@@ -32,9 +32,10 @@ ENUMERATOR = re.compile(
     r"(?:part|step|chapter)\s*\d+)",
     re.IGNORECASE,
 )
-_HEADING_MARK = re.compile(r"^[■□◆◇●▌▍▋▶►]\s*\S")
+_MARKS = "■□◆◇●▌▍▋▶►"
+_HEADING_MARK = re.compile(rf"^[{_MARKS}]\s*\S")
 """Block marks that writers also put before section headings (not -, *, •, ·: list dashes)."""
-_HEADING_MARK_PREFIX = re.compile(r"^[■□◆◇●▌▍▋▶►]\s*")
+_HEADING_MARK_PREFIX = re.compile(rf"^[{_MARKS}]\s*")
 BLOCK_MARK_TEXT = 30
 """A marked line heads a section only above a paragraph at least this long."""
 BLOCK_MARK_HEADING = 24
