@@ -46,8 +46,16 @@ COMMON_WORD_FREQ = 2000
 """Curated names need corroboration only when they are this common as words."""
 
 _TW_MARKETS = {"上市": "TWSE", "上市臺灣創新板": "TWSE", "上櫃": "TPEx"}
-_TW_STOCK_TYPES = ("股票,", "創新板,")
-"""twstock row types that are shares of a company (not warrants, ETFs, DRs, preferreds)."""
+_TW_STOCK_TYPES = ("股票,", "創新板,", "ETF,")
+"""twstock row types kept: shares of a company, and ETFs (0050, 00878: the securities
+Taiwanese investors hold most); not warrants, ETNs, DRs or preferreds."""
+
+
+def is_etf(company: Company) -> bool:
+    """A Taiwan-listed ETF: their codes, and only theirs, start with 00 (0050, 00878,
+    00679B), so no extra field is needed.  ETFs have no exchange industry."""
+    return company.market in ("TWSE", "TPEx") and (company.ticker or "").startswith("00")
+
 
 MARKET_FAMILY = {
     "TWSE": "tw",

@@ -13,13 +13,14 @@ from digests.companies import (
     Company,
     CompanyDirectory,
     fold_latin,
+    is_etf,
     phrase_pattern,
     preferred,
 )
 from digests.models import CompanyMention as Mention
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
-from digests.tickers import KY_NAME, TickerRef, ticker_refs
+from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
 
 NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
@@ -183,8 +184,8 @@ def _phrase_hits(
 
 def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, int]]:
     """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
-    if not directory.mixed or text.isascii():
-        return []
+    if not directory.mixed or text.isascii() or not _ASCII_LETTER.search(text):
+        return []  # every such name has a Latin letter (and OpenCC makes none)
     low = _comparable(text)
     out = []
     for alias, keys in directory.mixed.items():
@@ -204,6 +205,9 @@ def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, 
                 break
             at = low.find(alias, at + 1)
     return out
+
+
+_ASCII_LETTER = re.compile("[A-Za-z\u212a]")  # the Kelvin sign lower-cases to k
 
 
 def _comparable(text: str) -> str:
@@ -282,7 +286,13 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
     while i < len(keys):
         key = keys[i]
         if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
-            joined = _joined_alias(key + keys[i + 1], directory)
+            pair = key + keys[i + 1]
+            # Most pairs are neither a name nor end like one (company_stem): skip the call.
+            joined = (
+                _joined_alias(pair, directory)
+                if pair in by_alias or pair[-2:] in _SUFFIX_ENDINGS
+                else None
+            )
             if joined is not None:
                 out.append((joined, True, False))
                 i += 2
@@ -390,7 +400,7 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
     """Companies whose ticker the sentence prints (cited), and those that count."""
     cited: set[str] = set()
     hits: list[tuple[str, str]] = []
-    if not any(ch.isdigit() or ch in "(（" for ch in text):
+    if not ("(" in text or "（" in text or any(map(str.isdigit, text))):
         return cited, hits
     for ref in ticker_refs(text):
         company = resolve_ticker(ref, directory)
@@ -398,6 +408,11 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
             continue
         cited.add(company.key)
         if _ticker_counts(ref, company, directory):
+            hits.append((company.key, CERTAIN))
+    for code, _, _ in etf_codes(text):  # ETFs are named by code alone (買0050)
+        company = directory.by_code(code, "tw")
+        if company is not None and is_etf(company):
+            cited.add(company.key)
             hits.append((company.key, CERTAIN))
     return cited, hits
 

@@ -20,6 +20,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def _empty_store(path: Path) -> None:
+    from store import open_db
+
+    open_db(path).close()
+
+
 def test_ingest_mixed_sources_one_bad(
     capsys, db_path: Path, fixtures: Path, tmp_path: Path
 ) -> None:
@@ -45,7 +51,7 @@ def test_ingest_mixed_sources_one_bad(
     assert lines[2].startswith("error") and "empty" in lines[2]
     assert lines[3].startswith("error") and "no such file" in lines[3]
     assert lines[4].startswith("ok") and "3 articles" in lines[4]
-    assert lines[5].startswith("ok") and "1 articles" in lines[5]
+    assert lines[5].startswith("ok") and "1 article " in lines[5]
     assert lines[6].startswith("total: 6 sources, 3 ok, 3 failed; 7 articles")
     assert "Traceback" not in out
 
@@ -81,6 +87,7 @@ def test_articles_and_digest_json(capsys, db_path: Path, fixtures: Path) -> None
 
 
 def test_digest_unknown_id(capsys, db_path: Path) -> None:
+    _empty_store(db_path)
     code, _, err = run(capsys, "--db", str(db_path), "digest", "42")
     assert code == 3
     assert "no article with id 42" in err
@@ -173,12 +180,14 @@ def test_demo_greeting_suggests_what_the_samples_answer() -> None:
     assert run_demo(stdin=io.StringIO(script), out=lines.append) == 0
     output = "\n".join(lines)
     assert "找不到" not in output and "還沒有" not in output
-    assert "/article" in output  # answers cite the sample articles
+    assert re.search(r" /a\d+", output)  # answers cite the sample articles, one tap each
 
 
 def test_ill_formed_feed_is_read_with_a_warning(capsys, db_path: Path, fixtures: Path) -> None:
     """feedparser's lenient entries are stored; the source's line and the log say why."""
-    code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(fixtures / "feeds" / "broken.xml"))
+    code, out, _ = run(
+        capsys, "--db", str(db_path), "ingest", str(fixtures / "feeds" / "broken.xml")
+    )
     line = out.splitlines()[0]
     assert code == 0
     assert line.startswith("ok") and "2 articles" in line
@@ -215,7 +224,7 @@ def test_demo_survives_stale_buttons_tickers_and_broken_pastes() -> None:
     assert "已取消" in output
     assert "Traceback" not in output and "Bot API refused" not in output
     assert "cut to Telegram's limit" in output
-    assert "文章:10" in output  # /stats: the demo user is an operator
+    assert "文章：1" in output  # /stats (full-width colon): the demo user is an operator
 
 
 def test_demo_help_says_where_its_store_is(capsys) -> None:
@@ -229,6 +238,7 @@ def test_demo_help_says_where_its_store_is(capsys) -> None:
 def test_topics_table_aligns_chinese_names(capsys, db_path: Path) -> None:
     from bot.cli.answers import display_width
 
+    _empty_store(db_path)
     code, out, _ = run(capsys, "--db", str(db_path), "topics")
     assert code == 0
     counts_end_at = {display_width(line[: line.rindex(" ")]) for line in out.splitlines()}
@@ -257,3 +267,45 @@ def test_unsupported_url_scheme_is_named(capsys, db_path: Path) -> None:
     code, out, _ = run(capsys, "--db", str(db_path), "ingest", "ftp://example.com/report.txt")
     assert code == 1
     assert "ftp: URLs are not supported (only http and https)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["articles"],
+        ["digest", "1"],
+        ["topics"],
+        ["company", "台積電"],
+        ["sector", "半導體"],
+        ["search", "台積電", "--json"],
+    ],
+)
+def test_read_only_command_never_creates_a_database(
+    capsys, tmp_path: Path, argv: list[str]
+) -> None:
+    """A mistyped --db is named, exit 2, and no empty store appears in its place."""
+    mistyped = tmp_path / "brefbot.db"
+    code, out, err = run(capsys, "--db", str(mistyped), *argv)
+    assert code == 2
+    assert f"no database at {mistyped}" in err and "--db" in err
+    assert not out
+    assert not list(tmp_path.iterdir())
+
+
+def test_quiet_ingest_prints_only_what_needs_a_look(capsys, db_path: Path) -> None:
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(db_path),
+        "ingest",
+        "--quiet",
+        str(PAGEDUMPS / "dump_c.txt"),
+        "/no/such/file.txt",
+    )
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error") and "no such file" in lines[0]
+    code, out, _ = run(
+        capsys, "--db", str(db_path), "ingest", "--quiet", str(PAGEDUMPS / "dump_c.txt")
+    )
+    assert code == 0 and out == ""

@@ -48,9 +48,10 @@ def test_unknown_name_gets_suggestions(directory) -> None:
 
 
 def test_twstock_listed_stocks_only(directory) -> None:
-    # Stocks are in the directory; warrants and ETFs (not 股票 in twstock) are not.
+    # Stocks and ETFs are in the directory; warrants (not 股票 or ETF in twstock) are not.
     assert directory.by_code("2317").name == "鴻海"
-    assert directory.by_code("0050") is None
+    assert directory.by_code("0050").name == "元大台灣50"
+    assert directory.by_code("700001") is None
 
 
 def test_learned_aliases(directory) -> None:

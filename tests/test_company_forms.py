@@ -10,7 +10,12 @@ import pytest
 
 from digests.aliases import learn_aliases
 from digests.analysis import analyze
-from digests.companies import clean_listed_name, foreign_companies, twstock_companies
+from digests.companies import (
+    clean_listed_name,
+    foreign_companies,
+    is_etf,
+    twstock_companies,
+)
 from digests.lexicon import build_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, Section
@@ -61,9 +66,11 @@ def test_every_twstock_stock_table_with_industry() -> None:
     assert companies["2330"].market == "TWSE"
     assert companies["6488"].market == "TPEx"
     assert companies["6921"].name == "嘉雨思"  # innovation board (創新板)
-    assert all(c.industry for c in companies.values())
+    assert all(c.industry for c in companies.values() if not is_etf(c))
     assert companies["2330"].industry == "半導體業"
-    assert "0050" not in companies  # ETFs stay out
+    # ETFs are securities readers hold and ask about, without an exchange industry.
+    assert companies["0050"].name == "元大台灣50" and companies["0050"].industry is None
+    assert is_etf(companies["00878"]) and not is_etf(companies["2330"])
 
 
 def test_listed_companies_keep_industry_after_curation(lexicon) -> None:

@@ -226,6 +226,35 @@ def test_doctor_broken(tmp_path: Path) -> None:
     assert "FAIL  database" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert "999:wrong" not in done.stdout + done.stderr
+    # What to do, not exception class names.
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stdout and "@BotFather" in done.stdout
+    assert "run `briefbot ingest` first" in done.stdout
+    assert not re.search(r"\b\w+(Error|Exception|Token): ", done.stdout), done.stdout
+
+
+def test_doctor_says_what_to_do(tmp_path: Path, db_path: Path) -> None:
+    """No token, an unreachable Bot API, a file that is no database: one next step each."""
+    from store import open_db
+
+    open_db(db_path).close()
+    no_token = _cli("--db", str(db_path), "doctor", env={"TELEGRAM_BOT_TOKEN": ""})
+    assert "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather" in no_token.stdout
+    unreachable = _cli(
+        "--db",
+        str(db_path),
+        "doctor",
+        env={"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "http://127.0.0.1:9/bot"},
+    )
+    assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in unreachable.stdout
+    assert "TELEGRAM_API_URL" in unreachable.stdout
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database at all")
+    broken = _cli("--db", str(junk), "doctor", env={"TELEGRAM_BOT_TOKEN": ""})
+    assert "restore the latest backup" in broken.stdout
+    for done in (no_token, unreachable, broken):
+        assert done.returncode == 1
+        assert "Traceback" not in done.stdout + done.stderr
+        assert not re.search(r"\b\w+(Error|Exception): ", done.stdout), done.stdout
 
 
 def test_backup_while_writing(db_path: Path, tmp_path: Path) -> None:
@@ -277,7 +306,9 @@ def test_backup_paths_people_type(db_path: Path, tmp_path: Path) -> None:
     assert onto_live.returncode == 1 and "live database" in onto_live.stderr
     missing = tmp_path / "nowhere" / "copy.db"
     no_folder = _cli("--db", str(db_path), "backup", str(missing), env={})
-    assert no_folder.returncode == 1 and f"folder {missing.parent} does not exist" in no_folder.stderr
+    assert (
+        no_folder.returncode == 1 and f"folder {missing.parent} does not exist" in no_folder.stderr
+    )
     for result in (into_folder, onto_live, no_folder):
         assert "Traceback" not in result.stderr
 

@@ -7,7 +7,9 @@ import json
 import unicodedata
 
 from digests.answers import Point
-from digests.lexicon import Lexicon, build_lexicon
+from digests.companies import CompanyDirectory
+from digests.lexicon import Lexicon
+from digests.taxonomy import load_taxonomy
 from store import Database
 from store.answers import (
     CompanyAnswer,
@@ -18,15 +20,14 @@ from store.answers import (
     sector_answer,
     topic_counts,
 )
-from store.reference import learned_companies, sync_reference
+from store.reference import query_lexicon
 
 EXIT_OK, EXIT_NOT_FOUND = 0, 3
 
 
 def _lexicon(db: Database) -> Lexicon:
-    lexicon = build_lexicon(learned_companies(db))
-    sync_reference(db, lexicon)
-    return lexicon
+    """The stored directory (jieba loads only if the command segments something)."""
+    return query_lexicon(db)
 
 
 def _print_json(value: object) -> None:
@@ -34,7 +35,8 @@ def _print_json(value: object) -> None:
 
 
 def cmd_topics(db: Database, args: argparse.Namespace) -> int:
-    counts = topic_counts(db, _lexicon(db))
+    # The taxonomy alone: counting articles per topic needs no company directory.
+    counts = topic_counts(db, Lexicon(load_taxonomy(), CompanyDirectory()))
     if args.json:
         _print_json(
             [
@@ -51,7 +53,7 @@ def cmd_topics(db: Database, args: argparse.Namespace) -> int:
     name_width = max((display_width(c.topic.name) for c in counts), default=0)
     for c in counts:
         name = pad_display(c.topic.name, name_width)
-        print(f"{c.topic.id:<22} {name} {c.articles:>5} articles")
+        print(f"{c.topic.id:<22} {name} {c.articles:>5} article{'s' if c.articles != 1 else ''}")
     return EXIT_OK
 
 
@@ -105,7 +107,10 @@ def cmd_company(db: Database, args: argparse.Namespace) -> int:
         _print_not_found(answer.query, answer.suggestions)
     else:
         c = answer.company
-        ticker = f" ({c.market}:{c.ticker})" if c.ticker else ""
+        from digests.companies import is_etf
+
+        kind = ", ETF" if is_etf(c) else ""
+        ticker = f" ({c.market}:{c.ticker}{kind})" if c.ticker else ""
         print(f"{c.name}{ticker}")
         if answer.aliases:
             print("aliases: " + "、".join(answer.aliases))
@@ -170,6 +175,9 @@ def cmd_sector(db: Database, args: argparse.Namespace) -> int:
 def search_json(answer: SearchAnswer) -> dict:
     return {
         "query": answer.query,
+        "total": answer.total,
+        "estimated": answer.estimated,
+        "offset": answer.offset,
         "results": [
             {
                 "article_id": h.article_id,
@@ -185,15 +193,26 @@ def search_json(answer: SearchAnswer) -> dict:
 
 def cmd_search(db: Database, args: argparse.Namespace) -> int:
     _lexicon(db)  # the same segmentation as the index was built with
-    answer = search_answer(db, " ".join(args.query))
+    answer = search_answer(db, " ".join(args.query), limit=args.limit, offset=args.offset)
     if args.json:
         _print_json(search_json(answer))
         return EXIT_OK
-    if not answer.results:
+    if not answer.total:
         print(f"no results for {answer.query!r}")
+        return EXIT_OK
+    about = "about " if answer.estimated else ""
+    count = f"{about}{answer.total:,} article{'s' if answer.total != 1 else ''}"
+    if not answer.results:
+        print(f"{count} match {answer.query!r}; none after --offset {answer.offset}")
+        return EXIT_OK
+    first, last = answer.offset + 1, answer.offset + len(answer.results)
+    verb = "matches" if answer.total == 1 and not answer.estimated else "match"
+    print(f"{count} {verb} {answer.query!r}; showing {first}-{last}")
     for h in answer.results:
         where = f" › {h.heading}" if h.heading else ""
-        print(f"[{h.article_id}] {h.title}{where}\n  {h.snippet}")
+        print(f"\n[{h.article_id}] {h.title}{where}\n  {h.snippet}")
+    if last < answer.total:
+        print(f"\nmore: --offset {last}")
     return EXIT_OK
 
 

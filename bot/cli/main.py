@@ -12,19 +12,23 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from bot.cli.answers import cmd_company, cmd_search, cmd_sector, cmd_topics
 from bot.core.logs import quiet_extractors
-from bot.ingest.orchestrate import SourceResult, ingest_all, total_line
-from digests.models import Article
-from digests.sources import expand
-from store import Database, StoreError, open_db
-from store.answers import article_tags
-from store.articles import get_article, list_articles
-from store.db import resolve_db_path
-from store.records import ArticleDetail, StoredArticle
+
+if TYPE_CHECKING:
+    from bot.ingest.orchestrate import SourceResult
+    from digests.models import Article
+    from store import Database
+    from store.records import ArticleDetail, StoredArticle
+
+# Each command imports what it needs when it runs: a one-shot question (`briefbot
+# topics`) must not pay for python-telegram-bot, trafilatura, feedparser or jieba.
+# tests/test_cli_imports.py guards this.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+READ_ONLY = frozenset({"articles", "digest", "topics", "company", "sector", "search", "stats"})
+"""Commands that only read the store: a missing database is a mistyped path, not a new store."""
 
 
 def positive_int(value: str) -> int:
@@ -35,6 +39,17 @@ def positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def non_negative_int(value: str) -> int:
+    """An argparse type for offsets: 0 is the start, a negative one is a usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
     return number
 
 
@@ -56,7 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest", parents=[common], help="read sources into articles, digests and the store"
     )
     ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory or URL")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only errors and warnings: no progress bar, no ok lines, no total",
+    )
     ingest.add_argument(
         "--workers",
         type=positive_int,
@@ -67,9 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     articles = sub.add_parser("articles", parents=[common], help="list stored articles")
     articles.add_argument("--json", action="store_true", help="print a JSON array")
-    articles.add_argument(
-        "--limit", type=positive_int, default=None, help="at most N articles"
-    )
+    articles.add_argument("--limit", type=positive_int, default=None, help="at most N articles")
 
     digest = sub.add_parser("digest", parents=[common], help="one article's digest")
     digest.add_argument("id", type=int, metavar="ID")
@@ -123,11 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext, metavar in (
         ("company", "what the articles say about a company", "QUERY"),
         ("sector", "what is new in a sector (topic)", "QUERY"),
-        ("search", "full-text search over titles, headings and digests", "WORDS"),
+        (
+            "search",
+            'articles using words, best first: one per article; OR, "quoted phrase"',
+            "WORDS",
+        ),
     ):
         command = sub.add_parser(name, parents=[common], help=helptext)
         command.add_argument("query", nargs="+", metavar=metavar)
         command.add_argument("--json", action="store_true", help="print a JSON object")
+        if name == "search":
+            command.add_argument(
+                "--limit", type=positive_int, default=10, help="at most N articles (default 10)"
+            )
+            command.add_argument(
+                "--offset", type=non_negative_int, default=0, help="skip the first N articles"
+            )
     return parser
 
 
@@ -148,41 +176,62 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         runners = {"run": cmd_run, "demo": cmd_demo, "deliver": cmd_deliver}
         return runners[args.command](args)
+    from store import StoreError, open_db
+    from store.db import resolve_db_path
+
+    path = resolve_db_path(getattr(args, "db", None))
+    if args.command in READ_ONLY and path != ":memory:" and not os.path.exists(path):
+        # Opening would create an empty store there and answer "nothing yet" from it.
+        print(
+            f"error: no database at {path} (check --db or $BRIEFBOT_DB; "
+            "`briefbot ingest SOURCE...` creates one)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        db = open_db(resolve_db_path(getattr(args, "db", None)))
+        db = open_db(path)
     except (StoreError, OSError) as exc:
         print(f"error: cannot open database: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    handlers: dict[str, Callable[[Database, argparse.Namespace], int]] = {
-        "ingest": cmd_ingest,
-        "articles": cmd_articles,
-        "digest": cmd_digest,
-        "topics": cmd_topics,
-        "company": cmd_company,
-        "sector": cmd_sector,
-        "search": cmd_search,
-    }
     try:
-        return handlers[args.command](db, args)
+        return _handler(args.command)(db, args)
     except BrokenPipeError:
         return EXIT_OK
     finally:
         db.close()
 
 
+def _handler(command: str) -> Callable[[Database, argparse.Namespace], int]:
+    if command in ("topics", "company", "sector", "search"):
+        from bot.cli import answers
+
+        return getattr(answers, f"cmd_{command}")  # type: ignore[no-any-return]
+    handlers: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+        "ingest": cmd_ingest,
+        "articles": cmd_articles,
+        "digest": cmd_digest,
+    }
+    return handlers[command]
+
+
 def cmd_ingest(db: Database, args: argparse.Namespace) -> int:
+    from bot.ingest.orchestrate import ingest_all, total_line
+    from digests.sources import expand
+
     sources = list(expand(args.sources))
     show_progress = not args.quiet and sys.stderr.isatty()
 
     def on_result(result: SourceResult) -> None:
-        print(result.line(), flush=True)
+        if not args.quiet or not result.ok or result.warnings:
+            print(result.line(), flush=True)
 
     on_articles = _progress_bar if show_progress else None
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     results = ingest_all(
         db, sources, on_result=on_result, on_articles=on_articles, workers=max(1, workers)
     )
-    print(total_line(results))
+    if not args.quiet:  # for cron: only what needs a look (errors, warnings) is printed
+        print(total_line(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
@@ -237,20 +286,34 @@ def _print_json(value: object) -> None:
 
 
 def cmd_articles(db: Database, args: argparse.Namespace) -> int:
+    from store.articles import list_articles
+
     articles = list_articles(db, args.limit)
     if args.json:
+        from store.answers.tags import article_tags
+
         tags = article_tags(db, [a.id for a in articles])
         _print_json([article_json(a, tags[a.id]) for a in articles])
         return EXIT_OK
     if not articles:
         print("no articles yet: run `briefbot ingest SOURCE...`")
+    from digests.dates import TAIPEI, local_date
+
     for a in articles:
-        when = (a.published or a.ingested_at or "")[:10]
-        print(f"{a.id:>5}  {when:<10}  {a.section_count:>3} sections  {a.title}")
+        # Labelled: the day of ingestion must never pass for the day of writing.
+        when = (
+            f"published {local_date(a.published)}"
+            if a.published
+            else f"collected {local_date(a.ingested_at, TAIPEI)}"
+        )
+        sections = "sections" if a.section_count != 1 else "section "
+        print(f"{a.id:>5}  {when:<20}  {a.section_count:>3} {sections}  {a.title}")
     return EXIT_OK
 
 
 def cmd_digest(db: Database, args: argparse.Namespace) -> int:
+    from store.articles import get_article
+
     detail = get_article(db, args.id)
     if detail is None:
         print(f"error: no article with id {args.id} (see `briefbot articles`)", file=sys.stderr)
@@ -258,12 +321,16 @@ def cmd_digest(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(digest_json(detail))
         return EXIT_OK
+    from digests.dates import TAIPEI, local_date
+
     art = detail.article
     print(art.title)
     if art.url:
         print(art.url)
     if art.published:
         print(f"published {art.published}")
+    else:
+        print(f"collected {local_date(art.ingested_at, TAIPEI)} (the source gives no date)")
     print()
     for sentence in art.summary:
         print(sentence)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     else:
         checks.append(Check("settings", True, "environment variables valid"))
     if settings is not None:
-        checks.append(_guard("Bot API", lambda: _bot_api(settings)))
+        checks.append(
+            _guard("Bot API", lambda: _bot_api(settings), lambda e: _bot_api_advice(e, settings))
+        )
         db_checks = _database(settings.db_path)
         checks.extend(db_checks)
         if all(c.ok for c in db_checks):
@@ -53,18 +56,61 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if failed == 0 else EXIT_FAILED
 
 
-def _guard(name: str, run: Callable[[], str]) -> Check:
-    """Any exception becomes a failed check with a one-line reason, never a traceback."""
+def _guard(
+    name: str, run: Callable[[], str], advise: Callable[[Exception], str] | None = None
+) -> Check:
+    """Any exception becomes a failed check saying what to do, never a traceback.
+
+    Operators read these lines at 3 a.m.: what is wrong and the next step, not an
+    exception class name.
+    """
     try:
         return Check(name, True, run())
     except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Check(name, False, f"{type(exc).__name__}: {reason}"[:300])
+        return Check(name, False, (advise or _reason)(exc)[:300])
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what an exception says (its class only when it says nothing)."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return _CLASS_PREFIX.sub("", line)  # httpx.ConnectError: All connection attempts failed
+
+
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*:\s*")
+
+
+class _NoToken(Exception):
+    pass
+
+
+def _bot_api_advice(exc: Exception, settings: Settings) -> str:
+    from telegram.error import Forbidden, InvalidToken, NetworkError, TimedOut
+
+    api = settings.api_url or "https://api.telegram.org/bot"
+    if isinstance(exc, _NoToken):
+        return (
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather (/newbot) and put "
+            "its token in the environment (see deploy/env.example)"
+        )
+    if isinstance(exc, InvalidToken | Forbidden):
+        return (
+            "Telegram rejected TELEGRAM_BOT_TOKEN: copy the token again from @BotFather "
+            "(/mybots → API Token); a revoked token must be replaced"
+        )
+    if isinstance(exc, TimedOut):
+        return f"the Bot API at {api} did not answer in time: check the network or proxy"
+    if isinstance(exc, NetworkError):
+        return (
+            f"cannot reach the Bot API at {api} ({_reason(exc)}): check the network, a "
+            "firewall or TELEGRAM_API_URL"
+        )
+    return f"the Bot API call failed ({_reason(exc)}): check TELEGRAM_API_URL and the token"
 
 
 def _bot_api(settings: Settings) -> str:
     if not settings.token:
-        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+        raise _NoToken
 
     async def get_me() -> str:
         from telegram import Bot
@@ -85,9 +131,19 @@ def _database(path: str) -> list[Check]:
     checks = []
     try:
         result = integrity_check(path)
-        checks.append(Check("database integrity", result == "ok", f"integrity_check: {result}"))
+        detail = f"integrity_check: {result}"
+        if result != "ok":
+            detail += "; stop the bot and restore the latest backup (README: Backups)"
+        checks.append(Check("database integrity", result == "ok", detail))
     except StoreError as exc:
-        return [Check("database", False, f"cannot read {path}: {exc}")]
+        return [
+            Check(
+                "database",
+                False,
+                f"cannot read {path} ({_reason(exc)}): check --db or BRIEFBOT_DB, or restore "
+                "the latest backup (README: Backups)",
+            )
+        ]
     state = schema_state(path)
     pending = state.pending
     checks.append(
@@ -95,10 +151,17 @@ def _database(path: str) -> list[Check]:
             "database schema",
             not pending,
             f"{len(state.applied)} migrations applied"
-            + (f", {len(pending)} pending: {', '.join(pending)}" if pending else ", up to date"),
+            + (
+                f", {len(pending)} pending: {', '.join(pending)}; take a backup, then start "
+                "the bot (or run any briefbot command) to apply them"
+                if pending
+                else ", up to date"
+            ),
         )
     )
-    checks.append(_guard("database write access", lambda: _writable(path)))
+    checks.append(
+        _guard("database write access", lambda: _writable(path), lambda e: _write_advice(e, path))
+    )
     return checks
 
 
@@ -109,6 +172,20 @@ def _writable(path: str) -> str:
 
     take_write_lock(path)
     return "can take the write lock"
+
+
+def _write_advice(exc: Exception, path: str) -> str:
+    if isinstance(exc, PermissionError):
+        return (
+            f"{_reason(exc)}: run doctor as the bot's user, or give that user write access "
+            f"to the file and its folder (chown)"
+        )
+    if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        return (
+            f"another process has held {path}'s write lock for over 5 s: is a second bot or "
+            "a long ingest running? Try again when it is done"
+        )
+    return f"cannot write {path} ({_reason(exc)}): check the disk (space, read-only mount)"
 
 
 def _jobs(path: str) -> str:
@@ -135,7 +212,17 @@ def _feeds(settings: Settings) -> list[Check]:
         db.close()
     if not urls:
         return [Check("feeds", True, "none configured")]
-    return [_guard(f"feed {url}", lambda url=url: _fetch(fetch_url, url)) for url in sorted(urls)]
+    return [
+        _guard(f"feed {url}", lambda url=url: _fetch(fetch_url, url), _feed_advice)
+        for url in sorted(urls)
+    ]
+
+
+def _feed_advice(exc: Exception) -> str:
+    return (
+        f"{_reason(exc)}; check the address in a browser, or drop it (/feeds remove N, or "
+        "BRIEFBOT_FEEDS); the other feeds are polled anyway"
+    )
 
 
 def _fetch(fetch: Callable, url: str) -> str:  # type: ignore[type-arg]
@@ -183,7 +270,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     size = target.stat().st_size / 1_000_000
     print(
-        f"backed up {source} to {target}: {size:.1f} MB, {result.articles:,} articles, "
-        "integrity ok"
+        f"backed up {source} to {target}: {size:.1f} MB, {result.articles:,} articles, integrity ok"
     )
     return EXIT_OK
