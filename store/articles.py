@@ -10,38 +10,68 @@ from sqlite_utils import Database
 
 from digests.dates import iso
 from digests.models import DigestedArticle
-from digests.summarize import fingerprint
 from store.records import ArticleDetail, SaveResult, StoredArticle, StoredSection
-from store.reference import save_companies
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def unchanged_article_id(db: Database, key: str, content_hash: str) -> int | None:
+def owned_key(key: str, owner_chat: int | None) -> str:
+    """The fingerprint an article is stored under: a reader's copy is keyed by their chat.
+
+    Fingerprints are unique, so two readers sending the same link each get their own
+    copy, and neither touches the shared library's article of that URL.
+    """
+    return key if owner_chat is None else f"chat:{owner_chat}:{key}"
+
+
+def unchanged_article_id(
+    db: Database, key: str, content_hash: str, owner_chat: int | None = None
+) -> int | None:
     """The id of a stored article with this fingerprint and content, if any.
 
-    Lets a re-ingest skip digesting articles that have not changed.
+    Lets a re-ingest skip digesting articles that have not changed.  For a reader
+    (``owner_chat``) the shared library's identical article counts as well: they can read
+    it already, so it is not copied.
     """
-    rows = list(
-        db.query(
-            "SELECT id FROM articles WHERE fingerprint = ? AND content_hash = ?",
-            [key, content_hash],
+    keys = [key] if owner_chat is None else [owned_key(key, owner_chat), key]
+    for candidate in keys:
+        rows = list(
+            db.query(
+                "SELECT id FROM articles WHERE fingerprint = ? AND content_hash = ?",
+                [candidate, content_hash],
+            )
         )
-    )
-    return rows[0]["id"] if rows else None
+        if rows:
+            return rows[0]["id"]
+    return None
 
 
-def save_article(db: Database, digested: DigestedArticle) -> SaveResult:
-    """Insert or update one article with its sections and search rows, atomically."""
+def save_article(
+    db: Database, digested: DigestedArticle, owner_chat: int | None = None
+) -> SaveResult:
+    """Insert or update one article with its sections and search rows, atomically.
+
+    ``owner_chat`` keeps the article for that chat only (a reader's digest on demand);
+    ``None`` is the shared library.
+    """
+    # Imported here: the digest pipeline is heavy, and reading articles never needs it.
+    from digests.summarize import fingerprint
+
     art = digested.article
-    key = fingerprint(art)
+    key = owned_key(fingerprint(art), owner_chat)
     with db.atomic():
         existing = list(
-            db.query("SELECT id, content_hash FROM articles WHERE fingerprint = ?", [key])
+            db.query(
+                "SELECT id, content_hash, published FROM articles WHERE fingerprint = ?", [key]
+            )
         )
         if existing and existing[0]["content_hash"] == digested.content_hash:
+            published = iso(art.published)
+            if published and existing[0]["published"] != published:
+                # The same text, now with the publication date the reader found in it.
+                db["articles"].update(existing[0]["id"], {"published": published})
             return SaveResult(existing[0]["id"], "unchanged", len(digested.sections))
         stamp = now_iso()
         row = {
@@ -57,6 +87,7 @@ def save_article(db: Database, digested: DigestedArticle) -> SaveResult:
             "key_figures": _json(digested.key_figures),
             "section_count": len(digested.sections),
             "updated_at": stamp,
+            "owner_chat": owner_chat,
         }
         if existing:
             article_id = existing[0]["id"]
@@ -97,7 +128,7 @@ def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -
                 "keywords": _json(sec.keywords),
             }
         )
-    db["sections"].insert_all(section_rows)
+    _insert_rows(db, "sections", section_rows)
     ids = [
         r["id"]
         for r in db.query(
@@ -116,7 +147,7 @@ def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -
                 "section_id": section_id,
             }
         )
-    db["search_index"].insert_all(search_rows)
+    _insert_rows(db, "search_index", search_rows)
     _insert_topics(db, article_id, ids, digested)
     _insert_mentions(db, article_id, ids, digested)
 
@@ -124,14 +155,22 @@ def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -
 def _insert_topics(
     db: Database, article_id: int, section_ids: list[int], digested: DigestedArticle
 ) -> None:
-    db["article_topics"].insert_all(
-        {"article_id": article_id, "topic_id": t.topic_id, "score": t.score, "rank": rank}
-        for rank, t in enumerate(digested.topics)
+    _insert_rows(
+        db,
+        "article_topics",
+        [
+            {"article_id": article_id, "topic_id": t.topic_id, "score": t.score, "rank": rank}
+            for rank, t in enumerate(digested.topics)
+        ],
     )
-    db["section_topics"].insert_all(
-        {"section_id": section_id, "topic_id": t.topic_id, "score": t.score}
-        for section_id, sec in zip(section_ids, digested.sections, strict=True)
-        for t in sec.topics
+    _insert_rows(
+        db,
+        "section_topics",
+        [
+            {"section_id": section_id, "topic_id": t.topic_id, "score": t.score}
+            for section_id, sec in zip(section_ids, digested.sections, strict=True)
+            for t in sec.topics
+        ],
     )
 
 
@@ -139,6 +178,8 @@ def _insert_mentions(
     db: Database, article_id: int, section_ids: list[int], digested: DigestedArticle
 ) -> None:
     if digested.learned_companies:
+        from store.reference import save_companies  # the company tables: ingest only
+
         save_companies(db, list(digested.learned_companies), alias_source="learned")
     keys = {m.company_key for m in digested.mentions}
     if not keys:
@@ -150,16 +191,37 @@ def _insert_mentions(
             f"SELECT key, id FROM companies WHERE key IN ({placeholders})", list(keys)
         )
     }
-    db["mentions"].insert_all(
-        {
-            "article_id": article_id,
-            "section_id": section_ids[m.section] if m.section >= 0 else None,
-            "company_id": ids[m.company_key],
-            "sentence": m.sentence,
-        }
-        for m in digested.mentions
-        if m.company_key in ids
+    _insert_rows(
+        db,
+        "mentions",
+        [
+            {
+                "article_id": article_id,
+                "section_id": section_ids[m.section] if m.section >= 0 else None,
+                "company_id": ids[m.company_key],
+                "sentence": m.sentence,
+            }
+            for m in digested.mentions
+            if m.company_key in ids
+        ],
     )
+
+
+def _insert_rows(db: Database, table: str, rows: list[dict[str, object]]) -> None:
+    """Plain ``INSERT`` of rows that share their keys, in one ``executemany``.
+
+    sqlite-utils' ``insert_all`` checks and converts every value of every row; these
+    rows are built right here from typed fields (str, int, float, None), and an
+    article's sections, index rows, topics and mentions are most of what ingest writes.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
 
 def _json(values: Sequence[str]) -> str:
@@ -187,16 +249,28 @@ def _article(row: dict) -> StoredArticle:
     )
 
 
-def list_articles(db: Database, limit: int | None = None) -> list[StoredArticle]:
-    """Newest first: by published date when known, else by ingestion order."""
-    sql = "SELECT * FROM articles ORDER BY COALESCE(published, ingested_at) DESC, id DESC" + (
-        " LIMIT ?" if limit else ""
+def list_articles(
+    db: Database, limit: int | None = None, viewer: int | None = None
+) -> list[StoredArticle]:
+    """Newest first: by published date when known, else by ingestion order.
+
+    The shared library, plus the viewing chat's own articles when ``viewer`` is given.
+    """
+    sql = (
+        "SELECT * FROM articles WHERE (owner_chat IS NULL OR owner_chat = ?) "
+        "ORDER BY COALESCE(published, ingested_at) DESC, id DESC" + (" LIMIT ?" if limit else "")
     )
-    return [_article(r) for r in db.query(sql, [limit] if limit else [])]
+    return [_article(r) for r in db.query(sql, [viewer, limit] if limit else [viewer])]
 
 
-def get_article(db: Database, article_id: int) -> ArticleDetail | None:
-    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+def get_article(db: Database, article_id: int, viewer: int | None = None) -> ArticleDetail | None:
+    """One article with its sections, if the viewing chat may read it (else ``None``)."""
+    rows = list(
+        db.query(
+            "SELECT * FROM articles WHERE id = ? AND (owner_chat IS NULL OR owner_chat = ?)",
+            [article_id, viewer],
+        )
+    )
     if not rows:
         return None
     sections = tuple(
@@ -221,3 +295,71 @@ def library_version(db: Database) -> int:
     """
     row = next(db.query("SELECT MAX(id) AS newest, COUNT(*) AS n FROM articles"))
     return (row["newest"] or 0) * 1_000_003 + row["n"]
+
+
+def article_owner(db: Database, article_id: int) -> int | None:
+    """The chat an article belongs to; ``None`` for the shared library (or no such article)."""
+    rows = list(db.query("SELECT owner_chat FROM articles WHERE id = ?", [article_id]))
+    return rows[0]["owner_chat"] if rows else None
+
+
+def share_article(db: Database, article_id: int) -> int | None:
+    """Move a reader's article into the shared library (an operator's decision).
+
+    Returns the shared article's id: this one, now shared, or the shared article that
+    already had the same identity (then the reader's copy is left as it is).  ``None``
+    when there is no such article.
+    """
+    with db.atomic():
+        rows = list(
+            db.query("SELECT fingerprint, owner_chat FROM articles WHERE id = ?", [article_id])
+        )
+        if not rows:
+            return None
+        owner = rows[0]["owner_chat"]
+        if owner is None:
+            return article_id
+        key = rows[0]["fingerprint"].removeprefix(f"chat:{owner}:")
+        shared = list(db.query("SELECT id FROM articles WHERE fingerprint = ?", [key]))
+        if shared:
+            return int(shared[0]["id"])
+        db.execute(
+            "UPDATE articles SET owner_chat = NULL, fingerprint = ?, updated_at = ? WHERE id = ?",
+            [key, now_iso(), article_id],
+        )
+    return article_id
+
+
+def delete_owned_articles(
+    db: Database, owner_chat: int, article_ids: Sequence[int] | None = None
+) -> int:
+    """Delete the articles a chat had digested for itself: all of them (``/stop`` forgets
+    the chat), or only ``article_ids`` among them (a digest stopped at its time limit)."""
+    with db.atomic():
+        ids = [
+            r["id"] for r in db.query("SELECT id FROM articles WHERE owner_chat = ?", [owner_chat])
+        ]
+        if article_ids is not None:
+            ids = [i for i in ids if i in set(article_ids)]
+        for article_id in ids:
+            _delete_children(db, article_id)
+            db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+    return len(ids)
+
+
+def move_owned_articles(db: Database, old_chat: int, new_chat: int) -> None:
+    """A group upgraded to a supergroup keeps its articles under the new id."""
+    rows = list(db.query("SELECT id, fingerprint FROM articles WHERE owner_chat = ?", [old_chat]))
+    with db.atomic():
+        for r in rows:
+            key = r["fingerprint"].removeprefix(f"chat:{old_chat}:")
+            db.execute(
+                "UPDATE OR IGNORE articles SET owner_chat = ?, fingerprint = ? WHERE id = ?",
+                [new_chat, owned_key(key, new_chat), r["id"]],
+            )
+
+
+def newest_article_id(db: Database) -> int:
+    """The highest article id so far (0 when empty): articles saved later have higher ids."""
+    row = next(db.query("SELECT MAX(id) AS newest FROM articles"))
+    return int(row["newest"] or 0)

@@ -18,7 +18,8 @@ def candidate_articles(
 ) -> list[CandidateArticle]:
     """Newest articles listed under any of ``topic_ids`` (all articles when empty)."""
     params: list[object] = []
-    where = []
+    # Only the shared library: what a reader had digested for themselves is never pushed.
+    where = ["a.owner_chat IS NULL"]
     if topic_ids:
         marks = ",".join("?" * len(topic_ids))
         where.append(f"a.id IN (SELECT article_id FROM article_topics WHERE topic_id IN ({marks}))")
@@ -28,12 +29,33 @@ def candidate_articles(
         where.append(f"a.id NOT IN ({marks})")
         params.extend(exclude)
     sql = (
-        "SELECT a.id, a.title, a.url, a.published, a.summary FROM articles a"
-        + (" WHERE " + " AND ".join(where) if where else "")
+        "SELECT a.id, a.title, a.url, a.published, a.ingested_at, a.summary FROM articles a"
+        + " WHERE "
+        + " AND ".join(where)
         + " ORDER BY COALESCE(a.published, a.ingested_at) DESC, a.id DESC LIMIT ?"
     )
     rows = list(db.query(sql, [*params, limit]))
     return [_candidate(db, row) for row in rows]
+
+
+def candidates_by_ids(
+    db: Database, article_ids: Sequence[int], viewer: int | None = None
+) -> list[CandidateArticle]:
+    """The articles ``article_ids`` names, in that order, that chat ``viewer`` may read
+    (unknown ids left out): what a briefing's "more" button expands, long after the
+    briefing was composed."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    rows = {
+        row["id"]: row
+        for row in db.query(
+            "SELECT a.id, a.title, a.url, a.published, a.ingested_at, a.summary FROM articles a"
+            f" WHERE a.id IN ({marks}) AND (a.owner_chat IS NULL OR a.owner_chat = ?)",
+            [*article_ids, viewer],
+        )
+    }
+    return [_candidate(db, rows[i]) for i in dict.fromkeys(article_ids) if i in rows]
 
 
 def _candidate(db: Database, row: dict) -> CandidateArticle:
@@ -68,4 +90,5 @@ def _candidate(db: Database, row: dict) -> CandidateArticle:
         summary=tuple(json.loads(row["summary"] or "[]")),
         topics=topics,
         sections=tuple(sections),
+        ingested_at=row.get("ingested_at"),
     )

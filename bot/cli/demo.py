@@ -103,11 +103,27 @@ class DemoSession:
             now = len(self.api.calls)
             if now != count:
                 count, last_change = now, time.monotonic()
-            elif count > self.seen and time.monotonic() - last_change >= quiet:
+            elif (
+                count > self.seen
+                and time.monotonic() - last_change >= quiet
+                and not self._working(count)
+            ):
                 break
         for call in self.api.calls[self.seen : count]:
             self._show(call.method, call.params, call.ok, call.error)
         self.seen = count
+
+    def _working(self, count: int) -> bool:
+        """A digest on demand is running: its "⏳" progress message is not edited yet."""
+        calls = [c for c in self.api.calls[self.seen : count] if c.ok]
+        progress = [
+            i
+            for i, c in enumerate(calls)
+            if c.method == "sendMessage" and str(c.params.get("text", "")).startswith("⏳")
+        ]
+        return bool(progress) and not any(
+            c.method == "editMessageText" for c in calls[progress[-1] + 1 :]
+        )
 
     def _show(self, method: str, params: dict, ok: bool, error: dict | None) -> None:
         if method not in REPLY_METHODS:
@@ -141,7 +157,11 @@ class DemoSession:
         labels = []
         for row in rows:
             for button in row:
-                self.buttons.append((message_id, button.get("callback_data", "")))
+                if "callback_data" not in button:
+                    # A link (the original article): shown, opened by the reader, never pressed.
+                    labels.append(f"{button.get('text', '')} {button.get('url', '')}")
+                    continue
+                self.buttons.append((message_id, button["callback_data"]))
                 labels.append(f"[{len(self.buttons)}] {button.get('text', '')}")
         self.out("   " + "  ".join(labels))
 

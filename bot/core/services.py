@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time
 from telegram.ext import ContextTypes
 
 from bot.core.config import Settings
-from bot.core.timeparse import describe_zone, next_delivery
+from bot.core.timeparse import next_delivery, utc_offset_text
 from digests.lexicon import Lexicon
 from store import Database
 from store.chats import ChatSettings
@@ -26,6 +26,11 @@ ENSURE_SCHEDULED = "briefbot.ensure_scheduled"
 
 Both hooks live here, below the handlers and the scheduler, so that handlers can ask for
 a reschedule without importing delivery and the scheduler needs nothing from handlers."""
+ALERTS_CHANGED = "briefbot.alerts_changed"
+"""bot_data key of a callable() the alert sweep installs: follows or alert switches changed."""
+
+ALERTS_NOW = "briefbot.alerts_now"
+"""bot_data key of an async callable() that runs an alert sweep now (after /ingest)."""
 MAX_PAGED_REPLIES = 500
 
 
@@ -38,6 +43,8 @@ class PagedReply:
     title: str
     items: list = field(default_factory=list)
     per_page: int = 5
+    note: str = ""
+    """A line shown under the title on every page (search: how many articles matched)."""
 
     @property
     def pages(self) -> int:
@@ -61,10 +68,19 @@ class Services:
     def chat_zone(self, chat: ChatSettings | None) -> str:
         return self.settings.chat_zone(chat.timezone if chat else None)
 
-    def next_delivery_text(self, chat: ChatSettings | None, now: datetime | None = None) -> str:
+    def next_delivery_at(self, chat: ChatSettings | None, now: datetime | None = None) -> datetime:
+        """The chat's next briefing instant, in the chat's zone."""
         zone = self.chat_zone(chat)
         when = next_delivery(now or datetime.now(UTC), self.chat_time(chat), zone)
-        return f"{when:%Y-%m-%d %H:%M} ({describe_zone(zone)})"
+        while chat is not None and chat.days == "weekdays" and when.weekday() >= 5:
+            when = next_delivery(when, self.chat_time(chat), zone)  # /days weekdays
+        return when
+
+    def next_delivery_text(self, chat: ChatSettings | None, now: datetime | None = None) -> str:
+        """'2026-12-04 08:00 (UTC+8)': the offset, never an IANA id (messages.zones has
+        the friendly, translated form: 明天 08:00, 台北時間 (UTC+8))."""
+        when = self.next_delivery_at(chat, now)
+        return f"{when:%Y-%m-%d %H:%M} ({utc_offset_text(self.chat_zone(chat), when)})"
 
     def remember(self, reply: PagedReply) -> str:
         token = secrets.token_urlsafe(6)

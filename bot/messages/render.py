@@ -29,6 +29,16 @@ def link(title: str, url: str | None) -> str:
     return f"<b>{esc(title)}</b>"
 
 
+ARTICLE_COMMAND = "/a"
+"""``/a12`` opens article 12 in one tap: Telegram makes a command without a space tappable
+(``/article 12`` is not, and inside ``<code>`` a tap only copies it)."""
+
+
+def article_command(article_id: int) -> str:
+    """The one-tap way into an article, for every list that names one."""
+    return f"{ARTICLE_COMMAND}{int(article_id)}"
+
+
 def visible_length(markup: str) -> int:
     """Characters Telegram counts: tags removed, entities decoded, in UTF-16 code units."""
     plain = html.unescape(_TAG_RE.sub("", markup))

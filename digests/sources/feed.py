@@ -101,11 +101,13 @@ def _entry_article(entry: feedparser.FeedParserDict, source: str) -> Article | N
         else:
             return None
     # Keep the publisher's own UTC offset when the raw date parses; feedparser's
-    # struct_time is normalised to UTC and loses it.
+    # struct_time is normalised to UTC and loses it.  A date without a zone is Taiwan
+    # time (see digests.dates); the publication date before the last update.
     published = (
         parse_datetime(entry.get("published"))
+        or from_struct_time(entry.get("published_parsed"))
         or parse_datetime(entry.get("updated"))
-        or from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+        or from_struct_time(entry.get("updated_parsed"))
     )
     link = entry.get("link") or None
     return Article(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from digests.dates import parse_datetime
+from digests.dates import find_date, parse_loose
 from digests.models import Article
 from digests.sources.errors import SourceError
 from digests.sources.htmltext import (
@@ -58,7 +60,9 @@ def parse_html_page(text: str, source: str, url: str | None = None) -> list[Arti
     if not sections:
         raise SourceError("no article text found in HTML page")
     canonical = _canonical(tree) or meta.get("url") or url
-    published = _published(tree) or parse_datetime(meta.get("date"))
+    # The page's own markup first; trafilatura's date (htmldate) may be guessed from the
+    # URL or the text, so it comes last.
+    published = _published(tree) or parse_loose(meta.get("date"))
     return [
         Article(
             title=title or sections[0].paragraphs[0][:60],
@@ -143,8 +147,40 @@ def _canonical(tree: lxml_html.HtmlElement) -> str | None:
 
 
 def _published(tree: lxml_html.HtmlElement) -> datetime | None:
-    value = _meta(tree, *_DATE_META)
-    if not value:
-        times = tree.xpath("//time/@datetime")
-        value = times[0] if times else None
-    return parse_datetime(value)
+    """The publication date the page declares: ``<meta>`` (article:published_time and
+    kin), JSON-LD ``datePublished``, then the first ``<time datetime>`` (or its text)."""
+    for value in (_meta(tree, *_DATE_META), *_json_ld_dates(tree)):
+        parsed = parse_loose(value)
+        if parsed is not None:
+            return parsed
+    for element in tree.xpath("//time")[:3]:
+        parsed = parse_loose(element.get("datetime")) or find_date(element.text_content())
+        if parsed is not None:
+            return parsed
+    return None
+
+
+_JSON_LD_KEYS = ("datePublished", "dateCreated")
+
+
+def _json_ld_dates(tree: lxml_html.HtmlElement) -> Iterator[str]:
+    """``datePublished`` (else ``dateCreated``) of the JSON-LD objects on the page, in
+    order, looking inside ``@graph`` lists; unreadable blocks are skipped."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        found: dict[str, str] = {}
+        while stack and len(found) < len(_JSON_LD_KEYS):
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key in _JSON_LD_KEYS:
+                    value = item.get(key)
+                    if isinstance(value, str) and key not in found:
+                        found[key] = value
+                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+        yield from (found[k] for k in _JSON_LD_KEYS if k in found)

@@ -12,8 +12,10 @@ behind are kept on the blocks for :mod:`digests.sources.pagedump` to weigh title
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+from digests.dates import find_date
 from digests.sources.boilerplate import (
     Kind,
     classify,
@@ -80,6 +82,12 @@ class Block:
     """An end-of-article block (promotion, disclaimer, link list, "read more") preceded it."""
     read_more_before: bool = False
     """A "read more" link preceded it: a listing page's excerpt ended there."""
+    date_after: datetime | None = None
+    """The date of a byline or date line right under this line (a title's publication date)."""
+    date_before: datetime | None = None
+    """The date of a date line above this line, with only boilerplate between them."""
+    date_before_adjacent: bool = False
+    """That date line stood directly above this line, no other line between them."""
 
 
 def heading_text(line: str) -> str:
@@ -236,7 +244,11 @@ def split_blocks(text: str) -> list[Block]:
     byline_after: list[bool] = []
     end_before: list[bool] = []
     read_more_before: list[bool] = []
+    dates_after: list[datetime | None] = []
+    dates_before: list[tuple[datetime | None, bool]] = []
     pending_end = pending_more = False
+    pending_date: tuple[datetime | None, bool] = (None, False)
+    pending_is_chrome = False
     for line, kind in zip(raw, kinds, strict=True):
         if kind is None:
             lines.append(line)
@@ -244,11 +256,30 @@ def split_blocks(text: str) -> list[Block]:
             byline_after.append(False)
             end_before.append(pending_end)
             read_more_before.append(pending_more)
+            dates_after.append(None)
+            dates_before.append(pending_date)
             pending_end = pending_more = False
-        elif kind is Kind.META and lines and not _after_paragraph(lines):
+            pending_date = (None, False)
+            continue
+        if kind is Kind.META and lines and not _after_paragraph(lines):
             meta_after[-1] = True
             byline_after[-1] = byline_after[-1] or not is_dateline(line)
-        elif kind is Kind.END:
+            dates_after[-1] = dates_after[-1] or _line_date(line)
+            continue
+        # Boilerplate between two kept lines: a date line here may date the line below.
+        # A weekday-led date is classed as chrome: the "today" of a site's top bar, the
+        # day the page was viewed; it dates the line below only from directly above it.
+        # A date before an end-of-article block (read more, related links) dated the
+        # article that ended there.
+        date = _line_date(line) if kind is not Kind.END else None
+        if date is not None:
+            pending_date = (date, True)
+            pending_is_chrome = kind is Kind.CHROME
+        elif pending_is_chrome or kind is Kind.END:
+            pending_date = (None, False)
+        else:
+            pending_date = (pending_date[0], False)
+        if kind is Kind.END:
             pending_end = True
             pending_more = pending_more or is_read_more(line)
     candidates = [
@@ -280,9 +311,17 @@ def split_blocks(text: str) -> list[Block]:
                 byline_after=byline_after[i],
                 end_before=end_before[i],
                 read_more_before=read_more_before[i],
+                date_after=dates_after[i],
+                date_before=dates_before[i][0],
+                date_before_adjacent=dates_before[i][1],
             )
         )
     return _drop_masthead(blocks)
+
+
+def _line_date(line: str) -> datetime | None:
+    """The date a byline or date line gives (not a prose line that mentions one)."""
+    return find_date(line) if len(line) <= MAX_HEADING_CHARS else None
 
 
 def _after_paragraph(lines: list[str]) -> bool:
@@ -307,5 +346,8 @@ def _drop_masthead(blocks: list[Block]) -> list[Block]:
         and len(blocks[1].text) >= len(blocks[0].text) + 4
         and not is_heading_style(blocks[1].text)
     ):
+        if blocks[0].date_before is not None and blocks[1].date_before is None:
+            # A date above the masthead still stands above the title, one line removed.
+            blocks[1] = replace(blocks[1], date_before=blocks[0].date_before)
         blocks = blocks[1:]
     return blocks

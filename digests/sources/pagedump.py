@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from digests.models import Article, Section
 from digests.sources.lines import ENUMERATOR, Block, heading_text, is_heading_style, split_blocks
@@ -225,6 +226,11 @@ class _Span:
 
 def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
     """Split a page dump into (title, sections) pairs."""
+    return [(title, sections) for title, sections, _ in segment_dated_articles(text)]
+
+
+def segment_dated_articles(text: str) -> list[tuple[str, list[Section], datetime | None]]:
+    """Split a page dump into (title, sections, publication date) triples."""
     blocks = split_blocks(text)
     if not blocks:
         return []
@@ -232,7 +238,8 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
         # No heading-like line at all: one article titled by its first sentence.
         first = blocks[0].text
         cut = re.split(r"(?<=[。!?！？])", first, maxsplit=1)[0]
-        return [(cut[:80], [Section("", tuple(b.text for b in blocks))])]
+        date = blocks[0].date_before if blocks[0].date_before_adjacent else None
+        return [(cut[:80], [Section("", tuple(b.text for b in blocks))], date)]
     spans = _confirm_titles(blocks, _propose_titles(blocks))
     articles = []
     for k, span in enumerate(spans):
@@ -240,8 +247,25 @@ def segment_articles(text: str) -> list[tuple[str, list[Section]]]:
         start = 0 if k == 0 else span.title
         sections = _sections(blocks, start, span)
         if any(s.paragraphs for s in sections):
-            articles.append((blocks[span.title].text, sections))
+            articles.append((blocks[span.title].text, sections, _title_date(blocks, span.title)))
+    if len(articles) > 1:
+        # On a page of several articles a date above the first title, parted from it by
+        # page chrome, is the page's header date, not its first entry's.
+        title, sections, _ = articles[0]
+        first = blocks[spans[0].title]
+        articles[0] = (title, sections, first.date_after or _adjacent_date(first))
     return articles
+
+
+def _title_date(blocks: list[Block], title: int) -> datetime | None:
+    """A title's publication date: the byline or date line under it, else a date line
+    above it (the listing style that puts the date over the headline)."""
+    block = blocks[title]
+    return block.date_after or block.date_before
+
+
+def _adjacent_date(block: Block) -> datetime | None:
+    return block.date_before if block.date_before_adjacent else None
 
 
 def _sections(blocks: list[Block], start: int, span: _Span) -> list[Section]:
@@ -427,6 +451,12 @@ def _confirm_titles(blocks: list[Block], spans: list[_Span]) -> list[_Span]:
 
 def parse_page_dump(text: str, source: str) -> list[Article]:
     return [
-        Article(title=title, sections=tuple(sections), source=source, source_kind="text")
-        for title, sections in segment_articles(text)
+        Article(
+            title=title,
+            sections=tuple(sections),
+            source=source,
+            source_kind="text",
+            published=published,
+        )
+        for title, sections, published in segment_dated_articles(text)
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -10,14 +12,24 @@ from telegram.ext import ContextTypes
 from bot.core.services import PagedReply, services
 from bot.messages import views
 from bot.messages.i18n import localize, text
-from bot.messages.keyboards import COMPANY, PAGE, SECTOR, pager, suggestion_keyboard
-from bot.messages.render import esc, split_html
+from bot.messages.keyboards import (
+    COMPANY,
+    PAGE,
+    SECTOR,
+    more_ids,
+    more_keyboard,
+    original_keyboard,
+    pager,
+    suggestion_keyboard,
+)
+from bot.messages.names import company_names
+from bot.messages.render import ARTICLE_COMMAND, esc, split_html
 from bot.telegram_app.handlers.common import NO_PREVIEW, argument, current_chat, language, reply
 from digests.briefing import compose_briefing
 from digests.sanitize import clean_line
-from store.answers import company_answer, search_answer, sector_answer
+from store.answers import SearchAnswer, company_answer, search_answer, sector_answer
 from store.articles import get_article, list_articles
-from store.briefings import candidate_articles
+from store.briefings import candidate_articles, candidates_by_ids
 
 COMPANY_ARTICLES = 20
 SEARCH_RESULTS = 25
@@ -28,6 +40,11 @@ LOOKUP_MAX_CHARS = 40
 """Plain text up to this long is taken as a name or keyword to look up."""
 
 
+def _viewer(update: Update) -> int | None:
+    """The chat asking: it reads the shared library and the articles it had digested."""
+    return update.effective_chat.id if update.effective_chat else None
+
+
 async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat = current_chat(update, context)
@@ -35,7 +52,28 @@ async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     candidates = candidate_articles(svc.db, topics, svc.settings.brief_max)
     briefing = compose_briefing(candidates, topics, svc.settings.brief_max)
     lang = language(update, context)
-    await reply(update, context, views.briefing(briefing, svc.lexicon.taxonomy, lang))
+    taxonomy = svc.lexicon.taxonomy
+    keyboard = more_keyboard(views.briefing_more(briefing, taxonomy, lang))
+    await reply(update, context, views.briefing(briefing, taxonomy, lang), keyboard)
+
+
+async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A briefing's "more" button: the digests of a group, or of the whole briefing, as a
+    new message (the short briefing above it stays as it was)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    lang = language(update, context)
+    ids = more_ids(query.data)
+    if ids is None:
+        await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
+        return
+    await query.answer()
+    svc = services(context)
+    chat = current_chat(update, context)
+    topics = chat.topics if chat else ()
+    candidates = candidates_by_ids(svc.db, ids, viewer=_viewer(update))
+    briefing = compose_briefing(candidates, topics, len(candidates))
+    await reply(update, context, views.briefing_full(briefing, svc.lexicon.taxonomy, lang))
 
 
 async def _not_found(
@@ -69,7 +107,9 @@ async def _show_company(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
 ) -> None:
     svc = services(context)
-    answer = company_answer(svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES)
+    answer = company_answer(
+        svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES, viewer=_viewer(update)
+    )
     if answer.company is None:
         buttons = [(name, f"{COMPANY}{name}") for name in answer.suggestions]
         await _not_found(update, context, "unknown_company", query, buttons, lang)
@@ -99,7 +139,7 @@ async def _show_sector(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
 ) -> None:
     svc = services(context)
-    answer = sector_answer(svc.db, svc.lexicon, query)
+    answer = sector_answer(svc.db, svc.lexicon, query, viewer=_viewer(update))
     if not answer.found:
         buttons = [
             (name, f"{SECTOR}{topic.id}")
@@ -108,6 +148,7 @@ async def _show_sector(
         ]
         await _not_found(update, context, "unknown_topic", query, buttons, lang)
         return
+    answer.companies = company_names(answer.companies, svc.lexicon.directory, lang)
     await reply(update, context, views.sector(answer, lang))
 
 
@@ -122,22 +163,42 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
     query = argument(context)
     if not query:
-        await reply(update, context, text(lang, "usage_search"))
+        await reply(
+            update, context, text(lang, "usage_search") + "\n" + text(lang, "search_syntax")
+        )
         return
     if not await _show_search(update, context, query, lang):
-        await reply(update, context, text(lang, "search_none", query=esc(query)))
+        none = text(lang, "search_none", query=esc(query))
+        await reply(update, context, none + "\n" + text(lang, "search_syntax"))
 
 
 async def _show_search(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
 ) -> bool:
     """Send the first page of results; False (nothing sent) when there are none."""
-    answer = search_answer(services(context).db, query, limit=SEARCH_RESULTS)
+    viewer = update.effective_chat.id if update.effective_chat else None
+    answer = search_answer(services(context).db, query, limit=SEARCH_RESULTS, viewer=viewer)
     if not answer.results:
         return False
-    paged = PagedReply("search", lang, answer.query, list(answer.results), SEARCH_PER_PAGE)
+    paged = PagedReply(
+        "search",
+        lang,
+        answer.query,
+        list(answer.results),
+        SEARCH_PER_PAGE,
+        _count_note(answer, lang),
+    )
     await _send_page(update, context, paged)
     return True
+
+
+def _count_note(answer: SearchAnswer, lang: str) -> str:
+    """How many articles matched, and that only the most relevant are paged when more did."""
+    shown = len(answer.results)
+    key = "search_count_about" if answer.estimated else "search_count"
+    if answer.total > shown:
+        return text(lang, f"{key}_shown", count=answer.total, shown=shown)
+    return text(lang, key, count=answer.total)
 
 
 async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,12 +213,16 @@ async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, text(lang, "lookup_hint"))
         return
     svc = services(context)
-    found = company_answer(svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES)
+    found = company_answer(
+        svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES, viewer=_viewer(update)
+    )
     if found.company is not None:
         await reply(update, context, views.company(found, svc.lexicon.taxonomy, lang))
         return
-    sector_found = sector_answer(svc.db, svc.lexicon, query)
+    sector_found = sector_answer(svc.db, svc.lexicon, query, viewer=_viewer(update))
     if sector_found.found and sector_found.articles:
+        directory = svc.lexicon.directory
+        sector_found.companies = company_names(sector_found.companies, directory, lang)
         await reply(update, context, views.sector(sector_found, lang))
         return
     if not await _show_search(update, context, query, lang):
@@ -167,7 +232,7 @@ async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     lang = language(update, context)
-    articles = list_articles(svc.db, LATEST_ARTICLES)
+    articles = list_articles(svc.db, LATEST_ARTICLES, viewer=_viewer(update))
     if not articles:
         await reply(update, context, text(lang, "no_articles"))
         return
@@ -176,7 +241,9 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _render_page(paged: PagedReply, page: int) -> str:
     if paged.kind == "search":
-        return views.search_page(paged.title, paged.page(page), page, paged.pages, paged.language)
+        return views.search_page(
+            paged.title, paged.page(page), page, paged.pages, paged.language, paged.note
+        )
     return views.latest_page(paged.page(page), page, paged.pages, paged.language)
 
 
@@ -194,7 +261,8 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     token, _, number = query.data.removeprefix(PAGE).rpartition(":")
     paged = services(context).paged.get(token)
     if paged is None or not number.isdigit():
-        await query.answer(text(language(update, context), "expired"), show_alert=True)
+        lang = language(update, context)
+        await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
         return
     page = min(int(number), paged.pages - 1)
     await query.answer()
@@ -212,14 +280,39 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
     lang = language(update, context)
     value = argument(context).lstrip("#")
     if not value.isdigit():
         await reply(update, context, text(lang, "usage_article"))
         return
-    detail = get_article(svc.db, int(value))
+    await _show_article(update, context, value, lang)
+
+
+ARTICLE_LINK = re.compile(rf"^{re.escape(ARTICLE_COMMAND)}(\d{{1,12}})(?:@(\w+))?$")
+"""``/a12`` or, tapped in a group, ``/a12@botname``: the one-tap way into article 12."""
+
+
+async def article_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/a12``: python-telegram-bot's CommandHandler needs fixed names, so this one is
+    matched by a pattern; a command addressed to another bot is not ours to answer."""
+    message = update.effective_message
+    match = ARTICLE_LINK.match(message.text or "") if message is not None else None
+    if match is None:
+        return
+    addressed = match.group(2)
+    if addressed and addressed.lower() != (context.bot.username or "").lower():
+        return
+    await _show_article(update, context, match.group(1), language(update, context))
+
+
+async def _show_article(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, value: str, lang: str
+) -> None:
+    svc = services(context)
+    detail = get_article(svc.db, int(value), viewer=_viewer(update))
     if detail is None:
         await reply(update, context, text(lang, "article_not_found", id=esc(value)))
         return
-    await reply(update, context, views.article(detail, lang))
+    original = localize(text(lang, "open_original"), lang)
+    keyboard = original_keyboard(detail.article.url, original)
+    await reply(update, context, views.article(detail, lang), keyboard)
