@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.articles import now_iso
+from store.articles import delete_owned_articles, now_iso
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,12 @@ class ChatSettings:
     topics: tuple[str, ...]
     enrolled: bool = False
     """The chat asked for daily briefings (/start, picking topics, /resume)."""
+    alerts: bool = False
+    """Instant alerts for followed companies and keywords (/alerts on)."""
+    quiet: str | None = None
+    """'HH:MM-HH:MM' in the chat's zone: alerts held until it ends (/quiet)."""
+    days: str = "all"
+    """'all' or 'weekdays': which local days get the daily briefing (/days)."""
 
     @property
     def receives_briefings(self) -> bool:
@@ -76,13 +82,15 @@ def register_chat(db: Database, chat_id: int, chat_type: str, title: str | None)
 
 
 def get_chat(db: Database, chat_id: int) -> ChatSettings | None:
-    rows = list(db.query("SELECT * FROM chats WHERE id = ?", [chat_id]))
-    if not rows:
+    # Plain cursors, not db.query: a delivery pass reads 100,000 chats this way.
+    cursor = db.execute("SELECT * FROM chats WHERE id = ?", [chat_id])
+    found = cursor.fetchone()
+    if found is None:
         return None
-    row = rows[0]
+    row = dict(zip((d[0] for d in cursor.description), found, strict=True))
     topics = tuple(
-        r["topic_id"]
-        for r in db.query(
+        r[0]
+        for r in db.execute(
             "SELECT topic_id FROM subscriptions WHERE chat_id = ? ORDER BY created_at, topic_id",
             [chat_id],
         )
@@ -98,6 +106,9 @@ def get_chat(db: Database, chat_id: int) -> ChatSettings | None:
         active=bool(row["active"]),
         topics=topics,
         enrolled=bool(row["enrolled"]),
+        alerts=bool(row.get("alerts")),
+        quiet=row.get("quiet"),
+        days=row.get("days") or "all",
     )
 
 
@@ -176,8 +187,11 @@ def delete_chat(db: Database, chat_id: int) -> None:
     """Forget everything stored about a chat (/stop)."""
     with db.atomic():
         db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
+        db.execute("DELETE FROM follows WHERE chat_id = ?", [chat_id])
+        db.execute("DELETE FROM alerts WHERE chat_id = ?", [chat_id])
         db.execute("DELETE FROM delivered_articles WHERE chat_id = ?", [chat_id])
         db.execute("DELETE FROM deliveries WHERE chat_id = ?", [chat_id])
+        delete_owned_articles(db, chat_id)  # what the chat had digested for itself
         db.execute("DELETE FROM chats WHERE id = ?", [chat_id])
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.articles import now_iso
+from store.articles import move_owned_articles, now_iso
 
 PLANNED, SENT, EMPTY, FAILED = "planned", "sent", "empty", "failed"
 
@@ -58,10 +58,8 @@ def get_delivery(db: Database, chat_id: int, local_date: str) -> Delivery | None
 
 
 def delivered_article_ids(db: Database, chat_id: int) -> set[int]:
-    return {
-        r["article_id"]
-        for r in db.query("SELECT article_id FROM delivered_articles WHERE chat_id = ?", [chat_id])
-    }
+    sql = "SELECT article_id FROM delivered_articles WHERE chat_id = ?"
+    return {r[0] for r in db.execute(sql, [chat_id])}
 
 
 def plan(
@@ -133,16 +131,17 @@ def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         if not db["chats"].count_where("id = ?", [new_id]):
             db.execute(
                 "INSERT INTO chats (id, type, title, language, timezone, brief_time, paused, "
-                "active, intro_sent, enrolled, created_at, updated_at) "
+                "active, intro_sent, enrolled, alerts, quiet, days, created_at, updated_at) "
                 "SELECT ?, 'supergroup', title, language, timezone, brief_time, paused, active, "
-                "intro_sent, enrolled, created_at, ? FROM chats WHERE id = ?",
+                "intro_sent, enrolled, alerts, quiet, days, created_at, ? FROM chats WHERE id = ?",
                 [new_id, now_iso(), old_id],
             )
-        for table in ("subscriptions", "deliveries", "delivered_articles"):
+        for table in ("subscriptions", "deliveries", "delivered_articles", "follows", "alerts"):
             db.execute(
                 f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
             )
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old_id])
+        move_owned_articles(db, old_id, new_id)
         db.execute("DELETE FROM chats WHERE id = ?", [old_id])
 
 

@@ -35,6 +35,12 @@ class Settings:
     feeds: tuple[str, ...] = ()
     poll_minutes: float = 30.0
     webhook_secret: str | None = None
+    alerts_per_hour: int = 6
+    """Instant alerts a chat gets at most per hour; the rest wait for its briefing."""
+    user_digests_per_hour: int = 20
+    """Digests on demand (links, documents, pasted text) one reader may ask for per hour."""
+    digest_timeout: float = 90.0
+    """Seconds one digest on demand may take (download, reading, digesting) before it stops."""
 
     def chat_time(self, brief_time: str | None) -> time:
         """A chat's /time, or BRIEFBOT_BRIEF_TIME when it has none (or it is unreadable)."""
@@ -70,6 +76,11 @@ class Settings:
         grace = _number(env, "BRIEFBOT_GRACE_HOURS", 6.0, minimum=0.0)
         send_rate = _number(env, "BRIEFBOT_SEND_RATE", 25.0, minimum=0.1)
         poll = _number(env, "BRIEFBOT_POLL_MINUTES", 30.0, minimum=1.0)
+        per_hour = _number(env, "BRIEFBOT_USER_DIGESTS_PER_HOUR", 20.0, minimum=0.0)
+        digest_timeout = _number(env, "BRIEFBOT_DIGEST_TIMEOUT", 90.0, minimum=0.1)
+        raw_alerts = (env.get("BRIEFBOT_ALERTS_PER_HOUR") or "6").strip()
+        if not raw_alerts.isdigit() or int(raw_alerts) < 1:
+            raise ConfigError(f"BRIEFBOT_ALERTS_PER_HOUR: {raw_alerts!r} is not a positive number")
         feeds = tuple(f.strip() for f in (env.get("BRIEFBOT_FEEDS") or "").split(",") if f.strip())
         secret = (env.get("BRIEFBOT_WEBHOOK_SECRET") or "").strip()
         if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
@@ -92,6 +103,9 @@ class Settings:
             feeds=feeds,
             poll_minutes=poll,
             webhook_secret=(env.get("BRIEFBOT_WEBHOOK_SECRET") or "").strip() or None,
+            user_digests_per_hour=int(per_hour),
+            digest_timeout=digest_timeout,
+            alerts_per_hour=int(raw_alerts),
         )
 
 

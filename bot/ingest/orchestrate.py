@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from bot.core.wording import counted
 from digests.lexicon import build_lexicon
 from digests.models import Article
 from digests.parallel import Digester, DigestFailure
@@ -39,6 +40,9 @@ class SourceResult:
     article_ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """Reservations about a source that was still read (a feed salvaged from bad XML)."""
+    error_code: str | None = None
+    """The refusal's kind (``SourceError.code``: ``"private_address"``, ``"too_large"``…),
+    so the bot can say it in the reader's language."""
 
     @property
     def ok(self) -> bool:
@@ -54,9 +58,9 @@ class SourceResult:
         if self.error:
             return f"error  {source}: {self.error}"
         line = (
-            f"ok     {source}: {self.kind}, {self.articles} articles "
+            f"ok     {source}: {self.kind}, {counted(self.articles, 'article')} "
             f"({self.new} new, {self.updated} updated, {self.unchanged} unchanged), "
-            f"{self.sections} sections"
+            f"{counted(self.sections, 'section')}"
         )
         if self.warnings:
             line += "; warning: " + "; ".join(self.warnings)
@@ -87,20 +91,26 @@ def ingest_source(
     on_articles: ArticleProgress | None = None,
     digester: Digester | None = None,
     fetched: RawSource | None = None,
+    owner_chat: int | None = None,
 ) -> SourceResult:
     """Read, digest and store one source; never raises for bad input.
 
-    ``fetched`` is a source already downloaded (the feed poller's conditional GET).
+    ``fetched`` is a source already downloaded (the feed poller's conditional GET, a
+    reader's document); ``owner_chat`` keeps the articles for that chat only.
     """
     if digester is None:
         lexicon = build_lexicon(learned_companies(db))
         sync_reference(db, lexicon)
         digester = Digester(workers=1, lexicon=lexicon)
-    return _ingest_batch(db, [(source, fetched)], digester, on_articles)[0]
+    return _ingest_batch(db, [(source, fetched)], digester, on_articles, owner_chat)[0]
 
 
 def _read(
-    db: Database, job: _Job, fetched: RawSource | None, on_articles: ArticleProgress | None
+    db: Database,
+    job: _Job,
+    fetched: RawSource | None,
+    on_articles: ArticleProgress | None,
+    owner_chat: int | None = None,
 ) -> None:
     result = job.result
     loaded = parse_raw(fetched) if fetched is not None else load(result.source)
@@ -108,7 +118,7 @@ def _read(
     result.warnings = list(loaded.warnings)
     job.tick = on_articles(result.source, articles) if on_articles else None
     for article in articles:
-        known = unchanged_article_id(db, fingerprint(article), content_hash(article))
+        known = unchanged_article_id(db, fingerprint(article), content_hash(article), owner_chat)
         if known is None:
             job.changed.append(article)
             continue
@@ -122,6 +132,7 @@ def _read(
 def _fail(job: _Job, exc: Exception) -> None:
     if isinstance(exc, SourceError):
         job.result.error = str(exc)
+        job.result.error_code = getattr(exc, "code", None)
         return
     # The traceback is for developers (BRIEFBOT_LOG_LEVEL=DEBUG), not the terminal.
     log.error(
@@ -138,6 +149,7 @@ def _ingest_batch(
     sources: list[tuple[str, RawSource | None]],
     digester: Digester,
     on_articles: ArticleProgress | None,
+    owner_chat: int | None = None,
 ) -> list[SourceResult]:
     """Read every source of the batch, digest all their new articles in one stream, store."""
     jobs = []
@@ -145,7 +157,7 @@ def _ingest_batch(
         job = _Job(SourceResult(source), now_iso(), time.perf_counter())
         jobs.append(job)
         try:
-            _read(db, job, fetched, on_articles)
+            _read(db, job, fetched, on_articles, owner_chat)
         except Exception as exc:  # bad input, or a bug: this source only
             _fail(job, exc)
     queue = [(job, article) for job in jobs if job.result.ok for article in job.changed]
@@ -156,7 +168,7 @@ def _ingest_batch(
         try:
             if isinstance(digested, DigestFailure):
                 raise RuntimeError(digested.error)
-            saved = save_article(db, digested)
+            saved = save_article(db, digested, owner_chat)
         except Exception as exc:
             _fail(job, exc)
             continue
@@ -215,9 +227,9 @@ def ingest_all(
 def total_line(results: list[SourceResult]) -> str:
     failed = sum(not r.ok for r in results)
     return (
-        f"total: {len(results)} sources, {len(results) - failed} ok, {failed} failed; "
-        f"{sum(r.articles for r in results)} articles "
+        f"total: {counted(len(results), 'source')}, {len(results) - failed} ok, {failed} failed; "
+        f"{counted(sum(r.articles for r in results), 'article')} "
         f"({sum(r.new for r in results)} new, {sum(r.updated for r in results)} updated, "
         f"{sum(r.unchanged for r in results)} unchanged), "
-        f"{sum(r.sections for r in results)} sections"
+        f"{counted(sum(r.sections for r in results), 'section')}"
     )

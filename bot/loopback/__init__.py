@@ -30,6 +30,7 @@ daemon thread, one ``threading.Condition`` guarding all state (long polls and
   messages, the update queue);
 - :mod:`~bot.loopback.updates`: injecting updates as users' actions produce them;
 - :mod:`~bot.loopback.faults`: injected errors, delays and flood limits;
+- :mod:`~bot.loopback.files`: documents users send, ``getFile`` and the file endpoint;
 - :mod:`~bot.loopback.webhook`: ``getUpdates`` long polling and webhook delivery;
 - :mod:`~bot.loopback.methods`: the other Bot API methods served;
 - :mod:`~bot.loopback.api`: :class:`LoopbackBotAPI`, composing the above.

@@ -21,17 +21,18 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from bot.loopback.faults import FaultsMixin
+from bot.loopback.files import FilesMixin
 from bot.loopback.methods import MethodsMixin
-from bot.loopback.server import LoopbackHTTPServer
+from bot.loopback.server import Answer, LoopbackHTTPServer
 from bot.loopback.state import JSON, Abandoned, ApiError, Call
 from bot.loopback.updates import UpdatesMixin
 from bot.loopback.webhook import WebhookMixin
-from bot.loopback.wire import PATH_RE, coerce, parse_body
+from bot.loopback.wire import FILE_PATH_RE, PATH_RE, coerce, parse_body
 
 Handler = Callable[[JSON], object]
 
 
-class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin):
+class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin, FilesMixin):
     """A Telegram Bot API server on 127.0.0.1 plus hooks to play the users' side.
 
     Tests and the demo inject updates (:meth:`send_message`, :meth:`press_button`,
@@ -50,6 +51,7 @@ class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin):
         super().__init__(token, bot_username, bot_id)
         self._init_faults()
         self._init_webhook()
+        self._init_files()
         self._server: LoopbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -74,6 +76,7 @@ class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin):
             ("getChatAdministrators", self._get_chat_administrators),
             ("sendChatAction", self._send_chat_action),
             ("leaveChat", self._leave_chat),
+            ("getFile", self._get_file),
         ):
             self._methods[name.lower()] = (name, handler)
 
@@ -130,6 +133,11 @@ class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin):
         if self._server is None:
             raise RuntimeError("LoopbackBotAPI is not started")
         return int(self._server.server_address[1])
+
+    @property
+    def base_file_url(self) -> str:
+        """What to give ``ApplicationBuilder().base_file_url()`` to download files from here."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
 
     @property
     def base_url(self) -> str:
@@ -219,10 +227,13 @@ class LoopbackBotAPI(UpdatesMixin, FaultsMixin, WebhookMixin, MethodsMixin):
 
     def _serve(
         self, path: str, content_type: str, body: bytes, client_gone: Callable[[], bool]
-    ) -> tuple[int, bytes] | None:
+    ) -> Answer | None:
         """Answer one HTTP request; ``None`` means the client left and gets no answer."""
         arrived = time.monotonic()
         parts = urlsplit(path)
+        download = FILE_PATH_RE.fullmatch(parts.path)
+        if download is not None:
+            return self._download(download.group(1), download.group(2), arrived)
         match = PATH_RE.fullmatch(parts.path)
         if match is None:
             return self._encode(ApiError(404, "Not Found"))

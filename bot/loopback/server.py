@@ -17,9 +17,11 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-Serve = Callable[[str, str, bytes, Callable[[], bool]], tuple[int, bytes] | None]
-"""``serve(path, content_type, body, client_gone)`` -> ``(status, JSON body)``, or ``None``
-when the client left and gets no answer."""
+Answer = tuple[int, bytes] | tuple[int, bytes, str]
+Serve = Callable[[str, str, bytes, Callable[[], bool]], Answer | None]
+"""``serve(path, content_type, body, client_gone)`` -> ``(status, JSON body)`` (or
+``(status, body, content type)`` for a file download), or ``None`` when the client left
+and gets no answer."""
 
 
 class LoopbackHTTPServer(ThreadingHTTPServer):
@@ -73,10 +75,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if outcome is None:
             self.close_connection = True
             return
-        status, payload = outcome
+        status, payload = outcome[0], outcome[1]
+        content_type = outcome[2] if len(outcome) > 2 else "application/json"
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

@@ -26,6 +26,28 @@ from bot.loopback.state import (
 )
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{1,64})?")
+_URL_RE = re.compile(r"https?://[^\s<>\"'「」『』（）()，。、；！？]+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{4,31}\b")
+
+
+def text_entities(text: str) -> list[JSON]:
+    """The entities Telegram's clients attach to what a user types: a leading
+    ``bot_command``, every ``http(s)://`` link as a ``url``, every ``@username`` as a
+    ``mention``; offsets and lengths in UTF-16 code units, in order."""
+    found: list[tuple[int, int, str]] = []
+    command = _COMMAND_RE.match(text)
+    if command:
+        found.append((0, command.end(), "bot_command"))
+    found += [(m.start(), m.end(), "url") for m in _URL_RE.finditer(text)]
+    found += [(m.start(), m.end(), "mention") for m in _MENTION_RE.finditer(text)]
+    kept: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(found):
+        if not kept or start >= kept[-1][1]:  # entities never overlap (an @ inside a link)
+            kept.append((start, end, kind))
+    return [
+        {"type": kind, "offset": utf16_len(text[:start]), "length": utf16_len(text[start:end])}
+        for start, end, kind in kept
+    ]
 
 
 class UpdatesMixin(EmulatorState):
@@ -42,7 +64,8 @@ class UpdatesMixin(EmulatorState):
     ) -> JSON:
         """Queue a ``message`` update: ``user`` (or ``sender_chat``) writes ``text`` in ``chat``.
 
-        A leading ``/cmd`` or ``/cmd@bot`` gets a ``bot_command`` entity, as Telegram adds.
+        A leading ``/cmd`` or ``/cmd@bot`` gets a ``bot_command`` entity, links ``url`` and
+        ``@names`` ``mention`` entities, as Telegram's clients add.
         With ``sender_chat`` (an anonymous admin writing as the group itself, or a channel)
         the message carries ``sender_chat`` and, like Telegram, the placeholder sender in
         ``from`` (:data:`ANONYMOUS_ADMIN` or :data:`CHANNEL_BOT`) -- never the real user.
@@ -60,10 +83,9 @@ class UpdatesMixin(EmulatorState):
             elif user is not None:
                 message["from"] = user.to_dict()
             message["text"] = text
-            command = _COMMAND_RE.match(text)
-            if command:
-                length = utf16_len(command.group(0))
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            entities = text_entities(text)
+            if entities:
+                message["entities"] = entities
             if reply_to_message_id is not None:
                 target = self._messages.get(chat.id, {}).get(reply_to_message_id)
                 if target is None:

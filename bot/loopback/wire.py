@@ -42,6 +42,8 @@ INT_RE = re.compile(r"-?\d+")
 _NUMBER_RE = re.compile(r"-?\d+(\.\d+)?")
 # ``{base_url}{token}/{method}``: the token and the method name.
 PATH_RE = re.compile(r"/bot([^/]*)/([^/]+)/?")
+# ``{file_url}{token}/{file_path}``: a file download (the path may hold slashes).
+FILE_PATH_RE = re.compile(r"/file/bot([^/]*)/(.+)")
 
 
 def parse_body(content_type: str, body: bytes, query: str) -> JSON:

@@ -38,6 +38,10 @@ def build_application(settings: Settings, webhook: bool = False) -> Application:
         builder = builder.updater(None)
     if settings.api_url:
         builder = builder.base_url(settings.api_url)
+        # Files come from the same server: ``…/bot`` serves methods, ``…/file/bot`` files.
+        api_url = settings.api_url.rstrip("/")
+        if api_url.endswith("/bot"):
+            builder = builder.base_file_url(api_url.removesuffix("bot") + "file/bot")
     app = builder.build()
     app.bot_data["settings"] = settings
     handlers.register(app)

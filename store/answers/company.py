@@ -16,7 +16,7 @@ from digests.companies import Company
 from digests.lexicon import Lexicon
 from digests.normalize import clean_query
 from digests.resolve import resolve_company
-from store.answers.common import RECENT_ARTICLES, chunks
+from store.answers.common import RECENT_ARTICLES, chunks, visible
 
 
 @dataclass
@@ -34,9 +34,16 @@ class CompanyAnswer:
 
 
 def company_answer(
-    db: Database, lexicon: Lexicon, query: str, max_articles: int | None = None
+    db: Database,
+    lexicon: Lexicon,
+    query: str,
+    max_articles: int | None = None,
+    viewer: int | None = None,
 ) -> CompanyAnswer:
-    """What the store says about a company; every article naming it unless limited."""
+    """What the store says about a company; every article naming it unless limited.
+
+    ``viewer`` is the asking chat: it sees the shared library and its own articles.
+    """
     query = clean_query(query)
     found = resolve_company(lexicon.directory, query)
     if found.match is None:
@@ -50,9 +57,10 @@ def company_answer(
     article_ids = [
         r["article_id"]
         for r in db.query(
-            "SELECT DISTINCT article_id FROM mentions WHERE company_id = ? "
-            "ORDER BY article_id DESC" + (" LIMIT ?" if max_articles else ""),
-            [company_id, max_articles] if max_articles else [company_id],
+            "SELECT DISTINCT m.article_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.company_id = ? AND {visible()} "
+            "ORDER BY m.article_id DESC" + (" LIMIT ?" if max_articles else ""),
+            [company_id, viewer, max_articles] if max_articles else [company_id, viewer],
         )
     ]
     if not article_ids:

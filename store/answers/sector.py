@@ -27,7 +27,7 @@ from digests.lexicon import Lexicon
 from digests.normalize import clean_query
 from digests.sector_query import parse_sector_query
 from digests.taxonomy import Topic
-from store.answers.common import RECENT_ARTICLES, chunks
+from store.answers.common import RECENT_ARTICLES, chunks, hidden_ids
 from store.answers.sector_words import (
     PARTS_FALLBACK,
     Counts,
@@ -119,7 +119,9 @@ class _Evidence:
             self.sections[section_id] = self.sections.get(section_id, 0.0) + weight
 
 
-def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) -> SectorAnswer:
+def sector_answer(
+    db: Database, lexicon: Lexicon, query: str, limit: int = 5, viewer: int | None = None
+) -> SectorAnswer:
     """The articles that discuss the sector a reader names, its key sentences and companies.
 
     A topic (name or alias) or an exchange industry (its name or a reader's word for
@@ -129,6 +131,7 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
     companies and naming the sector in its title ranks first.  A narrow word (IC設計,
     矽晶圓, 自行車: an alias that is not part of the topic's or industry's own name)
     puts the articles using it, or a compound's parts together, before the rest.
+    ``viewer`` (the asking chat) also sees its own articles; other readers' never count.
     """
     query = clean_query(query)
     parsed = parse_sector_query(lexicon.taxonomy, _industries(lexicon), query)
@@ -150,6 +153,8 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
             TEXT_WINDOW if free else TEXT_WINDOW_NARROW if parsed.narrow else TEXT_WINDOW_SUPPORT
         )
         _text_evidence(db, parsed.terms, parsed.parts, evidence, window, allow_prefix=decisive)
+    for article_id in hidden_ids(db, evidence, viewer):
+        del evidence[article_id]
     if parsed.topic is not None:
         answer.matched = "topic"
     elif parsed.industry is not None:
@@ -173,14 +178,17 @@ def sector_answer(db: Database, lexicon: Lexicon, query: str, limit: int = 5) ->
     }
     for article_id, relevance in top.items():
         row = rows[article_id]
+        summary = json.loads(row["summary"] or "[]")
         answer.articles.append(
             SectorArticle(
                 article_id,
                 row["title"],
                 row["url"],
                 row["published"],
-                json.loads(row["summary"] or "[]"),
-                _sector_digest(db, article_id, parsed.topic, evidence[article_id]),
+                summary,
+                # Section digests complement the summary: a short article's summary may
+                # hold all it says, and then it is the article's key sentences here too.
+                _sector_digest(db, article_id, parsed.topic, evidence[article_id]) or summary,
                 round(relevance, 3),
             )
         )

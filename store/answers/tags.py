@@ -18,10 +18,13 @@ class TopicCount:
 
 
 def topic_counts(db: Database, lexicon: Lexicon) -> list[TopicCount]:
-    """Every topic with the number of articles it is listed for."""
+    """Every topic with the number of shared articles it is listed for."""
     counts = {
         r["topic_id"]: r["n"]
-        for r in db.query("SELECT topic_id, COUNT(*) AS n FROM article_topics GROUP BY topic_id")
+        for r in db.query(
+            "SELECT t.topic_id, COUNT(*) AS n FROM article_topics t "
+            "JOIN articles a ON a.id = t.article_id WHERE a.owner_chat IS NULL GROUP BY t.topic_id"
+        )
     }
     return [TopicCount(t, counts.get(t.id, 0)) for t in lexicon.taxonomy.topics]
 
