@@ -9,13 +9,21 @@ in document order, so the comparison measures *which* sentences a method
 picks, not how much text it is allowed to emit.
 
 Run from anywhere:
-    python bench/digest_eval.py [--json] [--check] [--fragments] [--max-sentences N] [--set PATH]...
+    python bench/digest_eval.py [--json] [--check] [--fragments] [--examples] [--max-sentences N]
+                                [--set PATH]... [--page PATH]...
 
 Without --set every set in bench/eval/ named in DEFAULT_SETS is scored, one table each:
 the original tuning set, the earlier held-out set, the real-world-styles set and the
 long-sections set.  Under each table a line counts, for sections longer than the budget,
 the facts Lead-k misses that briefbot keeps (and the reverse): the gain must come from
 sections where the writer buries the fact, not from short news the lead already covers.
+
+Then two lines of reading checks (``bench/digest_quality.py``): over briefbot's section
+digests, meta sentences, dangling pronouns, lone list items and the share of sections
+naming a company whose digest keeps one; over each set's articles digested whole, the
+summary sentences repeated in section digests and the sentences shown twice in one
+article, with the same checks.  Page dumps (``--page``, by default the sample page when
+present) get the article line too.
 """
 
 from __future__ import annotations
@@ -432,6 +440,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also list briefbot digest sentences the fragment detector flags",
     )
+    parser.add_argument(
+        "--page",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="page dump (any source) whose articles get the repetition and reading checks; "
+        "repeatable (default: the sample page ../shared/corpus/blog-page-62.txt when present)",
+    )
+    parser.add_argument(
+        "--examples",
+        action="store_true",
+        help="also list the sentences the reading checks flag (meta, dangling, lone items)",
+    )
     args = parser.parse_args(argv)
 
     # Resolve before methods() runs: _briefbot() chdirs to the repo root.
@@ -441,6 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else [EVAL_DIR / name for name in DEFAULT_SETS if (EVAL_DIR / name).exists()]
     )
     sets = {path.stem: load_sections(path) for path in paths}
+    pages = [p.resolve() for p in args.page] if args.page else []
     if args.check:
         problems = sum(check(secs, args.budget, args.max_sentences) for secs in sets.values())
         return 1 if problems else 0
@@ -463,8 +485,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             report[name]["long_sections"] = long_section_gain(
                 sections, table["lead"], table["briefbot"], args.budget
             )
+    reading, examples = _reading(table, sets, paths, pages, args.budget)
+    for name, row in reading.items():
+        if name in report:
+            report[name]["reading"] = row
+    page_rows = {name: row for name, row in reading.items() if name not in report}
     if args.json:
         only = next(iter(report.values())) if len(report) == 1 else {"sets": report}
+        if page_rows:
+            only["pages"] = page_rows
         print(json.dumps(only, ensure_ascii=False))
         return 0
     cap = f", at most {args.max_sentences} sentences" if args.max_sentences > 0 else ""
@@ -495,8 +524,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.fragments and "briefbot" in table:
             for sentence, reasons in fragment_examples(table["briefbot"], sections, args.budget):
                 print(f"  fragment: {sentence!r} ({'; '.join(reasons)})")
+        _print_reading(row.get("reading"), examples.get(name, []) if args.examples else [])
+        print()
+    for name, row in page_rows.items():
+        print(f"== page {name}")
+        _print_reading(row, examples.get(name, []) if args.examples else [])
         print()
     return 0
+
+
+def _reading(
+    table: dict[str, Summarizer],
+    sets: dict[str, list[Section]],
+    paths: Sequence[Path],
+    pages: Sequence[Path],
+    budget: int,
+) -> tuple[dict[str, dict[str, object]], dict[str, list[str]]]:
+    """Repetition and reading checks of briefbot's digests, per set and per page."""
+    if "briefbot" not in table:
+        return {}, {}
+    import digest_quality as dq
+
+    rows: dict[str, dict[str, object]] = {}
+    examples: dict[str, list[str]] = {}
+    for path in paths:
+        sections = dq.section_counts(sets[path.stem], table["briefbot"], budget)
+        articles = dq.article_counts(dq.eval_articles(path))
+        rows[path.stem] = {"sections": sections.row(), "articles": articles.row()}
+        examples[path.stem] = sections.examples + articles.shown.examples
+    if not pages and dq.SAMPLE_PAGE.exists():
+        pages = [dq.SAMPLE_PAGE]
+    for page in pages:
+        articles = dq.article_counts(dq.page_articles(page))
+        rows[page.stem] = {"articles": articles.row()}
+        examples[page.stem] = articles.shown.examples
+    return rows, examples
+
+
+def _print_reading(row: object, examples: Sequence[str]) -> None:
+    if not isinstance(row, dict):
+        return
+    import digest_quality as dq
+
+    if "sections" in row:
+        print(dq.format_counts("section digests:", row["sections"]))
+    print(dq.format_counts("whole articles:", row["articles"]))
+    for example in examples:
+        print(f"  {example}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@ the article itself (這篇就用三個角度來拆解、以下分三點說明) c
 History is also dated: a sentence opening on a year before the text's own present
 (:func:`reference_year`) is the story so far unless it looks ahead.  Round-ups report the
 local index move and institutional flows; world markets are their backdrop.
+
+Out of context (issue 14): a sentence naming a company weighs more than a generic one;
+stock phrases (…意味著機遇與挑戰) count as meta sentences; a sentence pointing back
+(:func:`is_anaphoric`: 這…、其…、它們…、該公司…) and a numbered or bulleted item
+(:func:`is_marked_item`) are flagged so selection shows them only after what they need.
 """
 
 from __future__ import annotations
@@ -98,6 +103,9 @@ FIGURE_STEP = 0.25
 """Per kind of investor term (results, guidance, valuation, moves) beside a figure."""
 TERM_ONLY = 1.1
 COMPANY_FIGURE = 1.2
+COMPANY_NAMED = 1.3
+"""A sentence naming a company beats a generic one (它們…、這場變局…): investors read for
+the names, and the generic sentence around them rarely says who."""
 THESIS_BOOST = 1.5
 LEAD_PRIOR = 1.5
 LIST_ITEM = 0.6
@@ -152,6 +160,8 @@ def investor_factor(
         factor *= TERM_ONLY
     if value and company:
         factor *= COMPANY_FIGURE
+    if company:
+        factor *= COMPANY_NAMED
     if thesis and not stance:
         factor *= THESIS_BOOST
     if not (value or kinds or company or thesis or stance):
@@ -246,27 +256,121 @@ def is_history(text: str, present: int | None = None) -> bool:
 
 _META_RE = re.compile(
     # the article names itself: 這篇…拆解, 本文將…說明, 以下分三點說明
-    r"^(?:[^，,。]{0,4}[，,]\s*)?(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
-    r"本期|這期|这期|以下|下面|接下來|接下来|底下)[^。！？]*?"
-    r"(?:拆解|說明|说明|分析|探討|探讨|討論|讨论|介紹|介绍|整理|解析|聊|談|谈|來看|来看|看看|"
-    r"分成|分為|分为|分享|檢視|检视|帶大家|带大家|回答|釐清|厘清|盤點|盘点|角度|切入)|"
+    r"^(?:[^，,。]{0,4}[，,]\s*)?(?:(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
+    r"本期|這期|这期|下文|筆者將|笔者将)[^。！？]{0,30}?|"
+    # 以下/接下來 also open news (接下來市場將關注…，法人分析…): the verb must follow in the clause
+    r"(?:以下|下面|接下來|接下来|底下)[^。！？，,]{0,12}?)"
+    r"(?:拆解|說明|说明|分析|剖析|探討|探讨|討論|讨论|介紹|介绍|整理|梳理|解析|聊|談|谈|來看|来看|看看|"
+    r"分成|分為|分为|分享|檢視|检视|帶大家|带大家|帶您|带您|帶你|带你|回答|釐清|厘清|盤點|盘点|角度|切入|"
+    r"一探究竟|揭開|揭开)|"
     # the writer invites the reader along: 我們來看看…, 先來拆解…, 讓我們聊聊…
     r"^(?:[^，,。]{0,4}[，,]\s*)?(?:我們|我们|我|就讓我們|就让我们|讓我們|让我们|今天|這次|这次)?"
-    r"(?:先|就|再|一起)?(?:來|来)(?:看看|看一下|看|拆解|聊聊|聊一聊|談談|谈谈|整理|盤點|盘点)"
+    r"(?:先|就|再|一起)?(?:來|来)(?:看看|看一下|看|拆解|聊聊|聊一聊|談談|谈谈|整理|盤點|盘点)|"
+    # the plan of the piece: 今天就用三個角度來聊聊…, 以下分四大面向剖析
+    r"^[^。！？]{0,12}?(?:從|从|用|分成?|以)[一二兩两三四五六七八九十]+(?:個|个|大)?"
+    r"(?:角度|面向|層面|层面|部分|重點|重点)(?:來|来)?(?:看|聊|談|谈|拆解|分析|說明|说明|切入|剖析|探討|探讨)"
 )
 
 
 def is_meta(text: str) -> bool:
-    """A sentence about the article itself (這篇就用三個角度來拆解、以下分三點說明、本文將…).
+    """A sentence about the article itself (這篇就用三個角度來拆解、以下分三點說明、本文將…),
+    or a stock phrase (:func:`is_platitude`).
 
     It announces what comes and carries no fact, so it is never a digest sentence, however
     many of the section's words it repeats.  A sentence that states a figure or a call is
     not announcing: 以下是本週外資買超前五名 becomes a list's lead-in, merged with its item.
     """
     head = text.split("\n", 1)[0]
-    if "\n" in text.strip() or len(head) > 60:
+    if "\n" in text.strip() or re.search(r"\d", head) or is_thesis(head):
         return False
-    return bool(_META_RE.search(head)) and not (is_thesis(head) or re.search(r"\d", head))
+    if len(head) > META_MAX and not _SELF_RE.match(head):
+        # 接下來市場將關注…，法人分析… is news; only the article naming itself
+        # (本文將深入剖析…，拆解…，為讀者提供…) announces at any length.
+        return False
+    return bool(_META_RE.search(head)) or is_platitude(head)
+
+
+META_MAX = 60
+_SELF_RE = re.compile(
+    r"^(?:[^，,。]{0,4}[，,]\s*)?(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
+    r"下文|筆者將|笔者将)"
+)
+
+
+_PLATITUDE_RE = re.compile(
+    r"(?:機遇|机遇|機會|机会|挑戰|挑战|風險|风险|危機|危机|轉機|转机)[^。！？，,]{0,2}(?:與|与|和|及|、|並存|并存)"
+    r"(?:機遇|机遇|機會|机会|挑戰|挑战|風險|风险|危機|危机|轉機|转机)|"
+    r"(?:機遇|机遇|機會|机会|風險|风险|挑戰|挑战)[^。！？\d]{0,14}(?:也|更|又|亦|同時|同时|卻|却|儘管|尽管|但|雖然|虽然)[^。！？\d]{0,14}"
+    r"(?:機遇|机遇|機會|机会|風險|风险|挑戰|挑战)"
+)
+PLATITUDE_MAX = 70
+"""A sentence longer than this says more than "opportunities and challenges"."""
+
+
+def is_platitude(text: str) -> bool:
+    """A stock phrase that says nothing (…意味著巨大的機遇與挑戰、蘊含風險，更潛藏機遇).
+
+    Columns close their framing passages with it; it names no company, figure or call,
+    so an investor learns nothing from it.  Only short sentences count: a longer one
+    that also names a cause or a subject carries more than the phrase.
+    """
+    return len(text) <= PLATITUDE_MAX and bool(_PLATITUDE_RE.search(text))
+
+
+_ANAPHOR_RE = re.compile(
+    r"^(?:但|而|且|也|但是|不過|不过|可是)?[，,]?\s*"
+    r"(?:這|这|它|他們|他们|她們|她们|前者|後者|后者|兩者|两者|上述|對此|对此|為此|为此|"
+    r"其(?![實实他它餘余次])|此(?![外])|該(?=[公集基企銀银廠厂案國国股品產产項项])|"
+    r"该(?=[公集基企银厂案国股品产项]))"
+)
+
+
+_SOFT_ANAPHOR_RE = re.compile(
+    r"^(?:但|而|且|也)?[，,]?\s*(?:其中|這一?次|这一?次|此次|這回|这回|這一?季|这一?季)"
+)
+
+
+def is_anaphoric(text: str, subject: bool = False) -> bool:
+    """A sentence that opens by pointing back (這…、其…、它們…、前者…、該公司…).
+
+    Shown without the sentence it refers to, the reader cannot tell who "它們" are: the
+    company names sit in the sentence before.  Such a sentence is only shown together
+    with its predecessor.  ``subject``: the sentence names its own company or carries a
+    figure; then "among them" and "this time" openings (其中我們最推薦的是兆豐金、這一次，
+    艾科第三季營收…) stand alone, as they point back to no one the reader needs.
+    """
+    if subject and _SOFT_ANAPHOR_RE.match(text):
+        return False
+    return bool(_ANAPHOR_RE.match(text))
+
+
+_ASIDE_RE = re.compile(
+    r"^(?:原因在於|原因在于|原因是|主因是|主因在於|主要原因是|這是因為|这是因为|因為|因为|由於|由于)"
+)
+
+
+def is_aside(text: str) -> bool:
+    """A sentence that explains the one before it (原因在於…、因為…): a parenthesis.
+
+    A pointing sentence after it (這些環節…) usually points past it, to the claim it
+    explained, so that claim counts as the referent too.
+    """
+    return bool(_ASIDE_RE.match(text))
+
+
+_MARKED_ITEM_RE = re.compile(
+    r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])"
+)
+
+
+def is_marked_item(text: str) -> bool:
+    """A bullet or numbered line (not a "label：value" row): one item of a list.
+
+    Out of its list ("2. 分享新經濟紅利…") it reads as a fragment; it is shown with its
+    lead-in (the item before it, back to the sentence that introduces the list) or not at
+    all.  A lead-in joined with its first item (篩選結果如下：\n1. …) carries its frame.
+    """
+    return bool(_MARKED_ITEM_RE.match(text)) and not re.search(r"[:：]\s*\n", text)
 
 
 _GLOBAL_RE = re.compile(

@@ -1,45 +1,71 @@
 """Extractive digests: pick whole sentences that cover the most facts per character.
 
-Selection is a budgeted maximum-coverage problem.  A set of sentences is worth the
-TF-IDF weight of the distinct terms it mentions plus the weight of the distinct
-figures it carries; adding a sentence that repeats covered terms gains little, so
-redundancy is avoided by construction.  Greedy selection by gain per character,
-then restored to document order, is the classic (1 - 1/e)-approximate answer.
+Selection is a budgeted maximum-coverage problem (:mod:`digests.selection`).  A set of
+sentences is worth the TF-IDF weight of the distinct terms it mentions plus the weight
+of the distinct figures it carries; adding a sentence that repeats covered terms gains
+little, so redundancy is avoided by construction.  Greedy selection by gain per
+character, then restored to document order, is the classic (1 - 1/e)-approximate answer.
+
+This module decides what each sentence is (:func:`prepare`: shown text, quality, kind)
+and composes an article: the summary first, over the whole article, then each section's
+digest from what the summary did not say, so a reader who sees both (``digest``,
+``/article``, a briefing) never reads a sentence twice.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.fragments import is_fragment
+from digests.keywords import is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
 from digests.salience import (
-    LEAD_PRIOR,
     TICKER_RE,
     has_dateline,
     investor_factor,
+    investor_figures,
+    is_anaphoric,
+    is_aside,
     is_call,
     is_list_item,
+    is_marked_item,
     is_meta,
     is_news_lead,
     is_sign_off,
     is_thesis,
     reference_year,
 )
+from digests.selection import (
+    MAX_SENTENCES,
+    REDUNDANT_OVERLAP,
+    Prepared,
+    lead_prior,
+    overlap,
+    select_sentences,
+)
 from digests.sources.boilerplate import is_boilerplate
+
+__all__ = [
+    "MAX_SENTENCES",
+    "SECTION_BUDGET",
+    "SUMMARY_BUDGET",
+    "Prepared",
+    "digest_article",
+    "digest_section",
+    "prepare",
+    "select_sentences",
+    "trim_connective",
+]
 
 SECTION_BUDGET = 160
 SUMMARY_BUDGET = 240
-MAX_SENTENCES = 3
 
 _CONNECTIVE_RE = re.compile(
     r"^(?:然而|此外|另外|首先|其次|再者|最後|最后|同時|同时|因此|所以|不過|不过|而且|並且|并且|"
@@ -64,16 +90,8 @@ _STANCE_RE = re.compile(
     r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底|更重要的是|重點在於|重点在于"
 )
 STANCE_BOOST = 2.0
-COST_EXPONENT = 0.8
-"""Below 1, longer sentences are favoured a little: they carry whole claims."""
-FIGURE_FACTOR = 4.0
-REDUNDANT_OVERLAP = 0.6
-LONG_SINGLE_MARGIN = 1.25
 SALIENT_FACTOR = 1.2
 """An investor factor above this means a result/guidance figure or the writer's call."""
-MAX_LIST_ITEMS = 2
-"""Items of one list are parallel details: two show what the list holds and leave
-room for the sentence that draws its conclusion (首選…)."""
 
 
 def trim_connective(sentence: str) -> str:
@@ -91,32 +109,17 @@ def trim_connective(sentence: str) -> str:
 MIN_TRIMMED = 8
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """Per-sentence facts that do not depend on the weighting, computed once per article."""
-
-    text: str
-    """The sentence as it would be shown: leading connective trimmed."""
-    quality: float
-    terms: frozenset[str]
-    lead: bool = False
-    """The first whole sentence of its section, written as a news lead."""
-    list_item: bool = False
-    """A bullet or numbered line: one of several parallel details."""
-    reported: bool = False
-    """A news lead that names its subject (a dateline, or a company beside its figure)."""
-    salient: bool = False
-    """Carries what investors read for: a result/guidance figure, a call or the writer's view."""
-    call: bool = False
-    """The writer's call: a pick, a rating, an allocation or advice (:func:`is_call`)."""
-    view: bool = False
-    """The writer's view or call (:func:`is_thesis`): 我們認為…, 看好…, 首選…."""
-
-
 def prepare(
-    sentences: Iterable[Sentence], directory: CompanyDirectory | None = None
+    sentences: Iterable[Sentence],
+    directory: CompanyDirectory | None = None,
+    named: set[tuple[int, str]] | None = None,
 ) -> dict[int, Prepared]:
-    """Shown text and quality of each sentence (fragments get quality 0)."""
+    """Shown text and quality of each sentence (fragments get quality 0).
+
+    ``named`` holds the (section, sentence) pairs in which :func:`find_mentions` found a
+    company (any script, English names included); without it a sentence names a company
+    when one of its tokens is a known alias or it carries a ticker.
+    """
     sentences = list(sentences)
     present = reference_year([s.text for s in sentences])
     prepared = {}
@@ -140,7 +143,11 @@ def prepare(
         stance = bool(_STANCE_RE.search(s.text))
         if stance:
             q *= STANCE_BOOST
-        company = _names_company(text, s.terms, directory)
+        company = (
+            (s.section, s.text) in named
+            if named is not None
+            else _names_company(text, s.terms, directory)
+        ) or bool(TICKER_RE.search(text))
         factor = investor_factor(text, s.figures, company, stance, present)
         q *= factor
         lead = reported = False
@@ -164,6 +171,9 @@ def prepare(
             not fragment and (stance or factor > SALIENT_FACTOR),
             not fragment and is_call(text),
             not fragment and is_thesis(text),
+            is_anaphoric(text, company or bool(investor_figures(s.figures))),
+            is_marked_item(text),
+            is_aside(text),
         )
     return prepared
 
@@ -175,132 +185,6 @@ def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory
         return False
     aliases, doubtful = directory.by_alias, (directory.ambiguous, directory.weak)
     return any(t in aliases and not any(t in d for d in doubtful) for t in terms)
-
-
-def lead_prior(candidates: Iterable[Sentence], prepared: dict[int, Prepared]) -> dict[int, float]:
-    """Position counts where the style puts the news first: the news lead of each section."""
-    return {id(s): LEAD_PRIOR for s in candidates if prepared[id(s)].lead}
-
-
-def select_sentences(
-    candidates: Sequence[Sentence],
-    weights: dict[str, float],
-    budget: int,
-    max_sentences: int = MAX_SENTENCES,
-    prior: dict[int, float] | None = None,
-    prepared: dict[int, Prepared] | None = None,
-    call_first: bool = False,
-) -> list[Sentence]:
-    """Greedy budgeted coverage over ``candidates``; returns them in document order.
-
-    ``call_first`` (section digests) starts from the writer's call when the passage has one.
-    """
-    if not candidates:
-        return []
-    prepared = prepared if prepared is not None else prepare(candidates)
-    figure_unit = _figure_unit(weights)
-    prior = prior or {}
-    info = [prepared[id(s)] for s in candidates]
-    quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
-    costs = [len(p.text) for p in info]
-    weighted = [[(t, weights[t]) for t in p.terms if t in weights] for p in info]
-
-    def alone(i: int) -> float:
-        value = sum(w for _, w in weighted[i])
-        return (value + figure_unit * sum(f.weight for f in candidates[i].figures)) * quality[i]
-
-    def greedy(exponent: float, seed: int | None = None) -> tuple[list[int], float]:
-        """Lazy greedy (CELF) by gain / cost**exponent; returns picks and their value.
-
-        (Plain gain, exponent 0, fills the budget with long sentences but keeps fewer
-        marked facts on both evaluation sets, so it is not used.)
-
-        Coverage gains only shrink as more is covered, so a stale score is an upper
-        bound and only the top of the heap needs recomputing.
-        """
-        covered_terms: set[str] = set()
-        covered_figs: set[str] = set()
-        chosen: list[int] = []
-        used = 0
-        total = 0.0
-
-        def gain(i: int) -> float:
-            g = sum(w for t, w in weighted[i] if t not in covered_terms)
-            g += figure_unit * sum(
-                f.weight for f in candidates[i].figures if f.text not in covered_figs
-            )
-            return g * quality[i]
-
-        if seed is not None:
-            total += gain(seed)
-            chosen.append(seed)
-            used += costs[seed]
-            covered_terms |= info[seed].terms
-            covered_figs.update(f.text for f in candidates[seed].figures)
-
-        heap = [(-gain(i) / costs[i] ** exponent, i, 0) for i in range(len(candidates))]
-        heapq.heapify(heap)
-        while heap and len(chosen) < max_sentences:
-            neg, i, computed_at = heapq.heappop(heap)
-            if (
-                used + costs[i] > budget
-                or any(_overlap(info[i].terms, info[j].terms) > REDUNDANT_OVERLAP for j in chosen)
-                or (info[i].list_item and sum(info[j].list_item for j in chosen) >= MAX_LIST_ITEMS)
-            ):
-                continue  # over budget, saying the same thing or a third list item: never again
-            if i in chosen:
-                continue
-            if computed_at != len(chosen):
-                heapq.heappush(heap, (-gain(i) / costs[i] ** exponent, i, len(chosen)))
-                continue
-            if -neg <= 0.0:
-                break
-            total += gain(i)
-            chosen.append(i)
-            used += costs[i]
-            covered_terms |= info[i].terms
-            covered_figs.update(f.text for f in candidates[i].figures)
-        return chosen, total
-
-    chosen, value = greedy(COST_EXPONENT)
-    if call_first and not any(info[i].view for i in chosen):
-        # The writer's call is the point of a column's closing or valuation passage: when
-        # the context sentences (history, valuation colour, risk lists) outweighed it and
-        # no view of the writer's made the digest, the call goes in first and the context
-        # competes for what is left.
-        calls = [i for i in range(len(candidates)) if info[i].call and costs[i] <= budget]
-        if calls:
-            seed = max(calls, key=lambda i: alone(i) / costs[i] ** COST_EXPONENT)
-            chosen, value = greedy(COST_EXPONENT, seed)
-    # One longer sentence alone is allowed when it says more than the budgeted set: a
-    # news report's lead, or when the budgeted set holds no figure or call an investor
-    # reads for.  Elsewhere an over-long sentence is run-on context (…，…，…) whose many
-    # terms outweigh the short sentence that states the call or the figure.
-    single = max(range(len(candidates)), key=alone)
-    if quality[single] <= 0.0:
-        return []  # nothing but fragments, lead-ins, sign-offs or meta sentences: no digest
-    if not chosen or (
-        costs[single] > budget
-        and alone(single) > LONG_SINGLE_MARGIN * value
-        and (info[single].reported or not any(info[i].salient for i in chosen))
-    ):
-        chosen = [single]
-    return sorted((candidates[i] for i in chosen), key=lambda s: (s.section, s.index))
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of candidate ``a``'s terms already said by ``b``.
-
-    Relative to the candidate only: a short sentence picked first must not block the
-    fuller sentence that contains its terms and adds the figures (a news lead).
-    """
-    return len(a & b) / len(a) if a and b else 0.0
-
-
-def _figure_unit(weights: dict[str, float]) -> float:
-    """A figure with a unit is worth about as much as one of the section's top terms."""
-    top = sorted(weights.values(), reverse=True)[:8]
-    return FIGURE_FACTOR * (sum(top) / len(top)) if top else 1.0
 
 
 def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:
@@ -333,9 +217,17 @@ def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
 def keywords(
     weights: dict[str, float], analysis: ArticleAnalysis, limit: int = 8, minimum: int = 3
 ) -> tuple[str, ...]:
-    """Top terms, shown in the original script; at least ``minimum`` when available."""
-    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-    ranked = [(t, w) for t, w in ranked if len(t) >= 2]
+    """Top terms, shown in the original script; at least ``minimum`` when available.
+
+    Filler (measure phrases, numerals with units, verbs, generic nouns:
+    :func:`digests.keywords.is_keyword`) is never a keyword.
+    """
+    ranked = []
+    for term, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(term) >= 2 and is_keyword(term):
+            ranked.append((term, weight))
+            if len(ranked) >= limit:
+                break  # the rest is never shown: no need to judge it
     if not ranked:
         return ()
     top = ranked[0][1]
@@ -343,12 +235,29 @@ def keywords(
     return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
 
 
-def key_figures(analysis: ArticleAnalysis, limit: int = 8) -> tuple[str, ...]:
-    """Sentences carrying figures with units, the richest first picked, in document order."""
-    rich = [s for s in analysis.all_sentences() if any(f.weight >= 1.0 for f in s.figures)]
+def key_figures(
+    analysis: ArticleAnalysis, prepared: dict[int, Prepared] | None = None, limit: int = 8
+) -> tuple[str, ...]:
+    """Sentences carrying figures with units, the richest first picked, in document order.
+
+    With ``prepared``, each is shown as a digest shows it (connective trimmed, so a view
+    can tell it is already shown) and only when it stands alone: a fragment, a sentence
+    pointing back (其中中國擁有…) or a list item out of its list ("2. …") is left out.
+    """
+    sentences = analysis.all_sentences()
+    if prepared is not None:
+        sentences = [
+            s
+            for s in sentences
+            if prepared[id(s)].quality > 0.0
+            and not prepared[id(s)].anaphor
+            and not prepared[id(s)].item
+        ]
+    rich = [s for s in sentences if any(f.weight >= 1.0 for f in s.figures)]
     ranked = sorted(rich, key=lambda s: -sum(f.weight for f in s.figures))[:limit]
     ordered = sorted(ranked, key=lambda s: (s.section, s.index))
-    return tuple(dict.fromkeys(s.text for s in ordered))
+    shown = (prepared[id(s)].text if prepared is not None else s.text for s in ordered)
+    return tuple(dict.fromkeys(shown))
 
 
 def digest_article(article: Article, lexicon: Lexicon | None = None) -> DigestedArticle:
@@ -361,24 +270,48 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
         if new:
             lexicon.learn(new)
             analysis = analyze(article)  # segment again so new names are single tokens
-    prepared = prepare(analysis.all_sentences(), lexicon.directory)
+    mentions = find_mentions(analysis, lexicon.directory)
+    named = {(m.section, m.sentence) for m in mentions}
+    prepared = prepare(analysis.all_sentences(), lexicon.directory, named)
+    # The summary is chosen first, from the whole article; each section digest then
+    # says what the summary did not, so the two complement each other and a view that
+    # shows both never repeats a sentence.
+    weights = _article_weights(analysis)
+    candidates = analysis.all_sentences()
+    prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
+    for key, value in lead_prior(
+        analysis.sections[0].sentences if analysis.sections else [], prepared
+    ).items():
+        prior[key] *= value
+    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
+    said = {prepared[id(s)].text for s in summary}
+    summary_terms = [prepared[id(s)].terms for s in summary]
+    summary_figures = {f.text for s in summary for f in s.figures}
     section_digests = []
     for i, sec in enumerate(analysis.sections):
-        weights = _section_weights(analysis, i)
+        fresh = [
+            s
+            for s in sec.sentences
+            if prepared[id(s)].text not in said
+            and not _restates(s, prepared[id(s)].terms, summary_terms, summary_figures)
+        ]
+        section_weights = _section_weights(analysis, i)
         chosen = select_sentences(
-            sec.sentences,
-            weights,
+            fresh,
+            section_weights,
             SECTION_BUDGET,
-            prior=lead_prior(sec.sentences, prepared),
+            prior=lead_prior(fresh, prepared),
             prepared=prepared,
             call_first=True,
+            headed=True,
         )
+        said.update(prepared[id(s)].text for s in chosen)  # a paragraph repeated later
         section_digests.append(
             SectionDigest(
                 heading=sec.heading,
                 text=sec.text,
                 digest=tuple(prepared[id(s)].text for s in chosen),
-                keywords=keywords(weights, analysis),
+                keywords=keywords(section_weights, analysis),
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
                 digest_tokens=tuple(t for s in chosen for t in s.tokens),
@@ -390,29 +323,37 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
                 ),
             )
         )
-    weights = _article_weights(analysis)
-    candidates = analysis.all_sentences()
-    prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
-    for key, value in lead_prior(
-        analysis.sections[0].sentences if analysis.sections else [], prepared
-    ).items():
-        prior[key] *= value
-    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
     return DigestedArticle(
         article=article,
         summary=tuple(prepared[id(s)].text for s in summary),
         keywords=keywords(weights, analysis),
-        key_figures=key_figures(analysis),
+        key_figures=key_figures(analysis, prepared),
         sections=tuple(section_digests),
         content_hash=content_hash(article),
         title_tokens=tuple(analysis.title_tokens),
         topics=tuple(_article_topics(analysis, lexicon)),
-        mentions=tuple(find_mentions(analysis, lexicon.directory)),
+        mentions=tuple(mentions),
         learned_companies=tuple(_as_companies(learned)),
     )
 
 
 SECTION_TOPIC_MINIMUM = 3.0
+
+
+def _restates(
+    sentence: Sentence,
+    terms: frozenset[str],
+    summary_terms: list[frozenset[str]],
+    summary_figures: set[str],
+) -> bool:
+    """Says what a summary sentence says: mostly its words and no figure of its own.
+
+    The same claim in other words repeats the summary; the same words with another
+    figure (營收年增35% in one section, 12% in the next) is another fact.
+    """
+    if any(f.text not in summary_figures for f in sentence.figures):
+        return False
+    return any(overlap(terms, said) > REDUNDANT_OVERLAP for said in summary_terms)
 
 
 def _article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
@@ -458,7 +399,8 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
     lexicon = default_lexicon()  # the same segmentation as full articles get
     analysis = analyze(article)
     sec = analysis.sections[0]
-    prepared = prepare(sec.sentences, lexicon.directory)
+    named = {(m.section, m.sentence) for m in find_mentions(analysis, lexicon.directory)}
+    prepared = prepare(sec.sentences, lexicon.directory, named)
     chosen = select_sentences(
         sec.sentences,
         _section_weights(analysis, 0),
@@ -466,6 +408,7 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
         prior=lead_prior(sec.sentences, prepared),
         prepared=prepared,
         call_first=True,
+        headed=True,
     )
     return [prepared[id(s)].text for s in chosen]
 

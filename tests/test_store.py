@@ -91,7 +91,12 @@ def test_failed_write_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_read_back_typed(db_path: Path) -> None:
     db = _db(db_path)
-    saved = save_article(db, digest_article(_article(url="https://example.com/x")))
+    # The summary already says PARAGRAPH; the section digest says what the summary does not.
+    extra = (
+        "設備商指出，相關機台訂單已排到明年第三季，營收可望年增兩成。"
+        "封測廠也規劃在鄰近園區擴建產線，預計雇用約兩千名員工。"
+    )
+    saved = save_article(db, digest_article(_article(url="https://example.com/x", extra=extra)))
     [stored] = list_articles(db)
     assert stored.id == saved.article_id
     assert stored.url == "https://example.com/x"

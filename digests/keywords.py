@@ -1,0 +1,84 @@
+"""Which top TF-IDF terms are keywords a reader can use, and which are filler.
+
+TF-IDF ranks rare words high, and in jieba's dictionary many rare words are not
+content at all: a measure phrase (这场, 一杯), a numeral with its unit (亿美元, 第一),
+a verb or an adjective of the writer's style (在于, 引爆, 残酷), or a noun so general it
+names nothing (产品, 全球, 巨头).  A keyword line of 這場、一杯、產品 tells an investor
+nothing, so terms are filtered by part of speech (the tags of jieba's own dictionary,
+the same one the segmenter runs on) and a short list of generic nouns and units.
+
+Words we taught the segmenter (company names, sector terms such as 散热 or 储能) and
+words jieba does not know (new names and terms) are content whatever a tag might say.
+Terms arrive in the simplified script the analysis runs on.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+
+from digests.textproc import general_word_freq, segmenter_word_freq, word_tags
+
+DROP_TAGS = frozenset(
+    # numerals and measure words, pronouns, prepositions, conjunctions, particles,
+    # adverbs, verbs (not verbal nouns such as 投资), adjectives, idioms, time and place
+    # words, onomatopoeia
+    "m mq q r p c u uj ul ud ug uz uv d dg v vg vd vi a ad ag l i y e o z f t tg k".split()
+)
+"""jieba tags that never make a keyword.  Nouns (n, nr, ns, nt, nz), verbal and
+adjectival nouns (vn, an), abbreviations (j) and Latin words stay."""
+
+GENERIC = frozenset(
+    """
+    产品 全球 市场 公司 企业 产业 行业 巨头 挑战 机会 机遇 契机 趋势 领域 规模 发展 影响
+    角色 地位 优势 能力 问题 方面 部分 时代 世界 国家 未来 关键 核心 战场 价值 模式 方式
+    过程 情况 结构 背景 格局 局面 现象 事实 答案 原因 结果 方向 策略 故事 时间 时候 目前
+    人们 业者 业界 投资者 投资人 读者 大家 东西 事情 内容 议题 话题 焦点 重点 亮点 意义
+    美元 亿美元 亿元 万元 千元 人民币 新台币 台币 日圆 日元 欧元 港币 韩元 英镑 万吨 公斤
+    百分点 亿 万 兆
+    """.split()
+)
+"""Nouns too general to name what an article is about, and currencies and units."""
+
+EVENTS = frozenset(
+    """
+    需求 成长 出货 扩产 扩厂 并购 收购 回购 获利 亏损 增资 减资 合并 分拆 下市 停产 减产
+    破产 违约 授权 量产 投产 裁员 除息 除权 配股 涨价 降价 涨停 跌停 充电 出口 进口
+    """.split()
+)
+"""Verbs that name what happened to a business (併購、增資、擴產): what investors search for."""
+
+_DETERMINER_RE = re.compile(r"^(?:这|那|该|此|每|某|各|本|其|哪|整|全)[^\W\d]$")
+"""这场, 这片, 那些, 每家, 整个: a determiner with its measure word (two characters)."""
+_NUMBER_RE = re.compile(
+    r"^(?:第|约|近|逾|超)?[\d.,一二两三四五六七八九十百千万亿]+"
+    r"[个杯场片家次条种位项年月日天倍成大者些类股档只支名季周座台辆架艘吨元]{0,2}$"
+)
+"""一杯, 三大, 第一, 两者, 十年: a numeral with its measure word or unit."""
+
+_lock = threading.Lock()
+
+
+@cache
+def _tags() -> dict[str, str]:
+    """jieba's part-of-speech table (word -> tag), loaded once, on the first keyword:
+    only where keywords are computed (ingest), never for a lookup."""
+    with _lock:
+        # The same table as jieba.posseg.dt.word_tag_tab, from the prepared cache
+        # (importing jieba.posseg costs about 0.4 s per process).
+        return word_tags()
+
+
+def is_keyword(term: str) -> bool:
+    """Whether ``term`` (simplified, lower-cased if Latin) may be shown as a keyword."""
+    if term.isascii() or term in EVENTS:
+        return True  # AI, ERP, ESG, 3d: abbreviations and names (bare numbers never get here)
+    general = general_word_freq(term)
+    if general == 0 and segmenter_word_freq(term) > 0:
+        return True  # a word we taught the segmenter: a company, a sector term
+    if term in GENERIC or _DETERMINER_RE.match(term) or _NUMBER_RE.match(term):
+        return False
+    if general == 0:
+        return True  # a word jieba does not know: a new name or term
+    return _tags().get(term, "n") not in DROP_TAGS
