@@ -106,7 +106,13 @@ class LoopbackServer:
 
 
 @pytest.fixture
-def http_server() -> Iterator[LoopbackServer]:
+def http_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackServer]:
+    """A loopback server; URL fetching may reach it (``BRIEFBOT_ALLOW_PRIVATE_URLS=1``).
+
+    Fetching refuses loopback addresses otherwise; a test of that refusal removes the
+    variable again (``monkeypatch.delenv("BRIEFBOT_ALLOW_PRIVATE_URLS")``).
+    """
+    monkeypatch.setenv("BRIEFBOT_ALLOW_PRIVATE_URLS", "1")
     server = LoopbackServer()
     server.thread.start()
     try:

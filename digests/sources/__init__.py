@@ -19,6 +19,7 @@ from digests.sources.sniff import (
     binary_reason,
     detect_kind,
     has_sentences,
+    is_pdf,
 )
 
 __all__ = ["Loaded", "SourceError", "detect_kind", "expand", "load", "parse_raw"]
@@ -73,10 +74,18 @@ def expand(sources: list[str]) -> Iterator[str]:
 def parse_raw(raw: RawSource) -> Loaded:
     """Detect the kind of ``raw`` and read its articles; raise SourceError when there are none.
 
-    Anything that is not an article (JSON, CSV, a PDF, an image, XML without entries,
-    markup or text without sentences) is refused with a one-line reason rather than
-    stored as a junk article.
+    Anything that is not an article (JSON, CSV, an image, XML without entries, markup
+    or text without sentences, a PDF without a text layer) is refused with a one-line
+    reason rather than stored as a junk article.
     """
+    if is_pdf(raw.data):
+        # pdfminer is imported only for PDFs, like feedparser and trafilatura below.
+        from digests.sources.pdf import read_pdf
+
+        read = [a for a in map(clean_article, read_pdf(raw.data, raw.name, raw.url)) if a]
+        if not read:
+            raise SourceError("no articles found in pdf source")
+        return Loaded("pdf", read)
     reason = binary_reason(raw.data)
     if reason:
         raise SourceError(reason)

@@ -13,5 +13,9 @@ class SourceError(Exception):
     terminal or a chat through an error.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(clean_line(message))
+        self.code = code
+        """A stable key for the kind of refusal (``"private_address"``, ``"too_large"``,
+        ``"pdf_no_text"``…), so the bot can say it in the reader's language; None when
+        the message alone is all there is (a parser's complaint)."""

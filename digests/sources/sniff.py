@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 
-PDF_REASON = "looks like a PDF (PDF reading is not supported yet)"
+PDF_REASON = "looks like a PDF"
 JSON_REASON = "looks like JSON"
 CSV_REASON = "looks like CSV data"
 NO_SENTENCES_REASON = "text without sentences"
@@ -68,10 +68,19 @@ PREFIX_LIMIT = 1024
 """Junk tolerated before a feed's markup (blank lines, a PHP notice), in characters."""
 
 
+def is_pdf(data: bytes) -> bool:
+    """A PDF: ``%PDF-`` at the start, after at most some whitespace (read by ``pdf.py``)."""
+    return data[:1024].lstrip()[:5] == b"%PDF-"
+
+
 def binary_reason(data: bytes) -> str | None:
-    """Why these bytes are a known non-text format (PDF, image, archive), or None."""
+    """Why these bytes are a known non-text format (PDF, image, archive), or None.
+
+    A PDF is read by ``digests.sources.pdf`` before this is asked; the reason stays for
+    callers that only want to know whether bytes are text.
+    """
     head = data[:64]
-    if data[:1024].lstrip()[:5] == b"%PDF-":
+    if is_pdf(data):
         return PDF_REASON
     for magic, name in _IMAGE_MAGIC:
         if head.startswith(magic):
