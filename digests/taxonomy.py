@@ -32,6 +32,8 @@ class Topic:
     aliases: tuple[str, ...]
     terms: Mapping[str, float]
     """Normalised (Simplified, lower-case) term -> weight."""
+    name_en: str = ""
+    """English display name (data from topics.toml; the interface picks the name)."""
 
 
 class Taxonomy:
@@ -44,7 +46,9 @@ class Taxonomy:
                 self._term_topics.setdefault(term, []).append((topic.id, weight))
         self._names: dict[str, Topic] = {}
         for topic in self.topics:
-            for label in (topic.id, topic.name, *topic.aliases):
+            for label in (topic.id, topic.name, *topic.aliases, topic.name_en):
+                if not label:
+                    continue
                 self._names.setdefault(name_key(label), topic)
 
     @property
@@ -111,6 +115,7 @@ def parse_taxonomy(text: str) -> Taxonomy:
                 name=str(raw["name"]),
                 aliases=tuple(str(a) for a in raw.get("aliases", [])),
                 terms=terms,
+                name_en=str(raw.get("name_en", "")),
             )
         )
     return Taxonomy(topics)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import (
     Chat,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
@@ -17,10 +18,11 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.core.services import ENSURE_SCHEDULED, Services, services
-from bot.messages.i18n import chat_language, localize, text
+from bot.messages.i18n import chat_language, language_from_telegram, localize, text
 from bot.messages.render import split_html
 from digests.sanitize import clean_line
-from store.chats import ChatSettings, get_chat, register_chat
+from digests.textproc import to_simplified
+from store.chats import ChatSettings, get_chat, register_chat, set_language
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -38,8 +40,41 @@ def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSett
 
 
 def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The reply language: the chat's /lang; in private chats else the sender's Telegram
+    language; in groups else the default (a group speaks one language to everyone)."""
     user = update.effective_user
-    return chat_language(current_chat(update, context), user.language_code if user else None)
+    return chat_language(
+        current_chat(update, context),
+        user.language_code if user else None,
+        group=is_group(update),
+    )
+
+
+def localize_keyboard(
+    keyboard: InlineKeyboardMarkup | None, lang: str
+) -> InlineKeyboardMarkup | None:
+    """Button labels in the reader's script too (zh-CN: converted like the message).
+
+    A label already in Simplified script is left alone: some are built converted, and the
+    phrase conversion must not run twice (see messages.script)."""
+    if keyboard is None or lang != "zh-CN":
+        return keyboard
+    rows = [
+        [
+            InlineKeyboardButton(
+                localize(button.text, lang)
+                if to_simplified(button.text) != button.text
+                else button.text,
+                callback_data=button.callback_data,
+                url=button.url,
+                switch_inline_query=button.switch_inline_query,
+                switch_inline_query_current_chat=button.switch_inline_query_current_chat,
+            )
+            for button in row
+        ]
+        for row in keyboard.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(rows)
 
 
 async def reply(
@@ -56,6 +91,7 @@ async def reply(
         return None
     lang = lang or language(update, context)
     pieces = split_html(localize(markup, lang))
+    keyboard = localize_keyboard(keyboard, lang)
     sent: Message | None = None
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
@@ -74,11 +110,19 @@ async def reply(
 
 
 async def ensure_registered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every chat is registered on first contact; writing again reactivates it."""
+    """Every chat is registered on first contact; writing again reactivates it.
+
+    A private chat keeps its reader's Telegram language from then on, so that the daily
+    briefing (sent without a message to read it from) speaks the language the replies do.
+    """
     chat = update.effective_chat
     if chat is None or update.my_chat_member is not None:
         return
-    register_chat(services(context).db, chat.id, chat.type, chat.title or chat.full_name)
+    db = services(context).db
+    settings = register_chat(db, chat.id, chat.type, chat.title or chat.full_name)
+    user = update.effective_user
+    if chat.type == Chat.PRIVATE and settings.language is None and user and user.language_code:
+        set_language(db, chat.id, language_from_telegram(user.language_code))
     hook = context.application.bot_data.get(ENSURE_SCHEDULED)
     if hook is not None:
         hook(chat.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,28 +9,33 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.services import RESCHEDULE, Services, services
-from bot.core.timeparse import describe_zone, parse_hhmm, parse_timezone
 from bot.messages import views
 from bot.messages.i18n import LANGUAGE_NAMES, localize, normalize_language, text
 from bot.messages.keyboards import (
     SUBSCRIBE,
     TOGGLE,
+    UNSUBSCRIBE,
     stop_keyboard,
     suggestion_keyboard,
     topics_keyboard,
+    unsubscribe_keyboard,
 )
+from bot.messages.names import topic_name
 from bot.messages.render import esc
+from bot.messages.zones import when_text, zone_label
 from bot.telegram_app.handlers.common import (
     admins_only,
     argument,
     current_chat,
     is_group_admin,
     language,
+    localize_keyboard,
     reply,
 )
+from bot.telegram_app.handlers.follow import settings_text as follow_settings
 from digests.resolve import resolve_topic
 from digests.taxonomy import Topic
-from store import Database, chats, deliveries
+from store import chats, deliveries
 
 
 def reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -41,16 +45,31 @@ def reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The topic keyboard; in a group only for admins (members see the topics as text)."""
     svc = services(context)
     chat = current_chat(update, context)
     lang = language(update, context)
     subscribed = chat.topics if chat else ()
+    if not await is_group_admin(update, context):
+        await reply(update, context, readonly_topics(svc, subscribed, lang))
+        return
     await reply(
         update,
         context,
         text(lang, "topics_prompt"),
-        topics_keyboard(svc.lexicon.taxonomy, subscribed),
+        topics_keyboard(svc.lexicon.taxonomy, subscribed, lang),
     )
+
+
+def readonly_topics(svc: Services, subscribed: tuple[str, ...] | list[str], lang: str) -> str:
+    """A group's topics for a member who may not change them."""
+    taxonomy = svc.lexicon.taxonomy
+    names = "、".join(
+        esc(topic_name(taxonomy.by_id[t], lang)) for t in subscribed if t in taxonomy.by_id
+    )
+    if not names:
+        return text(lang, "topics_readonly_none")
+    return text(lang, "topics_readonly", topics=names)
 
 
 async def _topic_button(
@@ -85,13 +104,37 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     reschedule(context, chat_id)
     query = update.callback_query
     assert query is not None
+    name = topic_name(topic, lang)
     await query.answer(
-        localize(text(lang, "toggled_on" if now_on else "toggled_off", topic=topic.name), lang)
+        localize(text(lang, "toggled_on" if now_on else "toggled_off", topic=name), lang)
     )
     chat = chats.get_chat(svc.db, chat_id)
     await query.edit_message_reply_markup(
-        topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else ())
+        localize_keyboard(
+            topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else (), lang), lang
+        )
     )
+
+
+async def unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button under /unsubscribe alone: unsubscribe, redraw the remaining ones."""
+    pressed = await _topic_button(update, context, UNSUBSCRIBE)
+    if pressed is None:
+        return
+    topic, lang, chat_id = pressed
+    svc = services(context)
+    if chats.unsubscribe(svc.db, chat_id, topic.id):
+        reschedule(context, chat_id)
+    query = update.callback_query
+    assert query is not None
+    name = topic_name(topic, lang)
+    await query.answer(localize(text(lang, "toggled_off", topic=name), lang))
+    chat = chats.get_chat(svc.db, chat_id)
+    keyboard = unsubscribe_keyboard(svc.lexicon.taxonomy, chat.topics if chat else (), lang)
+    if keyboard is None:
+        await query.edit_message_text(localize(text(lang, "unsubscribe_none"), lang))
+    else:
+        await query.edit_message_reply_markup(localize_keyboard(keyboard, lang))
 
 
 async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,7 +146,7 @@ async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chats.subscribe(services(context).db, chat_id, topic.id)
     reschedule(context, chat_id)
     await update.callback_query.answer()  # type: ignore[union-attr]
-    await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
+    await reply(update, context, text(lang, "subscribed", topic=esc(topic_name(topic, lang))))
 
 
 async def _change_subscription(
@@ -112,9 +155,16 @@ async def _change_subscription(
     svc = services(context)
     lang = language(update, context)
     query = argument(context)
+    if not query and not subscribing:
+        # /unsubscribe alone: the chat's topics, one button each.
+        chat = current_chat(update, context)
+        subscribed = chat.topics if chat else ()
+        keyboard = unsubscribe_keyboard(svc.lexicon.taxonomy, subscribed, lang)
+        key = "unsubscribe_pick" if keyboard else "unsubscribe_none"
+        await reply(update, context, text(lang, key), keyboard)
+        return
     if not query:
-        usage = "usage_subscribe" if subscribing else "usage_unsubscribe"
-        await reply(update, context, text(lang, usage))
+        await reply(update, context, text(lang, "usage_subscribe"))
         return
     found = resolve_topic(svc.lexicon.taxonomy, query)
     if found.match is None:
@@ -140,7 +190,7 @@ async def _change_subscription(
         key = "unsubscribed" if changed else "not_subscribed"
     if changed:
         reschedule(context, chat_id)
-    await reply(update, context, text(lang, key, topic=esc(topic.name)))
+    await reply(update, context, text(lang, key, topic=esc(topic_name(topic, lang))))
 
 
 @admins_only
@@ -166,10 +216,12 @@ async def mytopics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             svc.lexicon.taxonomy,
             lang,
             svc.chat_time(chat).strftime("%H:%M"),
-            describe_zone(svc.chat_zone(chat)),
-            svc.next_delivery_text(chat),
+            zone_label(svc.chat_zone(chat), lang),
+            when_text(svc.next_delivery_at(chat), lang),
             _today_note(svc, chat, lang),
-        ),
+        )
+        + "\n"
+        + follow_settings(svc, chat, lang),
     )
 
 
@@ -184,59 +236,6 @@ def _today_note(svc: Services, chat: chats.ChatSettings, lang: str) -> str | Non
     if delivery.status == deliveries.SENT:
         return text(lang, "settings_today_sent")
     return None
-
-
-async def _change_schedule(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    what: str,
-    parse: Callable[[str], str | None],
-    store: Callable[[Database, int, str], None],
-) -> None:
-    """/time and /timezone: validate, store, reschedule, confirm with the next delivery.
-
-    ``what`` names the i18n keys: usage_<what>, bad_<what>, <what>_set.
-    """
-    svc = services(context)
-    lang = language(update, context)
-    value = argument(context)
-    if not value:
-        await reply(update, context, text(lang, f"usage_{what}"))
-        return
-    parsed = parse(value)
-    if parsed is None:
-        await reply(update, context, text(lang, f"bad_{what}", value=esc(value)))
-        return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    store(svc.db, chat_id, parsed)
-    reschedule(context, chat_id)
-    chat = chats.get_chat(svc.db, chat_id)
-    await reply(
-        update,
-        context,
-        text(
-            lang,
-            f"{what}_set",
-            time=svc.chat_time(chat).strftime("%H:%M"),
-            zone=esc(describe_zone(svc.chat_zone(chat))),
-            next=esc(svc.next_delivery_text(chat)),
-        ),
-    )
-
-
-def _hhmm(value: str) -> str | None:
-    parsed = parse_hhmm(value)
-    return parsed.strftime("%H:%M") if parsed else None
-
-
-@admins_only
-async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change_schedule(update, context, "time", _hhmm, chats.set_brief_time)
-
-
-@admins_only
-async def set_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change_schedule(update, context, "timezone", parse_timezone, chats.set_timezone)
 
 
 @admins_only
@@ -268,7 +267,11 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(
         update,
         context,
-        text(lang, "resumed", next=esc(svc.next_delivery_text(chats.get_chat(svc.db, chat.id)))),
+        text(
+            lang,
+            "resumed",
+            next=esc(when_text(svc.next_delivery_at(chats.get_chat(svc.db, chat.id)), lang)),
+        ),
     )
 
 

@@ -9,12 +9,20 @@ from telegram import Chat, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
-from bot.core.services import services
-from bot.messages.i18n import chat_language, text
+from bot.core.services import ALERTS_NOW, services
+from bot.messages.i18n import chat_language, localize, text
 from bot.messages.keyboards import topics_keyboard
+from bot.messages.names import topic_name
 from bot.messages.render import esc
-from bot.telegram_app.handlers.common import argument, current_chat, language, operators_only, reply
-from bot.telegram_app.handlers.settings import reschedule
+from bot.telegram_app.handlers.common import (
+    argument,
+    current_chat,
+    is_group_admin,
+    language,
+    operators_only,
+    reply,
+)
+from bot.telegram_app.handlers.settings import readonly_topics, reschedule
 from store import chats, deliveries
 from store.feeds import add_feed, failing_feeds, list_feeds, remove_feed
 from store.reference import learned_companies
@@ -30,11 +38,18 @@ COMMANDS: tuple[tuple[str, bool, bool], ...] = (
     ("sector", True, False),
     ("search", True, False),
     ("article", True, False),
+    ("digest", True, False),
     ("latest", True, False),
     ("topics", True, True),
     ("subscribe", True, True),
     ("unsubscribe", True, True),
     ("mytopics", True, False),
+    ("follow", True, True),
+    ("unfollow", True, True),
+    ("following", True, False),
+    ("alerts", True, True),
+    ("quiet", True, True),
+    ("days", True, True),
     ("time", True, True),
     ("timezone", True, True),
     ("pause", True, True),
@@ -53,6 +68,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
     payload = argument(context)
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    if not await is_group_admin(update, context):
+        # A group member: /start would enrol the group and show the admins' keyboard.
+        chat = current_chat(update, context)
+        await reply(update, context, readonly_topics(svc, chat.topics if chat else (), lang))
+        return
     # /start is asking for the daily briefing; reading commands never enrol a chat.
     chats.enrol(svc.db, chat_id)
     reschedule(context, chat_id)
@@ -62,7 +82,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if topic is not None:
             chats.subscribe(svc.db, chat_id, topic.id)
             reschedule(context, chat_id)
-            await reply(update, context, text(lang, "subscribed", topic=esc(topic.name)))
+            name = esc(topic_name(topic, lang))
+            await reply(update, context, text(lang, "subscribed", topic=name))
         else:
             # A stale or mistyped link: say so, the keyboard below lets them pick.
             await reply(update, context, text(lang, "unknown_topic", query=esc(topic_id)))
@@ -71,7 +92,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         update,
         context,
         text(lang, "welcome"),
-        topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else ()),
+        topics_keyboard(svc.lexicon.taxonomy, chat.topics if chat else (), lang),
     )
 
 
@@ -105,8 +126,10 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         reschedule(context, chat.id)
         if chat.type != Chat.PRIVATE and chats.mark_intro_sent(svc.db, chat.id):
             user = change.from_user
-            lang = chat_language(chats.get_chat(svc.db, chat.id), user.language_code)
-            await context.bot.send_message(chat.id, text(lang, "group_intro"), parse_mode="HTML")
+            lang = chat_language(chats.get_chat(svc.db, chat.id), user.language_code, group=True)
+            await context.bot.send_message(
+                chat.id, localize(text(lang, "group_intro"), lang), parse_mode="HTML"
+            )
     elif new in _GONE and chats.get_chat(svc.db, chat.id) is not None:
         chats.set_active(svc.db, chat.id, False)
         reschedule(context, chat.id)
@@ -124,6 +147,9 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     line = await asyncio.to_thread(_ingest_in_thread, svc.settings.db_path, url)
     svc.lexicon.learn(learned_companies(svc.db))
     await reply(update, context, text(lang, "ingest_done", line=esc(line)))
+    sweep = context.application.bot_data.get(ALERTS_NOW)
+    if sweep is not None:  # alerts for what was just stored, without waiting a minute
+        await sweep()
 
 
 def _ingest_in_thread(db_path: str, url: str) -> str:
@@ -218,8 +244,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
+            lang = language(update, context)
             await context.bot.send_message(
-                update.effective_chat.id, text(language(update, context), "error")
+                update.effective_chat.id, localize(text(lang, "error"), lang)
             )
         except Exception:  # the apology itself failed: nothing more to do
             log.warning("could not send the error apology")

@@ -1,0 +1,51 @@
+"""Display names in the reader's language: topics and companies.
+
+The taxonomy and the company directory carry the names (data); which one a reader
+sees is an interface decision, made here.  zh-CN readers get the Traditional name
+converted with the rest of the message (``i18n.localize``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from digests.companies import Company, CompanyDirectory
+from digests.taxonomy import Topic
+
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def topic_name(topic: Topic, lang: str) -> str:
+    return topic.name_en or topic.name if lang == "en" else topic.name
+
+
+def english_company_name(company: Company) -> str | None:
+    """The company's English name where the data has one: the name itself for companies
+    abroad, else the first Latin alias of a curated entry (台積電 -> TSMC)."""
+    if not _CJK.search(company.name):
+        return company.name
+    for alias in company.aliases:
+        if _LATIN_NAME.fullmatch(alias) and len(alias) >= 2 and not alias.isdigit():
+            return alias
+    return None
+
+
+def company_name(company: Company, lang: str) -> str:
+    """English readers get the English name, else the Chinese name (with the ticker
+    beside it wherever a company is shown, so it can still be looked up)."""
+    if lang == "en":
+        return english_company_name(company) or company.name
+    return company.name
+
+
+def company_names(names: list[str], directory: CompanyDirectory, lang: str) -> list[str]:
+    """Canonical company names as a reader of ``lang`` knows them (TSMC for 台積電 in
+    English); a name the directory cannot place is kept as written."""
+    if lang != "en":
+        return names
+    out = []
+    for name in names:
+        company = directory.lookup(name, tickers=False)
+        out.append(company_name(company, lang) if company is not None else name)
+    return out
