@@ -46,7 +46,16 @@ group), and answering 429 to any send that breaks them.
    rate is ok ``sendMessage`` calls per second between the first and the last one
    (``(ok - 1) / (last - first)``, arrival times at the emulator).  The pass also plans
    and records every delivery in the ledger, as in production.
-4. ``peak_rss_mb`` is this process's ``ru_maxrss``: it includes the ingest (jieba and
+4. Follows (issue 11): every chat follows ``FOLLOWS_PER_CHAT`` things, three companies
+   and two keywords, drawn with Zipf-like popularity from the companies the seed
+   articles name (then the rest of the directory) and from sector keywords (then the
+   articles' own keywords); ``ALERT_SHARE`` of the chats have alerts on.  Composing
+   (step 2) therefore includes every chat's follow section.  ``match_ms`` is the time to
+   match one new article against all follows (a :class:`~digests.follows.FollowIndex` of
+   every chat's follows, each stored article taken in turn as the new one: p50 and max,
+   text preparation included), ``alert_plan_ms`` the alert sweep's whole matching step
+   for one new article (index of the alerting chats, pending rows written).
+5. ``peak_rss_mb`` is this process's ``ru_maxrss``: it includes the ingest (jieba and
    the company directory, which the running bot holds too) and the emulator thread.
 
 The script prints figures and never asserts targets: it is a measurement, and a missed
@@ -69,7 +78,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +109,15 @@ LANGUAGES = [(None, 85), ("zh-TW", 3), ("zh-CN", 8), ("en", 4)]
 TOPIC_COUNTS = [(0, 8), (1, 42), (2, 30), (3, 20)]
 ZIPF_EXPONENT = 2.0  # a few hundred distinct topic sets at 100k chats
 
+FOLLOWS_PER_CHAT = 5
+COMPANY_FOLLOWS = 3
+ALERT_SHARE = 0.10
+SECTOR_KEYWORDS = [
+    "矽光子", "CPO", "玻璃基板", "先進封裝", "液冷", "散熱", "儲能", "重電", "機器人",
+    "AI伺服器", "HBM", "CoWoS", "低軌衛星", "電動車", "固態電池", "碳權", "半導體設備",
+    "ASIC", "記憶體", "高股息", "ETF", "降息", "關稅", "匯率", "離岸風電", "氫能",
+]  # fmt: skip
+
 PRIVATE_BASE = 100_000_000
 SUPERGROUP_BASE = -1_000_000_000_000  # Telegram's supergroup ids are -100xxxxxxxxxx
 INSERT_BATCH = 1000
@@ -126,6 +144,8 @@ class Build:
     chats: int
     supergroups: int
     subscriptions: int
+    follows: int
+    alerting_chats: int
     topic_sets: int
     """Distinct sets of topics (order ignored)."""
     topic_orders: int
@@ -136,8 +156,66 @@ class Build:
     build_s: float
 
 
+def _zipf(values: list, exponent: float = 1.1) -> list[float]:
+    """Cumulative Zipf weights, computed once (``random.choices`` would redo it per call)."""
+    return list(accumulate(1 / (k + 1) ** exponent for k in range(len(values))))
+
+
+def follow_choices(db: Database):  # type: ignore[no-untyped-def]
+    """(company key, name) ranked by how often the seed articles name them, then the
+    rest of the directory; sector keywords, then the articles' own keywords."""
+    named = [
+        (r["key"], r["name"])
+        for r in db.query(
+            "SELECT c.key, c.name, COUNT(*) AS n FROM mentions m "
+            "JOIN companies c ON c.id = m.company_id GROUP BY c.id ORDER BY n DESC, c.key"
+        )
+    ]
+    seen = {k for k, _ in named}
+    rest = [
+        (r["key"], r["name"])
+        for r in db.query("SELECT key, name FROM companies ORDER BY key")
+        if r["key"] not in seen
+    ]
+    words = list(SECTOR_KEYWORDS)
+    for r in db.query("SELECT keywords FROM articles ORDER BY id"):
+        words.extend(w for w in json.loads(r["keywords"] or "[]") if w not in words)
+    from digests.follows import keyword_key
+
+    ranked = named + rest
+    return (ranked, _zipf(ranked)), (words, _zipf(words), {w: keyword_key(w) for w in words})
+
+
+def follow_rows(
+    chat_id: int, rng: random.Random, companies, keywords, stamp: str
+) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+    companies, company_weights = companies
+    keywords, keyword_weights, keys = keywords
+    picked: set[str] = set()
+    while len(picked) < COMPANY_FOLLOWS:
+        key, name = rng.choices(companies, cum_weights=company_weights)[0]
+        if key not in picked:
+            picked.add(key)
+            yield {"chat_id": chat_id, "kind": "company", "key": key, "label": name,
+                   "created_at": stamp}  # fmt: skip
+    words: set[str] = set()
+    while len(words) < FOLLOWS_PER_CHAT - COMPANY_FOLLOWS:
+        word = rng.choices(keywords, cum_weights=keyword_weights)[0]
+        key = keys[word]
+        if key not in words:
+            words.add(key)
+            yield {"chat_id": chat_id, "kind": "keyword", "key": key, "label": word,
+                   "created_at": stamp}  # fmt: skip
+
+
 def chat_rows(
-    n: int, topic_ids: list[str], stamp: str, subs: list[tuple[int, str, str]]
+    n: int,
+    topic_ids: list[str],
+    stamp: str,
+    subs: list[tuple[int, str, str]],
+    follows: list[dict] | None = None,
+    choices=None,  # type: ignore[no-untyped-def]
+    flush=None,  # type: ignore[no-untyped-def]
 ) -> Iterator[dict]:
     """Rows for ``chats``, the same N on every run; their subscriptions go to ``subs``.
 
@@ -152,9 +230,15 @@ def chat_rows(
     base = datetime.fromisoformat(stamp)
     # Subscribed one after the other, in the order drawn: get_chat orders by time.
     times = [(base + timedelta(seconds=k)).isoformat() for k in range(len(ranked))]
+    follow_rng = random.Random(RANDOM_SEED + 1)  # the chats stay those of earlier runs
     for i in range(n):
         group = rng.random() < GROUP_SHARE
         chat_id = SUPERGROUP_BASE - i if group else PRIVATE_BASE + i
+        if follows is not None and choices is not None:
+            follows.extend(follow_rows(chat_id, follow_rng, *choices, stamp))
+            if len(follows) >= INSERT_BATCH and flush is not None:
+                flush(follows)  # never 500,000 follow rows in memory at once
+                follows.clear()
         yield {
             "id": chat_id,
             "type": "supergroup" if group else "private",
@@ -166,6 +250,7 @@ def chat_rows(
             "active": 1,
             "enrolled": 1,  # every bench chat asked for briefings (/start)
             "intro_sent": int(group),
+            "alerts": int(follow_rng.random() < ALERT_SHARE),
             "created_at": stamp,
             "updated_at": stamp,
         }
@@ -176,7 +261,7 @@ def chat_rows(
         subs.extend((chat_id, topic, times[k]) for k, topic in enumerate(chosen))
 
 
-def build_store(path: Path, n: int) -> Build:
+def build_store(path: Path, n: int, with_follows: bool = True) -> Build:
     from bot.ingest.orchestrate import ingest_all
     from digests.lexicon import default_lexicon
     from store import open_db
@@ -197,8 +282,20 @@ def build_store(path: Path, n: int) -> Build:
     topic_ids = [r["id"] for r in db.query("SELECT id FROM topics ORDER BY id")]
     stamp = now_iso()
     subs: list[tuple[int, str, str]] = []
+    follow_list: list[dict] = []
+    choices = follow_choices(db) if with_follows else None
     with db.atomic():
-        db["chats"].insert_all(chat_rows(n, topic_ids, stamp, subs), batch_size=INSERT_BATCH)
+        rows = chat_rows(
+            n,
+            topic_ids,
+            stamp,
+            subs,
+            follow_list,
+            choices,
+            lambda batch: db["follows"].insert_all(batch, batch_size=INSERT_BATCH),
+        )
+        db["chats"].insert_all(rows, batch_size=INSERT_BATCH)
+        db["follows"].insert_all(follow_list, batch_size=INSERT_BATCH)
         db["subscriptions"].insert_all(
             ({"chat_id": c, "topic_id": t, "created_at": at} for c, t, at in subs),
             batch_size=INSERT_BATCH,
@@ -211,12 +308,14 @@ def build_store(path: Path, n: int) -> Build:
     orders = {tuple(t) for t in by_chat.values()}
     if len(by_chat) < n:
         orders.add(())  # chats without topics
-    del subs, by_chat
+    del subs, by_chat, follow_list
     build = Build(
         articles=db["articles"].count,
         chats=db["chats"].count,
         supergroups=db["chats"].count_where("type = 'supergroup'"),
         subscriptions=db["subscriptions"].count,
+        follows=db["follows"].count,
+        alerting_chats=db["chats"].count_where("alerts = 1"),
         topic_sets=len({frozenset(t) for t in orders}),
         topic_orders=len(orders),
         seed_sources=[os.path.relpath(s, ROOT) for s in sources],
@@ -237,12 +336,17 @@ class Compose:
     due: int
     compose_s: float
     """get_chat + due check + compose for every chat: what a pass does before planning."""
+    compose_cpu_s: float
+    """The same in CPU time of this process: what it costs on a machine not shared."""
     get_chat_s: float
     compose_only_s: float
     """The ``Deliverer.compose`` calls alone."""
     miss_s: float
     """Of which in the calls that composed (cache misses); the rest are cache hits."""
     distinct_compositions: int
+    follow_sections: int
+    """Distinct follow-section entries rendered (per article, hits, alerted, language)."""
+    chats_with_follow_items: int
     empty_chats: int
     pieces_per_chat: dict[int, int]
     """Number of messages a briefing takes -> chats."""
@@ -266,16 +370,20 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
     from bot.core.timeparse import due_date
     from bot.delivery.deliverer import Deliverer
     from store import chats, deliveries
+    from store.articles import library_version
 
     # The bot is never contacted in this phase: compose only reads the store.
     deliverer = Deliverer(Bot(settings.token), db, taxonomy, settings)
+    # deliver_pass reads the library's version once per pass, not once per chat.
+    deliverer._store_version = library_version(db)
     targets = deliveries.deliverable_chats(db)
     pieces: list[tuple[int, int]] = []
     cache = deliverer._compose_cache  # read only: which calls composed, how many in all
     get_chat_s = compose_only_s = miss_s = 0.0
-    due = empty = 0
+    due = empty = with_follows = 0
     clock = time.perf_counter
     start = clock()
+    cpu_start = time.process_time()
     for chat_id in targets:
         t0 = clock()
         chat = chats.get_chat(db, chat_id)
@@ -294,12 +402,14 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         t2 = clock()
         _, parts = deliverer.compose(chat)
         spent = clock() - t2
+        with_follows += bool(parts) and "🔔" in parts[0][:40]
         compose_only_s += spent
         if len(cache) > cached:
             miss_s += spent
         empty += not parts
         pieces.append((chat_id, len(parts)))
     compose_s = clock() - start
+    compose_cpu_s = time.process_time() - cpu_start
 
     # The daily job (bot/delivery/scheduler.py) runs a pass per chat: deliver_pass clears the
     # cache at its start, so each chat composes from scratch.  Time a sample that way.
@@ -314,15 +424,99 @@ def compose_all(db: Database, settings, taxonomy) -> Compose:  # type: ignore[no
         chats=len(targets),
         due=due,
         compose_s=round(compose_s, 2),
+        compose_cpu_s=round(compose_cpu_s, 2),
         get_chat_s=round(get_chat_s, 2),
         compose_only_s=round(compose_only_s, 2),
         miss_s=round(miss_s, 2),
         distinct_compositions=len(cache),
+        follow_sections=len(deliverer.follows._caches.blocks),
+        chats_with_follow_items=with_follows,
         empty_chats=empty,
         pieces_per_chat=dict(sorted(Counter(n for _, n in pieces).items())),
         one_chat_pass_ms=round(one_chat_ms, 3),
         one_chat_pass_chats=len(sample),
         pieces=pieces,
+    )
+
+
+# --- follows: matching one new article ---------------------------------------------
+
+
+@dataclass
+class Matching:
+    follows: int
+    distinct_keys: int
+    index_build_s: float
+    articles_timed: int
+    match_ms_p50: float
+    """Which follows one new article hits, each with the chats following it (the answer of
+    the inverted index), against every chat's follows."""
+    match_ms_max: float
+    per_chat_ms_p50: float
+    """The same, then one strongest hit per chat (what an alert needs), for every chat."""
+    per_chat_ms_max: float
+    chats_hit_p50: int
+    chats_hit_max: int
+    alert_plan_ms: float
+    """The alert sweep's matching step for one new article: index of alerting chats built
+    beforehand (as the running bot keeps it), pending rows and watermark written."""
+    alerts_planned: int
+
+
+def _p50_max(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return round(ordered[len(ordered) // 2], 2), round(ordered[-1], 2)
+
+
+def match_figures(db: Database, settings, taxonomy) -> Matching:  # type: ignore[no-untyped-def]
+    from telegram import Bot
+
+    from bot.delivery.alerts import AlertSender
+    from bot.delivery.deliverer import Deliverer
+    from digests.follows import FollowIndex
+    from store import alerts, follows
+
+    clock = time.perf_counter
+    t0 = clock()
+    index = FollowIndex.from_rows(follows.all_follows(db))
+    build_s = clock() - t0
+    articles = follows.recent_articles(db, 10_000)
+    index.match(articles[0])  # the keyword table is built on first use, as in the bot
+    matching, per_chat, hits = [], [], []
+    for article in articles:
+        t1 = clock()
+        index.hits(article)
+        t2 = clock()
+        found = index.match(article)
+        t3 = clock()
+        matching.append(1000 * (t2 - t1))
+        per_chat.append(1000 * (t3 - t2))
+        hits.append(len(found))
+    hits.sort()
+    # The alert sweep's own path for one new article: the newest one, as if just stored.
+    sender = AlertSender(Deliverer(Bot(settings.token), db, taxonomy, settings))
+    sender._current_index()  # kept in memory by the running bot between sweeps
+    newest = follows.newest_article_id(db)
+    with db.atomic():
+        db["meta"].upsert({"key": alerts.WATERMARK_KEY, "value": str(newest - 1)}, pk="key")
+    t4 = clock()
+    planned = sender.match_new(INSTANT)
+    plan_ms = 1000 * (clock() - t4)
+    match_p50, match_max = _p50_max(matching)
+    chat_p50, chat_max = _p50_max(per_chat)
+    return Matching(
+        follows=len(index),
+        distinct_keys=index.keys,
+        index_build_s=round(build_s, 2),
+        articles_timed=len(matching),
+        match_ms_p50=match_p50,
+        match_ms_max=match_max,
+        per_chat_ms_p50=chat_p50,
+        per_chat_ms_max=chat_max,
+        chats_hit_p50=hits[len(hits) // 2],
+        chats_hit_max=hits[-1],
+        alert_plan_ms=round(plan_ms, 1),
+        alerts_planned=planned,
     )
 
 
@@ -421,6 +615,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--send-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--follows", type=int, choices=(0, 1), default=1, help="0: chats follow nothing (before)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args()
 
@@ -430,12 +627,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="briefbot-fanout-") as tmp:
         path = Path(tmp) / "fanout.db"
         print(f"building {args.subscribers:,} chats in {path} ...", file=sys.stderr)
-        build = build_store(path, args.subscribers)
+        build = build_store(path, args.subscribers, with_follows=bool(args.follows))
         db = open_db(path)
         taxonomy = load_taxonomy()
         settings = settings_for(path, "123456:FANOUT", None)
         print("composing ...", file=sys.stderr)
         composed = compose_all(db, settings, taxonomy)
+        print("matching new articles against every follow ...", file=sys.stderr)
+        matching = match_figures(db, settings, taxonomy)
         print(f"sending for about {args.send_seconds:g} s ...", file=sys.stderr)
         sent = send(path, db, taxonomy, composed.pieces, args.send_seconds)
         db.close()
@@ -444,6 +643,10 @@ def main() -> int:
     out = {
         "subscribers": args.subscribers,
         "compose_s": composed.compose_s,
+        "compose_cpu_s": composed.compose_cpu_s,
+        "match_ms": matching.match_ms_p50,
+        "match_ms_max": matching.match_ms_max,
+        "alert_plan_ms": matching.alert_plan_ms,
         "send_rate_per_s": sent.send_rate_per_s,
         "configured_rate_per_s": sent.configured_rate_per_s,
         "retry_after_answers": sent.retry_after_answers,
@@ -454,6 +657,7 @@ def main() -> int:
         "instant": INSTANT.isoformat(),
         "build": {k: v for k, v in vars(build).items()},
         "compose": {k: v for k, v in vars(composed).items() if k != "pieces"},
+        "matching": vars(matching),
         "send": vars(sent),
     }
     if args.json:
@@ -466,10 +670,25 @@ def main() -> int:
         f"({b.supergroups:,} supergroups), {b.subscriptions:,} subscriptions, "
         f"{b.topic_sets} topic sets ({b.topic_orders} in subscription order)"
     )
+    m = matching
+    print(
+        f"follows: {b.follows:,} ({FOLLOWS_PER_CHAT} per chat), alerts on for "
+        f"{b.alerting_chats:,} chats; {c.chats_with_follow_items:,} briefings open with "
+        f"follows ({c.follow_sections:,} distinct entries rendered)"
+    )
+    print(
+        f"match one new article against all {m.follows:,} follows ({m.distinct_keys:,} "
+        f"distinct keys, index built in {m.index_build_s:.2f} s): p50 {m.match_ms_p50:.2f} ms, "
+        f"max {m.match_ms_max:.2f} ms over {m.articles_timed} articles; one hit per chat for "
+        f"every chat hit (p50 {m.chats_hit_p50:,}, max {m.chats_hit_max:,} chats): p50 "
+        f"{m.per_chat_ms_p50:.2f} ms, max {m.per_chat_ms_max:.2f} ms; alert sweep "
+        f"matching step {m.alert_plan_ms:.1f} ms ({m.alerts_planned:,} alerts planned)"
+    )
     print(f"build: {b.build_s:.1f} s (ingest {b.ingest_s:.1f} s, bulk insert {b.insert_s:.1f} s)")
     print(
         f"compose at {INSTANT:%Y-%m-%d %H:%M} UTC: {c.due:,} of {c.chats:,} chats due, "
-        f"{c.compose_s:.2f} s (get_chat {c.get_chat_s:.2f} s, compose {c.compose_only_s:.2f} s)"
+        f"{c.compose_s:.2f} s, CPU {c.compose_cpu_s:.2f} s "
+        f"(get_chat {c.get_chat_s:.2f} s, compose {c.compose_only_s:.2f} s)"
     )
     per_miss = 1000 * c.miss_s / max(c.distinct_compositions, 1)
     print(

@@ -228,3 +228,67 @@ def m006_chat_enrolment(db: Database) -> None:
     """
     db["chats"].add_column("enrolled", int, not_null_default=0)
     db.execute("UPDATE chats SET enrolled = 1")
+
+
+@migrations()
+def m007_follows_alerts(db: Database) -> None:
+    """Follows (companies and keywords), the alert ledger, and per-chat alert settings.
+
+    ``alerts`` holds one row per message an alert sweep decided to send: an article for a
+    chat (``article_id`` set, unique per chat) or an "and N more" note (``article_id``
+    NULL).  A row is written *pending* before the send and becomes *sent* after it, so a
+    crash repeats at most the message in flight; articles folded into a note or left to
+    the briefing are *folded*, so they are never alerted later either.
+    """
+    db["follows"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "kind": str,
+            "key": str,
+            "label": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "kind", "key", "label", "created_at"},
+    )
+    db["follows"].create_index(["chat_id", "kind", "key"], unique=True)
+    db["follows"].create_index(["kind", "key"])
+    db["alerts"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "article_id": int,
+            "kind": str,
+            "key": str,
+            "label": str,
+            "sentence": str,
+            "folded": int,
+            "state": str,
+            "created_at": str,
+            "sent_at": str,
+            "message_id": int,
+            "error": str,
+        },
+        pk="id",
+        not_null={"chat_id", "kind", "state", "created_at"},
+        defaults={"folded": 0},
+    )
+    db["alerts"].create_index(["chat_id", "article_id"], unique=True)
+    db["alerts"].create_index(["state", "chat_id"])
+    db["alerts"].create_index(["chat_id", "sent_at"])
+    db["chats"].add_column("alerts", int, not_null_default=0)
+    db["chats"].add_column("quiet", str)
+    db["chats"].add_column("days", str, not_null_default="all")
+
+
+@migrations()
+def m008_article_owner(db: Database) -> None:
+    """What a reader sends the bot is kept for their chat only (issue 12).
+
+    ``owner_chat`` NULL is the shared library (ingest, feeds, operators); a chat id marks
+    an article a reader had digested on demand: only that chat's reads see it, and
+    briefings and alerts never carry it, so nobody can push text into everyone's feed.
+    """
+    db["articles"].add_column("owner_chat", int)
+    db["articles"].create_index(["owner_chat"])

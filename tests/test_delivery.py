@@ -20,6 +20,7 @@ from bot.core.timeparse import due_date, next_delivery
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacing import Pacer
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
+from bot.messages import views
 from digests.lexicon import default_lexicon
 from store import chats, deliveries, open_db
 from tests.conftest import ROOT
@@ -181,7 +182,11 @@ def test_paused_chats_get_nothing(api: LoopbackBotAPI, db_path: Path) -> None:
     assert not api.calls_of("sendMessage")
 
 
-def test_long_briefing_is_split_and_counts_once(api: LoopbackBotAPI, db_path: Path) -> None:
+def test_long_briefing_is_split_and_counts_once(
+    api: LoopbackBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Briefings are one line per article: a small message budget makes this one several.
+    monkeypatch.setattr(views, "BRIEF_PIECE_LIMIT", 300)
     db = open_db(db_path)
     _chat(db, api, 41)
     db.close()
@@ -197,6 +202,7 @@ def test_long_briefing_is_split_and_counts_once(api: LoopbackBotAPI, db_path: Pa
     db = open_db(db_path)
     delivery = deliveries.get_delivery(db, 41, "2025-06-02")
     assert delivery.status == deliveries.SENT
+    assert len(delivery.pieces) >= 2
     assert len(delivery.message_ids) == len(delivery.pieces) == len(api.calls_of("sendMessage", 41))
 
 
@@ -418,6 +424,7 @@ def test_multi_message_briefings_do_not_stall_the_broadcast(
 ) -> None:
     """While a chat waits its turn for the next piece, other chats are served."""
     monkeypatch.setenv("BRIEFBOT_BRIEF_MAX", "40")
+    monkeypatch.setattr(views, "BRIEF_PIECE_LIMIT", 300)  # several messages per briefing
     db = open_db(db_path)
     for chat_id in (71, 72, 73):
         _chat(db, api, chat_id)

@@ -78,7 +78,7 @@ def test_jobs_rebuilt_and_missed_briefing_caught_up_once(db_path: Path) -> None:
         bot.api.wait_for("sendMessage", chat_id=ANN_CHAT.id, timeout=15)
         time.sleep(0.5)
         first = [c for c in bot.api.calls_of("sendMessage", ANN_CHAT.id) if c.ok]
-        assert first and "今日簡報" in first[0].params["text"]
+        assert first and "最新簡報" in first[0].params["text"]
     with BotHarness(db_path, env={"BRIEFBOT_GRACE_HOURS": "6"}) as bot:
         bot.api.add_chat(ANN_CHAT, ANN)
         time.sleep(2.5)  # the catch-up runs a second after start

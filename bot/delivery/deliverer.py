@@ -23,11 +23,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.config import Settings
 from bot.core.timeparse import due_date
+from bot.delivery.follow_section import FollowComposer, join_pieces
 from bot.delivery.pacing import Pacer
 from bot.messages import views
-from bot.messages.i18n import DEFAULT_LANGUAGE, localize
+from bot.messages.i18n import DEFAULT_LANGUAGE, localize, text
+from bot.messages.keyboards import more_keyboard
 from bot.messages.render import split_html
-from digests.briefing import compose_briefing
+from digests.briefing import Briefing, compose_briefing
 from digests.taxonomy import Taxonomy
 from store import Database, chats, deliveries
 from store.articles import library_version
@@ -97,6 +99,9 @@ class Deliverer:
         self._store_version: int | None = None
         """Which articles exist, read once per pass: part of the composition cache key."""
         self._deferred: list[tuple[float, int, str, bool]] = []
+        self.follows = FollowComposer(db, settings.brief_max)
+        self._topic_briefings: dict[tuple, Briefing] = {}
+        """Topic candidates per (topics, articles received, library version)."""
         """(ready at, chat, local date, is group) of briefings waiting for their next piece."""
 
     def request_stop(self) -> None:
@@ -182,6 +187,8 @@ class Deliverer:
         )
         if local_date is None:
             return "skipped"
+        if chat.days == "weekdays" and local_date.weekday() >= 5:
+            return "skipped"  # /days weekdays: no briefing on a local Saturday or Sunday
         day = local_date.isoformat()
         delivery = deliveries.get_delivery(self.db, chat.id, day)
         if delivery is None:
@@ -207,18 +214,54 @@ class Deliverer:
         version = self._store_version
         if version is None:  # composing outside a pass
             version = self._newest_article()
-        key = (tuple(sorted(chat.topics)), frozenset(received), lang, version)
+        # The briefing opens with the chat's follows; the topics then leave those out.
+        followed = self.follows.items(chat, received, version)
+        if followed:
+            topic_ids, topic_pieces = self._compose_topics(
+                chat, received, {i.article_id for i in followed}, lang, version
+            )
+            return (
+                [i.article_id for i in followed] + topic_ids,
+                join_pieces(
+                    self.follows.pieces(followed, lang), topic_pieces, self.follows.last_length
+                ),
+            )
+        return self._compose_topics(chat, received, set(), lang, version)
+
+    def _compose_topics(
+        self,
+        chat: ChatSettings,
+        received: set[int],
+        shown: set[int],
+        lang: str,
+        version: int,
+    ) -> tuple[list[int], list[str]]:
+        """The topic part: new articles on the chat's topics minus ``shown`` (the follow
+        section's).  Candidates are read once per (topics, history); each distinct
+        remainder is rendered once."""
+        limit = self.settings.brief_max
+        topics = tuple(sorted(chat.topics))
+        base_key = (topics, frozenset(received), version)
+        full = self._topic_briefings.get(base_key)
+        if full is None:
+            wider = limit + self.follows.limit  # enough left whatever the follows take
+            candidates = candidate_articles(self.db, chat.topics, wider, exclude=sorted(received))
+            full = compose_briefing(candidates, chat.topics, wider)
+            if len(self._topic_briefings) >= COMPOSE_CACHE_SIZE:
+                self._topic_briefings.clear()
+            self._topic_briefings[base_key] = full
+        items = [i for i in full.items if i.article_id not in shown][:limit]
+        key = (topics, tuple(i.article_id for i in items), lang, version)
         cached = self._compose_cache.get(key)
         if cached is not None:
             return cached
-        limit = self.settings.brief_max
-        candidates = candidate_articles(self.db, chat.topics, limit, exclude=sorted(received))
-        briefing = compose_briefing(candidates, chat.topics, limit)
+        briefing = replace(full, items=items)
         if not briefing.items:
             composed: tuple[list[int], list[str]] = ([], [])
         else:
             markup = localize(views.briefing(briefing, self.taxonomy, lang), lang)
-            composed = ([i.article_id for i in briefing.items], split_html(markup))
+            pieces = split_html(markup, views.BRIEF_PIECE_LIMIT)
+            composed = ([i.article_id for i in briefing.items], pieces)
         if len(self._compose_cache) >= COMPOSE_CACHE_SIZE:
             self._compose_cache.clear()
         self._compose_cache[key] = composed
@@ -230,6 +273,7 @@ class Deliverer:
     async def _send_planned(self, delivery: deliveries.Delivery, is_group: bool) -> str:
         chat_id = delivery.chat_id
         for piece in delivery.pieces[delivery.parts_sent :]:
+            last = delivery.parts_sent == len(delivery.pieces) - 1
             if self._stopping:
                 return "skipped"  # resumed from this piece by the next pass
             wait = self.pacer.chat_wait(chat_id, is_group)
@@ -239,7 +283,8 @@ class Deliverer:
                 return "deferred"
             while True:
                 try:
-                    message_id = await self._send(chat_id, piece, is_group)
+                    keyboard = self._more_keyboard(chat_id, delivery) if last else None
+                    message_id = await self._send(chat_id, piece, is_group, keyboard)
                     break
                 except ChatMigrated as moved:
                     new_id = moved.new_chat_id
@@ -268,7 +313,25 @@ class Deliverer:
         deliveries.mark_sent(self.db, final)
         return "sent"
 
-    async def _send(self, chat_id: int, piece: str, is_group: bool) -> int:
+    def _more_keyboard(self, chat_id: int, delivery: deliveries.Delivery) -> object:
+        """The "whole digest" button under a briefing's last message, from the ledger's
+        article ids: a briefing resumed after a restart gets it too, and the button works
+        whenever it is pressed (the ids travel in it)."""
+        chat = chats.get_chat(self.db, chat_id)
+        lang = (chat.language if chat else None) or DEFAULT_LANGUAGE
+        label = localize(text(lang, "brief_more_all"), lang)
+        return more_keyboard([(label, delivery.article_ids)])
+
+    async def send_one(
+        self, chat_id: int, markup: str, is_group: bool, reply_markup: object = None
+    ) -> int:
+        """One paced message outside a briefing (an alert), with the briefings' fault
+        handling: raises Undeliverable, Transient, ChatMigrated or BadRequest."""
+        return await self._send(chat_id, markup, is_group, reply_markup)
+
+    async def _send(
+        self, chat_id: int, piece: str, is_group: bool, reply_markup: object = None
+    ) -> int:
         """One message, paced; waits out 429s, retries time-outs and 5xx with backoff."""
         failures = 0
         waited = 0.0
@@ -276,7 +339,11 @@ class Deliverer:
             await self.pacer.acquire(chat_id, is_group)
             try:
                 message = await self.bot.send_message(
-                    chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                    chat_id,
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=reply_markup,  # type: ignore[arg-type]
                 )
                 return message.message_id
             except RetryAfter as exc:

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
-from bot.core.services import ENSURE_SCHEDULED, RESCHEDULE, Services
+from bot.core.services import ALERTS_CHANGED, ALERTS_NOW, ENSURE_SCHEDULED, RESCHEDULE, Services
+from bot.delivery.alerts import AlertSender
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.feeds import poll_all_feeds, sync_env_feeds
 from store import chats, deliveries
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "brief:"
 DELIVERER = "briefbot.deliverer"
+ALERTS = "briefbot.alerts"
+ALERT_SWEEP_SECONDS = 60
+"""How often alerts look for new articles (``briefbot ingest`` in another process
+stores them without telling the bot) and for quiet hours that ended."""
+WEEKDAYS = (1, 2, 3, 4, 5)
+"""Monday to Friday in python-telegram-bot's run_daily numbering (0 is Sunday)."""
 
 
 def _services(app: Application) -> Services:
@@ -51,6 +58,8 @@ def schedule_chat(app: Application, chat_id: int) -> None:
     queue.run_daily(
         _daily_job,
         time=at.replace(tzinfo=zone),
+        # Weekdays of the chat's own zone: the cron trigger reads them in that zone.
+        days=WEEKDAYS if chat.days == "weekdays" else tuple(range(7)),
         name=job_name(chat_id),
         data=chat_id,
         job_kwargs={"misfire_grace_time": 15 * 60, "coalesce": True},
@@ -86,7 +95,14 @@ def install(app: Application) -> None:
         log.warning("no JobQueue (install python-telegram-bot[job-queue]): no scheduled briefings")
         return
     svc = _services(app)
-    app.bot_data[DELIVERER] = Deliverer(app.bot, svc.db, svc.lexicon.taxonomy, svc.settings)
+    deliverer = Deliverer(app.bot, svc.db, svc.lexicon.taxonomy, svc.settings)
+    app.bot_data[DELIVERER] = deliverer
+    # Alerts share the briefings' sender: one pacer, one set of flood-limit rules.
+    sender = AlertSender(deliverer)
+    sender.start()
+    app.bot_data[ALERTS] = sender
+    app.bot_data[ALERTS_CHANGED] = sender.changed
+    app.bot_data[ALERTS_NOW] = sender.sweep
     app.bot_data[RESCHEDULE] = lambda chat_id: schedule_chat(app, chat_id)
     app.bot_data[ENSURE_SCHEDULED] = lambda chat_id: ensure_scheduled(app, chat_id)
     count = schedule_all(app)
@@ -94,6 +110,7 @@ def install(app: Application) -> None:
     queue.run_once(_catch_up, when=1, name="catch-up")
     sync_env_feeds(svc.db, svc.settings.feeds)
     queue.run_repeating(_poll_feeds, interval=svc.settings.poll_minutes * 60, first=5, name="feeds")
+    queue.run_repeating(_sweep_alerts, interval=ALERT_SWEEP_SECONDS, first=2, name="alerts")
 
 
 async def _daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,3 +137,8 @@ async def _poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = await asyncio.to_thread(poll_all_feeds, svc.settings.db_path)
     for line in lines:
         log.info("feed %s", line)
+    await context.application.bot_data[ALERTS].sweep()
+
+
+async def _sweep_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.application.bot_data[ALERTS].sweep()

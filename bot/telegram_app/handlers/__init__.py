@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import MessageEntity, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -13,9 +13,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.messages.digest_view import SHARE
 from bot.messages.i18n import text
-from bot.messages.keyboards import COMPANY, PAGE, SECTOR, STOP, SUBSCRIBE, TOGGLE
-from bot.telegram_app.handlers import reading, settings, system
+from bot.messages.keyboards import (
+    COMPANY,
+    MORE,
+    PAGE,
+    SECTOR,
+    STOP,
+    SUBSCRIBE,
+    TOGGLE,
+    UNSUBSCRIBE,
+)
+from bot.telegram_app.handlers import follow, ondemand, reading, schedule, settings, system
 from bot.telegram_app.handlers.common import ensure_registered, language, reply
 
 COMMAND_FUNCTIONS = {
@@ -31,12 +41,14 @@ COMMAND_FUNCTIONS = {
     "subscribe": settings.subscribe,
     "unsubscribe": settings.unsubscribe,
     "mytopics": settings.mytopics,
-    "time": settings.set_time,
-    "timezone": settings.set_timezone,
+    "time": schedule.set_time,
+    "timezone": schedule.set_timezone,
     "pause": settings.pause,
     "resume": settings.resume,
     "stop": settings.stop,
     "lang": settings.set_language,
+    **follow.COMMANDS,
+    "digest": ondemand.digest_command,
     "ingest": system.ingest,
     "stats": system.stats,
     "feeds": system.feeds,
@@ -55,11 +67,45 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(settings.toggle_button, pattern=f"^{TOGGLE}"))
     app.add_handler(CallbackQueryHandler(settings.subscribe_button, pattern=f"^{SUBSCRIBE}"))
     app.add_handler(CallbackQueryHandler(settings.stop_button, pattern=f"^{STOP}"))
+    app.add_handler(CallbackQueryHandler(settings.unsubscribe_button, pattern=f"^{UNSUBSCRIBE}"))
     app.add_handler(CallbackQueryHandler(reading.company_button, pattern=f"^{COMPANY}"))
     app.add_handler(CallbackQueryHandler(reading.sector_button, pattern=f"^{SECTOR}"))
     app.add_handler(CallbackQueryHandler(reading.page_button, pattern=f"^{PAGE}"))
+    app.add_handler(CallbackQueryHandler(reading.more_button, pattern=f"^{MORE}"))
+    app.add_handler(CallbackQueryHandler(ondemand.share_button, pattern=f"^{SHARE}"))
+    for prefix, callback in follow.CALLBACKS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}"))
     app.add_handler(ChatMemberHandler(system.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # /a12 (one tap on an article in any list), in private chats and groups alike; before
+    # the unknown-command reply, which would otherwise take it.
+    app.add_handler(
+        MessageHandler(
+            filters.Regex(reading.ARTICLE_LINK) & ~filters.UpdateType.EDITED, reading.article_link
+        )
+    )
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
+    # Digest on demand: private links, documents and long texts; in groups a mention
+    # of the bot with a link (/digest is a command above).  Short private text is a lookup.
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & fresh
+            & ~filters.COMMAND
+            & (filters.Document.ALL | (filters.TEXT & ondemand.DIGEST_INPUT)),
+            ondemand.private_message,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS
+            & fresh
+            & filters.TEXT
+            & ~filters.COMMAND
+            & filters.Entity(MessageEntity.MENTION),
+            ondemand.group_mention,
+        )
+    )
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
