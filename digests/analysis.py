@@ -80,7 +80,8 @@ def idf(term: str) -> float:
 
 
 def tf_idf(counts: Terms) -> dict[str, float]:
-    return {t: (1.0 + math.log(c)) * idf(t) for t, c in counts.items()}
+    log = math.log
+    return {t: (1.0 + log(c)) * word_idf(t) for t, c in counts.items()}
 
 
 def _merge(total: Terms, more: Terms) -> None:

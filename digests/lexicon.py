@@ -12,7 +12,7 @@ from functools import cache
 
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.taxonomy import Taxonomy, load_taxonomy
-from digests.textproc import add_words, general_word_freq
+from digests.textproc import add_words, general_word_freq, when_segmenter_loads
 
 
 class _GeneralWords(dict[str, int]):
@@ -40,6 +40,23 @@ def build_lexicon(extra_companies: Iterable[Company] = ()) -> Lexicon:
     directory = build_directory(extra_companies, known_words=_GeneralWords())
     add_words(frozenset(taxonomy.vocabulary) | directory.vocabulary)
     return Lexicon(taxonomy, directory)
+
+
+def lexicon_for_queries(directory: CompanyDirectory) -> Lexicon:
+    """A lexicon over a directory loaded from a store, for answering questions.
+
+    Nothing is taught to the segmenter until something segments (a search, a long
+    sector word): then the directory's ambiguous names are marked and the same words
+    as :func:`build_lexicon` teaches are taught, so queries segment as articles did.
+    """
+    lexicon = Lexicon(load_taxonomy(), directory)
+
+    def teach() -> None:
+        directory.mark_ambiguous(_GeneralWords())
+        add_words(frozenset(lexicon.taxonomy.vocabulary) | directory.vocabulary)
+
+    when_segmenter_loads(teach)
+    return lexicon
 
 
 @cache

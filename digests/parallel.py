@@ -19,6 +19,7 @@ from types import TracebackType
 from digests.lexicon import Lexicon, default_lexicon
 from digests.models import Article, DigestedArticle
 from digests.summarize import digest_article
+from digests.textproc import word_tags
 
 MIN_PARALLEL_BATCH = 8
 
@@ -79,6 +80,7 @@ class Digester:
         if self._pool is None:
             global _worker_lexicon
             _worker_lexicon = self.lexicon  # jieba and the lexicon are loaded: share them
+            word_tags()  # keyword filtering reads jieba's tags: load them once, before forking
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         for digested in self._pool.imap(_digest_in_worker, articles, chunksize=2):
             # What a worker learned must reach this process's lexicon too.

@@ -12,13 +12,19 @@ def _import_sqlite_utils() -> None:
     """Import sqlite-utils without numpy: it imports numpy, when installed, only to map
     numpy scalar types to column types, which this store never writes.  That is about
     50 ms, a sixth of what a one-shot command (``briefbot topics``) may take."""
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
+    if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
+        try:
+            import sqlite_utils.plugins
+        finally:
+            del sys.modules["numpy"]
+    import sqlite_utils.plugins
+
+    # Plugins installed for the sqlite-utils command line are not loaded into the store's
+    # connections (scanning every installed package's entry points for them costs 25 ms
+    # per process, and nothing here uses them).
+    if hasattr(sqlite_utils.plugins, "_plugins_loaded"):
+        sqlite_utils.plugins._plugins_loaded = True
 
 
 _import_sqlite_utils()

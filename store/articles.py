@@ -340,7 +340,8 @@ def delete_owned_articles(
             r["id"] for r in db.query("SELECT id FROM articles WHERE owner_chat = ?", [owner_chat])
         ]
         if article_ids is not None:
-            ids = [i for i in ids if i in set(article_ids)]
+            wanted = set(article_ids)
+            ids = [i for i in ids if i in wanted]
         for article_id in ids:
             _delete_children(db, article_id)
             db.execute("DELETE FROM articles WHERE id = ?", [article_id])

@@ -12,10 +12,15 @@ import json
 
 from sqlite_utils import Database
 
-from digests.companies import Company
-from digests.lexicon import Lexicon
+from digests.companies import Company, build_directory
+from digests.lexicon import Lexicon, build_lexicon, lexicon_for_queries
+from digests.snapshot import directory_from_state, directory_state, reference_source_key
+from digests.textproc import load_segmenter
 
 VERSION_KEY = "reference_version"
+DIRECTORY_KEY = "company_directory"
+"""The built company directory (JSON, reference companies only), for quick start-up."""
+DIRECTORY_SOURCE_KEY = "company_directory_source"
 
 
 def _version(lexicon: Lexicon) -> str:
@@ -31,6 +36,7 @@ def _version(lexicon: Lexicon) -> str:
 
 def sync_reference(db: Database, lexicon: Lexicon) -> None:
     """Upsert topics and listed/curated companies when the data files changed."""
+    _save_snapshot(db)
     version = _version(lexicon)
     rows = list(db.query("SELECT value FROM meta WHERE key = ?", [VERSION_KEY]))
     if rows and rows[0]["value"] == version:
@@ -51,6 +57,57 @@ def sync_reference(db: Database, lexicon: Lexicon) -> None:
         save_companies(db, reference)
         _refresh_companies(db, reference)
         db["meta"].upsert({"key": VERSION_KEY, "value": version}, pk="key")
+
+
+def _meta(db: Database, key: str) -> str | None:
+    rows = list(db.query("SELECT value FROM meta WHERE key = ?", [key]))
+    return rows[0]["value"] if rows else None
+
+
+def _save_snapshot(db: Database, source_key: str | None = None) -> None:
+    """Keep the built directory beside the reference tables, rebuilt when its sources change."""
+    source_key = source_key or reference_source_key()
+    if _meta(db, DIRECTORY_SOURCE_KEY) == source_key:
+        return
+    state = json.dumps(directory_state(build_directory()), ensure_ascii=False)
+    with db.atomic():
+        db["meta"].upsert({"key": DIRECTORY_KEY, "value": state}, pk="key")
+        db["meta"].upsert({"key": DIRECTORY_SOURCE_KEY, "value": source_key}, pk="key")
+
+
+def query_lexicon(db: Database) -> Lexicon:
+    """The lexicon for answering questions, from the store when its copy is current.
+
+    Loading the stored directory takes a few milliseconds and needs no segmenter;
+    otherwise (a new store, new data files) it is built and stored as ingest does.
+    """
+    source_key = reference_source_key()
+    if _meta(db, DIRECTORY_SOURCE_KEY) == source_key:
+        state = _meta(db, DIRECTORY_KEY)
+        if state is not None:
+            try:
+                directory = directory_from_state(json.loads(state), learned_companies(db))
+            except (ValueError, KeyError, TypeError):
+                pass  # an unreadable copy is rebuilt below
+            else:
+                return lexicon_for_queries(directory)
+    lexicon = build_lexicon(learned_companies(db))
+    db["meta"].delete_where("key = ?", [DIRECTORY_SOURCE_KEY])
+    sync_reference(db, lexicon)
+    return lexicon
+
+
+def ingest_lexicon(db: Database) -> Lexicon:
+    """The lexicon for digesting: :func:`query_lexicon` with the segmenter loaded and
+    taught now (before any worker process is forked), and the reference tables synced.
+
+    The same words, ambiguity marks and directory as :func:`build_lexicon` gives,
+    without rebuilding the directory from its data files.
+    """
+    lexicon = query_lexicon(db)
+    load_segmenter()
+    sync_reference(db, lexicon)
+    return lexicon
 
 
 def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> None:

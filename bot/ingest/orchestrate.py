@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.core.wording import counted
-from digests.lexicon import build_lexicon
 from digests.models import Article
 from digests.parallel import Digester, DigestFailure
 from digests.sanitize import clean_line
@@ -23,7 +22,7 @@ from store import Database
 from store.articles import now_iso, save_article, unchanged_article_id
 from store.ingestions import log_ingestion
 from store.maintenance import optimize
-from store.reference import learned_companies, sync_reference
+from store.reference import ingest_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +98,7 @@ def ingest_source(
     reader's document); ``owner_chat`` keeps the articles for that chat only.
     """
     if digester is None:
-        lexicon = build_lexicon(learned_companies(db))
-        sync_reference(db, lexicon)
-        digester = Digester(workers=1, lexicon=lexicon)
+        digester = Digester(workers=1, lexicon=ingest_lexicon(db))
     return _ingest_batch(db, [(source, fetched)], digester, on_articles, owner_chat)[0]
 
 
@@ -208,8 +205,7 @@ def ingest_all(
 ) -> list[SourceResult]:
     """Ingest every source; ``workers`` > 1 digests large batches in worker processes."""
     results: list[SourceResult] = []
-    lexicon = build_lexicon(learned_companies(db))
-    sync_reference(db, lexicon)
+    lexicon = ingest_lexicon(db)  # the directory stored with the reference tables
     pending = list(sources)
     with Digester(workers, lexicon) as digester:
         for start in range(0, len(pending), BATCH_SOURCES):
