@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from digests.figures import figure_weight
+from digests.fragments import is_table_row
 from digests.textproc import segment, split_sentences, to_simplified
 
 
@@ -68,6 +69,8 @@ def pick_points(
     scored = [
         (rank, -informativeness(sentence), sentence, source)
         for rank, (sentence, source) in enumerate(candidates)
+        # a table row (欣興 3037 1,248 9.6% 205) is rich in figures but says nothing alone
+        if not any(map(is_table_row, sentence.split("\n")))
     ]
     by_article: dict[int, list[tuple[float, int, str, Source]]] = {}
     order: list[int] = []

@@ -63,3 +63,72 @@ def figure_weight(text: str) -> float:
 
 def has_value_figure(text: str) -> bool:
     return any(f.weight >= 1.0 for f in find_figures(text))
+
+
+# --- table rows: figures only under their column names ------------------------------
+
+_TICKER_HEADER_RE = re.compile(r"代號|代号|代碼|代码|股號|股号|ticker|code|symbol", re.IGNORECASE)
+_HEADER_UNIT_RE = re.compile(r"\s*[(（](?:單位[:：]?\s*)?([^()（）]{1,6})[)）]\s*$")
+MAX_TABLE_ROWS = 3
+"""Rows a key-figures block shows at most: the table's point is in the text around it."""
+
+
+def label_row(header: list[str], cells: list[str]) -> str | None:
+    """A table row as figures under their column names, or None when they do not align.
+
+    ``公司 代號 營收(億元) 年增率`` over ``欣興 3037 1,248 9.6%`` gives ``欣興（3037）：營收
+    1,248億元、年增率 9.6%``; a header one cell short names the value columns only
+    (``2024 2025F`` over ``營收 5,120 6,120``).  The first cell is the row's name.
+    """
+    from digests.fragments import is_number_cell
+
+    if len(header) == len(cells):
+        names = header[1:]
+        corner = _HEADER_UNIT_RE.search(header[0])  # (億元) above the row names
+        shared = corner.group(1) if corner and not header[0][: corner.start()] else None
+    elif len(header) == len(cells) - 1:
+        names, shared = header, None
+    else:
+        return None
+    key = cells[0]
+    own = _HEADER_UNIT_RE.search(key)  # EPS(元): the row's own unit
+    if own and key[: own.start()]:
+        key, shared = key[: own.start()], own.group(1)
+    pairs = []
+    for name, value in zip(names, cells[1:], strict=True):
+        if _TICKER_HEADER_RE.search(name) and re.fullmatch(r"\d{4,6}[A-Z]?", value):
+            key += f"（{value}）"
+            continue
+        unit = _HEADER_UNIT_RE.search(name)
+        if unit and name[: unit.start()]:
+            name = name[: unit.start()]
+        suffix = unit.group(1) if unit and name else shared
+        if suffix and is_number_cell(value) and value[-1:].isdigit():
+            value += suffix
+        if not re.search(r"\d|[\u3400-\u9fffA-Za-z]", value):
+            continue  # an empty cell (-, —)
+        pairs.append(f"{name} {value}")
+    if not pairs:
+        return None
+    return f"{key}：{'、'.join(pairs)}"
+
+
+def table_rows(lines: list[str]) -> list[tuple[int, str]]:
+    """(index, labelled row) for each table row in ``lines`` whose header is known.
+
+    ``lines`` are consecutive lines of one section (its heading first, when it may be a
+    table's header): a row's header is the header line above its run of rows.  A row
+    without one is left out: its figures mean nothing without the column names.
+    """
+    from digests.fragments import is_table_header, is_table_row, table_cells
+
+    found: list[tuple[int, str]] = []
+    header: list[str] | None = None
+    for index, line in enumerate(lines):
+        if is_table_row(line):
+            labelled = label_row(header, table_cells(line)) if header else None
+            if labelled:
+                found.append((index, labelled))
+        else:
+            header = table_cells(line) if is_table_header(line) else None
+    return found

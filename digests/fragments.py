@@ -73,6 +73,9 @@ def fragment_reasons(sentence: str) -> list[str]:
         reasons.append("a label, not a statement")
     if not reasons and len(text) < MIN_SENTENCE:
         reasons.append("too short to state anything")
+    lines = text.split("\n")
+    if any(is_table_row(line) or is_table_header(line) for line in lines):
+        reasons.append("a table row, meaningless without its header")
     return reasons
 
 
@@ -93,3 +96,70 @@ def balanced(text: str) -> bool:
                 return False
             stack.pop()
     return not stack
+
+
+# --- table rows ---------------------------------------------------------------------
+#
+# A table row (欣興 3037 1,248 9.6% 205) is dense in figures, so coverage and salience
+# would pick it; without its header it says nothing.  PDF tables, HTML tables and tables
+# pasted into page dumps all arrive as one line of cells joined by spaces, so the row is
+# told by its shape: several short cells, most of them numbers, and no clause or
+# sentence punctuation.  A "label：value" line (承銷價：52元) labels itself and is no row.
+
+_CELL_SPLIT_RE = re.compile(r"\s*[|｜\t]\s*|\s+")
+_NUMBER_CELL_RE = re.compile(
+    r"^[(（]?[-+−–▲▼△▽]?(?:US\$|NT\$|\$|¥|€)?\d[\d,]*(?:\.\d+)?[)）]?"
+    r"(?:%|％|x|X|倍|元|億|亿|萬|万|兆|百萬|千|bps|pp|點|张|張)?[)）]?$"
+)
+_EMPTY_CELL_RE = re.compile(r"^(?:-|–|—|－|N/?A|n\.?a\.?|NM|nm|\*)$")
+_PERIOD_CELL_RE = re.compile(
+    r"^(?:(?:19|20)\d\d(?:[A-Z]|年|年度)?|[1-4]Q\d\d[A-Z]?|\d{2,4}Q[1-4][A-Z]?|Q[1-4]|"
+    r"[12]H\d\d[A-Z]?|\d{2,3}年(?:度|第?[一二三四1-4]季|[1-4]Q)?|\d{1,2}月)$"
+)
+"""Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
+_ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
+MAX_CELL_CHARS = 14
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of one table line: split at spaces, tabs and bars (| 欣興 | 3037 |)."""
+    return [cell for cell in _CELL_SPLIT_RE.split(line.strip().strip("|｜")) if cell]
+
+
+def is_number_cell(cell: str) -> bool:
+    """A value cell: a number with its sign, unit or % (9.6%, -3.2%, (1,200), 18.5x)."""
+    return bool(_NUMBER_CELL_RE.match(cell)) and not _PERIOD_CELL_RE.match(cell)
+
+
+def _is_empty_cell(cell: str) -> bool:
+    return bool(_EMPTY_CELL_RE.match(cell))
+
+
+def is_table_row(line: str) -> bool:
+    """A row of a table: three or more short cells, at least two and half of them values,
+    no clause or sentence punctuation.  ``營收 5,120 6,120 7,050`` and ``欣興 3037 1,248
+    9.6% 205`` are rows; ``台積電 2330 今日收盤價 980 元`` (two values of five cells) is
+    not, nor is anything a writer punctuated."""
+    text = line.strip()
+    if not text or _ROW_PUNCT_RE.search(text) or len(text) > 200:
+        return False
+    cells = table_cells(text)
+    if len(cells) < 3 or any(len(c) > MAX_CELL_CHARS for c in cells):
+        return False
+    values = sum(1 for c in cells if is_number_cell(c) or _is_empty_cell(c))
+    numbers = sum(1 for c in cells if is_number_cell(c))
+    return numbers >= 2 and 2 * values >= len(cells)
+
+
+def is_table_header(line: str) -> bool:
+    """A table's header: three or more short cells of column names (公司 代號 營收(億元)
+    年增率) or periods (2024 2025F 2026F), none a value, no punctuation but brackets."""
+    text = line.strip()
+    if not text or _ROW_PUNCT_RE.search(text) or len(text) > 160:
+        return False
+    cells = table_cells(text)
+    if len(cells) < 3 or any(len(c) > MAX_CELL_CHARS or is_number_cell(c) for c in cells):
+        return False
+    # A spaced-out English sentence is no header: column names are CJK, or periods.
+    named = sum(1 for c in cells if re.search(r"[\u3400-\u9fff]", c) or _PERIOD_CELL_RE.match(c))
+    return 2 * named >= len(cells)

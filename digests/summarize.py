@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
-from digests.fragments import is_fragment
+from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
+from digests.fragments import is_fragment, is_table_row
 from digests.keywords import is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
@@ -253,11 +254,39 @@ def key_figures(
             and not prepared[id(s)].anaphor
             and not prepared[id(s)].item
         ]
-    rich = [s for s in sentences if any(f.weight >= 1.0 for f in s.figures)]
-    ranked = sorted(rich, key=lambda s: -sum(f.weight for f in s.figures))[:limit]
-    ordered = sorted(ranked, key=lambda s: (s.section, s.index))
-    shown = (prepared[id(s)].text if prepared is not None else s.text for s in ordered)
-    return tuple(dict.fromkeys(shown))
+    sentences = [s for s in sentences if not any(map(is_table_row, s.text.split("\n")))]
+    candidates = [
+        (s.section, s.index, prepared[id(s)].text if prepared is not None else s.text, s.figures)
+        for s in sentences
+    ]
+    # A table row's figures count only under their column names (欣興（3037）：營收
+    # 1,248億元、年增率 9.6%), and a few rows at most: alone, the row means nothing.
+    rows = [
+        (section, index, text, find_figures(text))
+        for section, index, text in _labelled_rows(analysis)
+    ]
+    rows = sorted(rows, key=lambda r: -sum(f.weight for f in r[3]))[:MAX_TABLE_ROWS]
+    rich = [c for c in candidates + rows if any(f.weight >= 1.0 for f in c[3])]
+    ranked = sorted(rich, key=lambda c: -sum(f.weight for f in c[3]))[:limit]
+    ordered = sorted(ranked, key=lambda c: (c[0], c[1]))
+    return tuple(dict.fromkeys(c[2] for c in ordered))
+
+
+def _labelled_rows(analysis: ArticleAnalysis) -> list[tuple[int, int, str]]:
+    """(section, sentence index, labelled text) of the table rows whose header is known.
+
+    A row is a sentence of its own; its header is the line above its run of rows (the
+    last line of a lead-in joined with it, or the section's heading)."""
+    found = []
+    for number, section in enumerate(analysis.sections):
+        lines = [section.heading]
+        where = [-1]
+        for sentence in section.sentences:
+            for line in sentence.text.split("\n"):
+                lines.append(line)
+                where.append(sentence.index)
+        found += [(number, where[i], text) for i, text in table_rows(lines)]
+    return found
 
 
 def digest_article(article: Article, lexicon: Lexicon | None = None) -> DigestedArticle:

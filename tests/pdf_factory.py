@@ -320,3 +320,43 @@ def build_scan(path: Path) -> Path:
         pdf.showPage()
     pdf.save()
     return path
+
+
+def build_bomb(path: Path, gigabytes: int = 2) -> Path:
+    """A one-page PDF whose content stream inflates to ``gigabytes`` GB of zeros.
+
+    About 1 MB per GB on disk.  Each 16 MB of zeros is deflated once, closed with a full
+    flush (byte-aligned, no history), and the block repeated, so writing it costs a
+    fraction of a second; the zlib trailer's Adler-32 of n zeros is (n mod 65521) << 16 | 1.
+    """
+    import struct
+    import zlib
+
+    chunk = 1 << 24
+    blocks = gigabytes * 64
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(bytes(chunk)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    size = blocks * chunk
+    stream = (
+        b"\x78\xda" + block * blocks + deflate.flush() + struct.pack(">I", (size % 65521) << 16 | 1)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path

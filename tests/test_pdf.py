@@ -276,7 +276,7 @@ def test_text_that_decodes_to_nothing_is_told_apart_from_a_scan(monkeypatch) -> 
     """Glyphs drawn but no character behind them (a font without a Unicode map)."""
     import digests.sources.pdf as pdf
 
-    monkeypatch.setattr(pdf, "_extract", lambda data: ([Page(1, 595, 842, (), glyphs=800)], {}))
+    monkeypatch.setattr(pdf, "_extract", lambda data: ([Page(1, 595, 842, (), glyphs=800)], {}, 1))
     with pytest.raises(SourceError, match="no Unicode map") as caught:
         read_pdf(b"%PDF-1.7", "cid.pdf")
     assert caught.value.code == "pdf_no_text"
@@ -303,3 +303,98 @@ def test_sidebar_beside_the_text_is_read_apart() -> None:
     assert "".join(main) in paragraphs
     assert not any(s in p and p != s for p in paragraphs for s in side)
     assert paragraphs.index("".join(main)) > paragraphs.index(side[0])  # the sidebar first
+
+
+# --- hostile PDFs: parsed in a child process with a memory cap and a hard deadline ---
+
+
+def test_decompression_bomb_is_refused_without_the_process_growing(report_dir: Path) -> None:
+    """2 GB of zeros behind a 2 MB Flate stream: the child hits its 1 GB cap, the
+    reader says so in one line, and this process's peak memory does not move."""
+    import resource
+
+    from tests.pdf_factory import build_bomb
+
+    data = build_bomb(report_dir / "bomb.pdf", gigabytes=2).read_bytes()
+    assert len(data) < 3_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SourceError, match="too large") as caught:
+        parse_raw(RawSource("bomb.pdf", data))
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert caught.value.code == "pdf_too_large"
+    assert "\n" not in str(caught.value)
+    assert grown_kb < 100_000  # KB on Linux: nothing like the 2 GB the stream holds
+
+
+def test_child_is_killed_at_its_time_limit() -> None:
+    import time
+
+    from digests.sources.isolate import Exhausted, run_limited
+
+    started = time.monotonic()
+    with pytest.raises(Exhausted) as caught:
+        run_limited("time:sleep", (60,), timeout=1.0)
+    assert caught.value.kind == "time"
+    assert time.monotonic() - started < 15
+
+
+def test_child_memory_is_capped() -> None:
+    from digests.sources.isolate import Exhausted, run_limited
+
+    with pytest.raises(Exhausted) as caught:
+        run_limited("builtins:bytearray", (2 << 30,), timeout=30, memory=256 << 20)
+    assert caught.value.kind == "memory"
+    assert run_limited("builtins:len", ("abc",), timeout=30) == 3  # answers come back
+
+
+def test_slow_pdf_is_one_line_error(monkeypatch: pytest.MonkeyPatch, report_dir: Path) -> None:
+    import digests.sources.pdf as pdf
+
+    path = build_report(report_dir / "slow.pdf", sections=3).path
+    monkeypatch.setattr(pdf, "TIME_BUDGET", 0.0)
+    monkeypatch.setattr(pdf, "HARD_GRACE", 0.01)  # killed before it can answer
+    with pytest.raises(SourceError, match="too slow") as caught:
+        read_pdf(path.read_bytes(), "slow.pdf")
+    assert caught.value.code == "pdf_too_slow"
+
+
+def test_pages_over_the_cap_are_a_warning_not_a_silent_cut(
+    monkeypatch: pytest.MonkeyPatch, report_dir: Path
+) -> None:
+    import digests.sources.pdf as pdf
+
+    report = build_report(report_dir / "pages.pdf", sections=9)
+    assert report.pages > 2
+    data = report.path.read_bytes()
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    loaded = parse_raw(RawSource("pages.pdf", data))
+    [warning] = loaded.warnings
+    assert warning == f"only the first 2 of {report.pages} pages read"
+    monkeypatch.setattr(pdf, "MAX_PAGES", 300)
+    whole = parse_raw(RawSource("pages.pdf", data))
+    assert whole.warnings == ()
+    assert len(loaded.articles[0].sections) < len(whole.articles[0].sections)
+
+
+# --- table rows: never a digest sentence; figures only under their column names ------
+
+
+def test_table_rows_never_digest_and_are_labelled_in_key_figures(report_dir: Path) -> None:
+    from digests.fragments import is_table_row
+    from digests.summarize import digest_article
+
+    path = report_dir / "table.pdf"
+    build_report(path, sections=3)
+    [article] = read_pdf(path.read_bytes(), "table.pdf")
+    digested = digest_article(article)
+    shown = [*digested.summary, *(s for sec in digested.sections for s in sec.digest)]
+    assert shown and not any(is_table_row(line) for s in shown for line in s.split("\n"))
+    assert not any(" ".join(row) in shown for row in TABLE)
+    assert not any(" ".join(row) in digested.key_figures for row in TABLE)
+    labelled = [f for f in digested.key_figures if "年增率" in f]
+    assert labelled, digested.key_figures
+    # At most three rows, each under its column names (the header's unit on the value).
+    assert labelled == [
+        f"{name}（{code}）：2025營收 {revenue}億元、年增率 {growth}、目標價 {target}元"
+        for name, code, revenue, growth, target in TABLE[1:4]
+    ]

@@ -80,12 +80,13 @@ def parse_raw(raw: RawSource) -> Loaded:
     """
     if is_pdf(raw.data):
         # pdfminer is imported only for PDFs, like feedparser and trafilatura below.
-        from digests.sources.pdf import read_pdf
+        from digests.sources.pdf import read_pdf_source
 
-        read = [a for a in map(clean_article, read_pdf(raw.data, raw.name, raw.url)) if a]
+        pdf_articles, pdf_warnings = read_pdf_source(raw.data, raw.name, raw.url)
+        read = [a for a in map(clean_article, pdf_articles) if a]
         if not read:
             raise SourceError("no articles found in pdf source")
-        return Loaded("pdf", read)
+        return Loaded("pdf", read, pdf_warnings)
     reason = binary_reason(raw.data)
     if reason:
         raise SourceError(reason)

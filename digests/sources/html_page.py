@@ -96,7 +96,7 @@ def _trafilatura_xml(text: str, url: str | None) -> str | None:
         output_format="xml",
         include_formatting=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,  # data tables become rows (htmltext.table_lines)
         with_metadata=True,
         favor_recall=True,
     )

@@ -76,11 +76,23 @@ def fragment_blocks(fragment: str) -> list[tuple[str, str]]:
     for bad in root.xpath("//script|//style|//nav|//footer|//aside"):
         bad.drop_tree()
     blocks: list[tuple[str, str]] = []
+    read: set[etree._Element] = set()  # data tables read as rows
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in _HEADING_TAGS or tag == "h1":
+        if any(parent in read for parent in el.iterancestors()):
+            continue
+        if tag == "table":
+            rows = [
+                [clean_text(c.text_content()) for c in tr if str(c.tag).lower() in ("td", "th")]
+                for tr in el.iter("tr")
+            ]
+            lines = table_lines(rows)
+            if lines:
+                read.add(el)
+                blocks.extend(("para", line) for line in lines)
+        elif tag in _HEADING_TAGS or tag == "h1":
             blocks.append(("head", clean_text(el.text_content())))
         elif tag in _BLOCK_TAGS and not _inside_block(el):
             text = clean_text(el.text_content())
@@ -100,9 +112,17 @@ def trafilatura_blocks(doc: etree._Element) -> list[tuple[str, str]]:
     """
     blocks: list[tuple[str, str]] = []
     main = doc.find("main")
-    for el in (main if main is not None else doc).iter("head", "p", "item", "quote"):
+    for el in (main if main is not None else doc).iter("head", "p", "item", "quote", "table"):
         parent = el.getparent()
         if el.tag == "p" and parent is not None and parent.tag in ("item", "quote"):
+            continue
+        if next(el.iterancestors("table"), None) is not None:
+            continue  # read with its table
+        if el.tag == "table":
+            rows = [
+                [clean_text("".join(c.itertext())) for c in r.iter("cell")] for r in el.iter("row")
+            ]
+            blocks.extend(("para", row) for row in table_lines(rows))
             continue
         text = clean_text("".join(el.itertext()))
         if el.tag == "head" or (el.tag == "p" and _bold_only_xml(el) and is_heading_text(text)):
@@ -110,6 +130,22 @@ def trafilatura_blocks(doc: etree._Element) -> list[tuple[str, str]]:
         else:
             blocks.append(("para", text))
     return blocks
+
+
+MAX_TABLE_CELL_CHARS = 40
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A data table's rows as lines of cells joined by spaces, header first, as PDF tables
+    are read (``公司 代號 營收(億元)`` over ``欣興 3037 1,248``), so a row is told as a row and
+    labelled by its header; a table of long cells lays out a page, not data, and is left
+    out as before tables were read (an empty cell reads ``-``)."""
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2 or any(len(row) < 2 for row in rows):
+        return []
+    if any(len(cell) > MAX_TABLE_CELL_CHARS for row in rows for cell in row):
+        return []
+    return [" ".join(cell.replace(" ", "") or "-" for cell in row) for row in rows]
 
 
 def _bold_only_html(el: etree._Element) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from digests.dates import find_date
+from digests.fragments import is_table_header, is_table_row
 from digests.sources.boilerplate import (
     Kind,
     classify,
@@ -171,6 +172,14 @@ def _is_figure_row(line: str) -> bool:
     return bool(fields) and all(_FIGURE_FIELD.fullmatch(f) for f in fields)
 
 
+def _in_table(lines: list[str], i: int) -> bool:
+    """A table's row (欣興 3037 1,248 9.6% 205) or its header above a row: text, so the
+    table stays whole, header first, for the key figures to label its cells."""
+    if is_table_row(lines[i]):
+        return True
+    return is_table_header(lines[i]) and i + 1 < len(lines) and is_table_row(lines[i + 1])
+
+
 def _numbered_headings(lines: list[str], candidate: list[bool]) -> None:
     """Mark "1. …" lines as headings when they number sections rather than list items.
 
@@ -293,7 +302,7 @@ def split_blocks(text: str) -> list[Block]:
             continue
         if i and _HEADING_MARK.match(line) and _BULLET.match(lines[i - 1]):
             candidates[i] = False  # the last item of a marked list, not a heading
-        elif _is_figure_row(line):
+        elif _is_figure_row(line) or _in_table(lines, i):
             candidates[i] = False
         elif _is_data_line(line):
             neighbours = (lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)

@@ -10,40 +10,47 @@ size and position, which is what headings, columns and tables are read from
 (:mod:`digests.sources.pdflayout`).  When the PDF sets no heading apart by type, the
 page-dump splitter's textual cues (一、, 【…】, short unpunctuated lines) find them.
 
+pdfminer runs in a child process (:mod:`digests.sources.pdfextract` through
+:mod:`digests.sources.isolate`), capped at 1 GB and killed at the time limit: a PDF bomb
+or a pathological file costs the caller nothing but the refusal.  The layout rules run
+here, on the positioned lines the child sends back.
+
 No OCR: a scan has no text layer and gets a clear refusal.  Every refusal is a
 SourceError with a one-line reason and a ``code`` the bot can say in the reader's
-language: ``pdf_no_text``, ``pdf_encrypted``, ``pdf_unreadable``.
+language: ``pdf_no_text``, ``pdf_encrypted``, ``pdf_unreadable``, ``pdf_too_large``
+(over the memory cap or the text cap), ``pdf_too_slow``.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
-import time
-from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from digests.models import Article, Section
 from digests.sources.boilerplate import drop_boilerplate
 from digests.sources.errors import SourceError
-from digests.sources.pdflayout import Layout, Page, TextLine, build_layout, is_bold_font
-from digests.sources.sniff import has_sentences
+from digests.sources.isolate import MEMORY_LIMIT
+from digests.sources.pdflayout import Layout, Page, build_layout
 
 NO_TEXT_REASON = "PDF without a text layer (a scan?): nothing to digest, and no OCR is done"
 UNDECODABLE_REASON = (
     "PDF whose fonts map its text to no characters (no Unicode map): nothing to digest"
 )
-ENCRYPTED_REASON = "password-protected PDF: cannot be read"
+TOO_LARGE_REASON = (
+    f"PDF too large to read: over {MEMORY_LIMIT >> 20} MB when decompressed (a PDF bomb?)"
+)
 MAX_PAGES = 300
-"""Pages read at most: a report is far shorter; a 20 MB scan-free PDF this long is a book."""
+"""Pages read at most: a report is far shorter; a 20 MB scan-free PDF this long is a book.
+The pages after it are not read, and the source's line says so (a warning)."""
 TIME_BUDGET = 60.0
-"""Seconds of parsing before giving up (a pathological file), checked between pages."""
+"""Seconds of parsing before giving up (a pathological file): checked between pages in
+the child, and the child is killed at this plus :data:`HARD_GRACE` whatever it does."""
+HARD_GRACE = 2.0
 MIN_TEXT_CHARS = 20
+EXTRACTOR = "digests.sources.pdfextract"
+"""The module that runs pdfminer, in the child process only."""
 
-_CID_RE = re.compile(r"\(cid:\d+\)")
 _PDF_DATE_RE = re.compile(
     r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz+\-])(\d{2})?'?(\d{2})?'?)?"
 )
@@ -62,9 +69,20 @@ def read_pdf(data: bytes, name: str, url: str | None = None) -> list[Article]:
     else the document's metadata title when it reads like one; headings come from font
     size and weight; running headers, footers, page numbers and repeated disclaimers
     are dropped; table rows become lines of cells joined by spaces.  Refused: a scan
-    (no text layer), an encrypted file without the empty password, a damaged file.
+    (no text layer), an encrypted file without the empty password, a damaged file, one
+    that decompresses past the memory cap or takes too long to read.
     """
-    pages, info = _extract(data)
+    return read_pdf_source(data, name, url)[0]
+
+
+def read_pdf_source(
+    data: bytes, name: str, url: str | None = None
+) -> tuple[list[Article], tuple[str, ...]]:
+    """:func:`read_pdf` and the warnings for the source's line (pages not read)."""
+    pages, info, page_count = _extract(data)
+    warnings = ()
+    if page_count > MAX_PAGES:
+        warnings = (f"only the first {MAX_PAGES} of {page_count:,} pages read",)
     chars = sum(len(line.text.strip()) for page in pages for line in page.lines)
     if chars < MIN_TEXT_CHARS:
         if sum(page.glyphs for page in pages) >= 2 * MIN_TEXT_CHARS:
@@ -75,16 +93,15 @@ def read_pdf(data: bytes, name: str, url: str | None = None) -> list[Article]:
     title, sections = _sections(layout, meta_title)
     if not sections:
         raise SourceError(NO_TEXT_REASON, code="pdf_no_text")
-    return [
-        Article(
-            title=title,
-            sections=tuple(sections),
-            source=name,
-            source_kind="pdf",
-            url=url,
-            published=_pdf_date(info.get("CreationDate")),
-        )
-    ]
+    article = Article(
+        title=title,
+        sections=tuple(sections),
+        source=name,
+        source_kind="pdf",
+        url=url,
+        published=_pdf_date(info.get("CreationDate")),
+    )
+    return [article], warnings
 
 
 def _sections(layout: Layout, meta_title: str | None) -> tuple[str, list[Section]]:
@@ -117,137 +134,31 @@ def _sections(layout: Layout, meta_title: str | None) -> tuple[str, list[Section
     return title or first_title, [s for s in sections if s.paragraphs]
 
 
-def _extract(data: bytes) -> tuple[list[Page], dict[str, Any]]:
-    """Pages of positioned lines and the document's info dictionary, via pdfminer.six."""
-    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFParser
-
-    # pdfminer logs every oddity of a damaged file as a warning; what matters reaches
-    # the user as the SourceError, so its chatter stays out of the CLI's output.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
-        info = _info(document)
-        pages = list(_pages(document))
-    except SourceError:
-        raise
-    except PDFPasswordIncorrect:
-        raise SourceError(ENCRYPTED_REASON, code="pdf_encrypted") from None
-    except Exception as exc:  # hostile or damaged input breaks parsers in many ways
-        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise SourceError(f"unreadable PDF: {reason}", code="pdf_unreadable") from None
-    return pages, info
-
-
-def _pages(document: Any) -> Iterator[Page]:
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-
-    resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True, boxes_flow=None))
-    interpreter = PDFPageInterpreter(resources, device)
-    started = time.monotonic()
-    for number, page in enumerate(PDFPage.create_pages(document), start=1):
-        if number > MAX_PAGES:
-            break
-        if time.monotonic() - started > TIME_BUDGET:
-            raise SourceError(
-                f"PDF too slow to read: stopped after {number - 1} pages",
-                code="pdf_unreadable",
-            )
-        interpreter.process_page(page)
-        layout = device.get_result()
-        area = layout.width * layout.height
-        lines = tuple(_lines(layout, number, layout.x0, layout.y0, area))
-        yield Page(number, layout.width, layout.height, lines, _glyphs(layout))
-
-
-def _glyphs(container: Any) -> int:
-    from pdfminer.layout import LTChar
-
-    count = 0
-    for item in container:
-        if isinstance(item, LTChar):
-            count += 1
-        elif hasattr(item, "__iter__"):
-            count += _glyphs(item)
-    return count
-
-
-def _lines(
-    container: Any, page: int, dx: float, dy: float, area: float, chart: bool = False
-) -> Iterator[TextLine]:
-    """Every horizontal text run under ``container``, in page coordinates from 0.
-
-    pdfminer joins characters into a line across gaps up to two characters wide, which
-    puts the two columns of a page, or a table's cells, into one line; such a line is
-    cut here wherever the gap between two characters is wider than one character, so
-    the layout sees columns and cells as they stand.
-
-    Text inside a figure smaller than half the page is a chart's (axis ticks, legends,
-    labels): only its lines that read as sentences (a caption) are kept.  A figure the
-    size of the page is how some producers wrap all of a page's text, and is read whole.
+def _extract(data: bytes) -> tuple[list[Page], dict[str, Any], int]:
+    """Pages of positioned lines (at most :data:`MAX_PAGES`), the document's info
+    dictionary and its page count, read in a child process capped at
+    :data:`MEMORY_LIMIT` and killed at :data:`TIME_BUDGET` (:mod:`digests.sources.isolate`).
     """
-    from pdfminer.layout import LTChar, LTFigure, LTTextLineHorizontal
+    from digests.sources.isolate import Exhausted, run_limited
 
-    for item in container:
-        if isinstance(item, LTTextLineHorizontal):
-            if chart and not has_sentences(item.get_text()):
-                continue
-            run: list[Any] = []
-            for char in item:
-                if run and isinstance(char, LTChar):
-                    last = next((c for c in reversed(run) if isinstance(c, LTChar)), None)
-                    if last is not None and char.x0 - last.x1 > 0.9 * max(char.size, 1.0):
-                        yield from _run_line(run, page, dx, dy)
-                        run = []
-                run.append(char)
-            yield from _run_line(run, page, dx, dy)
-        elif hasattr(item, "__iter__") and not isinstance(item, LTChar):
-            small = isinstance(item, LTFigure) and item.width * item.height < 0.5 * area
-            yield from _lines(item, page, dx, dy, area, chart or small)
-
-
-def _run_line(run: list[Any], page: int, dx: float, dy: float) -> Iterator[TextLine]:
-    from pdfminer.layout import LTChar
-
-    chars = [c for c in run if isinstance(c, LTChar)]
-    text = _CID_RE.sub("", "".join(c.get_text() for c in run)).strip()
-    if not chars or not text:
-        return
-    sizes: Counter[float] = Counter()
-    bold = 0
-    for char in chars:
-        sizes[round(char.size * 2) / 2] += 1
-        bold += is_bold_font(char.fontname)
-    yield TextLine(
-        page=page,
-        x0=min(c.x0 for c in chars) - dx,
-        y0=min(c.y0 for c in chars) - dy,
-        x1=max(c.x1 for c in chars) - dx,
-        y1=max(c.y1 for c in chars) - dy,
-        text=text,
-        size=sizes.most_common(1)[0][0],
-        bold=bold > len(chars) / 2,
-    )
-
-
-def _info(document: Any) -> dict[str, Any]:
-    """The document information dictionary, values decoded to text where they are text."""
-    from pdfminer.pdftypes import resolve1
-    from pdfminer.utils import decode_text
-
-    info: dict[str, Any] = {}
-    for entry in document.info or []:
-        for key, value in (resolve1(entry) or {}).items():
-            value = resolve1(value)
-            if isinstance(value, bytes):
-                value = decode_text(value)
-            if isinstance(value, str):
-                info[str(key)] = value.replace("\x00", "").strip()
-    return info
+    try:
+        extracted = run_limited(
+            f"{EXTRACTOR}:extract",
+            (data, MAX_PAGES, TIME_BUDGET),
+            timeout=TIME_BUDGET + HARD_GRACE,
+            memory=MEMORY_LIMIT,
+        )
+    except Exhausted as exc:
+        if exc.kind == "time":
+            raise SourceError(
+                f"PDF too slow to read: stopped after {TIME_BUDGET:g} s", code="pdf_too_slow"
+            ) from None
+        if exc.kind == "memory":
+            raise SourceError(TOO_LARGE_REASON, code="pdf_too_large") from None
+        raise SourceError(
+            "unreadable PDF: its reader stopped (out of memory or crashed)", code="pdf_too_large"
+        ) from None
+    return extracted.pages, extracted.info, extracted.page_count
 
 
 def _metadata_title(info: dict[str, Any]) -> str | None:
