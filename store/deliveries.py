@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store import follows
 from store.articles import move_owned_articles, now_iso
 
 PLANNED, SENT, EMPTY, FAILED = "planned", "sent", "empty", "failed"
@@ -143,6 +144,7 @@ def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old_id])
         move_owned_articles(db, old_id, new_id)
         db.execute("DELETE FROM chats WHERE id = ?", [old_id])
+        follows.touch(db)  # the alert index must match the new id from now on
 
 
 def last_delivery(db: Database) -> str | None:

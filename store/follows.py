@@ -55,6 +55,11 @@ def follows_version(db: Database) -> int:
     return int(get_meta(db, VERSION_KEY) or 0)
 
 
+def touch(db: Database) -> None:
+    """Follows changed hands (a group's chat id changed): indexes built on them are stale."""
+    _bump(db)
+
+
 def add_follow(db: Database, chat_id: int, kind: str, key: str, label: str) -> str:
     """'added', 'exists' (already followed) or 'full' (MAX_FOLLOWS reached)."""
     with db.atomic():
@@ -127,10 +132,15 @@ def chat_follow_keys(db: Database, chat_id: int) -> list[tuple[str, str, str]]:
 
 
 def alerting_follows(db: Database) -> Iterator[tuple[int, str, str]]:
-    """(chat id, kind, key) of every follow of a chat that wants alerts and can get them."""
+    """(chat id, kind, key) of every follow of a chat that wants alerts.
+
+    Chats that blocked the bot are included: whether a chat is reachable changes
+    without touching the follows version (a chat that writes again is active again),
+    so an index built without them would leave them out after they came back.  The
+    sender drops what it matched for a chat that is still unreachable."""
     cursor = db.execute(
         "SELECT f.chat_id, f.kind, f.key FROM follows f JOIN chats c ON c.id = f.chat_id "
-        "WHERE c.alerts = 1 AND c.active = 1"
+        "WHERE c.alerts = 1"
     )
     yield from cursor
 
@@ -235,4 +245,6 @@ def articles_after(db: Database, after_id: int, limit: int) -> list[MatchArticle
 
 
 def newest_article_id(db: Database) -> int:
-    return next(db.query("SELECT COALESCE(MAX(id), 0) AS n FROM articles"))["n"]
+    """The newest shared article: alerts start after it.  A reader's own article is left
+    out, since deleting it (``/stop``) would let the next shared article reuse its id."""
+    return next(db.query(f"SELECT COALESCE(MAX(a.id), 0) AS n FROM articles a WHERE {SHARED}"))["n"]

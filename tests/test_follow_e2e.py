@@ -7,6 +7,7 @@ started again delivers every alert, repeating at most the one in flight.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,12 +21,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
+from bot.messages.keyboards import more_ids
+from bot.messages.render import article_command, visible_length
+from bot.messages.views import BRIEF_PIECE_LIMIT
 from digests.follows import COMPANY, KEYWORD, keyword_key
 from digests.lexicon import default_lexicon
-from store import alerts, chats, follows, open_db
+from store import alerts, chats, deliveries, follows, open_db
 from tests.bot_harness import BotHarness, buttons, texts
 from tests.conftest import ROOT
-from tests.test_alerts import COMPANY_TEXT, add_article, tsmc_key
+from tests.test_alerts import COMPANY_TEXT, KEYWORD_TEXT, add_article, tsmc_key
 
 ANN = FakeUser(id=811, first_name="Ann", language_code="zh-hant")
 ANN_CHAT = FakeChat(id=811)
@@ -270,3 +274,163 @@ def test_articles_from_briefbot_ingest_are_alerted_by_the_running_bot(
     bot._run(bot.app.bot_data[ALERTS_NOW]())
     alert = bot.api.wait_for("sendMessage", chat_id=ANN_CHAT.id, count=before + 1, timeout=20)[-1]
     assert "玻璃基板" in alert.params["text"] and "送樣驗證" in alert.params["text"]
+
+
+# --- /brief opens with the follow section ------------------------------------------------
+
+
+def _command_count(text: str, article_id: int) -> int:
+    """How often the article's one-tap command appears (``/a12`` is not ``/a123``)."""
+    return len(re.findall(rf"{re.escape(article_command(article_id))}(?!\d)", text))
+
+
+def test_brief_on_demand_opens_with_follows_once_each_phone_sized(bot: BotHarness) -> None:
+    bot.send(ANN_CHAT, ANN, "/follow 台積電")
+    bot.send(ANN_CHAT, ANN, "/follow 矽光子")
+    db = open_db(bot.db_path)
+    company_id = add_article(db, 700, COMPANY_TEXT)
+    keyword_id = add_article(db, 701, KEYWORD_TEXT)
+    db.close()
+    calls = [c for c in bot.send(ANN_CHAT, ANN, "/brief") if c.method == "sendMessage" and c.ok]
+    pieces = [str(c.params["text"]) for c in calls]
+    whole = "\n\n".join(pieces)
+    assert pieces[0].startswith("<b>🔔 你追蹤的公司與關鍵字</b>")
+    # The topics follow the follows (no topics picked: all of them), each article once.
+    assert "📰" in whole and whole.index("你追蹤的") < whole.index("📰")
+    for article_id in (company_id, keyword_id):
+        assert _command_count(whole, article_id) == 1, article_id
+    follow_part = whole.split("<b>📰")[0]
+    assert follow_part.index(article_command(company_id)) < follow_part.index(
+        article_command(keyword_id)
+    )
+    assert "擴大先進封裝產能" in follow_part and "試產訂單" in follow_part
+    assert all(visible_length(p) <= BRIEF_PIECE_LIMIT for p in pieces)
+    # The follow section has its own "more" button; the last one expands everything.
+    labelled = buttons(calls[-1])
+    assert labelled and all(not buttons(c) for c in calls[:-1])
+    ids = [more_ids(data) or [] for _, data in labelled]
+    assert ids[0] == [company_id, keyword_id] and "追蹤" in labelled[0][0]
+    assert {company_id, keyword_id} <= set(ids[-1])
+    # Asking never touches the ledger: the next push still carries both articles.
+    db = open_db(bot.db_path)
+    assert not deliveries.delivered_article_ids(db, ANN_CHAT.id)
+    db.close()
+    assert _command_count("\n".join(texts(bot.send(ANN_CHAT, ANN, "/brief"))), company_id) == 1
+
+
+def test_brief_on_demand_follow_section_in_every_language(bot: BotHarness) -> None:
+    eve = FakeChat(id=ENG.id)
+    plain = texts(bot.send(eve, ENG, "/brief"))
+    assert plain and not any("What you follow" in t for t in plain)
+    bot.send(eve, ENG, "/follow TSMC")
+    db = open_db(bot.db_path)
+    company_id = add_article(db, 710, COMPANY_TEXT)
+    db.close()
+    answer = texts(bot.send(eve, ENG, "/brief"))
+    assert answer[0].startswith("<b>🔔 What you follow</b>")
+    assert _command_count("\n\n".join(answer), company_id) == 1
+    li = FakeChat(id=CN.id)
+    bot.send(li, CN, "/follow 台积电")
+    simplified = texts(bot.send(li, CN, "/brief"))
+    assert simplified[0].startswith("<b>🔔 你追踪的公司与关键字</b>")
+    assert "扩大先进封装产能" in simplified[0]
+
+
+# --- feed polling -> alert sweep ------------------------------------------------------
+
+FEED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+    "<title>測試產業快訊</title><link>https://example.com/wire</link>"
+    "<description>自行撰寫的測試訊息</description>"
+    "<item><title>封裝產能再擴張,設備廠訂單排到年底</title>"
+    "<link>https://example.com/wire/packaging-1</link><guid>wire-packaging-1</guid>"
+    "<pubDate>Mon, 02 Jun 2025 09:00:00 +0800</pubDate>"
+    f"<content:encoded><![CDATA[<p>{COMPANY_TEXT}</p>"
+    "<p>設備業者指出,濕製程與量測設備的交期已拉長到六個月以上。</p>]]></content:encoded>"
+    "</item></channel></rss>"
+).encode()
+
+
+def test_feed_poll_job_alerts_a_follower_exactly_once(store_copy: Path, http_server) -> None:
+    """The feeds job polls a feed (conditional GET), stores its new entry, and the sweep
+    that follows the poll alerts the chat following the company the entry names: once."""
+    http_server.routes["/wire.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml; charset=utf-8", "ETag": '"wire-1"'},
+        FEED,
+    )
+    db = open_db(store_copy)
+    chats.register_chat(db, ANN_CHAT.id, "private", None)
+    follows.add_follow(db, ANN_CHAT.id, COMPANY, tsmc_key(), "台積電")
+    follows.set_alerts(db, ANN_CHAT.id, True)
+    db.close()
+    env = {"BRIEFBOT_FEEDS": http_server.url("/wire.xml")}
+    with BotHarness(store_copy, env=env) as harness:
+        harness.api.add_chat(ANN_CHAT, ANN)
+        # The job's first poll comes a few seconds after start-up.
+        [alert] = harness.api.wait_for("sendMessage", chat_id=ANN_CHAT.id, count=1, timeout=30)
+        assert "台積電" in alert.params["text"] and "封裝產能再擴張" in alert.params["text"]
+        assert "擴大先進封裝產能" in alert.params["text"]
+        [job] = harness.app.job_queue.get_jobs_by_name("feeds")
+        harness._run(job.run(harness.app))  # polled again: the same entry, nothing new
+        time.sleep(0.5)
+        sent = [c for c in harness.api.calls_of("sendMessage", ANN_CHAT.id) if c.ok]
+    assert len(sent) == 1
+    db = open_db(store_copy)
+    assert alerts.counts(db) == {"sent": 1}
+    [feed] = db.query("SELECT articles, etag FROM feeds")
+    db.close()
+    assert feed == {"articles": 1, "etag": '"wire-1"'}
+
+
+# --- the 51st follow; /help and the menus in every language ----------------------------
+
+FOLLOW_COMMANDS = ("follow", "unfollow", "following", "alerts", "quiet", "days")
+
+
+def test_the_51st_follow_gets_the_limit_message(bot: BotHarness) -> None:
+    bot.send(ANN_CHAT, ANN, "/follow 矽光子")
+    db = open_db(bot.db_path)
+    for n in range(follows.MAX_FOLLOWS - 1):
+        assert follows.add_follow(db, ANN_CHAT.id, KEYWORD, f"測試詞{n}", f"測試詞{n}") == "added"
+    db.close()
+    full = said(bot.send(ANN_CHAT, ANN, "/follow 台積電"))[0]
+    assert "最多只能追蹤 50 項" in full and "/unfollow" in full
+    assert "已經在追蹤" in said(bot.send(ANN_CHAT, ANN, "/follow 矽光子"))[0]
+    # A company picked from buttons meets the same limit.
+    pick = _one(bot.send(ANN_CHAT, ANN, "/follow 國泰"))
+    company = next(d for label, d in buttons(pick) if label == "國泰金")
+    assert any(
+        "最多只能追蹤 50 項" in t
+        for t in said(bot.press(ANN_CHAT, ANN, pick.result["message_id"], company))
+    )
+    bot.send(ANN_CHAT, ANN, "/lang en")  # the limit message in English too
+    assert "at most 50" in said(bot.send(ANN_CHAT, ANN, "/follow CPO"))[0]
+    assert len(_follows(bot, ANN_CHAT.id)) == follows.MAX_FOLLOWS
+    # Removing one makes room again.
+    bot.send(ANN_CHAT, ANN, "/unfollow 測試詞0")
+    assert "TSMC" in said(bot.send(ANN_CHAT, ANN, "/follow 台積電"))[0]
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [(ANN, "追蹤公司或關鍵字"), (ENG, "follow a company or keyword"), (CN, "追踪公司或关键字")],
+)
+def test_help_lists_the_follow_commands_in_every_language(
+    bot: BotHarness, user: FakeUser, expected: str
+) -> None:
+    help_text = said(bot.send(FakeChat(id=user.id), user, "/help"))[0]
+    assert expected in help_text
+    for command in FOLLOW_COMMANDS:
+        assert re.search(rf"/{command}\b", help_text), command
+
+
+def test_menus_list_the_follow_commands(bot: BotHarness) -> None:
+    menus = bot.api.calls_of("setMyCommands")
+    assert {c.params.get("language_code") for c in menus} == {None, "en"}
+    for call in menus:
+        listed = {m["command"]: m["description"] for m in call.params["commands"]}
+        assert set(FOLLOW_COMMANDS) <= set(listed), call.params
+        english = call.params.get("language_code") == "en"
+        assert listed["follow"].startswith("follow a company") == english

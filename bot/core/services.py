@@ -31,6 +31,10 @@ ALERTS_CHANGED = "briefbot.alerts_changed"
 
 ALERTS_NOW = "briefbot.alerts_now"
 """bot_data key of an async callable() that runs an alert sweep now (after /ingest)."""
+
+BRIEF_NOW = "briefbot.brief_now"
+"""bot_data key of a callable(chat or None, language) the scheduler installs: /brief's
+answer, composed by the same code as the daily push (follow section first)."""
 MAX_PAGED_REPLIES = 500
 
 

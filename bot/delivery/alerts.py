@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as monotonic_time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -96,6 +97,9 @@ class AlertSender:
         self._index: FollowIndex | None = None
         self._index_version: int | None = None
         self._lock = asyncio.Lock()
+        self._started = 0.0
+        """Monotonic time the running sweep started: ``now`` plus the time since then is
+        when a message really went out."""
 
     def changed(self) -> None:
         """Follows or alert switches changed: rebuild the index before the next match."""
@@ -116,6 +120,7 @@ class AlertSender:
         """Match new articles, then send what is due at ``now`` (default: the clock)."""
         async with self._lock:
             now = now or self.clock()
+            self._started = monotonic_time.monotonic()
             result = SweepResult()
             result.matched = self.match_new(now)
             await self.send_due(now, result)
@@ -220,6 +225,7 @@ class AlertSender:
         except ChatMigrated as moved:
             # The ledger moves with the chat; its alerts go out on the next sweep.
             deliveries.migrate_chat(self.db, chat.id, moved.new_chat_id)
+            self.changed()
             result.pending += 1
             return False
         except Transient as exc:
@@ -231,6 +237,9 @@ class AlertSender:
             alerts.mark(self.db, [item.id], alerts.DROPPED, str(exc)[:200])
             result.dropped += 1
             return True
-        alerts.mark_sent(self.db, item.id, message_id, _iso(now))
+        # Stamped when it went out, not when the sweep began: a burst to many chats
+        # takes minutes, and the hourly cap counts back 60 minutes from the stamps.
+        elapsed = timedelta(seconds=monotonic_time.monotonic() - self._started)
+        alerts.mark_sent(self.db, item.id, message_id, _iso(now + elapsed))
         result.sent += 1
         return True

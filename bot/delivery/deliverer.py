@@ -25,11 +25,11 @@ from bot.core.config import Settings
 from bot.core.timeparse import due_date
 from bot.delivery.follow_section import FollowComposer, join_pieces
 from bot.delivery.pacing import Pacer
-from bot.messages import views
-from bot.messages.i18n import DEFAULT_LANGUAGE, localize, text
+from bot.messages import follow_views, views
+from bot.messages.i18n import DEFAULT_LANGUAGE, localize
 from bot.messages.keyboards import more_keyboard
 from bot.messages.render import split_html
-from digests.briefing import Briefing, compose_briefing
+from digests.briefing import Briefing, BriefItem, compose_briefing
 from digests.taxonomy import Taxonomy
 from store import Database, chats, deliveries
 from store.articles import library_version
@@ -76,6 +76,15 @@ def retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@dataclass(frozen=True)
+class OnDemandBriefing:
+    """A /brief answer: messages already localised and split, and the "more" buttons
+    (label, article ids) for under the last one."""
+
+    pieces: list[str]
+    buttons: list[tuple[str, list[int]]]
 
 
 class Deliverer:
@@ -239,33 +248,63 @@ class Deliverer:
         """The topic part: new articles on the chat's topics minus ``shown`` (the follow
         section's).  Candidates are read once per (topics, history); each distinct
         remainder is rendered once."""
-        limit = self.settings.brief_max
+        full, items = self._topic_items(chat.topics, received, shown, version)
         topics = tuple(sorted(chat.topics))
-        base_key = (topics, frozenset(received), version)
-        full = self._topic_briefings.get(base_key)
-        if full is None:
-            wider = limit + self.follows.limit  # enough left whatever the follows take
-            candidates = candidate_articles(self.db, chat.topics, wider, exclude=sorted(received))
-            full = compose_briefing(candidates, chat.topics, wider)
-            if len(self._topic_briefings) >= COMPOSE_CACHE_SIZE:
-                self._topic_briefings.clear()
-            self._topic_briefings[base_key] = full
-        items = [i for i in full.items if i.article_id not in shown][:limit]
         key = (topics, tuple(i.article_id for i in items), lang, version)
         cached = self._compose_cache.get(key)
         if cached is not None:
             return cached
-        briefing = replace(full, items=items)
-        if not briefing.items:
+        if not items:
             composed: tuple[list[int], list[str]] = ([], [])
         else:
-            markup = localize(views.briefing(briefing, self.taxonomy, lang), lang)
-            pieces = split_html(markup, views.BRIEF_PIECE_LIMIT)
-            composed = ([i.article_id for i in briefing.items], pieces)
+            briefing = replace(full, items=items)
+            composed = ([i.article_id for i in items], self._topic_pieces(briefing, lang))
         if len(self._compose_cache) >= COMPOSE_CACHE_SIZE:
             self._compose_cache.clear()
         self._compose_cache[key] = composed
         return composed
+
+    def _topic_items(
+        self, topics: Sequence[str], received: set[int], shown: set[int], version: int
+    ) -> tuple[Briefing, list[BriefItem]]:
+        """The topic candidates, and the newest of them the chat never received, minus
+        ``shown``, at most ``BRIEFBOT_BRIEF_MAX``.  Candidates are read once per (topics,
+        history); the briefing of the items is built only when not already rendered."""
+        limit = self.settings.brief_max
+        base_key = (tuple(sorted(topics)), frozenset(received), version)
+        full = self._topic_briefings.get(base_key)
+        if full is None:
+            wider = limit + self.follows.limit  # enough left whatever the follows take
+            candidates = candidate_articles(self.db, topics, wider, exclude=sorted(received))
+            full = compose_briefing(candidates, topics, wider)
+            if len(self._topic_briefings) >= COMPOSE_CACHE_SIZE:
+                self._topic_briefings.clear()
+            self._topic_briefings[base_key] = full
+        return full, [i for i in full.items if i.article_id not in shown][:limit]
+
+    def _topic_pieces(self, briefing: Briefing, lang: str) -> list[str]:
+        markup = localize(views.briefing(briefing, self.taxonomy, lang), lang)
+        return split_html(markup, views.BRIEF_PIECE_LIMIT)
+
+    def on_demand(self, chat: ChatSettings | None, lang: str) -> OnDemandBriefing:
+        """What /brief answers: the same composition as the daily push (the follow
+        section, then the topics without its articles, in phone-size pieces), but of the
+        newest articles whether or not a briefing already carried them, and recorded
+        nowhere: asking for a briefing never changes what tomorrow's push holds."""
+        version = self._newest_article()
+        topics = chat.topics if chat is not None else ()
+        followed = self.follows.items(chat, set(), version) if chat is not None else []
+        shown = {i.article_id for i in followed}
+        full, items = self._topic_items(topics, set(), shown, version)
+        briefing = replace(full, items=items)
+        topic_buttons = views.briefing_more(briefing, self.taxonomy, lang)
+        buttons = follow_views.more_buttons([i.article_id for i in followed], topic_buttons, lang)
+        if not followed:
+            return OnDemandBriefing(self._topic_pieces(briefing, lang), buttons)
+        topic_pieces = self._topic_pieces(briefing, lang) if briefing.items else []
+        follow_pieces = self.follows.pieces(followed, lang)
+        pieces = join_pieces(follow_pieces, topic_pieces, self.follows.last_length)
+        return OnDemandBriefing(pieces, buttons)
 
     def _newest_article(self) -> int:
         return library_version(self.db)
@@ -319,8 +358,7 @@ class Deliverer:
         whenever it is pressed (the ids travel in it)."""
         chat = chats.get_chat(self.db, chat_id)
         lang = (chat.language if chat else None) or DEFAULT_LANGUAGE
-        label = localize(text(lang, "brief_more_all"), lang)
-        return more_keyboard([(label, delivery.article_ids)])
+        return more_keyboard(follow_views.whole_buttons(delivery.article_ids, lang))
 
     async def send_one(
         self, chat_id: int, markup: str, is_group: bool, reply_markup: object = None

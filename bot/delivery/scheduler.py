@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
-from bot.core.services import ALERTS_CHANGED, ALERTS_NOW, ENSURE_SCHEDULED, RESCHEDULE, Services
+from bot.core.services import (
+    ALERTS_CHANGED,
+    ALERTS_NOW,
+    BRIEF_NOW,
+    ENSURE_SCHEDULED,
+    RESCHEDULE,
+    Services,
+)
 from bot.delivery.alerts import AlertSender
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.feeds import poll_all_feeds, sync_env_feeds
@@ -90,13 +97,15 @@ def scheduled_jobs(app: Application) -> int:
 
 def install(app: Application) -> None:
     """Called from post_init: jobs for every chat, the catch-up pass, feed polling."""
+    svc = _services(app)
+    deliverer = Deliverer(app.bot, svc.db, svc.lexicon.taxonomy, svc.settings)
+    app.bot_data[DELIVERER] = deliverer
+    # /brief is composed like the push, with or without a JobQueue.
+    app.bot_data[BRIEF_NOW] = deliverer.on_demand
     queue = app.job_queue
     if queue is None:
         log.warning("no JobQueue (install python-telegram-bot[job-queue]): no scheduled briefings")
         return
-    svc = _services(app)
-    deliverer = Deliverer(app.bot, svc.db, svc.lexicon.taxonomy, svc.settings)
-    app.bot_data[DELIVERER] = deliverer
     # Alerts share the briefings' sender: one pacer, one set of flood-limit rules.
     sender = AlertSender(deliverer)
     sender.start()

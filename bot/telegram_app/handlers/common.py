@@ -85,13 +85,24 @@ async def reply(
     lang: str | None = None,
 ) -> Message | None:
     """Send ``markup`` (HTML), split to fit; in groups the first piece quotes the request."""
+    lang = lang or language(update, context)
+    return await reply_pieces(update, context, split_html(localize(markup, lang)), keyboard, lang)
+
+
+async def reply_pieces(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    pieces: list[str],
+    keyboard: InlineKeyboardMarkup | None = None,
+    lang: str | None = None,
+) -> Message | None:
+    """Send messages already localised and split (a briefing's phone-size pieces), the
+    keyboard under the last; in groups the first quotes the request."""
     message = update.effective_message
     chat = update.effective_chat
     if chat is None:
         return None
-    lang = lang or language(update, context)
-    pieces = split_html(localize(markup, lang))
-    keyboard = localize_keyboard(keyboard, lang)
+    keyboard = localize_keyboard(keyboard, lang or language(update, context))
     sent: Message | None = None
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1

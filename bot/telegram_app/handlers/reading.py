@@ -9,27 +9,35 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.core.services import PagedReply, services
+from bot.core.services import BRIEF_NOW, PagedReply, services
 from bot.messages import views
 from bot.messages.i18n import localize, text
 from bot.messages.keyboards import (
     COMPANY,
     PAGE,
     SECTOR,
+    fits,
     more_ids,
     more_keyboard,
     original_keyboard,
     pager,
     suggestion_keyboard,
 )
-from bot.messages.names import company_names
+from bot.messages.names import company_names, topic_name
 from bot.messages.render import ARTICLE_COMMAND, esc, split_html
-from bot.telegram_app.handlers.common import NO_PREVIEW, argument, current_chat, language, reply
+from bot.telegram_app.handlers.common import (
+    NO_PREVIEW,
+    argument,
+    current_chat,
+    language,
+    reply,
+    reply_pieces,
+)
 from digests.briefing import compose_briefing
 from digests.sanitize import clean_line
 from store.answers import SearchAnswer, company_answer, search_answer, sector_answer
 from store.articles import get_article, list_articles
-from store.briefings import candidate_articles, candidates_by_ids
+from store.briefings import candidates_by_ids
 
 COMPANY_ARTICLES = 20
 SEARCH_RESULTS = 25
@@ -37,6 +45,12 @@ SEARCH_PER_PAGE = 5
 LATEST_ARTICLES = 30
 LATEST_PER_PAGE = 10
 LOOKUP_MAX_CHARS = 40
+LATEST_TOKEN = "~l"
+SEARCH_TOKEN = "~s"
+"""Pager tokens that say what to show (the newest articles; a search and its words), so
+◀ ▶ still work after a restart: the page is recomputed for the chat that presses.  A
+search whose words do not fit in the button's 64 bytes gets a token of the in-memory
+store instead (``secrets.token_urlsafe`` never starts with ``~``)."""
 """Plain text up to this long is taken as a name or keyword to look up."""
 
 
@@ -46,15 +60,11 @@ def _viewer(update: Update) -> int | None:
 
 
 async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    chat = current_chat(update, context)
-    topics = chat.topics if chat else ()
-    candidates = candidate_articles(svc.db, topics, svc.settings.brief_max)
-    briefing = compose_briefing(candidates, topics, svc.settings.brief_max)
+    """A briefing now: the chat's follows first, then its topics (all when none), composed
+    by the daily push's own code (installed by the scheduler as ``BRIEF_NOW``)."""
     lang = language(update, context)
-    taxonomy = svc.lexicon.taxonomy
-    keyboard = more_keyboard(views.briefing_more(briefing, taxonomy, lang))
-    await reply(update, context, views.briefing(briefing, taxonomy, lang), keyboard)
+    answer = context.application.bot_data[BRIEF_NOW](current_chat(update, context), lang)
+    await reply_pieces(update, context, answer.pieces, more_keyboard(answer.buttons), lang)
 
 
 async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,7 +121,12 @@ async def _show_company(
         svc.db, svc.lexicon, query, max_articles=COMPANY_ARTICLES, viewer=_viewer(update)
     )
     if answer.company is None:
-        buttons = [(name, f"{COMPANY}{name}") for name in answer.suggestions]
+        # Labels as the reader knows the company (TSMC); the data keeps the directory name.
+        labels = company_names(list(answer.suggestions), svc.lexicon.directory, lang)
+        buttons = [
+            (label, f"{COMPANY}{name}")
+            for label, name in zip(labels, answer.suggestions, strict=True)
+        ]
         await _not_found(update, context, "unknown_company", query, buttons, lang)
         return
     await reply(update, context, views.company(answer, svc.lexicon.taxonomy, lang))
@@ -141,11 +156,15 @@ async def _show_sector(
     svc = services(context)
     answer = sector_answer(svc.db, svc.lexicon, query, viewer=_viewer(update))
     if not answer.found:
-        buttons = [
-            (name, f"{SECTOR}{topic.id}")
-            for name in answer.suggestions
-            if (topic := svc.lexicon.taxonomy.lookup(name)) is not None
-        ]
+        # Each topic once, as the reader's language names it (Semiconductors, not 半導體).
+        topics = (svc.lexicon.taxonomy.lookup(name) for name in answer.suggestions)
+        buttons = list(
+            dict.fromkeys(
+                (topic_name(topic, lang), f"{SECTOR}{topic.id}")
+                for topic in topics
+                if topic is not None
+            )
+        )
         await _not_found(update, context, "unknown_topic", query, buttons, lang)
         return
     answer.companies = company_names(answer.companies, svc.lexicon.directory, lang)
@@ -176,11 +195,24 @@ async def _show_search(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
 ) -> bool:
     """Send the first page of results; False (nothing sent) when there are none."""
-    viewer = update.effective_chat.id if update.effective_chat else None
-    answer = search_answer(services(context).db, query, limit=SEARCH_RESULTS, viewer=viewer)
-    if not answer.results:
+    paged = _search_pages(update, context, query, lang)
+    if paged is None:
         return False
-    paged = PagedReply(
+    token = f"{SEARCH_TOKEN}{query}"
+    stateless = fits(f"{PAGE}{token}:{paged.pages}")
+    await _send_page(update, context, paged, token if stateless else None)
+    return True
+
+
+def _search_pages(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, lang: str
+) -> PagedReply | None:
+    answer = search_answer(
+        services(context).db, query, limit=SEARCH_RESULTS, viewer=_viewer(update)
+    )
+    if not answer.results:
+        return None
+    return PagedReply(
         "search",
         lang,
         answer.query,
@@ -188,8 +220,25 @@ async def _show_search(
         SEARCH_PER_PAGE,
         _count_note(answer, lang),
     )
-    await _send_page(update, context, paged)
-    return True
+
+
+def _latest_pages(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
+) -> PagedReply | None:
+    articles = list_articles(services(context).db, LATEST_ARTICLES, viewer=_viewer(update))
+    return PagedReply("latest", lang, "", articles, LATEST_PER_PAGE) if articles else None
+
+
+def _pages_again(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str
+) -> PagedReply | None:
+    """The pages a self-describing token names, recomputed (after a restart, or always)."""
+    lang = language(update, context)
+    if token == LATEST_TOKEN:
+        return _latest_pages(update, context, lang)
+    if token.startswith(SEARCH_TOKEN) and len(token) > len(SEARCH_TOKEN):
+        return _search_pages(update, context, token.removeprefix(SEARCH_TOKEN), lang)
+    return None
 
 
 def _count_note(answer: SearchAnswer, lang: str) -> str:
@@ -230,13 +279,12 @@ async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
     lang = language(update, context)
-    articles = list_articles(svc.db, LATEST_ARTICLES, viewer=_viewer(update))
-    if not articles:
+    paged = _latest_pages(update, context, lang)
+    if paged is None:
         await reply(update, context, text(lang, "no_articles"))
         return
-    await _send_page(update, context, PagedReply("latest", lang, "", articles, LATEST_PER_PAGE))
+    await _send_page(update, context, paged, LATEST_TOKEN)
 
 
 def _render_page(paged: PagedReply, page: int) -> str:
@@ -247,8 +295,14 @@ def _render_page(paged: PagedReply, page: int) -> str:
     return views.latest_page(paged.page(page), page, paged.pages, paged.language)
 
 
-async def _send_page(update: Update, context: ContextTypes.DEFAULT_TYPE, paged: PagedReply) -> None:
-    token = services(context).remember(paged)
+async def _send_page(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    paged: PagedReply,
+    token: str | None = None,
+) -> None:
+    """The first page; ``token`` (a self-describing one) or else one of the memory store."""
+    token = token or services(context).remember(paged)
     await reply(
         update, context, _render_page(paged, 0), pager(token, 0, paged.pages), lang=paged.language
     )
@@ -259,7 +313,7 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     assert query is not None and query.data is not None
     token, _, number = query.data.removeprefix(PAGE).rpartition(":")
-    paged = services(context).paged.get(token)
+    paged = services(context).paged.get(token) or _pages_again(update, context, token)
     if paged is None or not number.isdigit():
         lang = language(update, context)
         await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
