@@ -104,7 +104,10 @@ def test_cli_company_answers_for_an_etf(capsys, etf_store: Path) -> None:  # typ
     assert main(["--db", str(etf_store), "company", "00878"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("國泰永續高股息 (TWSE:00878, ETF)")
-    assert "1 articles name it" in out or "1 article names it" in out
+    assert "1 article names it" in out  # not "1 articles"
+    assert main(["--db", str(etf_store), "company", "聯發科"]) == 0
+    out = capsys.readouterr().out  # none: said once, not again as "0 articles name it"
+    assert "no stored article names this company yet" in out and "0 articles" not in out
     assert main(["--db", str(etf_store), "company", "元大台灣50", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["company"]["ticker"] == "0050" and data["company"]["market"] == "TWSE"

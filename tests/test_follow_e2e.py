@@ -98,7 +98,7 @@ def test_follow_unfollow_following_and_settings(bot: BotHarness) -> None:
     next_at = bot.services.next_delivery_at(bot.chat(ANN_CHAT.id))
     assert next_at.weekday() < 5 and f"{next_at:%H:%M}" in weekdays
     settings = said(bot.send(ANN_CHAT, ANN, "/mytopics"))[0]
-    for expected in ("🏢台積電", "即時提醒:開啟", "勿擾時段:22:00-07:00", "週一到週五"):
+    for expected in ("🏢台積電", "即時提醒:開啟", "勿擾時段:22:00–07:00", "週一到週五"):
         assert expected in settings, expected
     chat = bot.chat(ANN_CHAT.id)
     assert chat.alerts and chat.quiet == "22:00-07:00" and chat.days == "weekdays"

@@ -7,6 +7,7 @@ endpoint.  Every text here is original, written for these tests.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,7 +185,7 @@ def test_feed_link_answers_three_and_lists_the_rest(bot: BotHarness, site: Loopb
     calls = _say(bot, ALICE_CHAT, ALICE, site.url("/feed.xml"))
     answers = _edits(calls) + [t for t in texts(calls) if "產業快訊" in t]
     assert len(answers) == 3
-    assert any("另外整理了 2 篇" in t and "/article" in t for t in texts(calls))
+    assert any("另外整理了 2 篇" in t and re.search(r"/a\d+", t) for t in texts(calls))
 
 
 def test_pasted_text_is_digested_and_short_text_stays_a_lookup(bot: BotHarness) -> None:
@@ -391,3 +392,14 @@ def test_pdf_report_and_scan(bot: BotHarness, tmp_path: Path) -> None:
     assert "掃描.pdf" in refusal and "文字層" in refusal
     with pytest.raises(StopIteration):
         bot.article_id("掃描.pdf")
+
+
+def test_english_digest_names_topics_in_english_and_opens_in_one_tap(bot: BotHarness) -> None:
+    """QA: an English reader's digest listed its topics in Chinese (儲能與電力、…) and
+    pointed to "/article 11", which Telegram taps as a bare /article (a usage message)."""
+    english = FakeUser(id=605, first_name="Eve", language_code="en")
+    [answer] = _edits(_say(bot, FakeChat(english.id), english, PASTED))
+    topics = next(line for line in answer.splitlines() if line.startswith("Topics: "))
+    assert not re.search(r"[\u4e00-\u9fff]", topics), topics
+    assert "、" not in topics
+    assert re.search(r"Only this chat can see this digest: /a\d+$", answer, re.M), answer

@@ -116,13 +116,13 @@ def test_date_span_says_how_old_the_articles_are() -> None:
     assert "發布於 2025-03-01 – 2025-03-14" in markup
     assert "03-14" in markup.split("</i>", 1)[1]  # each line's day, when they differ
     undated = views.briefing(_briefing(2, published=None), TAXONOMY, "en")
-    assert "collected 2026-12-03" in undated
+    assert "Collected 2026-12-03" in undated
 
 
 def test_date_labels() -> None:
     assert views.date_label("2025-03-14T23:30:00+08:00", None, "zh-TW") == "發布於 2025-03-14"
     assert views.date_label(None, "2026-12-03T17:00:00+00:00", "zh-TW") == "收錄於 2026-12-04"
-    assert views.date_label(None, "2026-12-03T01:00:00+00:00", "en") == "collected 2026-12-03"
+    assert views.date_label(None, "2026-12-03T01:00:00+00:00", "en") == "Collected 2026-12-03"
     assert views.date_label(None, None, "en") == ""
 
 

@@ -121,7 +121,9 @@ def cmd_company(db: Database, args: argparse.Namespace) -> int:
             print(f"- {p.sentence}\n  ——《{p.source.title}》{link}")
         if answer.topics:
             print("topics: " + ", ".join(answer.topics))
-        print(f"{len(answer.mentions)} articles name it")
+        if answer.mentions:  # none: the line above already said so
+            n = len(answer.mentions)
+            print(f"{n} article names it" if n == 1 else f"{n} articles name it")
     return EXIT_OK if answer.company is not None else EXIT_NOT_FOUND
 
 
@@ -151,6 +153,9 @@ def sector_json(answer: SectorAnswer) -> dict:
 
 
 def cmd_sector(db: Database, args: argparse.Namespace) -> int:
+    from digests.textproc import prefer_word_index  # jieba is for this command only
+
+    prefer_word_index()  # a one-shot command segments only the reader's few words
     answer = sector_answer(db, _lexicon(db), " ".join(args.query))
     if args.json:
         _print_json(sector_json(answer))
@@ -202,11 +207,11 @@ def cmd_search(db: Database, args: argparse.Namespace) -> int:
         return EXIT_OK
     about = "about " if answer.estimated else ""
     count = f"{about}{answer.total:,} article{'s' if answer.total != 1 else ''}"
+    verb = "matches" if answer.total == 1 and not answer.estimated else "match"
     if not answer.results:
-        print(f"{count} match {answer.query!r}; none after --offset {answer.offset}")
+        print(f"{count} {verb} {answer.query!r}; none after --offset {answer.offset}")
         return EXIT_OK
     first, last = answer.offset + 1, answer.offset + len(answer.results)
-    verb = "matches" if answer.total == 1 and not answer.estimated else "match"
     print(f"{count} {verb} {answer.query!r}; showing {first}-{last}")
     for h in answer.results:
         where = f" › {h.heading}" if h.heading else ""

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.messages import views
 from bot.messages.i18n import text
 from bot.messages.keyboards import COMPANY, fits
+from bot.messages.render import article_command
 from digests.sanitize import clean_line
 from digests.taxonomy import Taxonomy
 from store.records import ArticleDetail
@@ -32,22 +33,28 @@ def digest_answer(
 ) -> str:
     """Title, date, summary, key figures, section digests, keywords; topics; companies."""
     parts = [views.article(detail, lang)]
-    topics = views.topic_names(taxonomy, topic_ids)
+    topics = views.topic_names(taxonomy, topic_ids, lang)
     if topics:
         parts.append(text(lang, "digest_topics", topics=topics))
     if companies:
         parts.append(text(lang, "digest_companies"))
-    parts.append(text(lang, "digest_private_note", id=detail.article.id))
+    parts.append(text(lang, "digest_private_note", command=article_command(detail.article.id)))
     return "\n\n".join(parts)
 
 
 def digest_keyboard(
-    companies: Sequence[str], article_id: int, can_share: bool, lang: str
+    companies: Sequence[str],
+    article_id: int,
+    can_share: bool,
+    lang: str,
+    labels: Sequence[str] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """Company buttons, two a row (each opens ``/company``); the share button last."""
+    """Company buttons, two a row (each opens ``/company``); the share button last.
+    ``labels``: the names as the reader knows them (TSMC in English), one per company."""
+    shown = labels if labels is not None else companies
     buttons = [
-        InlineKeyboardButton(clean_line(name), callback_data=f"{COMPANY}{name}")
-        for name in companies
+        InlineKeyboardButton(clean_line(label), callback_data=f"{COMPANY}{name}")
+        for name, label in zip(companies, shown, strict=True)
         if fits(f"{COMPANY}{name}")
     ][:MAX_COMPANY_BUTTONS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]

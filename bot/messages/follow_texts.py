@@ -14,7 +14,7 @@ ZH_FOLLOW: dict[str, str] = {
     "cmd.following": "追蹤清單(可逐項移除)",
     "cmd.alerts": "即時提醒:/alerts on 或 /alerts off",
     "cmd.quiet": "提醒勿擾時段,例如 /quiet 22:00-07:00、/quiet off",
-    "cmd.days": "簡報日:/days all(每天)或 /days weekdays(週一至週五)",
+    "cmd.days": "簡報日:/days all(每天)或 /days weekdays(週一到週五)",
     "usage_follow": (
         "用法:/follow 公司或關鍵字,例如 /follow 台積電、/follow 2330、/follow 矽光子。"
         "不是公司的詞會當成關鍵字,在文章內文中比對。"

@@ -24,7 +24,7 @@ ZH: dict[str, str] = {
     "welcome": (
         "👋 歡迎使用 <b>briefbot</b>！\n"
         "我會把長篇產業與投資分析整理成重點摘要：每天在你選定的時間推送簡報，"
-        "也能隨時查詢公司、產業與關鍵字。\n\n請從下方選擇想追蹤的主題（可複選）："
+        "也能隨時查詢公司、產業與關鍵字。\n\n請從下方選擇想訂閱的主題（可複選）："
     ),
     "group_intro": (
         "👋 大家好，我是 <b>briefbot</b>。我會把產業與投資分析整理成重點摘要，"
@@ -36,7 +36,7 @@ ZH: dict[str, str] = {
     "help_admin_note": "（群組中僅管理員可用 ⚙️ 標示的設定指令）",
     "cmd.start": "開始使用並選擇主題",
     "cmd.help": "顯示所有指令",
-    "cmd.topics": "選擇追蹤的主題",
+    "cmd.topics": "選擇訂閱的主題",
     "cmd.subscribe": "訂閱主題，例如 /subscribe 儲能",
     "cmd.unsubscribe": "取消訂閱主題",
     "cmd.mytopics": "查看目前的設定",
@@ -76,12 +76,14 @@ ZH: dict[str, str] = {
     "usage_ingest": "用法：/ingest 網址（http 或 https）。",
     "bad_time": "看不懂時間「{value}」。可以寫 07:30、0730、7點半、下午3點 或 9pm。",
     "bad_timezone": "不認得時區「{value}」。可以用城市（台北、東京、紐約）、IANA 名稱（Asia/Taipei）或 UTC+8。",
-    "time_set": "⏰ 每日簡報時間已設為每天 {time}，{zone}。下一次推送：{next}。",
+    "time_set": "⏰ 每日簡報時間已設為{days} {time}，{zone}。下一次推送：{next}。",
     "timezone_set": "🌏 時區已設為 {zone}。下一次推送：{next}。",
     "settings_title": "<b>目前設定</b>",
     "settings_topics": "主題：{topics}",
     "settings_no_topics": "主題：尚未選擇（簡報會涵蓋所有主題）",
-    "settings_time": "推送時間：每天 {time}，{zone}",
+    "settings_time": "推送時間：{days} {time}，{zone}",
+    "days_every": "每天",
+    "days_weekdays_only": "週一到週五",
     "settings_next": "下一次推送：{next}",
     "settings_paused": "狀態：⏸ 已暫停（/resume 恢復）",
     "settings_active": "狀態：▶️ 推送中",
@@ -100,7 +102,7 @@ ZH: dict[str, str] = {
     "lang_set": "介面語言已設為{name}。",
     "admins_only": "抱歉，這個設定只有群組管理員可以變更。",
     "operators_only": "抱歉，這個指令只開放給營運者。",
-    "your_user_id": "你的 Telegram 使用者 ID 是 <code>{id}</code>;營運者把它加進 BRIEFBOT_ADMINS 即可使用。",
+    "your_user_id": "你的 Telegram 使用者 ID 是 <code>{id}</code>；營運者把它加進 BRIEFBOT_ADMINS 即可使用。",
     "brief_title": "<b>📰 今日簡報</b>",
     "brief_empty": "目前還沒有符合你主題的新文章。",
     "no_articles": "目前還沒有任何文章。",
@@ -144,8 +146,9 @@ ZH: dict[str, str] = {
     "read_more": "閱讀原文",
     "all_topics": "所有主題",
     # Language and input (issue 14): /time alone, zone notes, /unsubscribe buttons.
-    "time_current": "⏰ 每日簡報時間：每天 {time}，{zone}。下一次推送：{next}。\n要更改，輸入 /time 07:30 或 /timezone 東京。",
+    "time_current": "⏰ 每日簡報時間：{days} {time}，{zone}。下一次推送：{next}。\n要更改，輸入 /time 07:30 或 /timezone 東京。",
     "timezone_current": "目前時區：{zone}。",
+    "lang_current": "目前語言：{name}。",
     "zone_note_abbreviation": "（{given} 視為{zone}，會自動切換夏令時間。）",
     "zone_note_fixed_offset": "（{given} 是固定時差，沒有夏令時間；若當地實施夏令時間，請改用城市名稱，例如 /timezone 紐約。）",
     "zone_note_offset_place": "（{given} 視為{zone}，全年固定，沒有夏令時間。）",
@@ -153,7 +156,7 @@ ZH: dict[str, str] = {
     "zone_suggest": "你是不是要找：{options}",
     "unsubscribe_pick": "點選要取消訂閱的主題：",
     "unsubscribe_none": "目前沒有訂閱任何主題。用 /topics 選擇主題。",
-    "topics_readonly": "這個群組追蹤的主題：{topics}。只有群組管理員可以變更（/topics）。",
+    "topics_readonly": "這個群組訂閱的主題：{topics}。只有群組管理員可以變更（/topics）。",
     "topics_readonly_none": "這個群組還沒有選擇主題。只有群組管理員可以用 /topics 選擇。",
 }
 
@@ -162,7 +165,7 @@ EN: dict[str, str] = {
         "👋 Welcome to <b>briefbot</b>!\n"
         "I turn long-form industry and investment analysis into short digests: a daily "
         "briefing at the time you choose, plus company, sector and keyword look-ups.\n\n"
-        "Pick the topics you want to follow (several are fine):"
+        "Pick the topics you want to subscribe to (several are fine):"
     ),
     "group_intro": (
         "👋 Hello, I'm <b>briefbot</b>. I digest industry and investment analysis and post a "
@@ -174,7 +177,7 @@ EN: dict[str, str] = {
     "help_admin_note": "(in groups, settings marked ⚙️ are for admins only)",
     "cmd.start": "start and pick topics",
     "cmd.help": "list every command",
-    "cmd.topics": "choose the topics you follow",
+    "cmd.topics": "choose the topics you subscribe to",
     "cmd.subscribe": "subscribe to a topic, e.g. /subscribe energy storage",
     "cmd.unsubscribe": "unsubscribe from a topic",
     "cmd.mytopics": "show your settings",
@@ -192,13 +195,13 @@ EN: dict[str, str] = {
     "cmd.lang": "interface language: zh-TW, zh-CN, en",
     "cmd.ingest": "(operators) ingest a URL",
     "cmd.stats": "(operators) statistics",
-    "topics_prompt": "Tap a topic to follow or unfollow it (✅ = following):",
+    "topics_prompt": "Tap a topic to subscribe or unsubscribe (✅ = subscribed):",
     "subscribed": "✅ Subscribed to “{topic}”.",
-    "already_subscribed": "You already follow “{topic}”.",
+    "already_subscribed": "You are already subscribed to “{topic}”.",
     "unsubscribed": "Unsubscribed from “{topic}”.",
-    "not_subscribed": "You don't follow “{topic}”.",
-    "toggled_on": "Following {topic}",
-    "toggled_off": "Stopped following {topic}",
+    "not_subscribed": "You are not subscribed to “{topic}”.",
+    "toggled_on": "Subscribed to {topic}",
+    "toggled_off": "Unsubscribed from {topic}",
     "unknown_topic": "No topic called “{query}”.",
     "unknown_company": "No company called “{query}”.",
     "did_you_mean": "Did you mean:",
@@ -214,12 +217,14 @@ EN: dict[str, str] = {
     "usage_ingest": "Usage: /ingest URL (http or https).",
     "bad_time": "I can't read “{value}” as a time; try 07:30, 0730, 7:30am or 9pm.",
     "bad_timezone": "Unknown time zone “{value}”. Use a city (Taipei, Tokyo, New York), an IANA name (Asia/Taipei) or UTC+8.",
-    "time_set": "⏰ Daily briefing time set to {time}, {zone}. Next delivery: {next}.",
+    "time_set": "⏰ Daily briefing set to {days} at {time}, {zone}. Next delivery: {next}.",
     "timezone_set": "🌏 Time zone set to {zone}. Next delivery: {next}.",
     "settings_title": "<b>Your settings</b>",
     "settings_topics": "Topics: {topics}",
     "settings_no_topics": "Topics: none chosen (briefings cover every topic)",
-    "settings_time": "Delivery: every day at {time}, {zone}",
+    "settings_time": "Delivery: {days} at {time}, {zone}",
+    "days_every": "every day",
+    "days_weekdays_only": "Monday to Friday",
     "settings_next": "Next delivery: {next}",
     "settings_paused": "Status: ⏸ paused (/resume to restart)",
     "settings_active": "Status: ▶️ active",
@@ -283,16 +288,17 @@ EN: dict[str, str] = {
     "read_more": "read",
     "all_topics": "all topics",
     # Language and input (issue 14): /time alone, zone notes, /unsubscribe buttons.
-    "time_current": "⏰ Daily briefing: every day at {time}, {zone}. Next delivery: {next}.\nTo change it: /time 07:30 or /timezone Tokyo.",
+    "time_current": "⏰ Daily briefing: {days} at {time}, {zone}. Next delivery: {next}.\nTo change it: /time 07:30 or /timezone Tokyo.",
     "timezone_current": "Current time zone: {zone}.",
+    "lang_current": "Current language: {name}.",
     "zone_note_abbreviation": "({given} is taken as {zone}, which follows daylight saving time.)",
     "zone_note_fixed_offset": "({given} is a fixed offset without daylight saving time; if your place has summer time, use its city instead, e.g. /timezone New York.)",
     "zone_note_offset_place": "({given} is taken as {zone}, the same all year, no daylight saving time.)",
     "zone_ambiguous": "“{given}” can mean several time zones; please name a city: {options}.",
     "zone_suggest": "Did you mean: {options}",
     "unsubscribe_pick": "Tap a topic to unsubscribe from it:",
-    "unsubscribe_none": "You don't follow any topic. Pick some with /topics.",
-    "topics_readonly": "This group follows: {topics}. Only group admins can change this (/topics).",
+    "unsubscribe_none": "You are not subscribed to any topic. Pick some with /topics.",
+    "topics_readonly": "This group is subscribed to: {topics}. Only group admins can change this (/topics).",
     "topics_readonly_none": "This group has no topics yet. Only group admins can pick them with /topics.",
 }
 

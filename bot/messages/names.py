@@ -8,9 +8,10 @@ converted with the rest of the message (``i18n.localize``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from digests.companies import Company, CompanyDirectory
-from digests.taxonomy import Topic
+from digests.taxonomy import Taxonomy, Topic
 
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -18,6 +19,22 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def topic_name(topic: Topic, lang: str) -> str:
     return topic.name_en or topic.name if lang == "en" else topic.name
+
+
+def topic_choices(
+    taxonomy: Taxonomy, names: Iterable[str], prefix: str, lang: str
+) -> list[tuple[str, str]]:
+    """(label, callback data) buttons for the topics ``names`` point to: each topic once,
+    as the reader's language names it (Semiconductors, not 半導體), however many of its
+    words the suggestions hold."""
+    topics = (taxonomy.lookup(name) for name in names)
+    return list(
+        dict.fromkeys(
+            (topic_name(topic, lang), f"{prefix}{topic.id}")
+            for topic in topics
+            if topic is not None
+        )
+    )
 
 
 def english_company_name(company: Company) -> str | None:

@@ -21,8 +21,8 @@ ZH_READING: dict[str, str] = {
 
 EN_READING: dict[str, str] = {
     "brief_latest_title": "<b>📰 Latest briefing</b>",
-    "published_on": "published {date}",
-    "collected_on": "collected {date}",
+    "published_on": "Published {date}",
+    "collected_on": "Collected {date}",
     "brief_tap_hint": "<i>Tap an /a number to read one article, or expand the digest below.</i>",
     "brief_more_all": "📖 Expand the whole digest",
     "brief_more_group": "➕ {group} ({count})",

@@ -146,7 +146,7 @@ def briefing_full(brief: Briefing, taxonomy: Taxonomy, lang: str) -> str:
             label = date_label(item.published, item.ingested_at, lang)
             if label:
                 lines.append(f"<i>{label}</i>")
-            lines.extend(esc(s) for s in item.summary)
+            lines.extend(esc(s) for s in _besides_title(item.summary, item.title))
             for heading_text, sentences in item.digests:
                 body = esc(join_sentences(sentences))
                 lead = heading_lead(heading_text)
@@ -210,14 +210,22 @@ def search_page(
     return "\n\n".join(parts)
 
 
+def _besides_title(sentences: Sequence[str], title: str) -> list[str]:
+    """Summary sentences other than the title: text without a title line (a paste, a
+    plain-text file) is titled by its first sentence, which the summary often picks too,
+    and one message must not say the same sentence twice, one line apart."""
+    return [s for s in sentences if s.strip() != title.strip()]
+
+
 def article(detail: ArticleDetail, lang: str) -> str:
     a = detail.article
     parts = [link(a.title, a.url)]
     label = date_label(a.published, a.ingested_at, lang)
     if label:
         parts[0] += f"\n<i>{label}</i>"
-    if a.summary:
-        parts.append("\n".join(esc(s) for s in a.summary))
+    summary = _besides_title(a.summary, a.title)
+    if summary:
+        parts.append("\n".join(esc(s) for s in summary))
     figures = detail.figures_not_shown()
     if figures:
         parts.append(text(lang, "key_figures") + "\n" + "\n".join(f"▪️ {esc(s)}" for s in figures))
@@ -227,7 +235,8 @@ def article(detail: ArticleDetail, lang: str) -> str:
         body = "\n".join(esc(s) for s in section.digest)
         parts.append(f"<b>{esc(section.heading)}</b>\n{body}" if section.heading else body)
     if a.keywords:
-        parts.append(text(lang, "keywords", keywords="、".join(esc(k) for k in a.keywords)))
+        sep = ", " if lang == "en" else "、"
+        parts.append(text(lang, "keywords", keywords=sep.join(esc(k) for k in a.keywords)))
     return "\n\n".join(parts)
 
 
@@ -239,6 +248,13 @@ def latest_page(articles: Sequence[StoredArticle], page: int, pages: int, lang: 
     if pages > 1:
         parts.append(text(lang, "page", page=page + 1, pages=pages))
     return "\n\n".join(parts)
+
+
+def delivery_days(chat: ChatSettings | None, lang: str) -> str:
+    """ "every day" or "Monday to Friday" (/days): every line that states the delivery
+    time says which days, so /time and /mytopics never claim "every day" after /days weekdays."""
+    weekdays = chat is not None and chat.days == "weekdays"
+    return text(lang, "days_weekdays_only" if weekdays else "days_every")
 
 
 def settings(
@@ -256,7 +272,8 @@ def settings(
         lines.append(text(lang, "settings_topics", topics=topics))
     else:
         lines.append(text(lang, "settings_no_topics"))
-    lines.append(text(lang, "settings_time", time=esc(time_text), zone=esc(zone)))
+    days = delivery_days(chat, lang)
+    lines.append(text(lang, "settings_time", days=days, time=esc(time_text), zone=esc(zone)))
     if chat.paused:
         lines.append(text(lang, "settings_paused"))
     elif not chat.enrolled:

@@ -165,6 +165,17 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return allowed
 
 
+async def admin_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> bool:
+    """Whether the button just pressed may change settings: a button has no reply to
+    refuse in, so anyone else is answered with an alert (the callback answered)."""
+    if await is_group_admin(update, context):
+        return True
+    query = update.callback_query
+    assert query is not None
+    await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+    return False
+
+
 def admins_only(handler: Handler) -> Handler:
     """Settings change only by group admins; others get a short polite refusal."""
 

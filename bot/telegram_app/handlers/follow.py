@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.services import ALERTS_CHANGED, RESCHEDULE, Services, services
-from bot.core.timeparse import parse_hhmm
+from bot.core.timeparse import parse_time
 from bot.messages import follow_views, views
 from bot.messages.follow_views import FOLLOW_COMPANY, FOLLOW_KEYWORD, READ, UNFOLLOW
 from bot.messages.i18n import localize, text
+from bot.messages.names import company_name, company_names
 from bot.messages.render import esc
 from bot.messages.zones import when_text, zone_label
 from bot.telegram_app.handlers.common import (
+    admin_pressed,
     admins_only,
     argument,
     current_chat,
-    is_group_admin,
     language,
     reply,
 )
@@ -50,6 +52,21 @@ def reschedule(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
         hook(chat_id)
 
 
+def _listed(svc: Services, chat_id: int, lang: str) -> list[follows.Follow]:
+    """The chat's follows as its reader names them: English readers see TSMC for a
+    followed 台積電 (the stored label stays the name the articles use)."""
+    items = follows.list_follows(svc.db, chat_id)
+    if lang != "en":
+        return items
+    return [replace(f, label=_shown_label(svc, f, lang)) for f in items]
+
+
+def _shown_label(svc: Services, item: follows.Follow, lang: str) -> str:
+    if lang != "en" or item.kind != COMPANY:
+        return item.label
+    return company_names([item.label], svc.lexicon.directory, lang)[0]
+
+
 def _alerts_changed(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tell the alert sweep (if the scheduler runs) that follows or switches changed."""
     hook = context.application.bot_data.get(ALERTS_CHANGED)
@@ -71,10 +88,10 @@ async def _follow_company(
         context,
         outcome,
         lang,
-        company.name,
+        company_name(company, lang),
         "follow_company",
-        name=esc(company.name),
-        ticker=_ticker(company),
+        name=esc(company_name(company, lang)),
+        ticker=f" {_ticker(company)}" if lang == "en" and company.ticker else _ticker(company),
     )
 
 
@@ -154,8 +171,7 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     assert query is not None and query.data is not None
     lang = language(update, context)
-    if not await is_group_admin(update, context):
-        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+    if not await admin_pressed(update, context, lang):
         return
     await query.answer()
     if query.data.startswith(FOLLOW_KEYWORD):
@@ -196,13 +212,14 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, text(lang, "not_following", query=esc(query)))
         return
     _alerts_changed(context)
-    await reply(update, context, text(lang, "unfollowed", label=esc(removed.label)))
+    label = _shown_label(svc, removed, lang)
+    await reply(update, context, text(lang, "unfollowed", label=esc(label)))
 
 
 async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     lang = language(update, context)
-    markup, keyboard = follow_views.following(follows.list_follows(svc.db, _chat_id(update)), lang)
+    markup, keyboard = follow_views.following(_listed(svc, _chat_id(update), lang), lang)
     await reply(update, context, markup, keyboard)
 
 
@@ -212,8 +229,7 @@ async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert query is not None and query.data is not None
     svc = services(context)
     lang = language(update, context)
-    if not await is_group_admin(update, context):
-        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+    if not await admin_pressed(update, context, lang):
         return
     number = query.data.removeprefix(UNFOLLOW)
     removed = (
@@ -225,8 +241,9 @@ async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
         return
     _alerts_changed(context)
-    await query.answer(localize(text(lang, "following_removed", label=removed.label), lang))
-    markup, keyboard = follow_views.following(follows.list_follows(svc.db, _chat_id(update)), lang)
+    label = _shown_label(svc, removed, lang)
+    await query.answer(localize(text(lang, "following_removed", label=label), lang))
+    markup, keyboard = follow_views.following(_listed(svc, _chat_id(update), lang), lang)
     await query.edit_message_text(localize(markup, lang), parse_mode="HTML", reply_markup=keyboard)
 
 
@@ -272,11 +289,14 @@ async def alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def parse_quiet(value: str) -> str | None:
-    """'22:00-07:00' (also ～, 到, to; full-width digits) -> '22:00-07:00'; None if invalid."""
+    """'22:00-07:00' (also ～, 到, to; full-width digits) -> '22:00-07:00'; None if invalid.
+
+    Each end is a time as /time reads it (晚上11點到早上7點, 11pm-7am): a reader who just
+    set /time 7點半 types the quiet hours the same way."""
     match = _QUIET_RE.match(unicodedata.normalize("NFKC", value).strip())
     if not match:
         return None
-    start, end = parse_hhmm(match.group(1)), parse_hhmm(match.group(2))
+    start, end = parse_time(match.group(1)), parse_time(match.group(2))
     if start is None or end is None or start == end:
         return None
     return f"{start:%H:%M}-{end:%H:%M}"
@@ -338,7 +358,7 @@ def settings_text(svc: Services, chat: ChatSettings, lang: str) -> str:
         chat.alerts,
         chat.quiet,
         chat.days == "weekdays",
-        follows.list_follows(svc.db, chat.id),
+        _listed(svc, chat.id, lang),
         lang,
     )
     return "\n".join(lines)

@@ -38,7 +38,8 @@ from bot.core.services import services
 from bot.ingest.orchestrate import SourceResult, ingest_source
 from bot.messages.digest_view import SHARE, digest_answer, digest_keyboard
 from bot.messages.i18n import localize, text
-from bot.messages.render import esc, split_html
+from bot.messages.names import company_names
+from bot.messages.render import article_command, esc, split_html
 from bot.telegram_app.handlers.common import NO_PREVIEW, language, localize_keyboard, reply
 from digests.lexicon import Lexicon
 from digests.parallel import Digester
@@ -407,11 +408,13 @@ async def _answer(
             topics, companies = article_tags(svc.db, [article_id]).get(article_id, ([], []))
             markup = digest_answer(detail, topics, companies, svc.lexicon.taxonomy, lang)
             shareable = can_share and article_owner(svc.db, article_id) is not None
-            keyboard = digest_keyboard(companies, article_id, shareable, lang)
+            labels = company_names(list(companies), svc.lexicon.directory, lang)
+            keyboard = digest_keyboard(companies, article_id, shareable, lang, labels)
             await _show(update, context, progress if first else None, markup, keyboard)
             first = False
     if more:
-        ids = "、".join(f"/article {i}" for i in more[:MAX_LISTED])
+        sep = ", " if lang == "en" else "、"
+        ids = sep.join(article_command(i) for i in more[:MAX_LISTED])  # one tap each
         await reply(update, context, text(lang, "digest_more_articles", count=len(more), ids=ids))
     if request.dropped_links:
         await reply(update, context, text(lang, "digest_too_many_links", count=MAX_LINKS))

@@ -23,7 +23,7 @@ from bot.messages.keyboards import (
     pager,
     suggestion_keyboard,
 )
-from bot.messages.names import company_names, topic_name
+from bot.messages.names import company_names, topic_choices
 from bot.messages.render import ARTICLE_COMMAND, esc, split_html
 from bot.telegram_app.handlers.common import (
     NO_PREVIEW,
@@ -156,15 +156,7 @@ async def _show_sector(
     svc = services(context)
     answer = sector_answer(svc.db, svc.lexicon, query, viewer=_viewer(update))
     if not answer.found:
-        # Each topic once, as the reader's language names it (Semiconductors, not 半導體).
-        topics = (svc.lexicon.taxonomy.lookup(name) for name in answer.suggestions)
-        buttons = list(
-            dict.fromkeys(
-                (topic_name(topic, lang), f"{SECTOR}{topic.id}")
-                for topic in topics
-                if topic is not None
-            )
-        )
+        buttons = topic_choices(svc.lexicon.taxonomy, answer.suggestions, SECTOR, lang)
         await _not_found(update, context, "unknown_topic", query, buttons, lang)
         return
     answer.companies = company_names(answer.companies, svc.lexicon.directory, lang)

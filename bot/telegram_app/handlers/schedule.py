@@ -25,6 +25,7 @@ from bot.core.timeparse import (
 )
 from bot.messages.i18n import text
 from bot.messages.render import esc
+from bot.messages.views import delivery_days
 from bot.messages.zones import follows_dst, when_text, zone_label
 from bot.telegram_app.handlers.common import (
     argument,
@@ -42,6 +43,7 @@ def _schedule_values(svc: Services, chat: ChatSettings | None, lang: str) -> dic
     now = datetime.now(UTC)
     zone = svc.chat_zone(chat)
     return {
+        "days": delivery_days(chat, lang),
         "time": svc.chat_time(chat).strftime("%H:%M"),
         "zone": esc(zone_label(zone, lang, now)),
         "next": esc(when_text(svc.next_delivery_at(chat, now), lang, now)),

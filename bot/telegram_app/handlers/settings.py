@@ -20,10 +20,11 @@ from bot.messages.keyboards import (
     topics_keyboard,
     unsubscribe_keyboard,
 )
-from bot.messages.names import topic_name
+from bot.messages.names import topic_choices, topic_name
 from bot.messages.render import esc
 from bot.messages.zones import when_text, zone_label
 from bot.telegram_app.handlers.common import (
+    admin_pressed,
     admins_only,
     argument,
     current_chat,
@@ -87,8 +88,7 @@ async def _topic_button(
     if topic is None:
         await query.answer(localize(text(lang, "expired"), lang), show_alert=True)
         return None
-    if not await is_group_admin(update, context):
-        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+    if not await admin_pressed(update, context, lang):
         return None
     return topic, lang, update.effective_chat.id  # type: ignore[union-attr]
 
@@ -168,11 +168,7 @@ async def _change_subscription(
         return
     found = resolve_topic(svc.lexicon.taxonomy, query)
     if found.match is None:
-        suggestions = [
-            (name, f"{SUBSCRIBE}{topic.id}")
-            for name in found.suggestions
-            if (topic := svc.lexicon.taxonomy.lookup(name)) is not None
-        ]
+        suggestions = topic_choices(svc.lexicon.taxonomy, found.suggestions, SUBSCRIBE, lang)
         message = text(lang, "unknown_topic", query=esc(query))
         if suggestions and subscribing:
             message += "\n" + text(lang, "did_you_mean")
@@ -293,8 +289,7 @@ async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None and query.data is not None
     svc = services(context)
     lang = language(update, context)
-    if not await is_group_admin(update, context):
-        await query.answer(localize(text(lang, "admins_only"), lang), show_alert=True)
+    if not await admin_pressed(update, context, lang):
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     await query.answer()
@@ -311,8 +306,10 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     value = argument(context)
     chosen = normalize_language(value) if value else None
-    if chosen is None:
-        await reply(update, context, text(language(update, context), "usage_lang"))
+    if chosen is None:  # alone (or unknown): how to change it, and what it is now
+        lang = language(update, context)
+        current = text(lang, "lang_current", name=LANGUAGE_NAMES.get(lang, lang))
+        await reply(update, context, text(lang, "usage_lang") + "\n" + current)
         return
     chats.set_language(svc.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
     await reply(update, context, text(chosen, "lang_set", name=LANGUAGE_NAMES[chosen]), lang=chosen)
