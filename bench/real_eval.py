@@ -5,10 +5,14 @@ asks what a reader gets from articles nobody tuned on: page dumps, HTML pages
 and a feed written in the styles of Taiwanese financial news, columns, IPO
 reports, round-ups and blogs (`bench/eval/real/`, gold in `gold.json`; a second
 set with longer, context-first sections in `bench/eval/real2/`; a third with
-new outlets, topics and companies in `bench/eval/real3/`).  They
+new outlets, topics and companies in `bench/eval/real3/`; a fourth whose gold
+also says what a reader must and must not be shown, in `bench/eval/real4/`).  They
 go through `briefbot ingest` into a temporary store, and every figure is read
 back through `briefbot articles|digest|sector|company --json`, because the CLI
-is the stable interface while the packages move.
+is the stable interface while the packages move.  The reading figures
+(repetition, meta sentences, dangling pronouns, lone list items, companies kept,
+publication dates: `real_eval_reading.py`) judge the text views a reader is
+shown, `briefbot digest ID` and `briefbot sector WORD` as printed.
 
 Run from anywhere:  python bench/real_eval.py [--set DIR | --all] [--json] [--verbose] [--check]
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -36,7 +41,9 @@ from real_eval_gold import (
     GoldArticle,
     fragment_reason,
     load_gold,
+    norm_text,
 )
+from real_eval_reading import fetch_shown, reading_rows, score_reading
 from real_eval_scoring import (
     CompanyResolver,
     exchange_names,
@@ -95,6 +102,10 @@ def evaluate(set_dir: Path, per_process: bool = False) -> dict[str, Any]:
         lap("sector_queries")
         fragments = score_fragments(stored)
         fact_scores = score_facts(pairs)
+        words = sorted({w for g, _ in pairs for w in g.sectors})
+        shown = fetch_shown(db, stored, words, per_process)
+        reading = score_reading(pairs, stored, shown)
+        lap("reading_views")
     facts, lead_facts = fact_scores.digest, fact_scores.lead
 
     single = [s for s in sources if s["expected"] == 1]
@@ -121,6 +132,7 @@ def evaluate(set_dir: Path, per_process: bool = False) -> dict[str, Any]:
             "digest": facts.hit,
             "lead": lead_facts.hit,
             "in_stored_text": fact_scores.in_text.hit,
+            "in_article_view": fact_scores.view.hit,
             "long_sections": {
                 "facts": fact_scores.long_digest.total,
                 "digest": fact_scores.long_digest.hit,
@@ -137,6 +149,7 @@ def evaluate(set_dir: Path, per_process: bool = False) -> dict[str, Any]:
             "stored_companies": [company_precision.hit, company_precision.total],
             "sector_queries": [sectors.hit, sectors.total],
         },
+        "reading": reading.as_json(),
         "seconds": round(time.monotonic() - started, 1),
         "phases_s": phases,
     }
@@ -158,6 +171,7 @@ def evaluate(set_dir: Path, per_process: bool = False) -> dict[str, Any]:
         "sectors": sectors.misses,
         "fragments": fragments.misses,
         "facts": facts.misses,
+        **{f"reading_{k}": v for k, v in reading.misses().items()},
     }
     return result
 
@@ -232,6 +246,11 @@ def print_table(r: dict[str, Any], verbose: bool) -> None:
             ">= +0.15",
             mark("key_fact_gain_over_lead"),
         ),
+        (
+            "key facts: section digest or summary",
+            f"{kf['in_article_view'] / max(1, kf['total']):.3f} "
+            f"({kf['in_article_view']}/{kf['total']})",
+        ),
         ("key facts still in stored text", f"{kf['in_stored_text']}/{kf['total']}"),
         (
             f"  of these, in sections over {BUDGET} chars",
@@ -245,6 +264,11 @@ def print_table(r: dict[str, Any], verbose: bool) -> None:
     ]
     print(f"\n{'figure':<42} {'value':<22} {'target':<9} ")
     for name, value, *rest in rows:
+        target, status = rest if rest else ("", "")
+        print(f"{name:<42} {value:<22} {target:<9} {status}")
+    shown = r["reading"]["shown_sentences"]
+    print(f"\nwhat a reader is shown (article views and sector answers, {shown} sentences):")
+    for name, value, *rest in reading_rows(r["reading"]):
         target, status = rest if rest else ("", "")
         print(f"{name:<42} {value:<22} {target:<9} {status}")
     if verbose:
@@ -274,6 +298,7 @@ def check_set(set_dir: Path) -> int:
         ]
         for sentence, reason in flagged:  # whole source sentences the detector would flag
             print(f"{gf.file}: detector flags a source sentence ({reason}): {sentence}")
+        problems += check_reading_gold(gf.file, text, gf.articles)
         companies = sum(len(g.companies) for g in gf.articles)
         print(
             f"{gf.file:<30} {gf.style:<14} {len(text):>5} chars, {len(gf.articles)} articles, "
@@ -281,6 +306,30 @@ def check_set(set_dir: Path) -> int:
         )
     articles = sum(len(gf.articles) for gf in gold)
     print(f"{len(gold)} files, {articles} articles, {len(words)} sector words; {problems} problems")
+    return problems
+
+
+def check_reading_gold(file: str, text: str, articles: Sequence[GoldArticle]) -> int:
+    """Reading gold is consistent: dates are dates, an antecedent directly precedes its
+    pronoun sentence, a lead-in precedes its items, per-section companies match sections."""
+    problems = 0
+    raw = norm_text(text)
+    for g in articles:
+        notes = []
+        if g.published is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", g.published):
+            notes.append(f"published {g.published!r} is not YYYY-MM-DD")
+        if g.section_companies and len(g.section_companies) != len(g.sections):
+            notes.append("sections[].companies given for only some sections")
+        for sentence, antecedent in g.pronouns:
+            if norm_text(antecedent + sentence) not in raw:
+                notes.append(f"antecedent does not directly precede {sentence!r}")
+        for lead_in, items in g.lists:
+            at = raw.find(norm_text(lead_in))
+            if at < 0 or raw.find(norm_text(items[0]), at) < 0:
+                notes.append(f"list items do not follow their lead-in {lead_in!r}")
+        for note in notes:
+            print(f"{file}: {note}")
+        problems += len(notes)
     return problems
 
 
@@ -315,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     which.add_argument(
         "--all",
         action="store_true",
-        help="run every held-out set (bench/eval/real, real2, real3): one table each",
+        help="run every held-out set (bench/eval/real, real2, real3, real4): one table each",
     )
     args = parser.parse_args(argv)
     if not args.all:  # one set: the output and JSON shape stay as they always were

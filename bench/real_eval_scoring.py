@@ -186,6 +186,9 @@ class FactScores:
     in_text: Tally = field(default_factory=Tally)
     long_digest: Tally = field(default_factory=Tally)
     long_lead: Tally = field(default_factory=Tally)
+    # In its section's digest or in the article summary: since a summary sentence is no
+    # longer repeated in its section's digest (issue 14), a fact may move to the summary.
+    view: Tally = field(default_factory=Tally)
 
 
 def score_facts(pairs: Sequence[tuple[GoldArticle, StoredArticle | None]]) -> FactScores:
@@ -200,6 +203,7 @@ def score_facts(pairs: Sequence[tuple[GoldArticle, StoredArticle | None]]) -> Fa
     scores = FactScores()
     for g, s in pairs:
         secs = s.sections if s else []
+        summary = norm_text("".join(s.summary)) if s else ""
         for heading, fact in g.sections:
             key = norm_text(fact)
             where = next((sec for sec in secs if key in norm_text(sec.text)), None)
@@ -207,6 +211,7 @@ def score_facts(pairs: Sequence[tuple[GoldArticle, StoredArticle | None]]) -> Fa
             in_lead = bool(where) and key in norm_text("".join(lead(where.text)))
             checks = [(scores.digest, in_digest), (scores.lead, in_lead)]
             checks.append((scores.in_text, where is not None))
+            checks.append((scores.view, in_digest or key in summary))
             if where is not None and len(where.text) > BUDGET:
                 checks += [(scores.long_digest, in_digest), (scores.long_lead, in_lead)]
             for tally, hit in checks:

@@ -114,8 +114,25 @@ def ask(db: Path, queries: Sequence[Sequence[str]], per_process: bool) -> list[A
     reference tables, and two writers on one SQLite file collide.
     """
     argvs = [[*q, "--db", str(db), "--json"] for q in queries]
+    return [
+        _answer(argv, code, stdout, stderr)
+        for argv, (code, stdout, stderr) in zip(
+            argvs, run_many(db, argvs, per_process), strict=True
+        )
+    ]
+
+
+def run_many(
+    db: Path, argvs: Sequence[Sequence[str]], per_process: bool
+) -> list[tuple[int, str, str]]:
+    """(exit code, stdout, stderr) of every briefbot command, in order.
+
+    One process runs them all through the CLI's entry point unless
+    `per_process`; `db` only names where the batch's results file goes.
+    Plain-text answers (what a reader sees) come back as printed.
+    """
     if per_process:
-        answers = []
+        outputs = []
         for argv in argvs:
             proc = subprocess.run(
                 [*cli_command(), *argv],
@@ -125,8 +142,8 @@ def ask(db: Path, queries: Sequence[Sequence[str]], per_process: bool) -> list[A
                 env=_env(),
                 check=False,
             )
-            answers.append(_answer(argv, proc.returncode, proc.stdout, proc.stderr))
-        return answers
+            outputs.append((proc.returncode, proc.stdout, proc.stderr))
+        return outputs
     results_path = db.with_name("batch-results.json")
     proc = subprocess.run(
         [sys.executable, "-c", _BATCH_DRIVER, entry_point(), str(results_path)],
@@ -140,10 +157,7 @@ def ask(db: Path, queries: Sequence[Sequence[str]], per_process: bool) -> list[A
     if proc.returncode != 0:
         raise RuntimeError(f"briefbot ({entry_point()}) failed: {proc.stderr.strip()[-500:]}")
     results = json.loads(results_path.read_text(encoding="utf-8"))
-    return [
-        _answer(argv, r["code"], r["stdout"], r["stderr"])
-        for argv, r in zip(argvs, results, strict=True)
-    ]
+    return [(r["code"], r["stdout"], r["stderr"]) for r in results]
 
 
 # ---------------------------------------------------------------- the store
@@ -164,6 +178,7 @@ class StoredArticle:
     companies: list[str]
     summary: list[str]
     sections: list[StoredSection] = field(default_factory=list)
+    published: str | None = None  # as `articles --json` gives it
 
 
 def ingest(set_dir: Path, work: Path) -> tuple[Path, str]:
@@ -213,6 +228,7 @@ def load_store(db: Path, per_process: bool) -> list[StoredArticle]:
             file=Path(row["source"]).name,
             companies=list(row.get("companies", [])),
             summary=list(dig.get("summary", [])),
+            published=row.get("published"),
         )
         stored = texts.get(row["id"], [])
         for i, sec in enumerate(dig.get("sections", [])):
