@@ -18,7 +18,7 @@ import re
 import threading
 from functools import cache
 
-from digests.textproc import general_word_freq, segmenter_word_freq, word_tags
+from digests.textproc import general_word_freq, segmenter_word_freq, word_tags, words_taught
 
 DROP_TAGS = frozenset(
     # numerals and measure words, pronouns, prepositions, conjunctions, particles,
@@ -70,8 +70,26 @@ def _tags() -> dict[str, str]:
         return word_tags()
 
 
+_known: dict[str, bool] = {}
+_known_at = [-1]
+
+
 def is_keyword(term: str) -> bool:
-    """Whether ``term`` (simplified, lower-cased if Latin) may be shown as a keyword."""
+    """Whether ``term`` (simplified, lower-cased if Latin) may be shown as a keyword.
+
+    Asked of every top term of every section: answers are remembered until the
+    segmenter is taught new words (which changes what counts as ours)."""
+    taught = words_taught()
+    if _known_at[0] != taught:
+        _known.clear()
+        _known_at[0] = taught
+    answer = _known.get(term)
+    if answer is None:
+        answer = _known[term] = _is_keyword(term)
+    return answer
+
+
+def _is_keyword(term: str) -> bool:
     if term.isascii() or term in EVENTS:
         return True  # AI, ERP, ESG, 3d: abbreviations and names (bare numbers never get here)
     general = general_word_freq(term)

@@ -12,7 +12,7 @@ from functools import cache
 
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.taxonomy import Taxonomy, load_taxonomy
-from digests.textproc import add_words, general_word_freq, when_segmenter_loads
+from digests.textproc import add_words, fetch_words, general_word_freq, when_segmenter_loads
 
 
 class _GeneralWords(dict[str, int]):
@@ -52,6 +52,7 @@ def lexicon_for_queries(directory: CompanyDirectory) -> Lexicon:
     lexicon = Lexicon(load_taxonomy(), directory)
 
     def teach() -> None:
+        fetch_words(directory.by_alias)
         directory.mark_ambiguous(_GeneralWords())
         add_words(frozenset(lexicon.taxonomy.vocabulary) | directory.vocabulary)
 

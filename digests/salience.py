@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from digests.figures import Figure
+from digests.regexguard import guarded
 
 _RESULTS_RE = re.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
@@ -78,7 +79,7 @@ CALL_PATTERN = (
 Narrower than a view (我們認為…): it names what to do, which is what a column's closing
 or valuation passage is for.
 """
-CALL_RE = re.compile(CALL_PATTERN)
+CALL_RE = guarded(re.compile(CALL_PATTERN))
 
 THESIS_RE = re.compile(
     r"我們認為|我们认为|我認為|我认为|我們的建議|我们的建议|我們建議|我们建议|投資建議|投资建议|"
@@ -97,7 +98,6 @@ THESIS_RE = re.compile(
 _DATELINE_RE = re.compile(
     r"[今昨前明]\s*[(（]\s*\d{1,2}\s*[)）]\s*日|^[^，,。]{0,30}(?:今日|昨日)|\d{1,2}日[電电][)）]"
 )
-TICKER_RE = re.compile(r"[（(]\s*(?:\d{4,6}(?:\.TWO?)?|[A-Z]{1,5})\s*[)）]")
 
 FIGURE_STEP = 0.25
 """Per kind of investor term (results, guidance, valuation, moves) beside a figure."""
@@ -422,6 +422,11 @@ _SIGN_OFF_RE = re.compile(
     r"非(?:屬)?投資建議|非(?:属)?投资建议|以(?:公司)?(?:公告|財報|财报)為準|以(?:公司)?(?:公告|财报)为准|"
     r"請(?:讀者|投資人)?自行(?:評估|判斷|斟酌)|请(?:读者|投资人)?自行(?:评估|判断|斟酌)"
 )
+# Long alternations: a lookahead on their first characters makes them about five times
+# faster on article text, with the same matches (digests.regexguard).
+THESIS_RE = guarded(THESIS_RE)
+_PLATITUDE_RE = guarded(_PLATITUDE_RE)
+_SIGN_OFF_RE = guarded(_SIGN_OFF_RE)
 
 
 def is_sign_off(text: str) -> bool:

@@ -8,16 +8,18 @@ copy be shown to readers in the original script by plain offset slicing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import pickle
 import re
+import sqlite3
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from itertools import accumulate
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 import opencc
 
 from digests.fragments import MIN_CLAUSE, is_fragment
+from digests.wordindex import StoredFreq, open_index, write_index
 
 if TYPE_CHECKING:
     import jieba
@@ -37,11 +40,6 @@ _lock = threading.RLock()
 @cache
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
-
-
-@cache
-def _s2twp() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
 
 
 def to_simplified(text: str) -> str:
@@ -74,11 +72,6 @@ def _keep_bmp(original: str, converted: str) -> str:
 def _char_t2s(ch: str) -> str:
     conv = _t2s().convert(ch)
     return conv if len(conv) == 1 else ch
-
-
-def to_traditional(text: str) -> str:
-    """Simplified to Taiwan Traditional, used to normalise Simplified input."""
-    return _s2twp().convert(text)
 
 
 _our_words: set[str] = set()
@@ -230,11 +223,19 @@ def _load_tokenizer() -> jieba.Tokenizer:
         userdict = resources.files("digests") / "data" / "userdict.txt"
         text = userdict.read_text(encoding="utf-8")
         prepared = _prepared_path(jieba, "prepared", text)
+        index = prepared.with_suffix(".sqlite")
+        stored = open_index(index) if _index_wanted else None
+        if stored is not None:
+            tok.FREQ, tok.total = stored  # type: ignore[assignment]  # read on demand
+            tok.initialized = True
+            _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
+            return tok
         cached = _read_cache(prepared)
         if isinstance(cached, tuple) and len(cached) == 3:
             tok.FREQ, tok.total, words = cached
             tok.initialized = True
             _our_words.update(words)
+            _write_index_if_wanted(index, tok)
             return tok
         tok.tmp_dir = str(cache_dir()) if cache_dir().is_dir() else None
         tok.initialize()
@@ -242,7 +243,31 @@ def _load_tokenizer() -> jieba.Tokenizer:
         with resources.as_file(userdict) as path:
             tok.load_userdict(str(path))
         _write_cache(prepared, (tok.FREQ, tok.total, sorted(_our_words)))
+        _write_index_if_wanted(index, tok)
         return tok
+
+
+_index_wanted = False
+
+
+def prefer_word_index() -> None:
+    """Segment with the dictionary read word by word from its index (``digests.wordindex``)
+    instead of loading it whole: for a one-shot command that segments a few words.  The
+    index is written on the first such load that lacks it.  Call before anything segments;
+    a process that goes on to segment whole articles must not call it."""
+    global _index_wanted
+    _index_wanted = True
+
+
+def _write_index_if_wanted(path: Path, tok: jieba.Tokenizer) -> None:
+    if _index_wanted and not path.exists():
+        # A read-only cache folder only costs the next command the whole dictionary again.
+        with contextlib.suppress(OSError, sqlite3.Error):
+            write_index(path, tok.FREQ, tok.total)
+            week_ago = time.time() - 7 * 86400
+            for stale in path.parent.glob("jieba-prepared-*.sqlite"):
+                if stale != path and stale.stat().st_atime < week_ago:
+                    stale.unlink(missing_ok=True)  # built from an older word list
 
 
 @cache
@@ -290,12 +315,32 @@ def add_words(words: set[str] | frozenset[str]) -> None:
     """Teach the segmenter multi-character Chinese terms so they come out as one token."""
     tok = _tokenizer()
     with _lock:
+        if isinstance(tok.FREQ, StoredFreq):  # one query for all, not one per word
+            tok.FREQ.fetch(w[:n] for w in words for n in range(1, len(w) + 1))
         for word in words:
             if word in _our_words or len(word) < 2 or word.isascii():
                 continue
             _our_words.add(word)
+            _taught[0] += 1
             if not tok.FREQ.get(word):
                 tok.add_word(word, ADDED_WORD_FREQ)
+
+
+_taught = [0]
+
+
+def words_taught() -> int:
+    """How many words :func:`add_words` has taught: what a cache of word facts
+    (:func:`general_word_freq`) must be keyed on, since teaching changes them."""
+    return _taught[0]
+
+
+def fetch_words(words: Iterable[str]) -> None:
+    """Look ``words`` up in one go when the dictionary is read on demand (else nothing to do):
+    the directory's aliases before their ambiguity is checked word by word."""
+    tok = _loaded or _building
+    if tok is not None and isinstance(tok.FREQ, StoredFreq):
+        tok.FREQ.fetch(words)
 
 
 def segment(simplified: str) -> list[str]:
@@ -446,7 +491,3 @@ def content_terms(words: list[str]) -> list[str | None]:
     """:func:`content_term` over a token list, reading the memo inline for speed."""
     cache = _content_cache
     return [cache[w] if w in cache else content_term(w) for w in words]
-
-
-def is_content_token(word: str) -> bool:
-    return content_term(word) is not None

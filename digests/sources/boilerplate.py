@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from digests.sources.byline import has_subject, is_byline
+from digests.sources.byline import has_subject, is_byline, is_date_line
 
 
 class Kind(Enum):
@@ -37,8 +37,10 @@ class Kind(Enum):
     END = "end"
 
 
-def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def _compile(*patterns: str) -> re.Pattern[str]:
+    """One pattern searching for any of ``patterns``: a single scan of the line instead of
+    one per rule (the same lines match, since no rule uses groups or backreferences)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 _DATE = (
@@ -212,6 +214,9 @@ SHORT = 40
 """Chrome and meta patterns only apply to lines this short: longer lines are prose."""
 CTA_MAX = 90
 """A promotion line is at most this long (URLs included)."""
+LONG = 200
+"""Past this length only list and bio headers are looked for (every other rule is capped
+at 200 characters or less: end notes and disclaimers, promotions, bylines)."""
 _LIST_ITEM_MAX = 60
 
 
@@ -220,23 +225,32 @@ def kind_of(line: str) -> Kind | None:
     text = line.strip()
     if not text:
         return None
+    if len(text) > LONG:
+        # Every rule but the list and bio headers is for shorter lines: prose skips them.
+        return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
     if is_byline(text):
         return Kind.META
     # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
-    dated_subject = has_subject(text)
-    if _dated(text) and not dated_subject:
+    subject: list[bool] = []
+
+    def dated_subject() -> bool:  # asked of short lines only, once
+        if not subject:
+            subject.append(has_subject(text))
+        return subject[0]
+
+    if _dated(text) and not dated_subject():
         return Kind.META
-    if len(text) <= SHORT and any(p.search(text) for p in _CHROME):
+    if len(text) <= SHORT and _CHROME.search(text):
         return Kind.CHROME
     if len(text) <= SHORT + 20:
-        if not dated_subject and any(p.search(text) for p in _META):
+        if not dated_subject() and _META.search(text):
             return Kind.META
-        if any(p.search(text) for p in _CREDIT):
+        if _CREDIT.search(text):
             return Kind.CHROME
     if is_read_more(text):
         return Kind.END
     if len(text) <= 200:
-        if any(p.search(text) for p in _END):
+        if _END.search(text):
             return Kind.END
         if _DISCLAIMER_CORE.search(text) and (
             len(text) <= DISCLAIMER_BARE_MAX or _DISCLAIMER_SUBJECT.search(text)
@@ -281,8 +295,12 @@ def is_dateline(line: str) -> bool:
 
 
 def _dated(text: str) -> bool:
-    """A date line, with or without an issuer beside the date."""
-    return len(text) <= SHORT and any(p.search(text) for p in _DATELINE)
+    """A date line, with or without an issuer beside the date.  Lines of dates only
+    (several, with labels: ``2026/11/12 18:05（最後更新 2026/11/13 08:00）``) count too,
+    except a weekday-led one, which stays site chrome (a top bar's "today")."""
+    if len(text) <= SHORT and _DATELINE.search(text):
+        return True
+    return is_date_line(text) and not (len(text) <= SHORT and _CHROME.search(text))
 
 
 def is_read_more(line: str) -> bool:

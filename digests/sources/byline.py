@@ -33,8 +33,9 @@ _ANCHOR = re.compile(
     r"|\d{2,3}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?"  # ROC years: 115/03/16
     r"|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
     rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,2}\s+\d{1,2}\s*月\s*,?\s*\d{4}"  # WordPress "j n 月, Y": 19 11 月, 2026
     r")(?![\d.])"
-    r"(?:\s*[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?)?"
+    r"(?:\s*(?:[(（](?:星期|週|周|禮拜|礼拜)?[一二三四五六日天][)）]|(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]))?"
     r"(?:\s*(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM))?)?"
     r"|\d+\s*min(?:ute)?s?\s+read"  # 6 min read
     r"|(?:閱讀時間|阅读时间|閱讀|阅读)\s*[:：]?\s*(?:約|约)?\s*\d+\s*分鐘|\d+\s*分鐘(?:閱讀|阅读)",
@@ -42,6 +43,8 @@ _ANCHOR = re.compile(
 )
 """A date (with weekday and time), or a reading time: what a byline is anchored on."""
 _READ_TIME = re.compile(r"min(?:ute)?s?\s+read|分鐘", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+"""Every anchor holds a digit: lines without one (most prose) skip the anchor scan."""
 
 _ROLE = re.compile(
     r"特派員|特派员|記者(?!會|会)|记者(?!会)|分析師|分析师|研究員|研究员|編輯部|编辑部|總編輯|总编辑|"
@@ -98,11 +101,33 @@ def _residue(text: str) -> str:
     return " ".join(rest.split())
 
 
+_WEEKDAY = re.compile(
+    r"(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b\.?",
+    re.IGNORECASE,
+)
+_TIME_ONLY = re.compile(r"(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM))?", re.I)
+
+
+def is_date_line(text: str) -> bool:
+    """A line of dates and nothing else: dates with their weekdays and times, labels
+    (發布日期：, 更新時間, 最後更新, Posted on) and separators, e.g. ``2026.11.28（六）`` or
+    ``2026/11/12 18:05（最後更新 2026/11/13 08:00）``.  It is never a heading nor a sentence
+    of the article, however many dates it holds."""
+    text = text.strip()
+    if len(text) > BYLINE_MAX or not _DIGIT.search(text) or not _ANCHOR.search(text):
+        return False
+    if any(_READ_TIME.search(a.group()) for a in _ANCHOR.finditer(text)):
+        return False  # a reading time (6 min read) is a byline's, never alone
+    rest = _LABEL.sub(" ", _ANCHOR.sub(" ", text))
+    rest = _SEPARATOR.sub(" ", _TIME_ONLY.sub(" ", _WEEKDAY.sub(" ", rest)))
+    return not rest.strip()
+
+
 def has_subject(text: str) -> bool:
     """Whether a dated line speaks of a subject rather than naming a writer: words about a
     subject (台股盤後重點), or a run too long for a name without a desk word (聯準會按兵不動).
     Such a line is a heading, whatever separator joins it to its date."""
-    if not _ANCHOR.search(text) or _WRITER_ROLE.search(text):
+    if not _DIGIT.search(text) or not _ANCHOR.search(text) or _WRITER_ROLE.search(text):
         return False
     residue = _residue(text)
     return bool(_SUBJECT.search(residue)) or not all(_name_like(t) for t in residue.split())
@@ -116,7 +141,7 @@ def is_byline(text: str) -> bool:
     ``2025/03/21 台股收盤`` (a subject), ``2026年展望：營收拚雙位數成長`` (no date): false.
     """
     text = text.strip()
-    if len(text) > BYLINE_MAX or any(ch in text for ch in "。!?！？;；"):
+    if len(text) > BYLINE_MAX or any(ch in text for ch in "。!?！？;；") or not _DIGIT.search(text):
         return False
     anchors = list(_ANCHOR.finditer(text))
     if not anchors:
