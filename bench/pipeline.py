@@ -20,6 +20,7 @@ cost a user sees.  Warm in-process times are printed too, without start-up.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import subprocess
@@ -135,6 +136,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--skip-snownlp", action="store_true", help="skip the slow peer")
+    parser.add_argument(
+        "--pdf-pages", type=int, default=30, help="pages of the generated PDF report (0: skip)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,6 +161,7 @@ def main() -> int:
             ).stdout
         )
         warm_ingest_s, warm_floor_s = warm_times(dump_dir, workdir)
+        pdf = pdf_figures(workdir, args.pdf_pages) if args.pdf_pages > 0 else None
 
     figures = {
         "articles": len(stored),
@@ -175,6 +180,7 @@ def main() -> int:
         "warm_ingest_s": round(warm_ingest_s, 3),
         "warm_floor_s": round(warm_floor_s, 3),
         "warm_floor_ratio": round(warm_ingest_s / warm_floor_s, 2),
+        "pdf": pdf,
     }
     if args.json:
         print(json.dumps(figures))
@@ -198,7 +204,39 @@ def main() -> int:
         f"warm, in-process: ingest {warm_ingest_s:.2f} s, floor {warm_floor_s:.2f} s, "
         f"ratio {figures['warm_floor_ratio']:.2f}"
     )
+    if pdf is not None:
+        print_pdf(pdf)
     return 0
+
+
+def pdf_figures(workdir: Path, pages: int) -> dict[str, object] | None:
+    """The PDF path next to the text path: a generated report, read and digested both ways.
+
+    The report is built with reportlab (a test extra); without it the PDF line says so
+    instead of failing the whole benchmark.
+    """
+    if importlib.util.find_spec("reportlab") is None:
+        return {"skipped": "reportlab not installed (pip install -e '.[test]')"}
+    from pdf import pipeline as pdf_pipeline  # bench/pdf.py, beside this script
+
+    return pdf_pipeline(workdir, pages, repeat=3)
+
+
+def print_pdf(pdf: dict[str, object]) -> None:
+    if "skipped" in pdf:
+        print(f"PDF report: skipped, {pdf['skipped']}")
+        return
+    text, as_pdf = pdf["text"], pdf["pdf"]
+    assert isinstance(text, dict) and isinstance(as_pdf, dict)
+    print(
+        f"PDF report, {pdf['pages']} pages ({pdf['characters']:,} characters), CPU s "
+        "(median of 3, warm):"
+    )
+    for label, row in (("  as PDF", as_pdf), ("  as text", text)):
+        total = row["read_s"] + row["digest_s"]
+        read, digest = row["read_s"], row["digest_s"]
+        print(f"{label:<10} read {read:.3f}  digest {digest:.3f}  total {total:.3f}")
+    print(f"  child-process start per PDF (wall) {as_pdf['isolation_overhead_s']:.3f} s")
 
 
 if __name__ == "__main__":
