@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,16 +35,6 @@ COMMANDS: list[tuple[str, list[str], float]] = [
 """Name, arguments and the goal in seconds (issue 13)."""
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (user + system) of one process running ``cmd``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100)
@@ -54,7 +42,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from pipeline import build_corpus  # bench/ is on sys.path: this script lives there
+    # bench/ is on sys.path: this script lives there.  ``timed``: wall and CPU seconds.
+    from pipeline import build_corpus, timed
 
     figures: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,8 +52,8 @@ def main() -> int:
         briefbot = [sys.executable, "-m", "bot.cli", "--db", str(workdir / "cli.db")]
         subprocess.run([*briefbot, "ingest", "--quiet", str(dump_dir)], check=True, cwd=ROOT)
         for name, argv, goal in COMMANDS:
-            run([*briefbot, *argv])  # untimed: caches a new machine lacks
-            runs = [run([*briefbot, *argv]) for _ in range(args.runs)]
+            timed([*briefbot, *argv])  # not counted: it writes caches a new machine lacks
+            runs = [timed([*briefbot, *argv]) for _ in range(args.runs)]
             times = [wall for wall, _ in runs]
             figures[name] = {
                 "median_s": round(statistics.median(times), 3),

@@ -7,9 +7,11 @@ emulator and read back the Bot API calls the bot made, synchronously.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.core.config import Settings
@@ -118,8 +120,25 @@ class BotHarness:
         return [c for c in self.api.calls[mark:] if c.method != "getUpdates"]
 
 
+@contextmanager
+def harness_on_copy(
+    base: Path, folder: Path, admins: Iterable[int] = (), env: dict | None = None
+) -> Iterator[BotHarness]:
+    """A running bot on a private copy of ``base``: a module builds its store once, and
+    each test may change its own copy."""
+    path = folder / "bot.db"
+    shutil.copy(base, path)
+    with BotHarness(path, admins, env) as harness:
+        yield harness
+
+
+def sent(calls: list[Call], method: str = "sendMessage") -> list[Call]:
+    """The calls of ``method`` that succeeded."""
+    return [c for c in calls if c.method == method and c.ok]
+
+
 def texts(calls: list[Call], method: str = "sendMessage") -> list[str]:
-    return [str(c.params.get("text", "")) for c in calls if c.method == method and c.ok]
+    return [str(c.params.get("text", "")) for c in sent(calls, method)]
 
 
 def buttons(call: Call) -> list[tuple[str, str]]:

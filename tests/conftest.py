@@ -1,15 +1,21 @@
-"""Shared fixtures: paths, a fresh database, the seed corpus, a loopback HTTP server."""
+"""Shared fixtures: paths, a fresh database, the seed corpus, a loopback HTTP server and
+the loopback Bot API."""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot.loopback import LoopbackBotAPI
+    from digests.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -51,12 +57,41 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def build_store(path: Path, articles: Iterable[Article]) -> Path:
+    """A store at ``path`` with the reference data and ``articles`` digested: the
+    reference rows first, since article rows point to topics and companies."""
+    from digests.lexicon import default_lexicon
+    from digests.summarize import digest_article
+    from store import open_db
+    from store.articles import save_article
+    from store.reference import sync_reference
+
+    lexicon = default_lexicon()
+    db = open_db(path)
+    try:
+        sync_reference(db, lexicon)
+        for article in articles:
+            save_article(db, digest_article(article, lexicon))
+    finally:
+        db.close()
+    return path
+
+
 @pytest.fixture
 def store_copy(sample_store: Path, tmp_path: Path) -> Path:
     """A private copy of the sample store for one test to change."""
     path = tmp_path / "store.db"
     shutil.copy(sample_store, path)
     return path
+
+
+@pytest.fixture
+def api() -> Iterator[LoopbackBotAPI]:
+    """The loopback Bot API emulator, running for one test (see ``bot/loopback``)."""
+    from bot.loopback import LoopbackBotAPI
+
+    with LoopbackBotAPI() as emulator:
+        yield emulator
 
 
 Route = (

@@ -13,12 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram import Bot
 
-from bot.core.config import Settings
 from bot.delivery.alerts import AlertSender, in_quiet_hours
-from bot.delivery.deliverer import Deliverer
-from bot.delivery.pacing import Pacer
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from bot.messages.render import article_command
 from digests.follows import COMPANY, KEYWORD, keyword_key
@@ -27,6 +23,7 @@ from digests.models import Article, Section
 from digests.summarize import digest_article
 from store import alerts, chats, follows, open_db
 from store.articles import save_article
+from tests.delivery_harness import loopback_deliverer, loopback_settings
 
 TSMC = "台積電"
 NOON = datetime(2025, 6, 2, 4, 0, tzinfo=UTC)  # Monday 12:00 in Taipei
@@ -44,12 +41,6 @@ PLAIN_TEXT = "央行理監事會決議維持利率不變,並表示將持續觀�
 @pytest.fixture
 def db_path(store_copy: Path) -> Path:
     return store_copy
-
-
-@pytest.fixture
-def api():  # type: ignore[no-untyped-def]
-    with LoopbackBotAPI() as emulator:
-        yield emulator
 
 
 def tsmc_key() -> str:
@@ -84,32 +75,12 @@ def add_chat(db, api: LoopbackBotAPI, chat_id: int, alerts_on: bool = True, **fi
     api.add_chat(FakeChat(id=chat_id), FakeUser(id=chat_id))
 
 
-def _settings(api: LoopbackBotAPI, db_path: Path, per_hour: int) -> Settings:
-    env = {
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_URL": api.base_url,
-        "BRIEFBOT_ALERTS_PER_HOUR": str(per_hour),
-    }
-    return Settings.from_env(env=env, db_path=str(db_path))
-
-
 async def _run(api, db_path, now, per_hour, what):  # type: ignore[no-untyped-def]
-    db = open_db(db_path)
-    try:
-        async with Bot(api.token, base_url=api.base_url) as bot:
-            deliverer = Deliverer(
-                bot,
-                db,
-                default_lexicon().taxonomy,
-                _settings(api, db_path, per_hour),
-                pacer=Pacer(per_second=200.0, per_chat_interval=0.0),
-                sleep=lambda s: asyncio.sleep(min(s, 0.05)),
-            )
-            if what == "sweep":
-                return await AlertSender(deliverer, clock=lambda: now).sweep()
-            return await deliverer.deliver_pass(now)
-    finally:
-        db.close()
+    settings = loopback_settings(api, db_path, BRIEFBOT_ALERTS_PER_HOUR=str(per_hour))
+    async with loopback_deliverer(api, db_path, settings=settings) as deliverer:
+        if what == "sweep":
+            return await AlertSender(deliverer, clock=lambda: now).sweep()
+        return await deliverer.deliver_pass(now)
 
 
 def sweep(api, db_path, now, per_hour=6):  # type: ignore[no-untyped-def]

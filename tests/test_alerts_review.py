@@ -14,25 +14,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-from telegram import Bot
-
 from bot.delivery.alerts import AlertSender, SweepResult
-from bot.delivery.deliverer import Deliverer
-from bot.delivery.pacing import Pacer
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from digests.follows import COMPANY
-from digests.lexicon import default_lexicon
 from store import Database, alerts, chats, deliveries, follows, open_db
-from tests.test_alerts import COMPANY_TEXT, NOON, _settings, add_article, add_chat, tsmc_key
+from tests.delivery_harness import loopback_deliverer, loopback_settings
+from tests.test_alerts import COMPANY_TEXT, NOON, add_article, add_chat, tsmc_key
 
 Step = Callable[[Database], None]
-
-
-@pytest.fixture
-def api():  # type: ignore[no-untyped-def]
-    with LoopbackBotAPI() as emulator:
-        yield emulator
 
 
 def run_sweeps(
@@ -42,25 +31,14 @@ def run_sweeps(
     instant (the sweep reads through the sender's own connection, as in the bot)."""
 
     async def go() -> list[SweepResult]:
-        db = open_db(db_path)
-        try:
-            async with Bot(api.token, base_url=api.base_url) as bot:
-                deliverer = Deliverer(
-                    bot,
-                    db,
-                    default_lexicon().taxonomy,
-                    _settings(api, db_path, per_hour),
-                    pacer=Pacer(per_second=200.0, per_chat_interval=0.0),
-                    sleep=lambda s: asyncio.sleep(min(s, 0.05)),
-                )
-                sender = AlertSender(deliverer)
-                results = []
-                for at, step in steps:
-                    step(db)
-                    results.append(await sender.sweep(at))
-                return results
-        finally:
-            db.close()
+        settings = loopback_settings(api, db_path, BRIEFBOT_ALERTS_PER_HOUR=str(per_hour))
+        async with loopback_deliverer(api, db_path, settings=settings) as deliverer:
+            sender = AlertSender(deliverer)
+            results = []
+            for at, step in steps:
+                step(deliverer.db)
+                results.append(await sender.sweep(at))
+            return results
 
     return asyncio.run(go())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from digests.summarize import digest_article
 from store import open_db
 from store.articles import save_article
 from store.reference import sync_reference
-from tests.bot_harness import BotHarness, buttons, texts
+from tests.bot_harness import BotHarness, buttons, harness_on_copy, sent, texts
 from tests.conftest import FIXTURES, PAGEDUMPS
 
 ALICE = FakeUser(id=501, first_name="Alice", username="alice", language_code="zh-hant")
@@ -51,14 +50,8 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def bot(base_db: Path, tmp_path: Path) -> Iterator[BotHarness]:
-    db = tmp_path / "bot.db"
-    shutil.copy(base_db, db)
-    with BotHarness(db, admins=[OPERATOR.id]) as harness:
+    with harness_on_copy(base_db, tmp_path, admins=[OPERATOR.id]) as harness:
         yield harness
-
-
-def _sent(calls):  # type: ignore[no-untyped-def]
-    return [c for c in calls if c.method == "sendMessage" and c.ok]
 
 
 # --- private chats -------------------------------------------------------------
@@ -66,7 +59,7 @@ def _sent(calls):  # type: ignore[no-untyped-def]
 
 def test_start_registers_chat_and_shows_topic_keyboard(bot: BotHarness) -> None:
     calls = bot.send(PRIVATE, ALICE, "/start")
-    [welcome] = _sent(calls)
+    [welcome] = sent(calls)
     assert "briefbot" in welcome.params["text"]
     data = [d for _, d in buttons(welcome)]
     assert "t:energy_storage" in data
@@ -96,7 +89,7 @@ def test_deep_link_with_unknown_topic_says_so(bot: BotHarness) -> None:
 
 
 def test_topic_toggle_edits_keyboard_in_place(bot: BotHarness) -> None:
-    [shown] = _sent(bot.send(PRIVATE, ALICE, "/topics"))
+    [shown] = sent(bot.send(PRIVATE, ALICE, "/topics"))
     message_id = shown.result["message_id"]
     calls = bot.press(PRIVATE, ALICE, message_id, "t:semiconductors")
     assert [c.method for c in calls if c.ok] == ["answerCallbackQuery", "editMessageReplyMarkup"]
@@ -118,7 +111,7 @@ def test_subscribe_unsubscribe_and_settings(bot: BotHarness) -> None:
 
 
 def test_unknown_topic_offers_suggestion_buttons(bot: BotHarness) -> None:
-    [reply] = _sent(bot.send(PRIVATE, ALICE, "/subscribe 半導"))
+    [reply] = sent(bot.send(PRIVATE, ALICE, "/subscribe 半導"))
     if "已訂閱" in reply.params["text"]:  # a unique prefix resolves directly
         return
     options = buttons(reply)
@@ -128,7 +121,7 @@ def test_unknown_topic_offers_suggestion_buttons(bot: BotHarness) -> None:
 
 
 def test_unknown_topic_suggestions(bot: BotHarness) -> None:
-    [reply] = _sent(bot.send(PRIVATE, ALICE, "/subscribe 咖啡電池"))
+    [reply] = sent(bot.send(PRIVATE, ALICE, "/subscribe 咖啡電池"))
     assert "找不到主題" in reply.params["text"]
     assert buttons(reply)
 
@@ -166,7 +159,7 @@ def test_brief_latest_and_article(bot: BotHarness) -> None:
     bot.send(PRIVATE, ALICE, "/subscribe 航運")
     brief = "\n".join(texts(bot.send(PRIVATE, ALICE, "/brief")))
     assert "最新簡報" in brief and "貨櫃航運" in brief
-    latest = _sent(bot.send(PRIVATE, ALICE, "/latest"))[0]
+    latest = sent(bot.send(PRIVATE, ALICE, "/latest"))[0]
     assert "最新文章" in latest.params["text"]
     red_sea = bot.article_id("紅海航線恢復在即,貨櫃航運的高股息神話還能延續嗎?")
     article = "\n".join(texts(bot.send(PRIVATE, ALICE, f"/article {red_sea}")))
@@ -177,13 +170,13 @@ def test_brief_latest_and_article(bot: BotHarness) -> None:
 def test_long_reply_is_split_under_the_limit(bot: BotHarness) -> None:
     article_id = bot.article_id("超長的儲能產業分析")
     calls = bot.send(PRIVATE, ALICE, f"/article {article_id}")
-    pieces = _sent(calls)
+    pieces = sent(calls)
     assert len(pieces) >= 2
     assert all(c.ok for c in calls)  # the emulator enforces 4096 chars and valid HTML
 
 
 def test_search_paginates_with_buttons(bot: BotHarness) -> None:
-    [first] = _sent(bot.send(PRIVATE, ALICE, "/search 投資人"))
+    [first] = sent(bot.send(PRIVATE, ALICE, "/search 投資人"))
     labels = buttons(first)
     assert any(label == "▶" for label, _ in labels)
     forward = next(d for label, d in labels if label == "▶")
@@ -201,7 +194,7 @@ def test_company_and_sector(bot: BotHarness) -> None:
     # Not a topic or an industry: the reader's own word finds the article that uses it.
     reply = "\n".join(texts(bot.send(PRIVATE, ALICE, "/sector 快接頭")))
     assert "NVIDIA新平台放量" in reply and "快接頭" in reply
-    [unknown] = _sent(bot.send(PRIVATE, ALICE, "/company Nvidai"))
+    [unknown] = sent(bot.send(PRIVATE, ALICE, "/company Nvidai"))
     assert "找不到公司" in unknown.params["text"]
     suggestion = buttons(unknown)
     assert suggestion and suggestion[0][1].startswith("c:")
@@ -224,9 +217,9 @@ def test_plain_text_is_a_lookup(bot: BotHarness) -> None:
 
 
 def test_unknown_names_offer_search_not_noise(bot: BotHarness) -> None:
-    [reply] = _sent(bot.send(PRIVATE, ALICE, "/company zzqx"))
+    [reply] = sent(bot.send(PRIVATE, ALICE, "/company zzqx"))
     assert "/search zzqx" in reply.params["text"] and not buttons(reply)
-    [reply] = _sent(bot.send(PRIVATE, ALICE, "/sector zzqx"))
+    [reply] = sent(bot.send(PRIVATE, ALICE, "/sector zzqx"))
     assert "/search zzqx" in reply.params["text"] and not buttons(reply)
 
 
@@ -237,17 +230,17 @@ def test_plain_text_in_groups_is_ignored(bot: BotHarness) -> None:
 
 def test_hostile_input_is_escaped(bot: BotHarness) -> None:
     calls = bot.send(PRIVATE, ALICE, "/company <script>alert('x')</script> & <b>")
-    [reply] = _sent(calls)
+    [reply] = sent(calls)
     assert "<script>" in reply.result["text"]  # shown literally to the user
     assert all(c.ok for c in calls)
     calls = bot.send(PRIVATE, ALICE, "/search </b><i>&amp")
-    assert all(c.ok for c in calls) and _sent(calls)
+    assert all(c.ok for c in calls) and sent(calls)
 
 
 def test_invisible_characters_never_reach_a_reply(bot: BotHarness) -> None:
     """A right-to-left override or a zero-width space in a query is not echoed back."""
     calls = bot.send(PRIVATE, ALICE, "/company Nv\u200bid\u202eai\x1b[2J")
-    [reply] = _sent(calls)
+    [reply] = sent(calls)
     text = reply.result["text"]
     assert all(c.ok for c in calls)
     assert not any(ch in text for ch in "\u200b\u202e\x1b")
@@ -257,11 +250,11 @@ def test_pause_resume_stop(bot: BotHarness) -> None:
     assert "已暫停" in texts(bot.send(PRIVATE, ALICE, "/pause"))[0]
     assert "本來就是暫停" in texts(bot.send(PRIVATE, ALICE, "/pause"))[0]
     assert "已恢復" in texts(bot.send(PRIVATE, ALICE, "/resume"))[0]
-    [confirm] = _sent(bot.send(PRIVATE, ALICE, "/stop"))
+    [confirm] = sent(bot.send(PRIVATE, ALICE, "/stop"))
     no = next(d for _, d in buttons(confirm) if d.endswith("no"))
     bot.press(PRIVATE, ALICE, confirm.result["message_id"], no)
     assert bot.chat(PRIVATE.id) is not None
-    [confirm] = _sent(bot.send(PRIVATE, ALICE, "/stop"))
+    [confirm] = sent(bot.send(PRIVATE, ALICE, "/stop"))
     yes = next(d for _, d in buttons(confirm) if d.endswith("yes"))
     calls = bot.press(PRIVATE, ALICE, confirm.result["message_id"], yes)
     assert any(c.method == "editMessageText" and c.ok for c in calls)
@@ -340,10 +333,10 @@ def test_group_settings_admins_only(bot: BotHarness) -> None:
     bot.add_to_group(GROUP, ALICE)
     bot.api.set_member_status(GROUP.id, ALICE.id, "administrator")
     bot.api.set_member_status(GROUP.id, BOB.id, "member")
-    refusal = _sent(bot.send(GROUP, BOB, "/time 09:00"))[0]
+    refusal = sent(bot.send(GROUP, BOB, "/time 09:00"))[0]
     assert "只有群組管理員" in refusal.params["text"]
     assert bot.chat(GROUP.id).brief_time is None
-    ok = _sent(bot.send(GROUP, ALICE, "/time 09:00"))[0]
+    ok = sent(bot.send(GROUP, ALICE, "/time 09:00"))[0]
     assert "09:00" in ok.params["text"]
     assert ok.params["reply_parameters"]["message_id"]  # quotes the request in groups
     # Read-only commands work for everyone.
@@ -366,7 +359,7 @@ def test_group_anonymous_admin_and_addressed_commands(bot: BotHarness) -> None:
 def test_group_toggle_refused_for_members(bot: BotHarness) -> None:
     bot.add_to_group(GROUP, ALICE)
     bot.api.set_member_status(GROUP.id, ALICE.id, "creator")
-    [keyboard] = _sent(bot.send(GROUP, ALICE, "/topics"))
+    [keyboard] = sent(bot.send(GROUP, ALICE, "/topics"))
     calls = bot.press(GROUP, BOB, keyboard.result["message_id"], "t:cooling")
     answer = next(c for c in calls if c.method == "answerCallbackQuery")
     assert answer.params.get("show_alert") and "管理員" in answer.params["text"]

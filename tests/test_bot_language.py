@@ -4,21 +4,16 @@ English and Simplified (mainland wording) replies.  Loopback Bot API, real Appli
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.loopback import FakeChat, FakeUser
-from digests.lexicon import default_lexicon
 from digests.models import Article, Section
-from digests.summarize import digest_article
 from digests.textproc import to_simplified
-from store import open_db
-from store.articles import save_article
-from store.reference import sync_reference
-from tests.bot_harness import BotHarness, buttons, texts
+from tests.bot_harness import BotHarness, buttons, harness_on_copy, sent, texts
+from tests.conftest import build_store
 
 ANN = FakeUser(id=701, first_name="Ann", language_code="zh-hant")
 BEN = FakeUser(id=702, first_name="Ben", language_code="en")
@@ -35,31 +30,19 @@ SERVER_TEXT = (
 
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("lang") / "base.db"
-    db = open_db(path)
-    lexicon = default_lexicon()
-    sync_reference(db, lexicon)  # topics and companies the article rows point to
     article = Article(
         "伺服器與軟體需求升溫",
         (Section("", SERVER_TEXT), Section("展望", ("法人預估明年伺服器出貨再成長兩成。",))),
         "test",
         "text",
     )
-    save_article(db, digest_article(article, lexicon))
-    db.close()
-    return path
+    return build_store(tmp_path_factory.mktemp("lang") / "base.db", [article])
 
 
 @pytest.fixture
 def bot(base_db: Path, tmp_path: Path) -> Iterator[BotHarness]:
-    db = tmp_path / "bot.db"
-    shutil.copy(base_db, db)
-    with BotHarness(db) as harness:
+    with harness_on_copy(base_db, tmp_path) as harness:
         yield harness
-
-
-def _sent(calls):  # type: ignore[no-untyped-def]
-    return [c for c in calls if c.method == "sendMessage" and c.ok]
 
 
 # --- /time and /timezone ---------------------------------------------------------
@@ -121,7 +104,7 @@ def test_unsubscribe_alone_lists_subscriptions_as_buttons(bot: BotHarness) -> No
     assert "沒有訂閱" in texts(bot.send(PRIVATE, ANN, "/unsubscribe"))[0]
     bot.send(PRIVATE, ANN, "/subscribe 散熱")
     bot.send(PRIVATE, ANN, "/subscribe 半導體")
-    [listing] = _sent(bot.send(PRIVATE, ANN, "/unsubscribe"))
+    [listing] = sent(bot.send(PRIVATE, ANN, "/unsubscribe"))
     labels = dict(buttons(listing))
     assert set(labels) == {"✖ 散熱", "✖ 半導體"}
     calls = bot.press(PRIVATE, ANN, listing.result["message_id"], labels["✖ 散熱"])
@@ -137,11 +120,11 @@ def test_topic_keyboards_in_groups_are_for_admins(bot: BotHarness) -> None:
     bot.add_to_group(GROUP, ANN)
     bot.api.set_member_status(GROUP.id, ANN.id, "creator")
     bot.api.set_member_status(GROUP.id, BEN.id, "member")
-    [member_view] = _sent(bot.send(GROUP, BEN, "/topics"))
+    [member_view] = sent(bot.send(GROUP, BEN, "/topics"))
     assert not buttons(member_view) and "管理員" in member_view.params["text"]
-    [member_start] = _sent(bot.send(GROUP, BEN, "/start"))
+    [member_start] = sent(bot.send(GROUP, BEN, "/start"))
     assert not buttons(member_start) and not bot.chat(GROUP.id).enrolled
-    [admin_view] = _sent(bot.send(GROUP, ANN, "/topics"))
+    [admin_view] = sent(bot.send(GROUP, ANN, "/topics"))
     assert buttons(admin_view)
     calls = bot.press(GROUP, BEN, admin_view.result["message_id"], "t:cooling")
     alert = next(c for c in calls if c.method == "answerCallbackQuery")
@@ -169,7 +152,7 @@ def test_english_replies(bot: BotHarness) -> None:
     assert "Thermal management" in settings and "散熱" not in settings
     assert "Taipei time (UTC+8)" in settings
     assert bot.chat(PRIVATE.id).language == "en"  # so the daily briefing is English too
-    [start] = _sent(bot.send(PRIVATE, BEN, "/start"))
+    [start] = sent(bot.send(PRIVATE, BEN, "/start"))
     labels = [label for label, _ in buttons(start)]
     assert "Semiconductors" in labels and "✅ Thermal management" in labels
     company = texts(bot.send(PRIVATE, BEN, "/company 台積電"))[0]
@@ -186,10 +169,10 @@ def test_simplified_replies_use_mainland_wording(bot: BotHarness) -> None:
     article_id = bot.article_id("伺服器與軟體需求升溫")
     article = texts(bot.send(chat, LI, f"/article {article_id}"))[0]
     assert "随着" in article and "服务器" in article and "随著" not in article
-    [start] = _sent(bot.send(chat, LI, "/start"))
+    [start] = sent(bot.send(chat, LI, "/start"))
     assert "半导体" in [label for label, _ in buttons(start)]
     assert "简报" in texts(bot.send(chat, LI, "/help"))[0]  # a briefing, not 演示文稿
-    for sent in _sent(bot.api.calls):
-        if sent.params["chat_id"] == chat.id:
-            body = str(sent.params["text"])
+    for call in sent(bot.api.calls):
+        if call.params["chat_id"] == chat.id:
+            body = str(call.params["text"])
             assert to_simplified(body) == body, body  # no Traditional left anywhere

@@ -13,17 +13,14 @@ from datetime import time as clock
 from pathlib import Path
 
 import pytest
-from telegram import Bot
 
-from bot.core.config import Settings
 from bot.core.timeparse import due_date, next_delivery
-from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacing import Pacer
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from bot.messages import views
-from digests.lexicon import default_lexicon
 from store import chats, deliveries, open_db
 from tests.conftest import ROOT
+from tests.delivery_harness import loopback_deliverer, loopback_settings, short_sleep
 
 MORNING = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)  # 09:30 in Taipei, after 08:00
 
@@ -31,12 +28,6 @@ MORNING = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)  # 09:30 in Taipei, after 08:0
 @pytest.fixture
 def db_path(store_copy: Path) -> Path:
     return store_copy
-
-
-@pytest.fixture
-def api():  # type: ignore[no-untyped-def]
-    with LoopbackBotAPI() as emulator:
-        yield emulator
 
 
 def _chat(db, api: LoopbackBotAPI, chat_id: int, topics=(), kind: str = "private", **settings):  # type: ignore[no-untyped-def]
@@ -55,24 +46,8 @@ def _chat(db, api: LoopbackBotAPI, chat_id: int, topics=(), kind: str = "private
 
 
 async def _pass(api: LoopbackBotAPI, db_path: Path, now: datetime, grace=None, sleep=None):  # type: ignore[no-untyped-def]
-    settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
-        db_path=str(db_path),
-    )
-    db = open_db(db_path)
-    try:
-        async with Bot(api.token, base_url=api.base_url) as bot:
-            deliverer = Deliverer(
-                bot,
-                db,
-                default_lexicon().taxonomy,
-                settings,
-                pacer=Pacer(per_second=200.0, per_chat_interval=0.0),
-                sleep=sleep or (lambda s: asyncio.sleep(min(s, 0.05))),
-            )
-            return await deliverer.deliver_pass(now, grace)
-    finally:
-        db.close()
+    async with loopback_deliverer(api, db_path, sleep=sleep or short_sleep) as deliverer:
+        return await deliverer.deliver_pass(now, grace)
 
 
 def deliver(api, db_path, now, grace=None, sleep=None):  # type: ignore[no-untyped-def]
@@ -303,21 +278,11 @@ def test_slow_replies_time_out_and_are_retried(api: LoopbackBotAPI, db_path: Pat
     _chat(db, api, 91)
     db.close()
     api.delay("sendMessage", 1.5, chat_id=91, times=1)
-    settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
-        db_path=str(db_path),
-    )
 
     async def run():  # type: ignore[no-untyped-def]
-        db = open_db(db_path)
         request = HTTPXRequest(read_timeout=0.5, connect_timeout=2.0)
-        try:
-            async with Bot(api.token, base_url=api.base_url, request=request) as bot:
-                pacer = Pacer(per_second=200.0, per_chat_interval=0.0)
-                deliverer = Deliverer(bot, db, default_lexicon().taxonomy, settings, pacer)
-                return await deliverer.deliver_pass(MORNING)
-        finally:
-            db.close()
+        async with loopback_deliverer(api, db_path, sleep=asyncio.sleep, request=request) as d:
+            return await d.deliver_pass(MORNING)
 
     result = asyncio.run(run())
     assert result.sent == 1
@@ -397,19 +362,11 @@ def test_broadcast_pacing_stays_within_flood_limits(api: LoopbackBotAPI, db_path
         _chat(db, api, 3000 + i)
     db.close()
     api.enforce_flood_limits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
-    settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url},
-        db_path=str(db_path),
-    )
+    production = Pacer(per_second=loopback_settings(api, db_path).send_rate)
 
     async def broadcast():  # type: ignore[no-untyped-def]
-        db = open_db(db_path)
-        try:
-            async with Bot(api.token, base_url=api.base_url) as bot:
-                deliverer = Deliverer(bot, db, default_lexicon().taxonomy, settings)
-                return await deliverer.deliver_pass(MORNING)
-        finally:
-            db.close()
+        async with loopback_deliverer(api, db_path, pacer=production, sleep=asyncio.sleep) as d:
+            return await d.deliver_pass(MORNING)
 
     started = time.monotonic()
     result = asyncio.run(broadcast())
@@ -429,25 +386,14 @@ def test_multi_message_briefings_do_not_stall_the_broadcast(
     for chat_id in (71, 72, 73):
         _chat(db, api, chat_id)
     db.close()
-    settings = Settings.from_env(
-        env={
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_URL": api.base_url,
-            "BRIEFBOT_BRIEF_MAX": "40",
-        },
-        db_path=str(db_path),
-    )
+    settings = loopback_settings(api, db_path, BRIEFBOT_BRIEF_MAX="40")
+    pacer = Pacer(per_second=100.0, per_chat_interval=0.4)
 
     async def broadcast():  # type: ignore[no-untyped-def]
-        db = open_db(db_path)
-        try:
-            async with Bot(api.token, base_url=api.base_url) as bot:
-                pacer = Pacer(per_second=100.0, per_chat_interval=0.4)
-                return await Deliverer(
-                    bot, db, default_lexicon().taxonomy, settings, pacer
-                ).deliver_pass(MORNING)
-        finally:
-            db.close()
+        async with loopback_deliverer(
+            api, db_path, settings=settings, pacer=pacer, sleep=asyncio.sleep
+        ) as deliverer:
+            return await deliverer.deliver_pass(MORNING)
 
     result = asyncio.run(broadcast())
     assert result.sent == 3

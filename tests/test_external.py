@@ -76,8 +76,7 @@ def test_external_inputs_ingest(tmp_path: Path) -> None:
     db = tmp_path / "external.db"
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", "--db", str(db)]
-        + [str(f) for f in folders],
+        [sys.executable, "-m", "bot.cli", "ingest", "--db", str(db)] + [str(f) for f in folders],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -26,6 +26,7 @@ from bot.core.config import Settings
 from bot.core.logs import configure_logging
 from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from tests.conftest import ROOT
+from tests.delivery_harness import loopback_settings
 
 USER = FakeUser(id=4242, first_name="Wen", language_code="zh-hant")
 CHAT = FakeChat(id=4242)
@@ -73,16 +74,11 @@ class Served:
         self.thread.join(30)
 
 
-def _settings(api: LoopbackBotAPI, db_path: Path, **extra: str) -> Settings:
-    env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.base_url, **extra}
-    return Settings.from_env(env=env, db_path=str(db_path))
-
-
 def test_webhook_mode_end_to_end(db_path: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     with LoopbackBotAPI() as api:
-        settings = _settings(api, db_path, BRIEFBOT_WEBHOOK_SECRET="s3cret_token-1")
+        settings = loopback_settings(api, db_path, BRIEFBOT_WEBHOOK_SECRET="s3cret_token-1")
         with Served(settings, webhook_url=url, listen="127.0.0.1", port=port) as served:
             [set_hook] = api.calls_of("setWebhook")
             assert set_hook.params["url"] == url
@@ -124,7 +120,9 @@ def test_generated_webhook_secret_is_persisted(db_path: Path) -> None:
     port = _free_port()
     with LoopbackBotAPI() as api:
         url = f"http://127.0.0.1:{port}/hook"
-        with Served(_settings(api, db_path), webhook_url=url, listen="127.0.0.1", port=port):
+        with Served(
+            loopback_settings(api, db_path), webhook_url=url, listen="127.0.0.1", port=port
+        ):
             first = api.calls_of("setWebhook")[0].params["secret_token"]
     db = open_db(db_path)
     assert webhook_secret(db) == first and len(first) >= 32
@@ -135,7 +133,7 @@ def test_polling_mode_health_port(db_path: Path) -> None:
     port = _free_port()
     with (
         LoopbackBotAPI() as api,
-        Served(_settings(api, db_path), health_port=port, listen="127.0.0.1"),
+        Served(loopback_settings(api, db_path), health_port=port, listen="127.0.0.1"),
     ):
         api.send_message(CHAT, USER, "/help")
         api.wait_for("sendMessage", chat_id=CHAT.id, timeout=15)

@@ -6,24 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from telegram import Bot
 
-from bot.core.config import Settings
-from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacing import Pacer
-from bot.loopback import Call, FakeChat, FakeUser
+from bot.loopback import FakeChat, FakeUser
 from bot.messages.render import visible_length
 from digests.lexicon import default_lexicon
 from store import open_db
 from store.reference import sync_reference
-from tests.bot_harness import BotHarness, buttons, texts
+from tests.bot_harness import BotHarness, buttons, harness_on_copy, sent, texts
 from tests.conftest import FIXTURES, PAGEDUMPS
+from tests.delivery_harness import loopback_deliverer
 
 ALICE = FakeUser(id=601, first_name="Alice", username="alice", language_code="zh-hant")
 PRIVATE = FakeChat(id=601, type="private")
@@ -66,14 +63,8 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def bot(base_db: Path, tmp_path: Path) -> Iterator[BotHarness]:
-    db = tmp_path / "bot.db"
-    shutil.copy(base_db, db)
-    with BotHarness(db) as harness:
+    with harness_on_copy(base_db, tmp_path) as harness:
         yield harness
-
-
-def _sent(calls: list[Call]) -> list[Call]:
-    return [c for c in calls if c.method == "sendMessage" and c.ok]
 
 
 def _opened(bot: BotHarness, command: str, chat: FakeChat = PRIVATE) -> str:
@@ -110,7 +101,7 @@ def test_article_with_an_address_has_a_button_to_the_original(bot: BotHarness) -
     db = open_db(bot.db_path)
     with_url = next(a for a in list_articles(db, 50) if a.url)
     db.close()
-    [reply] = _sent(bot.send(PRIVATE, ALICE, f"/a{with_url.id}"))
+    [reply] = sent(bot.send(PRIVATE, ALICE, f"/a{with_url.id}"))
     markup = reply.params.get("reply_markup") or {}
     urls = [b.get("url") for row in markup.get("inline_keyboard", []) for b in row]
     assert with_url.url in urls
@@ -119,7 +110,7 @@ def test_article_with_an_address_has_a_button_to_the_original(bot: BotHarness) -
 
 def test_brief_is_short_with_one_tap_lines_and_more_buttons(bot: BotHarness) -> None:
     calls = bot.send(PRIVATE, ALICE, "/brief")
-    [message] = _sent(calls)
+    [message] = sent(calls)
     body = message.params["text"]
     assert "最新簡報" in body and "今日簡報" not in body
     assert visible_length(body) < 1500
@@ -141,7 +132,7 @@ def test_brief_is_short_with_one_tap_lines_and_more_buttons(bot: BotHarness) -> 
 
 
 def test_stale_or_forged_more_button_is_answered(bot: BotHarness) -> None:
-    [message] = _sent(bot.send(PRIVATE, ALICE, "/brief"))
+    [message] = sent(bot.send(PRIVATE, ALICE, "/brief"))
     mark = len(bot.api.calls)
     bot.api.press_button(PRIVATE, ALICE, message.result["message_id"], "m:zz.zz", strict=False)
     calls = bot.settle(mark)
@@ -161,26 +152,17 @@ def test_sector_search_latest_and_company_items_open_in_one_tap(bot: BotHarness)
 
 def test_pushed_briefing_fits_a_phone_and_expands(bot: BotHarness) -> None:
     bot.send(PRIVATE, ALICE, "/start")  # asks for daily briefings, all topics
-    settings = Settings.from_env(
-        env={"TELEGRAM_BOT_TOKEN": bot.api.token, "TELEGRAM_API_URL": bot.api.base_url},
-        db_path=str(bot.db_path),
-    )
     morning = datetime.now(UTC).replace(hour=1, minute=30)  # 09:30 in Taipei, after 08:00
 
     async def deliver() -> int:
-        db = open_db(bot.db_path)
-        try:
-            async with Bot(bot.api.token, base_url=bot.api.base_url) as sender:
-                deliverer = Deliverer(
-                    sender, db, default_lexicon().taxonomy, settings, Pacer(per_second=100.0)
-                )
-                return (await deliverer.deliver_pass(morning, chat_ids=[PRIVATE.id])).sent
-        finally:
-            db.close()
+        async with loopback_deliverer(
+            bot.api, bot.db_path, pacer=Pacer(per_second=100.0), sleep=asyncio.sleep
+        ) as deliverer:
+            return (await deliverer.deliver_pass(morning, chat_ids=[PRIVATE.id])).sent
 
     mark = len(bot.api.calls)
     assert asyncio.run(deliver()) == 1
-    pushed = [c for c in _sent(bot.api.calls[mark:]) if c.chat_id == PRIVATE.id]
+    pushed = [c for c in sent(bot.api.calls[mark:]) if c.chat_id == PRIVATE.id]
     assert len(pushed) == 1
     body = pushed[0].params["text"]
     assert "最新簡報" in body and visible_length(body) < 1500

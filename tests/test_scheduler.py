@@ -153,6 +153,6 @@ def test_feeds_command(bot: BotHarness) -> None:
     assert "已經在" in texts(bot.send(op, OPERATOR, "/feeds add https://example.com/rss"))[0]
     listing = texts(bot.send(op, OPERATOR, "/feeds"))[0]
     assert "1. https://example.com/rss" in listing
-    assert "用法" in texts(bot.send(op, OPERATOR, "/feeds remove 9"))[0]
+    assert "沒有第 9 個訂閱來源" in texts(bot.send(op, OPERATOR, "/feeds remove 9"))[0]
     assert "已移除" in texts(bot.send(op, OPERATOR, "/feeds remove 1"))[0]
     assert "營運者" in texts(bot.send(ANN_CHAT, ANN, "/feeds"))[0]

@@ -16,12 +16,10 @@ from bot.loopback import FakeChat, FakeUser
 from digests.lexicon import default_lexicon
 from digests.models import Article, Section
 from digests.search_query import best_sentence, parse_query
-from digests.summarize import digest_article
 from store import open_db
 from store.answers import search_answer
-from store.articles import save_article
-from store.reference import sync_reference
-from tests.bot_harness import BotHarness, buttons, texts
+from tests.bot_harness import buttons, harness_on_copy, texts
+from tests.conftest import build_store
 
 ARTICLES = [
     Article(
@@ -129,14 +127,7 @@ ARTICLES.append(
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("search") / "search.db"
-    db = open_db(path)
-    lexicon = default_lexicon()
-    sync_reference(db, lexicon)  # topics and companies first: articles refer to them
-    for article in ARTICLES:
-        save_article(db, digest_article(article, lexicon))
-    db.close()
-    return path
+    return build_store(tmp_path_factory.mktemp("search") / "search.db", ARTICLES)
 
 
 @pytest.fixture
@@ -263,11 +254,7 @@ CHAT = FakeChat(id=601, type="private")
 
 
 def test_bot_search_says_how_many_articles_and_pages(store_path: Path, tmp_path: Path) -> None:
-    import shutil
-
-    path = tmp_path / "bot.db"
-    shutil.copy(store_path, path)
-    with BotHarness(path) as bot:
+    with harness_on_copy(store_path, tmp_path) as bot:
         [reply] = [c for c in bot.send(CHAT, READER, "/search 台積電") if c.method == "sendMessage"]
         body = reply.params["text"]
         assert "共 3 篇文章" in body

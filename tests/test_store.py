@@ -192,3 +192,28 @@ def test_digest_text_shows_key_figures(capsys, db_path) -> None:
     out = capsys.readouterr().out
     assert "key figures:" in out
     assert with_figures[0].figures_not_shown()[0] in out
+
+
+def test_deliverable_chats_sql_agrees_with_receives_briefings(db_path: Path) -> None:
+    """``deliverable_chats`` restates ``ChatSettings.receives_briefings`` in SQL so a pass
+    over 100,000 chats need not load each; every combination must get the same answer."""
+    from itertools import product
+
+    from store import chats
+    from store.deliveries import deliverable_chats
+
+    db = _db(db_path)
+    combinations = product(("private", "group", "supergroup"), *[(False, True)] * 4)
+    for chat_id, (kind, active, enrolled, paused, topics) in enumerate(combinations, 1):
+        chats.register_chat(db, chat_id, kind, None if kind == "private" else "g")
+        if enrolled:
+            chats.enrol(db, chat_id)
+        if topics:
+            chats.subscribe(db, chat_id, "semiconductors")
+        chats.set_paused(db, chat_id, paused)
+        chats.set_active(db, chat_id, active)
+    settings = [chats.get_chat(db, chat_id) for chat_id in range(1, chat_id + 1)]
+    expected = {c.id for c in settings if c is not None and c.receives_briefings}
+    assert set(deliverable_chats(db)) == expected
+    assert 0 < len(expected) < chat_id
+    db.close()

@@ -31,26 +31,24 @@ READ_ONLY = frozenset({"articles", "digest", "topics", "company", "sector", "sea
 """Commands that only read the store: a missing database is a mistyped path, not a new store."""
 
 
-def positive_int(value: str) -> int:
-    """An argparse type: 0 or a negative count is a usage error, not silently 'all'."""
+def _at_least(value: str, least: int) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    if number < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more, not {number}")
     return number
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: 0 or a negative count is a usage error, not silently 'all'."""
+    return _at_least(value, 1)
 
 
 def non_negative_int(value: str) -> int:
     """An argparse type for offsets: 0 is the start, a negative one is a usage error."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
-    return number
+    return _at_least(value, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,6 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     query = getattr(args, "query", None)
     if query is not None and not " ".join(query).strip():
         parser.error(f"{args.command}: the {args.command} to look up is empty")
+    if args.command == "search":
+        from digests.search_query import too_common
+
+        words = " ".join(query)
+        if too_common(words):  # 的 alone would list every article
+            parser.error(
+                f"search: {words!r} is too common (nearly every article uses it); "
+                "search for specific words: a company, product or industry"
+            )
     if args.command in ("doctor", "backup"):
         from bot.cli.ops import cmd_backup, cmd_doctor
 

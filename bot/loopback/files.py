@@ -69,13 +69,7 @@ class FilesMixin(EmulatorState):
             message: JSON = {"from": user.to_dict(), "document": document}
             if caption:
                 message["caption"] = caption
-            if reply_to_message_id is not None:
-                target = self._messages.get(chat.id, {}).get(reply_to_message_id)
-                if target is None:
-                    raise LookupError(f"no message {reply_to_message_id} in chat {chat.id}")
-                message["reply_to_message"] = self._without_reply(target)
-            stored = self._store_message(chat.id, message)
-            return self._enqueue("message", stored)
+            return self._post_user_message(chat.id, message, reply_to_message_id)
 
     def downloads(self) -> list[str]:
         """``file_path`` of every successful download so far, in order."""

@@ -239,6 +239,21 @@ class EmulatorState:
     def _without_reply(message: JSON) -> JSON:
         return {k: copy.deepcopy(v) for k, v in message.items() if k != "reply_to_message"}
 
+    def _post_user_message(
+        self, chat_id: int, message: JSON, reply_to_message_id: int | None
+    ) -> JSON:
+        """Store what a user wrote and queue it as a ``message`` update.
+
+        A reply carries the message it answers (without that one's own reply, as on
+        Telegram); replying to a message the chat never had is a test bug.
+        """
+        if reply_to_message_id is not None:
+            target = self._messages.get(chat_id, {}).get(reply_to_message_id)
+            if target is None:
+                raise LookupError(f"no message {reply_to_message_id} in chat {chat_id}")
+            message["reply_to_message"] = self._without_reply(target)
+        return self._enqueue("message", self._store_message(chat_id, message))
+
     def _enqueue(self, kind: str, payload: JSON) -> JSON:
         self._next_update_id += 1
         update = {"update_id": self._next_update_id, kind: copy.deepcopy(payload)}

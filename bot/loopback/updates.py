@@ -86,13 +86,7 @@ class UpdatesMixin(EmulatorState):
             entities = text_entities(text)
             if entities:
                 message["entities"] = entities
-            if reply_to_message_id is not None:
-                target = self._messages.get(chat.id, {}).get(reply_to_message_id)
-                if target is None:
-                    raise LookupError(f"no message {reply_to_message_id} in chat {chat.id}")
-                message["reply_to_message"] = self._without_reply(target)
-            stored = self._store_message(chat.id, message)
-            return self._enqueue("message", stored)
+            return self._post_user_message(chat.id, message, reply_to_message_id)
 
     def press_button(
         self, chat: FakeChat, user: FakeUser, message_id: int, data: str, *, strict: bool = True
