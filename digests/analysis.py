@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from digests.currency import amount_unit_positions
 from digests.figures import Figure, find_figures
 from digests.models import Article
 from digests.textproc import (
@@ -99,6 +100,8 @@ def analyze(article: Article) -> ArticleAnalysis:
     original = "\n".join(text for _, _, text in chunks)
     words, starts = word_spans(to_simplified(original))
     terms = content_terms(words)
+    for i in amount_unit_positions(words):
+        terms[i] = None  # 新台幣 in "營收達新台幣120億元" is a unit, not currency news
 
     first_seen: dict[str, tuple[int, int]] = {}
     for term, word, pos in zip(terms, words, starts, strict=True):

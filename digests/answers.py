@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from digests.figures import figure_weight
 from digests.fragments import is_table_row
+from digests.salience import is_anaphoric, is_marked_item
 from digests.textproc import segment, split_sentences, to_simplified
 
 
@@ -70,7 +71,7 @@ def pick_points(
         (rank, -informativeness(sentence), sentence, source)
         for rank, (sentence, source) in enumerate(candidates)
         # a table row (欣興 3037 1,248 9.6% 205) is rich in figures but says nothing alone
-        if not any(map(is_table_row, sentence.split("\n")))
+        if not any(map(is_table_row, sentence.split("\n"))) and stands_alone(sentence)
     ]
     by_article: dict[int, list[tuple[float, int, str, Source]]] = {}
     order: list[int] = []
@@ -91,6 +92,70 @@ def pick_points(
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def not_repeated(
+    sentences: Iterable[str], points: Iterable[Point], limit: int | None = None
+) -> list[str]:
+    """``sentences`` (an article's summary) without those the answer's key ``points``
+    already show, at most ``limit``: one answer never says a sentence twice, whether a bot
+    message or the command line prints it.  A point may join a sentence to its lead-in,
+    so a sentence inside a point counts as shown."""
+    shown = [p.sentence.strip() for p in points]
+    kept = [s for s in sentences if not any(s.strip() and s.strip() in p for p in shown)]
+    return kept if limit is None else kept[:limit]
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence can be a key point on its own, away from its article.
+
+    The digest rules (:mod:`digests.salience`): a sentence opening with a pointer (它們…,
+    這也是…, 其…, 前者…) needs the sentence it points to, and a list item (2. …) needs its
+    lead-in; a key point is one cited sentence, so such a sentence gives way to the next
+    best.  "Among them"/"this time" openings that carry their own figure stand alone.
+    """
+    text = sentence.strip()
+    if is_marked_item(text):
+        # An item that names its own subject (- 中保科(9917)：國內保全龍頭…) needs no lead-in.
+        text = _ITEM_MARK.sub("", text, count=1)
+        if not _NAMED_ITEM.match(text):
+            return False
+    return not is_anaphoric(text, subject=figure_weight(text) > 0)
+
+
+POINT_MAX = 140
+"""A pointing sentence is shown with its antecedent only when both fit this many characters:
+a key point is read at a glance."""
+
+
+def in_context(sentence: str, texts: Sequence[str]) -> str:
+    """``sentence`` as a key point: joined after the sentence it points back to (它們…,
+    這也是…) or after its list's lead-in (2. …) when the two are short enough, found in
+    ``texts`` (its section's text); else the sentence itself, which :func:`pick_points`
+    then passes over for the next best."""
+    if stands_alone(sentence):
+        return sentence
+    needle = sentence.strip()
+    text = next((t for t in texts if needle and needle in t), None)
+    if text is None:
+        return sentence
+    where = text.find(needle)
+    before = [text[a:b].strip() for a, b in split_sentences(text[:where])]
+    before = [b for b in before if b]
+    if is_marked_item(needle):
+        while before and is_marked_item(before[-1]):
+            before.pop()  # back over the earlier items, to the sentence that opens the list
+    if not before or not stands_alone(before[-1]):
+        return sentence
+    joined = f"{before[-1]}\n{needle}" if is_marked_item(needle) else before[-1] + needle
+    return joined if len(joined) <= POINT_MAX else sentence
+
+
+_ITEM_MARK = re.compile(
+    r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])\s*"
+)
+_NAMED_ITEM = re.compile(r"^[^\s:：，,。]{1,16}[:：]\s*\S")
+"""A list item headed by what it is about (名稱：…), readable away from its list."""
 
 
 def query_terms(query: str) -> list[str]:
@@ -122,7 +187,12 @@ def highlight(text: str, terms: Sequence[str], width: int = 90) -> str | None:
     spans.sort()
     first = spans[0][0]
     lo = max(0, first - width // 3)
-    hi = min(len(text), lo + width)
+    return marked_window(text, spans, lo, min(len(text), lo + width))
+
+
+def marked_window(text: str, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> str:
+    """``text[lo:hi]`` on one line, each of the sorted ``spans`` inside it marked 【like
+    this】 (one overlapping an earlier mark stays plain), with … where the window cuts."""
     pieces: list[str] = ["…" if lo > 0 else ""]
     pos = lo
     for start, end in spans:

@@ -35,7 +35,11 @@ _MONTHS = {
     )
 }
 _MONTH_NAME = r"(?<![A-Za-z])(?P<mname>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_WEEKDAY = r"(?:\s*[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?)?"
+_WEEKDAY = (
+    r"(?:\s*(?:[(（](?:星期|週|周|禮拜|礼拜)?[一二三四五六日天][)）]"
+    r"|(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]))?"
+)
+"""A weekday after the date: 週一, 星期三, （六）, (週五)."""
 _ENGLISH_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = (
     r"(?:\s*,?\s*(?:T|at\s+)?\s*(?P<half>上午|下午|早上|中午|晚上|凌晨)?\s*"
@@ -114,19 +118,35 @@ def parse_datetime(value: str | None, zone: tzinfo = TAIPEI) -> datetime | None:
 
 
 def find_date(text: str, zone: tzinfo = TAIPEI) -> datetime | None:
-    """The first full date (with its time when given) written anywhere in ``text``.
+    """The publication date (with its time when given) written in ``text``: the earliest
+    full date there.
 
     For byline and date lines: ``記者王小明／台北 2025/03/14 10:30``, ``Posted on March 14,
-    2025 by Ann``, ``發布於 2026年3月9日``.  None when no unambiguous full date is there.
+    2025 by Ann``, ``發布於 2026年3月9日``.  A line holding two dates pairs publication with an
+    update (``2026/11/12 18:05（最後更新 2026/11/13 08:00）``, ``更新 … ｜ 發布 …``), in
+    either order: an article is updated after it is published, so the earliest is the
+    publication.  None when no unambiguous full date is there.
     """
-    found: list[tuple[int, datetime]] = []
+    found = all_dates(text, zone)
+    return min(found) if found else None
+
+
+def all_dates(text: str, zone: tzinfo = TAIPEI) -> list[datetime]:
+    """Every unambiguous full date written in ``text``, in the order written (one per
+    place: the form that reads the longest span there wins)."""
+    spans: list[tuple[int, int, datetime]] = []
     for pattern in _patterns():
         for match in pattern.finditer(text):
             when = _from_match(match, zone)
             if when is not None:
-                found.append((match.start(), when))
-                break
-    return min(found, key=lambda f: f[0])[1] if found else None
+                spans.append((match.start(), -match.end(), when))
+    kept: list[tuple[int, datetime]] = []
+    end = -1
+    for start, neg_end, when in sorted(spans, key=lambda s: (s[0], s[1])):
+        if start >= end:
+            kept.append((start, when))
+            end = -neg_end
+    return [when for _, when in kept]
 
 
 def _from_match(match: re.Match[str], zone: tzinfo) -> datetime | None:

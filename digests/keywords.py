@@ -2,8 +2,9 @@
 
 TF-IDF ranks rare words high, and in jieba's dictionary many rare words are not
 content at all: a measure phrase (这场, 一杯), a numeral with its unit (亿美元, 第一),
-a verb or an adjective of the writer's style (在于, 引爆, 残酷), or a noun so general it
-names nothing (产品, 全球, 巨头).  A keyword line of 這場、一杯、產品 tells an investor
+a verb or an adjective of the writer's style (在于, 引爆, 残酷), a noun so general it
+names nothing (产品, 全球, 巨头, 历史), or a noun the segmenter glued to the verb or the
+period beside it (营收达, 季财报).  A keyword line of 這場、一杯、產品 tells an investor
 nothing, so terms are filtered by part of speech (the tags of jieba's own dictionary,
 the same one the segmenter runs on) and a short list of generic nouns and units.
 
@@ -36,7 +37,7 @@ GENERIC = frozenset(
     过程 情况 结构 背景 格局 局面 现象 事实 答案 原因 结果 方向 策略 故事 时间 时候 目前
     人们 业者 业界 投资者 投资人 读者 大家 东西 事情 内容 议题 话题 焦点 重点 亮点 意义
     美元 亿美元 亿元 万元 千元 人民币 新台币 台币 日圆 日元 欧元 港币 韩元 英镑 万吨 公斤
-    百分点 亿 万 兆
+    百分点 亿 万 兆 历史 纪录 记录 新高 新低 水准 水平 表现 阶段 期间 单季 亮眼 预估 预期
     """.split()
 )
 """Nouns too general to name what an article is about, and currencies and units."""
@@ -56,6 +57,16 @@ _NUMBER_RE = re.compile(
     r"[个杯场片家次条种位项年月日天倍成大者些类股档只支名季周座台辆架艘吨元]{0,2}$"
 )
 """一杯, 三大, 第一, 两者, 十年: a numeral with its measure word or unit."""
+
+_GLUED_VERB_RE = re.compile(r"^[^\W\d]{2,}[达创为将约逾近再已仍则至於于]$")
+"""营收达, 获利创, 公司将: a noun with the verb or adverb that follows it, glued into one
+word the segmenter did not know.  The noun alone is the keyword, if it is one."""
+_PERIOD_GLUED_RE = re.compile(
+    r"^[季年月周][财营获净毛出销业报]"
+    r"(?:报|收|利|利率|货|售|绩|告|营收)$"
+)
+"""季财报, 月营收, 年获利, 季净利: the period of "第三季財報" glued to the reporting noun;
+the period belongs to the figure, the noun is what a reader searches for."""
 
 _lock = threading.Lock()
 
@@ -96,6 +107,10 @@ def _is_keyword(term: str) -> bool:
     if general == 0 and segmenter_word_freq(term) > 0:
         return True  # a word we taught the segmenter: a company, a sector term
     if term in GENERIC or _DETERMINER_RE.match(term) or _NUMBER_RE.match(term):
+        return False
+    if _PERIOD_GLUED_RE.match(term) and general < 10:
+        return False  # a rare dictionary word (季财报) as much as an unknown one
+    if general == 0 and _GLUED_VERB_RE.match(term):
         return False
     if general == 0:
         return True  # a word jieba does not know: a new name or term

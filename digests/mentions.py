@@ -18,6 +18,7 @@ from digests.companies import (
     preferred,
 )
 from digests.models import CompanyMention as Mention
+from digests.name_suffixes import suffix_fits
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
 from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
@@ -297,6 +298,10 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
                 out.append((joined, True, False))
                 i += 2
                 continue
+            if pair[-2:] in _SUFFIX_ENDINGS and (other := misfit_stem(pair, directory)):
+                out.append((other, False, True))  # 晶華 + 半導體: needs its ticker
+                i += 2
+                continue
         if key in by_alias:
             crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
             out.append((key, False, crossed))
@@ -304,6 +309,8 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
             found = company_stem(key, directory) or _after_word(key, directory)
             if found is not None:
                 out.append((found, True, False))
+            elif (other := misfit_stem(key, directory)) is not None:
+                out.append((other, False, True))
         i += 1
     return out
 
@@ -518,17 +525,36 @@ def company_stem(token: str, directory: CompanyDirectory) -> str | None:
     """A known name followed by a company-type word is that name: ``东元电机`` ->
     ``东元``; the word may share its first character with the name's last
     (``南亚科`` + ``科技``, ``华邦电`` + ``电子``, ``环球晶`` + ``晶圆``)."""
+    return _stem(token, directory, fitting=True)
+
+
+def misfit_stem(token: str, directory: CompanyDirectory) -> str | None:
+    """A short name followed by an industry word its company's industry contradicts
+    (晶華 + 半導體: a hotel group): probably another company of that name, so the
+    short name counts only with stronger evidence (its ticker)."""
+    return _stem(token, directory, fitting=False)
+
+
+def _stem(token: str, directory: CompanyDirectory, fitting: bool) -> str | None:
     if len(token) < 3 or token.isascii() or token[-2:] not in _SUFFIX_ENDINGS:
         return None
     for suffix in _NAME_SUFFIXES:
         if token.endswith(suffix):
-            overlap = token[: -len(suffix) + 1]
-            if len(overlap) >= 3 and overlap in directory.by_alias:
-                return overlap
-            stem = token[: -len(suffix)]
-            if len(stem) >= 2 and stem in directory.by_alias:
-                return stem
+            for name, shortest in ((token[: -len(suffix) + 1], 3), (token[: -len(suffix)], 2)):
+                # The name may share the suffix's first character (南亞科 + 科技).
+                if (
+                    len(name) >= shortest
+                    and name in directory.by_alias
+                    and _fits(name, suffix, directory) == fitting
+                ):
+                    return name
     return None
+
+
+def _fits(name: str, suffix: str, directory: CompanyDirectory) -> bool:
+    """Any company of that name may carry the suffix (see :mod:`digests.name_suffixes`)."""
+    companies = directory.companies
+    return any(suffix_fits(suffix, companies[k].industry) for k in directory.by_alias[name])
 
 
 def _has_latin_word(text: str, word: str) -> bool:

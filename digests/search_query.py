@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from digests.answers import query_terms, term_pattern
-from digests.textproc import split_sentences, to_simplified
+from digests.answers import marked_window, query_terms, term_pattern
+from digests.normalize import clean_query
+from digests.textproc import split_sentences, stopwords, to_simplified
 
 SNIPPET_CHARS = 140
 """A longer sentence is cut to a window around its first match."""
@@ -45,6 +46,15 @@ class SearchQuery:
     def empty(self) -> bool:
         return not self.clauses
 
+    @property
+    def too_common(self) -> bool:
+        """Nothing but function words (的, 是, the): every article uses them, so the
+        answer would be the whole library in index order, not a search.  A reader gets a
+        hint instead.  Content words, however short (鋼, 2330, AI), still search."""
+        common = stopwords()
+        tokens = [t for c in self.clauses for p in c.parts for t in p]
+        return bool(tokens) and all(t.lower() in common for t in tokens)
+
     def fts(self) -> str:
         """The FTS5 MATCH expression: parts ANDed, clauses ORed."""
         groups = [" AND ".join(_fts_phrase(p) for p in c.parts) for c in self.clauses]
@@ -60,6 +70,11 @@ class SearchQuery:
 
 def _fts_phrase(tokens: Sequence[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+
+
+def too_common(text: str) -> bool:
+    """A query as typed is only function words (see :attr:`SearchQuery.too_common`)."""
+    return parse_query(clean_query(text)).too_common
 
 
 def parse_query(text: str) -> SearchQuery:
@@ -176,14 +191,4 @@ def mark(
     # The text's own lenticular brackets (【獨家】) would read as marks, and renderers
     # turn marks into tags: they become the white ones, same width, same meaning.
     sentence = sentence.translate(_OWN_BRACKETS)
-    pieces = ["…" if lo > 0 else ""]
-    pos = lo
-    for start, end in merged:
-        if start < pos or end > hi:
-            continue
-        pieces.append(sentence[pos:start])
-        pieces.append(f"【{sentence[start:end]}】")
-        pos = end
-    pieces.append(sentence[pos:hi])
-    pieces.append("…" if hi < len(sentence) else "")
-    return "".join(pieces).replace("\n", " ").strip()
+    return marked_window(sentence, merged, lo, hi).strip()

@@ -28,7 +28,6 @@ from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
 from digests.salience import (
-    TICKER_RE,
     has_dateline,
     investor_factor,
     investor_figures,
@@ -52,6 +51,7 @@ from digests.selection import (
     select_sentences,
 )
 from digests.sources.boilerplate import is_boilerplate
+from digests.tickers import PAREN_TICKER
 
 __all__ = [
     "MAX_SENTENCES",
@@ -148,7 +148,7 @@ def prepare(
             (s.section, s.text) in named
             if named is not None
             else _names_company(text, s.terms, directory)
-        ) or bool(TICKER_RE.search(text))
+        ) or bool(PAREN_TICKER.search(text))
         factor = investor_factor(text, s.figures, company, stance, present)
         q *= factor
         lead = reported = False
@@ -180,7 +180,7 @@ def prepare(
 
 
 def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory | None) -> bool:
-    if TICKER_RE.search(text):
+    if PAREN_TICKER.search(text):  # (2330), (2454-TW), (NASDAQ: NVDA)
         return True
     if directory is None:
         return False
@@ -440,11 +440,6 @@ def digest_section(heading: str, text: str, budget: int = SECTION_BUDGET) -> lis
         headed=True,
     )
     return [prepared[id(s)].text for s in chosen]
-
-
-def warm_up() -> None:
-    """Load jieba's dictionary and OpenCC now rather than on the first article."""
-    digest_section("", "預熱。")
 
 
 def fingerprint(article: Article) -> str:

@@ -283,10 +283,6 @@ def get_article(db: Database, article_id: int, viewer: int | None = None) -> Art
     return ArticleDetail(_article(rows[0]), sections)
 
 
-def count_articles(db: Database) -> int:
-    return db["articles"].count
-
-
 def library_version(db: Database) -> int:
     """A number that changes whenever an article is added or removed.
 

@@ -158,7 +158,8 @@ def delivery_failures(db: Database) -> int:
 
 def deliverable_chats(db: Database) -> list[int]:
     """Chats that get scheduled briefings (``ChatSettings.receives_briefings`` in SQL):
-    active, enrolled, not paused, and private or with topics picked by the group's admins."""
+    active, enrolled, not paused, and private or with topics picked by the group's admins.
+    ``tests/test_store.py`` checks every combination against the property."""
     return [
         r["id"]
         for r in db.query(

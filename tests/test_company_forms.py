@@ -330,3 +330,25 @@ def test_term_acronym_in_parentheses_is_no_ticker(lexicon) -> None:
     # NuScale trades as SMR, which is also the small modular reactor.
     assert not _keys("小型模組化反應爐(SMR)是核能新趨勢。", lexicon)
     assert "NYSE:SMR" in _keys("核能新創NuScale(SMR-US)股價大漲。", lexicon)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "晶華半導體今年營收成長三成，預計明年擴廠。",  # 晶華 (2707) is a hotel group
+        "台積電與晶華半導體合作開發新製程。",
+        "晶華電子與晶華生技皆未上市。",
+    ],
+)
+def test_a_short_name_with_an_industry_its_company_is_not_in_is_another_company(
+    lexicon, text: str
+) -> None:
+    assert "TWSE:2707" not in _keys(text, lexicon)
+
+
+def test_a_short_name_with_its_own_industry_word_is_still_the_company(lexicon) -> None:
+    assert {"TWSE:1504", "TWSE:2408"} <= _keys("東元電機與南亞科技同步調漲報價。", lexicon)
+    assert {"TWSE:2344", "TWSE:2618"} <= _keys("華邦電子與長榮航空公布營收。", lexicon)
+    assert "TWSE:2707" in _keys("晶華集團旗下酒店住房率回升，晶華(2707)股價走高。", lexicon)
+    # A printed ticker still says which company is meant.
+    assert "TWSE:2707" in _keys("晶華(2707)公布營收，晶華半導體則是另一家公司。", lexicon)

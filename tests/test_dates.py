@@ -289,3 +289,112 @@ def test_reingest_learns_the_date_of_unchanged_text(tmp_path: Path) -> None:
     db.close()
     assert again.status == "unchanged" and again.article_id == first.article_id
     assert detail is not None and detail.article.published == "2025-03-14T10:30:00+08:00"
+
+
+# --- READING2: date lines beside desks, updates, weekdays; no invented month or day ----
+
+DATE_LINES = [
+    ("2026.11.16 ｜ 投資觀點 ｜ 文／王小明", _at(2026, 11, 16)),
+    ("發布日期：2026/11/20 ｜ 產業研究部", _at(2026, 11, 20)),
+    ("更新時間：2026-11-21 09:30", _at(2026, 11, 21, 9, 30)),
+    ("2026/11/12 18:05（最後更新 2026/11/13 08:00）", _at(2026, 11, 12, 18, 5)),
+    ("最後更新 2026/11/13 08:00｜發布 2026/11/12 18:05", _at(2026, 11, 12, 18, 5)),
+    ("2026.11.28（六）", _at(2026, 11, 28)),
+    ("2026年11月30日 週一 上午10:12", _at(2026, 11, 30, 10, 12)),
+    ("Posted on November 3, 2026 by Ann Lee", _at(2026, 11, 3)),
+    ("星期三, 19 11 月, 2026", _at(2026, 11, 19)),
+    ("2026/11/20 ｜ 閱讀時間約 5 分鐘", _at(2026, 11, 20)),
+    ("2026年11月16日 ‧ 投資觀點專欄 ‧ 文／王小明", _at(2026, 11, 16)),
+    ("2026/11/12（四）18:05", _at(2026, 11, 12, 18, 5)),
+    ("發布時間：2026/11/20 10:00 | 最後更新：2026/11/21 08:00", _at(2026, 11, 20, 10, 0)),
+    ("By Ann Lee | November 3, 2026", _at(2026, 11, 3)),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), DATE_LINES)
+@pytest.mark.parametrize("place", ["under", "over"])
+def test_date_lines_date_the_article_and_are_no_text(
+    line: str, expected: datetime, place: str
+) -> None:
+    """Publication (never the update) is read, and the line is neither a heading nor text."""
+    title = "車用晶片庫存回到常態 二線廠接單轉強"
+    text = f"{title}\n{line}\n\n{BODY}" if place == "under" else f"{line}\n{title}\n\n{BODY}"
+    [article] = parse_page_dump(text, "t")
+    assert article.title == title and article.published == expected
+    shown = [s.heading for s in article.sections] + [
+        p for s in article.sections for p in s.paragraphs
+    ]
+    assert not any(line in s or s in line for s in shown if s)
+
+
+def test_wordpress_top_bar_over_the_masthead_still_dates_nothing() -> None:
+    text = (
+        "理財小站\n星期三, 19 11 月, 2026\nspot_img\n車用晶片庫存回到常態 二線廠接單轉強\n\n" + BODY
+    )
+    assert _one(text) is None
+
+
+def _html_byline(byline: str, footer: str = "<footer>© 2026 理財小站</footer>") -> str:
+    return (
+        "<html><head><title>t</title></head><body><header>理財小站</header><article>"
+        f"<h1>車用晶片庫存回到常態 二線廠接單轉強</h1>{byline}{PARAGRAPHS}{PARAGRAPHS}"
+        f"</article>{footer}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(("line", "expected"), DATE_LINES)
+def test_html_visible_byline_dates_the_page(line: str, expected: datetime) -> None:
+    [article] = parse_html_page(_html_byline(f'<div class="meta">{line}</div>'), "t.html")
+    assert article.published == expected
+    assert all(line not in p for s in article.sections for p in s.paragraphs)
+
+
+def test_html_year_only_is_no_date() -> None:
+    """A copyright year is not a publication date: no month or day is ever filled in."""
+    assert _html_date(_html_byline("")) is None
+    assert _html_date(_html_byline("<p>2026年11月</p>")) is None
+
+
+def _page(article_html: str) -> str:
+    return (
+        "<html><head><title>t</title></head><body><article>"
+        f"{article_html}{PARAGRAPHS}{PARAGRAPHS}</article><footer>© 2026</footer></body></html>"
+    )
+
+
+def test_html_byline_above_the_headline_or_without_one() -> None:
+    byline = '<div class="meta">Posted on November 3, 2026 by Ann Lee</div>'
+    assert _html_date(_page(byline + "<h1>車用晶片庫存回到常態</h1>")) == _at(2026, 11, 3)
+    assert _html_date(_page(byline + "<h2>車用晶片庫存回到常態</h2>")) == _at(2026, 11, 3)
+
+
+def test_html_wordpress_date_only_when_it_touches_the_headline() -> None:
+    wp = "<div><span>星期三, 19 11 月, 2026</span></div>"
+    assert _html_date(_page(wp + "<h1>車用晶片庫存回到常態</h1>")) == _at(2026, 11, 19)
+    assert _html_date(_page("<h1>車用晶片庫存回到常態</h1>" + wp)) == _at(2026, 11, 19)
+    # A top bar parted from the headline by navigation is the day the page was viewed.
+    assert _html_date(_page(wp + "<nav>首頁 | 財經</nav><h1>車用晶片庫存回到常態</h1>")) is None
+    assert _html_date(_page(wp + "<h2>車用晶片庫存回到常態</h2>")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("投資觀點 ｜ 文／王小明", True),
+        ("撰文：王小明｜編輯：李大華", True),
+        ("投資觀點專欄 ｜ 文／王小明", True),
+        ("分析師觀點", False),  # a heading: no credit
+        ("作者介紹", False),
+        ("文／台股盤後重點整理", False),  # a subject, not a person
+    ],
+)
+def test_undated_credit_lines_are_bylines(line: str, credit: bool) -> None:
+    from digests.sources.byline import is_credit_line
+
+    assert is_credit_line(line) is credit
+    [article] = parse_page_dump(f"車用晶片庫存回到常態 二線廠接單轉強\n{line}\n\n{BODY}", "t")
+    shown = [s.heading for s in article.sections] + [
+        p for s in article.sections for p in s.paragraphs
+    ]
+    if credit:
+        assert line not in shown

@@ -6,7 +6,7 @@ import argparse
 import json
 import unicodedata
 
-from digests.answers import Point
+from digests.answers import Point, not_repeated
 from digests.companies import CompanyDirectory
 from digests.lexicon import Lexicon
 from digests.taxonomy import load_taxonomy
@@ -170,7 +170,7 @@ def cmd_sector(db: Database, args: argparse.Namespace) -> int:
             print(f"- {p.sentence}\n  ——《{p.source.title}》")
         for a in answer.articles:
             print(f"\n[{a.id}] {a.title}")
-            for sentence in a.summary:
+            for sentence in not_repeated(a.summary, answer.summary):
                 print(f"  {sentence}")
         if answer.companies:
             print("\ncompanies: " + "、".join(answer.companies))

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages.i18n import localize, text
 from bot.messages.keyboards import fits, more_data
+from bot.messages.names import follow_label
 from bot.messages.punct import heading_lead, join_sentences
 from bot.messages.render import article_command, esc, link
 from digests.briefing import FollowItem
@@ -90,15 +91,18 @@ def follow_section(items: Sequence[FollowItem], lang: str) -> str:
 def follow_item(item: FollowItem, lang: str) -> str:
     """One article of the follow section; an article already alerted is a marked title."""
     head = f"▪️ {link(item.title, item.url)} {article_command(item.article_id)}"
-    labels = _list_sep(lang).join(f"{_mark(h.kind)}{esc(h.label)}" for h in item.hits)
+    shown = [follow_label(h.kind, h.label, lang) for h in item.hits]
+    labels = _list_sep(lang).join(
+        f"{_mark(h.kind)}{esc(n)}" for h, n in zip(item.hits, shown, strict=True)
+    )
     if item.alerted:
         return f"{head}\n{labels} · {text(lang, 'brief_alerted')}"
     lines = [head]
-    for hit in item.hits:
+    for hit, name in zip(item.hits, shown, strict=True):
         # A mention in the title is the line above already: never the same words twice.
         said = esc(join_sentences(s for s in hit.sentences if s.strip() != item.title.strip()))
-        lead = heading_lead(hit.label)
-        lines.append(f"{_mark(hit.kind)}<b>{esc(hit.label)}</b>{lead}{said}" if said else labels)
+        lead = heading_lead(name)
+        lines.append(f"{_mark(hit.kind)}<b>{esc(name)}</b>{lead}{said}" if said else labels)
     return "\n".join(lines)
 
 
@@ -111,7 +115,7 @@ def alert(item: Alert, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     if len(sentence) > ALERT_SENTENCE_CHARS:
         sentence = sentence[: ALERT_SENTENCE_CHARS - 1] + "…"
     lines = [
-        text(lang, key, label=esc(item.label or item.key or "")),
+        text(lang, key, label=esc(follow_label(item.kind, item.label or item.key or "", lang))),
         link(item.title or "", item.url),
     ]
     if sentence:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
-from digests.companies import Company, CompanyDirectory
+from digests.companies import Company, CompanyDirectory, curated_companies
 from digests.taxonomy import Taxonomy, Topic
 
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
@@ -66,3 +67,25 @@ def company_names(names: list[str], directory: CompanyDirectory, lang: str) -> l
         company = directory.lookup(name, tickers=False)
         out.append(company_name(company, lang) if company is not None else name)
     return out
+
+
+@cache
+def _curated_english() -> dict[str, str]:
+    """Chinese canonical name -> English name, from the curated table only: it is the
+    one source of English names for Chinese-named companies (exchange tables have none),
+    and it loads in milliseconds where the full directory takes seconds."""
+    out = {}
+    for company in curated_companies():
+        english = english_company_name(company)
+        if english is not None and english != company.name:
+            out[company.name] = english
+    return out
+
+
+def follow_label(kind: str, label: str, lang: str) -> str:
+    """A followed company's stored label (the name the articles use) as a reader of
+    ``lang`` knows it, where no directory is at hand (alerts, the briefing's follow
+    section): TSMC for 台積電 in English; zh-CN readers get the whole message converted."""
+    if lang != "en" or kind != "company":
+        return label
+    return _curated_english().get(label, label)

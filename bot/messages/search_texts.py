@@ -15,6 +15,10 @@ ZH_SEARCH: dict[str, str] = {
     "search_count_shown": "共 {count:,} 篇文章，列出最相關的 {shown} 篇；" + _ZH_NARROW,
     "search_count_about_shown": "約 {count:,} 篇文章，列出最相關的 {shown} 篇；" + _ZH_NARROW,
     "search_syntax": "可以用 OR 找其中之一（矽光子 OR CPO），用引號找完整詞組（「先進封裝」）。",
+    "search_too_common": (
+        "「{query}」太常見，幾乎每篇文章都用得到。請換成具體的詞，例如公司、產品或產業："
+        "/search 液冷 水冷板"
+    ),
 }
 
 EN_SEARCH: dict[str, str] = {
@@ -26,5 +30,9 @@ EN_SEARCH: dict[str, str] = {
     + _EN_NARROW,
     "search_syntax": (
         'Use OR for either word (矽光子 OR CPO) and quotes for an exact phrase ("先進封裝").'
+    ),
+    "search_too_common": (
+        "“{query}” is too common: nearly every article uses it. Search for something "
+        "specific, such as a company, product or industry: /search 液冷 水冷板"
     ),
 }

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from bot.messages.i18n import LANGUAGE_NAMES, localize, text
 from bot.messages.names import company_name, topic_name
-from bot.messages.punct import heading_lead, join_sentences
+from bot.messages.punct import join_sentences
 from bot.messages.render import article_command, esc, link
-from digests.answers import Point
+from digests.answers import Point, not_repeated
 from digests.briefing import Briefing, BriefItem
 from digests.dates import TAIPEI, local_date
 from digests.taxonomy import Taxonomy
@@ -148,9 +148,10 @@ def briefing_full(brief: Briefing, taxonomy: Taxonomy, lang: str) -> str:
                 lines.append(f"<i>{label}</i>")
             lines.extend(esc(s) for s in _besides_title(item.summary, item.title))
             for heading_text, sentences in item.digests:
+                # The heading on its own line, as in the article view: inline, a heading
+                # ending in a mark ran into its digest ("…先進封裝?AI加速器…").
                 body = esc(join_sentences(sentences))
-                lead = heading_lead(heading_text)
-                lines.append(f"<i>{esc(heading_text)}</i>{lead}{body}" if heading_text else body)
+                lines.append(f"<i>{esc(heading_text)}</i>\n{body}" if heading_text else body)
             parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
@@ -181,10 +182,10 @@ def sector(answer: SectorAnswer, lang: str) -> str:
         parts.append(text(lang, "sector_none", name=esc(answer.label)))
         return "\n\n".join(parts)
     parts.extend(_cited(point) for point in answer.summary)
-    said = {point.sentence for point in answer.summary}  # one message never repeats a sentence
     for article in answer.articles:
         lines = [f"▪️ {_opens(article.title, article.url, article.id)}"]
-        lines.extend(esc(s) for s in [s for s in article.summary if s not in said][:2])
+        # one message never repeats a sentence: the key points' are not said again
+        lines.extend(esc(s) for s in not_repeated(article.summary, answer.summary, limit=2))
         parts.append("\n".join(lines))
     if answer.companies:
         names = ("、" if lang != "en" else ", ").join(esc(n) for n in answer.companies)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from digests.sources.byline import has_subject, is_byline, is_date_line
+from digests.sources.byline import has_subject, is_byline, is_credit_line, is_date_line
 
 
 class Kind(Enum):
@@ -228,7 +228,7 @@ def kind_of(line: str) -> Kind | None:
     if len(text) > LONG:
         # Every rule but the list and bio headers is for shorter lines: prose skips them.
         return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
-    if is_byline(text):
+    if is_byline(text) or is_credit_line(text):
         return Kind.META
     # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
     subject: list[bool] = []

@@ -68,12 +68,12 @@ _PLACE = re.compile(
     r"(?:\d{1,2}日)?(?:即時|綜合)?(?:報導|报导|電|电)?"
     r"|(?:即時|即时|綜合|综合)?(?:報導|报导)"
 )
-_SEPARATOR = re.compile(r"[|｜/／·•・:：\-–—,，、()（）【】\[\]〔〕「」]")
-_JOINER = re.compile(r"[|｜/／·•・]|\bby\b", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[|｜/／·•・‧:：\-–—,，、()（）【】\[\]〔〕「」]")
+_JOINER = re.compile(r"[|｜/／·•・‧]|\bby\b", re.IGNORECASE)
 _DESK = re.compile(
     r"(?:編輯部|编辑部|編輯室|新聞部|研究部|研究中心|研究團隊|研究處|小組|團隊|日報|時報|晚報|週報|"
     r"快報|新報|晨報|網|网|社|週刊|周刊|雜誌|杂志|投顧|投顾|投信|證券|证券|日記|日记|筆記|笔记|"
-    r"部落格|新聞|新闻|財經|财经|Blog|News|Daily|Times|Weekly)$",
+    r"部落格|新聞|新闻|財經|财经|專欄|专栏|Blog|News|Daily|Times|Weekly)$",
     re.IGNORECASE,
 )
 _SURNAME = (
@@ -116,11 +116,42 @@ def is_date_line(text: str) -> bool:
     text = text.strip()
     if len(text) > BYLINE_MAX or not _DIGIT.search(text) or not _ANCHOR.search(text):
         return False
-    if any(_READ_TIME.search(a.group()) for a in _ANCHOR.finditer(text)):
-        return False  # a reading time (6 min read) is a byline's, never alone
+    if all(_READ_TIME.search(a.group()) for a in _ANCHOR.finditer(text)):
+        return False  # a reading time alone (6 min read) dates nothing
     rest = _LABEL.sub(" ", _ANCHOR.sub(" ", text))
     rest = _SEPARATOR.sub(" ", _TIME_ONLY.sub(" ", _WEEKDAY.sub(" ", rest)))
     return not rest.strip()
+
+
+_CREDIT = re.compile(
+    r"(?:(?<![\u3400-\u9fff])[文圖图]|作者|撰文者?|撰稿人?|採訪|采访|編輯|编辑|主筆|主笔|編譯|编译|"
+    r"記者|记者)\s*[:：/／]\s*(?P<name>[^\s|｜/／·•・‧,，、()（）:：]{2,12})"
+)
+"""A writer's credit without a date: 文／王小明, 撰文：李大華, 編輯：張三."""
+CREDIT_MAX = 40
+
+
+def is_credit_line(text: str) -> bool:
+    """An undated byline: credits (``文／王小明``) beside a column or outlet name and
+    nothing else, e.g. ``投資觀點 ｜ 文／王小明``.  Each credit must name a person (a
+    surname and a name, a short pen name or a capitalised name), and what else the line
+    holds must be names too: ``分析師觀點`` (no credit) or ``編輯：台股盤後重點`` (a
+    subject) stay text."""
+    text = text.strip()
+    if len(text) > CREDIT_MAX or any(ch in text for ch in "。!?！？;；") or _DIGIT.search(text):
+        return False
+    credits = list(_CREDIT.finditer(text))
+    if not credits or not all(
+        _PERSON.fullmatch(c.group("name")) or len(c.group("name")) <= NICKNAME_MAX for c in credits
+    ):
+        return False
+    rest = _SEPARATOR.sub(" ", _ROLE.sub(" ", _CREDIT.sub(" ", text)))
+    tokens = rest.split()
+    return (
+        len(tokens) <= RESIDUE_TOKENS
+        and not _SUBJECT.search(text)
+        and all(_name_like(t) for t in tokens)
+    )
 
 
 def has_subject(text: str) -> bool:

@@ -11,8 +11,10 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from digests.dates import find_date, parse_loose
+from digests.dates import all_dates, find_date, parse_loose
 from digests.models import Article
+from digests.sources.boilerplate import Kind, kind_of
+from digests.sources.byline import BYLINE_MAX, is_byline, is_date_line
 from digests.sources.errors import SourceError
 from digests.sources.htmltext import (
     clean_text,
@@ -60,9 +62,12 @@ def parse_html_page(text: str, source: str, url: str | None = None) -> list[Arti
     if not sections:
         raise SourceError("no article text found in HTML page")
     canonical = _canonical(tree) or meta.get("url") or url
-    # The page's own markup first; trafilatura's date (htmldate) may be guessed from the
-    # URL or the text, so it comes last.
-    published = _published(tree) or parse_loose(meta.get("date"))
+    # The page's own markup first, then its visible byline; trafilatura's date (htmldate)
+    # may be guessed from a bare year (© 2026 becomes 2026-01-01), so it comes last and
+    # only when the page or its URL writes that full date.
+    published = (
+        _published(tree) or _visible_date(tree) or _corroborated(meta.get("date"), tree, url)
+    )
     return [
         Article(
             title=title or sections[0].paragraphs[0][:60],
@@ -158,6 +163,71 @@ def _published(tree: lxml_html.HtmlElement) -> datetime | None:
         if parsed is not None:
             return parsed
     return None
+
+
+_VISIBLE_TAGS = "p|div|span|time|small|address|li|header|footer|section|em|strong"
+_VISIBLE_MAX = 80
+"""Elements looked at for a byline: the first after the ``<h1>`` (the byline's place)."""
+_VISIBLE_ABOVE = 6
+"""Elements just above the ``<h1>`` (a theme that prints the date over the headline)."""
+
+
+def _visible_date(tree: lxml_html.HtmlElement) -> datetime | None:
+    """The date of the article's own byline or date line as the page shows it
+    (``Posted on November 3, 2026 by …``, ``2026.11.16 ｜ 投資觀點 ｜ 文／王小明``): the first
+    short element after the ``<h1>``, else just above it, that is a byline or a line of
+    dates.  A weekday-led date (星期三, 19 11 月, 2026) is a site top bar's "today" unless it
+    touches the ``<h1>`` (on a page without one it is never the article's)."""
+    tags = " or ".join(f"self::{t}" for t in _VISIBLE_TAGS.split("|"))
+    headline = tree.xpath("//h1")
+    if not headline:
+        for element in tree.xpath(f"//body//*[{tags}]")[:_VISIBLE_MAX]:
+            text = clean_text(element.text_content())
+            if _dated_line(text) and kind_of(text) is not Kind.CHROME:
+                return find_date(text)
+        return None
+    after = tree.xpath(f"//h1[1]/following::*[{tags}]")[:_VISIBLE_MAX]
+    above = tree.xpath(f"//h1[1]/preceding::*[{tags}]")[-_VISIBLE_ABOVE:][::-1]
+    texts_after = _texts(headline[0].xpath("following::text()")[:_VISIBLE_MAX])
+    texts_above = _texts(headline[0].xpath("preceding::text()")[-_VISIBLE_MAX:])
+    for element, touching in (
+        *((e, texts_after[:1]) for e in after),
+        *((e, texts_above[-1:]) for e in above),
+    ):
+        text = clean_text(element.text_content())
+        if not _dated_line(text) or (kind_of(text) is Kind.CHROME and touching != [text]):
+            continue
+        return find_date(text)
+    return None
+
+
+def _dated_line(text: str) -> bool:
+    """A byline or a line of dates, holding a full date."""
+    return (
+        0 < len(text) <= BYLINE_MAX
+        and (is_byline(text) or is_date_line(text))
+        and find_date(text) is not None
+    )
+
+
+def _texts(nodes: list[str]) -> list[str]:
+    return [t for t in (clean_text(n) for n in nodes) if t]
+
+
+def _corroborated(
+    value: str | None, tree: lxml_html.HtmlElement, url: str | None
+) -> datetime | None:
+    """trafilatura's date when the page's text or URL writes that full date: a date with
+    no day is no date, and a filled-in month or day must never be shown as published."""
+    parsed = parse_loose(value)
+    if parsed is None:
+        return None
+    day = parsed.date()
+    url_date = re.compile(rf"{day.year}[-/_.]?0?{day.month}[-/_.]?0?{day.day}(?!\d)")
+    if url and url_date.search(url):
+        return parsed
+    text = clean_text(" ".join(tree.xpath("//body//text()")))
+    return parsed if any(d.date() == day for d in all_dates(text)) else None
 
 
 _JSON_LD_KEYS = ("datePublished", "dateCreated")

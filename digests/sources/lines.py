@@ -258,8 +258,10 @@ def split_blocks(text: str) -> list[Block]:
     pending_end = pending_more = False
     pending_date: tuple[datetime | None, bool] = (None, False)
     pending_is_chrome = False
-    for line, kind in zip(raw, kinds, strict=True):
+    previous_kept = False
+    for index, (line, kind) in enumerate(zip(raw, kinds, strict=True)):
         if kind is None:
+            previous_kept = True
             lines.append(line)
             meta_after.append(False)
             byline_after.append(False)
@@ -281,6 +283,20 @@ def split_blocks(text: str) -> list[Block]:
         # A date before an end-of-article block (read more, related links) dated the
         # article that ended there.
         date = _line_date(line) if kind is not Kind.END else None
+        if (
+            date is not None
+            and kind is Kind.CHROME
+            and lines
+            and previous_kept
+            and not _after_paragraph(lines)
+            and kinds[index + 1 : index + 2] != [Kind.CHROME]
+        ):
+            # Between a title and its text, a weekday-led date is the article's own date
+            # line (a top bar's stands over the masthead, with chrome around it).
+            dates_after[-1] = dates_after[-1] or date
+            previous_kept = False
+            continue
+        previous_kept = False
         if date is not None:
             pending_date = (date, True)
             pending_is_chrome = kind is Kind.CHROME

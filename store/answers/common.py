@@ -43,3 +43,18 @@ def hidden_ids(db: Database, article_ids: Iterable[int], viewer: int | None) -> 
             )
         )
     return hidden
+
+
+def section_texts(db: Database, article_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The section texts of ``article_ids``, in document order: where a key point that
+    points back (它們…) or a lone list item finds the sentence or lead-in it needs."""
+    texts: dict[int, list[str]] = {}
+    for chunk in chunks(sorted(set(article_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        for r in db.query(
+            f"SELECT article_id, text FROM sections WHERE article_id IN ({marks}) "
+            "ORDER BY article_id, position",
+            chunk,
+        ):
+            texts.setdefault(r["article_id"], []).append(r["text"])
+    return texts

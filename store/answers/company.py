@@ -10,13 +10,15 @@ from digests.answers import (
     ArticleMentions,
     Point,
     Source,
+    in_context,
     pick_points,
+    stands_alone,
 )
 from digests.companies import Company
 from digests.lexicon import Lexicon
 from digests.normalize import clean_query
 from digests.resolve import resolve_company
-from store.answers.common import RECENT_ARTICLES, chunks, visible
+from store.answers.common import RECENT_ARTICLES, chunks, section_texts, visible
 
 
 @dataclass
@@ -87,8 +89,12 @@ def company_answer(
         by_article.values(), key=lambda m: (m.published or "", m.article_id), reverse=True
     )
     recent = answer.mentions[:RECENT_ARTICLES]
+    # A sentence that points back (它們…) or a lone list item is shown with what it needs.
+    texts = section_texts(
+        db, [m.article_id for m in recent if not all(map(stands_alone, m.sentences))]
+    )
     answer.summary = pick_points(
-        (s, Source(m.article_id, m.title, m.url))
+        (in_context(s, texts.get(m.article_id, ())), Source(m.article_id, m.title, m.url))
         for m in recent
         for s in m.sentences
         if s != m.title  # a headline mention says nothing the citation does not

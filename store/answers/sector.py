@@ -18,8 +18,10 @@ from digests.answers import (
     INDUSTRY_WEIGHT,
     Point,
     Source,
+    in_context,
     industry_evidence,
     pick_points,
+    stands_alone,
     term_sentences,
 )
 from digests.industries import Industries, build_industries
@@ -27,7 +29,7 @@ from digests.lexicon import Lexicon
 from digests.normalize import clean_query
 from digests.sector_query import parse_sector_query
 from digests.taxonomy import Topic
-from store.answers.common import RECENT_ARTICLES, chunks, hidden_ids
+from store.answers.common import RECENT_ARTICLES, chunks, hidden_ids, section_texts
 from store.answers.sector_words import (
     PARTS_FALLBACK,
     Counts,
@@ -450,8 +452,14 @@ def _industry_sentences(
         [*sources, *industry_ids],
     ):
         by_article.setdefault(r["article_id"], []).append(r["sentence"])
+    # A sentence that points back (它們…) or a lone list item is shown with what it needs.
+    texts = section_texts(
+        db, [i for i, found in by_article.items() if not all(map(stands_alone, found))]
+    )
     return pick_points(
-        (s, sources[a.id]) for a in articles for s in dict.fromkeys(by_article.get(a.id, []))
+        (in_context(s, texts.get(a.id, ())), sources[a.id])
+        for a in articles
+        for s in dict.fromkeys(by_article.get(a.id, []))
     )
 
 
@@ -485,6 +493,7 @@ def _word_sentences(
             for a in articles
             for text in texts.get(a.id, [])
             for s in (term_sentences(text, wanted) if wanted else [])
+            for s in (in_context(s, (text,)),)  # a pointing sentence with its antecedent
         )
         if points:
             return points

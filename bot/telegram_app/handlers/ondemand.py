@@ -362,14 +362,18 @@ def _digest_sources(
 
 
 def _reason(result: SourceResult, lang: str) -> str:
-    """The refusal in the reader's language when its kind is known, with the one-line detail."""
+    """The refusal in the reader's language when its kind is known; the technical detail
+    (addresses, errno) is for the logs, not for a reader who sent a link.  A refusal
+    this interface has no words for yet is shown as the detail rather than not at all."""
     detail = esc(result.error or "")
     try:
         localized = text(lang, f"digest_reason.{result.error_code}") if result.error_code else ""
     except KeyError:  # a kind of refusal this interface has no words for yet
         localized = ""
     if localized:
-        return f"{localized} ({detail})" if detail else localized
+        if result.error:
+            log.info("digest refused (%s): %s", result.error_code, result.error)
+        return localized
     return detail
 
 

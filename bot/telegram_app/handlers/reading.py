@@ -35,6 +35,7 @@ from bot.telegram_app.handlers.common import (
 )
 from digests.briefing import compose_briefing
 from digests.sanitize import clean_line
+from digests.search_query import too_common
 from store.answers import SearchAnswer, company_answer, search_answer, sector_answer
 from store.articles import get_article, list_articles
 from store.briefings import candidates_by_ids
@@ -178,6 +179,9 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, context, text(lang, "usage_search") + "\n" + text(lang, "search_syntax")
         )
         return
+    if too_common(query):
+        await reply(update, context, text(lang, "search_too_common", query=esc(query)))
+        return
     if not await _show_search(update, context, query, lang):
         none = text(lang, "search_none", query=esc(query))
         await reply(update, context, none + "\n" + text(lang, "search_syntax"))
@@ -266,7 +270,8 @@ async def lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         sector_found.companies = company_names(sector_found.companies, directory, lang)
         await reply(update, context, views.sector(sector_found, lang))
         return
-    if not await _show_search(update, context, query, lang):
+    # A function word alone (的) would list the whole library: not an answer.
+    if too_common(query) or not await _show_search(update, context, query, lang):
         await reply(update, context, text(lang, "lookup_none", query=esc(query)))
 
 

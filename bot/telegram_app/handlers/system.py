@@ -14,6 +14,7 @@ from bot.messages.i18n import chat_language, localize, text
 from bot.messages.keyboards import topics_keyboard
 from bot.messages.names import topic_name
 from bot.messages.render import esc
+from bot.messages.zones import stamp_text
 from bot.telegram_app.handlers.common import (
     argument,
     current_chat,
@@ -170,6 +171,13 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     lang = language(update, context)
     figures = chats.stats(svc.db)
+    zone = svc.chat_zone(current_chat(update, context))
+
+    def when(stamp: str | None) -> str:
+        """Stored UTC stamps as the chat reads times ('昨天 21:05'), not ISO strings."""
+        return esc(stamp_text(stamp, zone, lang) if stamp else text(lang, "never"))
+
+    status = figures.last_ingest_status
     await reply(
         update,
         context,
@@ -180,10 +188,14 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chats=figures.chats,
             active=figures.active_chats,
             subscriptions=figures.subscriptions,
-            last_ingest=esc(figures.last_ingest or text(lang, "never")),
-            last_status=esc(figures.last_ingest_status or "-"),
+            last_ingest=when(figures.last_ingest),
+            last_status=(
+                text(lang, f"ingest_status.{status}")
+                if status in ("ok", "error")
+                else esc(status or "-")
+            ),
             errors=figures.ingest_errors,
-            last_delivery=esc(deliveries.last_delivery(svc.db) or text(lang, "never")),
+            last_delivery=when(deliveries.last_delivery(svc.db)),
             delivery_failures=deliveries.delivery_failures(svc.db),
             feeds=len(list_feeds(svc.db)),
             failing_feeds=failing_feeds(svc.db),
@@ -199,8 +211,11 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = list(context.args or [])
     if args and args[0] == "add":
         url = args[1] if len(args) > 1 else ""
+        if not url:
+            await reply(update, context, text(lang, "feed_no_url"))
+            return
         if not url.lower().startswith(("http://", "https://")):
-            await reply(update, context, text(lang, "usage_feeds"))
+            await reply(update, context, text(lang, "feed_bad_url", url=esc(url)))
             return
         key = "feed_added" if add_feed(svc.db, url, origin="operator") else "feed_exists"
         await reply(update, context, text(lang, key, url=esc(url)))
@@ -208,8 +223,13 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if args and args[0] == "remove":
         listed = list_feeds(svc.db)
         number = args[1] if len(args) > 1 else ""
-        if not number.isdigit() or not 1 <= int(number) <= len(listed):
+        if not number.isdigit():
             await reply(update, context, text(lang, "usage_feeds"))
+            return
+        if not 1 <= int(number) <= len(listed):
+            # Say what is wrong: the number is not on the list (or the list is empty).
+            key = "feed_no_such" if listed else "feed_no_such.none"
+            await reply(update, context, text(lang, key, number=number, count=len(listed)))
             return
         feed = listed[int(number) - 1]
         remove_feed(svc.db, feed.id)
@@ -223,11 +243,20 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, text(lang, "no_feeds"))
         return
     lines = [text(lang, "feeds_title")]
+    zone = svc.chat_zone(current_chat(update, context))
     for number, feed in enumerate(listed, 1):
         status = (
             text(lang, "feed_error", error=esc(feed.last_error))
             if feed.last_error
-            else text(lang, "feed_ok", when=esc(feed.last_success or text(lang, "never")))
+            else text(
+                lang,
+                "feed_ok",
+                when=esc(
+                    stamp_text(feed.last_success, zone, lang)
+                    if feed.last_success
+                    else text(lang, "never")
+                ),
+            )
         )
         lines.append(f"{number}. {esc(feed.url)}\n   {status}")
     await reply(update, context, "\n".join(lines))
