@@ -122,3 +122,15 @@ def test_external_inputs_ingest(tmp_path: Path) -> None:
     # What the mature readers find nothing in (JSON, a lone comment, a CDF channel with
     # no items) is refused, not stored as a junk article.
     assert len(junk) <= MAX_JUNK_SHARE * (len(judged) - len(readable)), junk
+
+
+def test_page_laid_out_with_tables_keeps_its_prose() -> None:
+    """A page whose layout is one big table: read with tables on, trafilatura returns only
+    that table, whose long cells are not data; the prose must come back, not a refusal."""
+    from digests.sources.html_page import parse_html_page
+
+    path = EXTERNAL / "trafilatura" / "cache" / "schleifen.ucoz.de.briefe.html"
+    if not path.exists():
+        pytest.skip(f"{path} is not in this checkout of ../shared/external")
+    [article] = parse_html_page(path.read_bytes().decode("utf-8", "replace"), path.name)
+    assert sum(len(p) for s in article.sections for p in s.paragraphs) > 500

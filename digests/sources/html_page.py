@@ -45,6 +45,12 @@ def parse_html_page(text: str, source: str, url: str | None = None) -> list[Arti
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"unreadable HTML: {exc}") from None
     doc = _extract(text, url)
+    if doc is not None and not any(kind != "head" for kind, _ in _blocks(doc)):
+        # A page laid out with tables: with tables on, trafilatura may return only the
+        # layout table, whose long cells the table reader leaves out as not data; the
+        # page's prose comes back with tables off.
+        prose = _extract(text, url, tables=False)
+        doc = prose if prose is not None else doc
     if doc is not None:
         blocks = _blocks(doc)
     elif tree.tag != "html" and has_sentences(clean_text(tree.text_content())):
@@ -80,10 +86,10 @@ def parse_html_page(text: str, source: str, url: str | None = None) -> list[Arti
     ]
 
 
-def _extract(text: str, url: str | None) -> etree._Element | None:
+def _extract(text: str, url: str | None, tables: bool = True) -> etree._Element | None:
     """trafilatura's main content as its XML tree, or None when it finds none."""
     try:
-        extracted = _trafilatura_xml(text, url)
+        extracted = _trafilatura_xml(text, url, tables)
     except Exception as exc:  # the library's own bugs on hostile input: one line, no traceback
         raise SourceError(f"the page reader failed on this page ({type(exc).__name__})") from None
     if not extracted:
@@ -94,14 +100,14 @@ def _extract(text: str, url: str | None) -> etree._Element | None:
         return None
 
 
-def _trafilatura_xml(text: str, url: str | None) -> str | None:
+def _trafilatura_xml(text: str, url: str | None, tables: bool) -> str | None:
     return trafilatura.extract(
         text,
         url=url,
         output_format="xml",
         include_formatting=True,
         include_comments=False,
-        include_tables=True,  # data tables become rows (htmltext.table_lines)
+        include_tables=tables,  # data tables become rows (htmltext.table_lines)
         with_metadata=True,
         favor_recall=True,
     )
