@@ -8,6 +8,7 @@ the work beyond them stays a small fraction of the OpenCC + jieba floor.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from functools import cached_property
 from digests.currency import amount_unit_positions
 from digests.figures import Figure, find_figures
 from digests.models import Article
+from digests.salience import is_meta
 from digests.textproc import (
     content_terms,
     split_sentences,
@@ -150,6 +152,32 @@ def analyze(article: Article) -> ArticleAnalysis:
 
 
 _LEAD_IN_END = ("：", ":")
+_ANNOUNCE_RE = re.compile(
+    r"(?:[一二兩两三四五六七八九十幾几數数多\d]+\s*(?:項|项|個|个|點|点|大|方面|重點|重点|面向|層面|层面|"
+    r"部分|要點|要点|原因|理由|風險|风险|觀察|观察|看法|動能|动能|焦點|焦点|步驟|步骤)|如下|以下幾|以下几)"
+    r"[^。！？]{0,12}[。.]$"
+)
+_FIRST_ITEM_RE = re.compile(
+    r"^\s*(?:1\s*[.、)）](?!\d)|[（(][1一][)）]|一[、.]|①|⑴|❶|首先|第一[，,、]|其一[，,、])"
+)
+
+
+def announces_list(text: str, following: str) -> bool:
+    """A short sentence announcing a list (公司提出三項成長動能。) right before its first item.
+
+    Like a lead-in ending in ：, it says nothing alone and its items are fragments without
+    it, so the two are one unit; the later items then lean on that unit.
+    """
+    return (
+        len(text) <= ANNOUNCE_MAX
+        and bool(_ANNOUNCE_RE.search(text))
+        and bool(_FIRST_ITEM_RE.match(following))
+        # 以下分三點說明… is talk about the talk: never shown, so never a unit's opening
+        and not is_meta(text)
+    )
+
+
+ANNOUNCE_MAX = 30
 
 
 def _join_lead_ins(
@@ -165,13 +193,19 @@ def _join_lead_ins(
     verbatim section text.  A lead-in with nothing after it stays a fragment and
     is never selected.
     """
-    if not any(s.text.endswith(_LEAD_IN_END) for s in sentences):
+    announces = [
+        i + 1 < len(sentences) and announces_list(s.text, sentences[i + 1].text)
+        for i, s in enumerate(sentences)
+    ]
+    if not any(s.text.endswith(_LEAD_IN_END) for s in sentences) and not any(announces):
         return sentences
     out: list[Sentence] = []
     i = 0
     while i < len(sentences):
         j = i + 1
-        while sentences[j - 1].text.endswith(_LEAD_IN_END) and j < len(sentences):
+        while (sentences[j - 1].text.endswith(_LEAD_IN_END) or announces[j - 1]) and j < len(
+            sentences
+        ):
             j += 1  # what it introduces (a nested lead-in takes its own)
         out.append(_merge_sentences(sentences[i:j], spans, original, len(out)))
         i = j

@@ -136,6 +136,8 @@ def in_context(sentence: str, texts: Sequence[str]) -> str:
     if stands_alone(sentence):
         return sentence
     needle = sentence.strip()
+    if is_marked_item(needle) and not _ITEM_MARK.match(needle):
+        return sentence  # 其次，… after the lead-in alone would skip 首先: passed over
     text = next((t for t in texts if needle and needle in t), None)
     if text is None:
         return sentence
@@ -152,10 +154,16 @@ def in_context(sentence: str, texts: Sequence[str]) -> str:
 
 
 _ITEM_MARK = re.compile(
-    r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])\s*"
+    r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）]|[（(](?:\d{1,2}|[一二三四五六七八九十])[)）]|"
+    r"[一二三四五六七八九十][、.]|[①-⑳⑴-⒇❶-❿])\s*"
 )
-_NAMED_ITEM = re.compile(r"^[^\s:：，,。]{1,16}[:：]\s*\S")
-"""A list item headed by what it is about (名稱：…), readable away from its list."""
+_NAMED_ITEM = re.compile(
+    r"^[^\s:：，,。]{0,12}(?:[(（]\s*[A-Za-z]{0,8}[:：]?\s*\d{4,6}[A-Za-z]?(?:[-.][A-Za-z]{2,3})?\s*[)）]|"
+    r"[(（][A-Z]{1,5}(?:[-.][A-Z]{2})?[)）])[^\s:：，,。]{0,4}[:：]\s*\S"
+)
+"""A list item headed by the company it is about (中保科(9917)：…), readable away from its
+list.  A topic label (車用：今年營收占比將提升至18%) is not a subject: whose 營收 is the
+lead-in's, so such an item needs it."""
 
 
 def query_terms(query: str) -> list[str]:

@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from digests.answers import stands_alone
 from digests.textproc import sentences as split_sentences
 from digests.textproc import to_simplified
 
@@ -101,19 +102,26 @@ class PreparedArticle:
         return found
 
     def keyword_sentences(self, key: str) -> tuple[str, ...] | None:
-        """The sentences using ``key`` (word-bounded), the title if only it does, or None."""
+        """The sentences using ``key`` (word-bounded), the title if only it does, or None.
+
+        A sentence that does not read alone (2. 車用：…、其…) is not quoted: the next one
+        is, or the title when the body uses ``key`` only in such sentences.
+        """
         if key not in self.joined:
             return None
         found: list[str] = []
+        used = False
         for section, norm in enumerate(self.norms):
             if len(found) >= SENTENCES_PER_HIT or key not in norm:
                 continue
             for original, sentence in self._split(section):
                 if _contains(sentence, key) and len(found) < SENTENCES_PER_HIT:
-                    found.append(original)
+                    used = True
+                    if stands_alone(original):
+                        found.append(original)
         if found:
             return tuple(found)
-        return (self.article.title,) if _contains(self.title_norm, key) else None
+        return (self.article.title,) if used or _contains(self.title_norm, key) else None
 
 
 def _contains(text: str, key: str) -> bool:
@@ -163,7 +171,7 @@ def match_article(
     """The follows ``prepared`` hits: the followed ``companies`` it names, then keywords."""
     article = prepared.article
     hits = [
-        Hit(COMPANY, key, article.companies[key][:SENTENCES_PER_HIT] or (article.title,))
+        Hit(COMPANY, key, _alone(article.companies[key]) or (article.title,))
         for key in companies
         if key in article.companies
     ]
@@ -172,6 +180,13 @@ def match_article(
         if found:
             hits.append(Hit(KEYWORD, key, found))
     return hits
+
+
+def _alone(sentences: Sequence[str]) -> tuple[str, ...]:
+    """The first sentences naming a company that read alone: a follow line shows a
+    sentence away from its article, so a lone list item (2. 車用：…) or one pointing back
+    (其營收…) gives way to the next, or to the title."""
+    return tuple(s for s in sentences if stands_alone(s))[:SENTENCES_PER_HIT]
 
 
 class FollowIndex:

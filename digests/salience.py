@@ -265,7 +265,11 @@ _META_RE = re.compile(
     r"一探究竟|揭開|揭开)|"
     # the writer invites the reader along: 我們來看看…, 先來拆解…, 讓我們聊聊…
     r"^(?:[^，,。]{0,4}[，,]\s*)?(?:我們|我们|我|就讓我們|就让我们|讓我們|让我们|今天|這次|这次)?"
-    r"(?:先|就|再|一起)?(?:來|来)(?:看看|看一下|看|拆解|聊聊|聊一聊|談談|谈谈|整理|盤點|盘点)|"
+    r"(?:先|就|再|一起)?(?:來|来)(?:看看|看一下|看|拆解|聊聊|聊一聊|談談|谈谈|整理|盤點|盘点|總結|总结)|"
+    # talk about the talk: 話不多說，直接進入正題、在進入正題之前、先說結論：、你可能會問…
+    r"(?:^|[，,]\s*)(?:廢話|废话|閒話|闲话|話|话)?不多(?:說|说)|進入正題|进入正题|回到正題|回到正题|"
+    r"^(?:先說|先说|直接說|直接说)結論[：:]?$|^(?:先說|先说)結論(?=[：:，,]?\s*$)|"
+    r"^(?:你|您|有人|很多人|不少人)(?:可能|也許|也许|或許|或许|一定)?(?:會|会)?(?:問|问)|"
     # the plan of the piece: 今天就用三個角度來聊聊…, 以下分四大面向剖析
     r"^[^。！？]{0,12}?(?:從|从|用|分成?|以)[一二兩两三四五六七八九十]+(?:個|个|大)?"
     r"(?:角度|面向|層面|层面|部分|重點|重点)(?:來|来)?(?:看|聊|談|谈|拆解|分析|說明|说明|切入|剖析|探討|探讨)"
@@ -280,8 +284,13 @@ def is_meta(text: str) -> bool:
     many of the section's words it repeats.  A sentence that states a figure or a call is
     not announcing: 以下是本週外資買超前五名 becomes a list's lead-in, merged with its item.
     """
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    if len(lines) > 1:
+        # a lead-in joined with what it introduces (先說結論：\n在進入正題之前…): meta only
+        # when every line is; 以下是本週外資買超前五名：\n1. … states its list
+        return all(is_meta(line) for line in lines)
     head = text.split("\n", 1)[0]
-    if "\n" in text.strip() or re.search(r"\d", head) or is_thesis(head):
+    if re.search(r"\d", head) or is_thesis(head):
         return False
     if len(head) > META_MAX and not _SELF_RE.match(head):
         # 接下來市場將關注…，法人分析… is news; only the article naming itself
@@ -358,9 +367,36 @@ def is_aside(text: str) -> bool:
     return bool(_ASIDE_RE.match(text))
 
 
-_MARKED_ITEM_RE = re.compile(
-    r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])"
+_ITEM_MARK_PATTERN = (
+    r"[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十])[)）]|"
+    r"[一二三四五六七八九十][、.]|[①-⑳⑴-⒇❶-❿]"
 )
+"""Bullets, 1. / 1、/ (1) / （一） / 一、 and circled numbers (①): how lists are marked."""
+_ORDINAL_RE = re.compile(
+    r"^\s*(?:其次|再者|再來|再来|第[二三四五六七八九十][，,、]|其[二三四][，,、]|最後[，,]|最后[，,])"
+)
+"""A list told in prose (首先，…其次，…最後，…): each step after the first leans on the
+ones before (其次，車用營收… says second of what?)."""
+_FIRST_STEP = r"首先|第一[，,、]|其一[，,、]"
+_MARKED_ITEM_RE = re.compile(r"^\s*(?:" + _ITEM_MARK_PATTERN + ")")
+"""首先，… is not marked: a prose list's first step reads alone once 首先 is trimmed, and a
+short sentence announcing it (法人的看法可分為三點。) is joined with it as a unit
+(:func:`digests.analysis.announces_list`)."""
+_OPENS_STEPS_RE = re.compile(r"(?:^|[。！？!?\n]\s*)(?:" + _FIRST_STEP + ")")
+
+
+def is_later_step(text: str) -> bool:
+    """A later step of a list told in prose (其次，…、最後，…、第二，…)."""
+    return bool(_ORDINAL_RE.match(text))
+
+
+def opens_steps(text: str) -> bool:
+    """A sentence (or a lead-in joined with it) opening a list told in prose: 首先，…
+
+    Without such an opening before it, 最後，… or 再者，… is prose ("finally"), not a step:
+    a digest may show it alone, its connective trimmed.
+    """
+    return bool(_OPENS_STEPS_RE.search(text))
 
 
 def is_marked_item(text: str) -> bool:
@@ -370,6 +406,8 @@ def is_marked_item(text: str) -> bool:
     lead-in (the item before it, back to the sentence that introduces the list) or not at
     all.  A lead-in joined with its first item (篩選結果如下：\n1. …) carries its frame.
     """
+    if _ORDINAL_RE.match(text):
+        return True
     return bool(_MARKED_ITEM_RE.match(text)) and not re.search(r"[:：]\s*\n", text)
 
 
@@ -449,9 +487,7 @@ def is_thesis(text: str) -> bool:
     return bool(THESIS_RE.search(text))
 
 
-_LIST_ITEM_RE = re.compile(
-    r"(?:^|\n)\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])"
-)
+_LIST_ITEM_RE = re.compile(r"(?:^|\n)\s*(?:" + _ITEM_MARK_PATTERN + ")")
 _FINAL_PUNCT = ("。", "！", "？", "!", "?", "」", "』")
 
 

@@ -34,12 +34,14 @@ from digests.salience import (
     is_anaphoric,
     is_aside,
     is_call,
+    is_later_step,
     is_list_item,
     is_marked_item,
     is_meta,
     is_news_lead,
     is_sign_off,
     is_thesis,
+    opens_steps,
     reference_year,
 )
 from digests.selection import (
@@ -126,6 +128,7 @@ def prepare(
     prepared = {}
     position: dict[int, int] = {}  # whole sentences seen so far, per section
     led: set[int] = set()  # sections whose news lead is found
+    stepped: set[int] = set()  # sections with a list told in prose (首先，…)
     for s in sentences:
         text = trim_connective(s.text)
         q = 1.0
@@ -151,6 +154,10 @@ def prepare(
         ) or bool(PAREN_TICKER.search(text))
         factor = investor_factor(text, s.figures, company, stance, present)
         q *= factor
+        # 其次，… is an item though 其次 is trimmed for showing, when 首先 opened the list
+        marked = is_marked_item(s.text) and (not is_later_step(s.text) or s.section in stepped)
+        if opens_steps(s.text):
+            stepped.add(s.section)
         lead = reported = False
         if not fragment:
             k = position.get(s.section, 0)
@@ -173,7 +180,7 @@ def prepare(
             not fragment and is_call(text),
             not fragment and is_thesis(text),
             is_anaphoric(text, company or bool(investor_figures(s.figures))),
-            is_marked_item(text),
+            marked,
             is_aside(text),
         )
     return prepared

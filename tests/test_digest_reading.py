@@ -314,3 +314,96 @@ def test_sector_view_never_repeats_a_key_point_as_an_article_line() -> None:
     message = sector(answer, "zh-TW")
     assert message.count("雙創單季新高") == 1
     assert "月產能由8萬片提升至12萬片" in message
+
+
+# --- QUALITY2: lists whose lead-in ends in 。 and blog talk about the talk -------------
+
+BRIEFING = Article(
+    title="宏碩電子法說會：三大成長動能撐起明年營運",
+    sections=(
+        Section(
+            "",
+            (
+                "電源管理晶片廠宏碩電子(6799)昨(12)日舉行法說會，第三季營收36.5億元，季增12%。",
+                "公司提出三項成長動能。",
+                "1. 資料中心：伺服器電源模組明年出貨量可望倍增，營收占比提升至35%。",
+                "2. 車用：今年營收占比將提升至18%，電動車客戶的新平台明年上半年量產。",
+                "3. 工控：歐洲客戶庫存去化告一段落，第四季訂單回升兩成。",
+            ),
+        ),
+        Section(
+            "風險",
+            (
+                "法人提醒投資人留意幾項風險。",
+                "①匯率：新台幣每升值1%，毛利率減少0.4個百分點。",
+                "②客戶集中：前三大客戶占營收比重達55%。",
+                "（三）中國同業殺價搶市，低階產品價格已下跌一成。",
+            ),
+        ),
+        Section(
+            "法人看法",
+            (
+                "法人對宏碩明年的看法可分為三點。首先，資料中心營收占比將從25%提升到35%。"
+                "其次，車用營收明年可望年增15%，為第二成長引擎。最後，公司現金殖利率約4.5%，下檔有限。",
+            ),
+        ),
+    ),
+    source="<briefing>",
+    source_kind="text",
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item"),
+    [
+        ("①匯率：新台幣每升值1%，毛利率減少0.4個百分點。", True),
+        ("（二）歐洲車市需求疲弱。", True),
+        ("其次，車用營收明年可望年增15%。", True),
+        ("最後，公司現金殖利率約4.5%。", True),
+        ("第二，外資連續四日買超。", True),
+        ("最後一個交易日外資賣超120億元。", False),
+        ("其次是車用，占比18%。", True),
+    ],
+)
+def test_more_list_markers(sentence: str, item: bool) -> None:
+    assert is_marked_item(sentence) is item
+
+
+def test_list_after_a_lead_in_ending_in_a_full_stop() -> None:
+    """公司提出三項成長動能。 is one unit with "1. …"; no item, no ordinal step and no key
+    figure is shown without what introduces it, and the lead-in never alone."""
+    digested = digest_article(BRIEFING)
+    body = "\n".join(s.text for s in digested.sections)
+    counts = digest_quality.check_shown(body, list(digested.summary), headed=False)
+    for section in digested.sections:
+        counts.add(digest_quality.check_shown(section.text, section.digest))
+    assert (counts.meta, counts.dangling, counts.lone_items) == (0, 0, 0), counts.examples
+    shown = [*digested.summary, *(s for sec in digested.sections for s in sec.digest)]
+    assert "公司提出三項成長動能。" not in shown
+    for figure in digested.key_figures:
+        assert not is_marked_item(figure), digested.key_figures
+    assert not any(s.startswith(("車用營收", "公司現金殖利率")) for s in digested.key_figures)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "meta"),
+    [
+        ("讓我們來看看這幾檔ETF的差別。", True),
+        ("接下來我們就一起來拆解成分股的篩選方式。", True),
+        ("這篇文章想和大家聊聊高股息ETF的選股邏輯。", True),
+        ("先說結論：", True),
+        ("話不多說，直接進入正題。", True),
+        ("本篇重點整理如下", True),
+        ("在進入正題之前，先簡單介紹一下高股息ETF。", True),
+        ("最後，我們來總結一下。", True),
+        ("你可能會問，配息高就一定好嗎？", True),
+        ("先說結論：\n在進入正題之前，先簡單介紹一下高股息ETF。", True),
+        ("先說結論：我認為高股息ETF仍值得長抱。", False),
+        ("先說結論：\n高股息ETF仍值得長抱。", False),
+        ("以下為法人預估下週的三大焦點：台積電法說會與美國CPI，CPI預估年增2.9%。", False),
+        ("外資不多說，直接賣超台積電。", False),
+        ("公司高層對此並未多說。", False),
+    ],
+)
+def test_blog_talk_about_the_talk(sentence: str, meta: bool) -> None:
+    assert is_meta(sentence) is meta

@@ -14,6 +14,7 @@ from digests.follows import (
     MatchArticle,
     PreparedArticle,
     keyword_key,
+    match_article,
     valid_keyword,
 )
 from store import alerts, chats, follows, open_db
@@ -114,3 +115,31 @@ def test_follows_store_limits_and_cleanup(tmp_path: Path) -> None:
     alerts.start_watermark(db, 9)
     assert alerts.watermark(db) == 3
     db.close()
+
+
+def test_follow_lines_skip_lone_list_items() -> None:
+    """A follow line is read away from its article: "2. 車用：…" gives way to the next
+    sentence naming the follow, or to the title (QUALITY2)."""
+    listed = MatchArticle(
+        id=9,
+        title="宏碩電子法說會重點",
+        texts=(
+            "公司提出三項成長動能。\n1. 資料中心：伺服器電源明年出貨可望倍增。\n"
+            "2. 車用：宏碩(6799)今年車用營收占比將提升至18%。\n"
+            "宏碩(6799)第三季營收36.5億元，季增12%。",
+        ),
+        companies={
+            "TWSE:6799": (
+                "2. 車用：宏碩(6799)今年車用營收占比將提升至18%。",
+                "宏碩(6799)第三季營收36.5億元，季增12%。",
+            )
+        },
+    )
+    hits = {
+        h.kind: h
+        for h in match_article(
+            PreparedArticle(listed), ["TWSE:6799"], KeywordScanner([keyword_key("車用")])
+        )
+    }
+    assert hits[COMPANY].sentences == ("宏碩(6799)第三季營收36.5億元，季增12%。",)
+    assert hits[KEYWORD].sentences == (listed.title,)  # only a lone item uses 車用 in the body

@@ -23,6 +23,10 @@ OTHER = Source(2, "電網設備週報", None)
         "前者的營收年增三成，後者則持平。",
         "2. 分享電網升級的長期紅利。",
         "（3）變壓器廠的交期拉長到兩年。",
+        "2. 車用：今年營收占比將提升至18%。",  # a topic label is not the subject
+        "①匯率：新台幣每升值1%，毛利率減少0.4個百分點。",
+        "（二）變壓器交期拉長到兩年。",
+        "其次，儲能案場的毛利率回升到兩成。",
     ],
 )
 def test_pointer_and_list_item_points_do_not_stand_alone(sentence: str) -> None:
@@ -38,6 +42,7 @@ def test_pointer_and_list_item_points_do_not_stand_alone(sentence: str) -> None:
         "其中士電第三季營收年增35%，創下同期新高。",  # "among them" with its own figure
         "其實市場早已預期電價調漲。",
         "華城今年的變壓器訂單金額達到120億元。",
+        "- 中興電(1513)：氣體絕緣開關訂單年增四成。",  # an item naming its own company
     ],
 )
 def test_sentences_that_stand_alone(sentence: str) -> None:
