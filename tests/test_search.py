@@ -177,6 +177,29 @@ def test_best_sentence_prefers_the_sentence_using_most_words() -> None:
 # --- answers -------------------------------------------------------------------------
 
 
+def test_counting_past_the_cap_extrapolates_over_rowids(tmp_path: Path) -> None:
+    """Past COUNT_CAP the matching rows are not counted one by one: the newest ones
+    counted tell how densely the word is spread over the rowids, and the rest is
+    extrapolated.  A word in every row of a 60-row index, capped at 12, counts 60."""
+    import store.answers.search as search_module
+
+    db = open_db(tmp_path / "cap.db")
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO search_index (rowid, title, heading, body, digest, article_id,"
+            " section_id) VALUES (?, 't', '', '稀土', '', ?, ?)",
+            [(i, i, i) for i in range(1, 61)],
+        )
+    match = parse_query("稀土").fts()
+    assert search_module._matching_rows(db, match) == 60  # under the default cap: exact
+    cap = search_module.COUNT_CAP
+    try:
+        search_module.COUNT_CAP = 12
+        assert search_module._matching_rows(db, match) == 60
+    finally:
+        search_module.COUNT_CAP = cap
+
+
 def test_one_result_per_article_with_the_count(db) -> None:  # type: ignore[no-untyped-def]
     answer = search_answer(db, "台積電")
     ids = [h.article_id for h in answer.results]
