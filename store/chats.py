@@ -83,18 +83,20 @@ def register_chat(db: Database, chat_id: int, chat_type: str, title: str | None)
 
 def get_chat(db: Database, chat_id: int) -> ChatSettings | None:
     # Plain cursors, not db.query: a delivery pass reads 100,000 chats this way.
-    cursor = db.execute("SELECT * FROM chats WHERE id = ?", [chat_id])
+    # One query, the topics folded in: a delivery pass reads 100,000 chats, and a second
+    # query per chat cost about a tenth of reading them.  Topic ids are slugs
+    # ([a-z0-9_]), so a comma never occurs inside one.
+    cursor = db.execute(
+        "SELECT *, (SELECT group_concat(topic_id, ',') FROM (SELECT topic_id FROM "
+        "subscriptions WHERE chat_id = chats.id ORDER BY created_at, topic_id)) "
+        "AS topic_list FROM chats WHERE id = ?",
+        [chat_id],
+    )
     found = cursor.fetchone()
     if found is None:
         return None
     row = dict(zip((d[0] for d in cursor.description), found, strict=True))
-    topics = tuple(
-        r[0]
-        for r in db.execute(
-            "SELECT topic_id FROM subscriptions WHERE chat_id = ? ORDER BY created_at, topic_id",
-            [chat_id],
-        )
-    )
+    topics = tuple(row["topic_list"].split(",")) if row["topic_list"] else ()
     return ChatSettings(
         id=row["id"],
         type=row["type"],
