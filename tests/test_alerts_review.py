@@ -19,7 +19,7 @@ from bot.loopback import FakeChat, FakeUser, LoopbackBotAPI
 from digests.follows import COMPANY
 from store import Database, alerts, chats, deliveries, follows, open_db
 from tests.delivery_harness import loopback_deliverer, loopback_settings
-from tests.test_alerts import COMPANY_TEXT, NOON, add_article, add_chat, tsmc_key
+from tests.follow_fixtures import COMPANY_TEXT, NOON, add_article, add_chat, tsmc_key
 
 Step = Callable[[Database], None]
 

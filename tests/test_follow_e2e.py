@@ -29,7 +29,7 @@ from digests.lexicon import default_lexicon
 from store import alerts, chats, deliveries, follows, open_db
 from tests.bot_harness import BotHarness, buttons, texts
 from tests.conftest import ROOT
-from tests.test_alerts import COMPANY_TEXT, KEYWORD_TEXT, add_article, tsmc_key
+from tests.follow_fixtures import COMPANY_TEXT, KEYWORD_TEXT, add_article, tsmc_key
 
 ANN = FakeUser(id=811, first_name="Ann", language_code="zh-hant")
 ANN_CHAT = FakeChat(id=811)

@@ -14,7 +14,7 @@ import pytest
 from bot.loopback import FakeChat, FakeUser
 from store import open_db
 from tests.bot_harness import BotHarness, texts
-from tests.test_alerts import COMPANY_TEXT, add_article
+from tests.follow_fixtures import COMPANY_TEXT, add_article
 
 ANN = FakeUser(id=881, first_name="Ann", language_code="zh-hant")
 EVE = FakeUser(id=882, first_name="Eve", language_code="en")
