@@ -141,6 +141,37 @@ def texts(calls: list[Call], method: str = "sendMessage") -> list[str]:
     return [str(c.params.get("text", "")) for c in sent(calls, method)]
 
 
+PROGRESS = "⏳ 處理中…"
+"""The message a digest on demand shows while it works, later edited into the answer."""
+
+
+def answer_after(bot: BotHarness, mark: int, limit: float = 60.0) -> list[Call]:
+    """The bot's calls after ``mark`` once it answered: the progress message edited into
+    the answer, or a one-line refusal without one."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        calls = bot.api.calls[mark:]
+        sent = [c for c in calls if c.method == "sendMessage" and c.ok]
+        progress = any(c.params.get("text") == PROGRESS for c in sent)
+        edited = any(c.method == "editMessageText" for c in calls)
+        if (progress and edited) or (sent and not progress):
+            return bot.settle(mark, quiet=0.4)
+        time.sleep(0.05)
+    raise AssertionError(f"no answer: {[c.describe() for c in bot.api.calls[mark:]]}")
+
+
+def say_and_answer(
+    bot: BotHarness, chat: FakeChat, user: FakeUser, words: str, **kw: object
+) -> list[Call]:
+    mark = len(bot.api.calls)
+    bot.api.send_message(chat, user, words, **kw)  # type: ignore[arg-type]
+    return answer_after(bot, mark)
+
+
+def edited_texts(calls: list[Call]) -> list[str]:
+    return [str(c.params.get("text", "")) for c in calls if c.method == "editMessageText" and c.ok]
+
+
 def buttons(call: Call) -> list[tuple[str, str]]:
     markup = call.params.get("reply_markup") or {}
     return [

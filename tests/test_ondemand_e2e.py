@@ -22,7 +22,15 @@ from digests.summarize import digest_article
 from store import open_db
 from store.articles import save_article
 from store.reference import sync_reference
-from tests.bot_harness import BotHarness, buttons, texts
+from tests.bot_harness import (
+    PROGRESS,
+    BotHarness,
+    answer_after,
+    buttons,
+    edited_texts,
+    say_and_answer,
+    texts,
+)
 from tests.conftest import LoopbackServer
 
 ALICE = FakeUser(id=601, first_name="Alice", username="alice", language_code="zh-hant")
@@ -32,7 +40,6 @@ ALICE_CHAT = FakeChat(ALICE.id)
 BOB_CHAT = FakeChat(BOB.id)
 OPERATOR_CHAT = FakeChat(OPERATOR.id)
 GROUP = FakeChat(id=-100888, type="supergroup", title="散熱研究群")
-PROGRESS = "⏳ 處理中…"
 
 ARTICLE_HTML = """<!doctype html>
 <html lang="zh-Hant"><head><meta charset="utf-8">
@@ -105,44 +112,19 @@ def site(http_server: LoopbackServer) -> LoopbackServer:
     return http_server
 
 
-def _answer(bot: BotHarness, mark: int, limit: float = 60.0) -> list[Call]:
-    """The bot's calls after ``mark`` once it answered: the progress message edited into
-    the answer, or a one-line refusal without one."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        calls = bot.api.calls[mark:]
-        sent = [c for c in calls if c.method == "sendMessage" and c.ok]
-        progress = any(c.params.get("text") == PROGRESS for c in sent)
-        edited = any(c.method == "editMessageText" for c in calls)
-        if (progress and edited) or (sent and not progress):
-            return bot.settle(mark, quiet=0.4)
-        time.sleep(0.05)
-    raise AssertionError(f"no answer: {[c.describe() for c in bot.api.calls[mark:]]}")
-
-
-def _say(bot: BotHarness, chat: FakeChat, user: FakeUser, words: str, **kw: object) -> list[Call]:
-    mark = len(bot.api.calls)
-    bot.api.send_message(chat, user, words, **kw)  # type: ignore[arg-type]
-    return _answer(bot, mark)
-
-
-def _edits(calls: list[Call]) -> list[str]:
-    return [str(c.params.get("text", "")) for c in calls if c.method == "editMessageText" and c.ok]
-
-
 def _everything(calls: list[Call]) -> str:
-    return "\n".join(texts(calls) + _edits(calls))
+    return "\n".join(texts(calls) + edited_texts(calls))
 
 
 # --- private chats ---------------------------------------------------------------------
 
 
 def test_link_is_digested_privately_with_progress(bot: BotHarness, site: LoopbackServer) -> None:
-    calls = _say(bot, ALICE_CHAT, ALICE, f"這篇寫得不錯 {site.url('/cooling.html')}")
+    calls = say_and_answer(bot, ALICE_CHAT, ALICE, f"這篇寫得不錯 {site.url('/cooling.html')}")
     actions = [c.params.get("action") for c in calls if c.method == "sendChatAction"]
     assert actions == ["typing"]
     assert texts(calls)[0] == PROGRESS
-    [answer] = _edits(calls)
+    [answer] = edited_texts(calls)
     assert "液冷散熱的下一步" in answer
     assert "伺服器液冷滲透率" in answer  # a section digest under its heading
     assert "🔒" in answer
@@ -182,15 +164,15 @@ def _feed(items: int) -> bytes:
 
 def test_feed_link_answers_three_and_lists_the_rest(bot: BotHarness, site: LoopbackServer) -> None:
     site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, _feed(5))
-    calls = _say(bot, ALICE_CHAT, ALICE, site.url("/feed.xml"))
-    answers = _edits(calls) + [t for t in texts(calls) if "產業快訊" in t]
+    calls = say_and_answer(bot, ALICE_CHAT, ALICE, site.url("/feed.xml"))
+    answers = edited_texts(calls) + [t for t in texts(calls) if "產業快訊" in t]
     assert len(answers) == 3
     assert any("另外整理了 2 篇" in t and re.search(r"/a\d+", t) for t in texts(calls))
 
 
 def test_pasted_text_is_digested_and_short_text_stays_a_lookup(bot: BotHarness) -> None:
-    calls = _say(bot, ALICE_CHAT, ALICE, PASTED)
-    [answer] = _edits(calls)
+    calls = say_and_answer(bot, ALICE_CHAT, ALICE, PASTED)
+    [answer] = edited_texts(calls)
     assert "儲能櫃出貨展望" in answer and "500GWh" in answer
     short = bot.send(ALICE_CHAT, ALICE, "台達電")
     assert PROGRESS not in texts(short)
@@ -199,33 +181,33 @@ def test_pasted_text_is_digested_and_short_text_stays_a_lookup(bot: BotHarness) 
 
 def test_answers_in_the_reader_language(bot: BotHarness) -> None:
     mainland = FakeUser(id=603, first_name="Lin", language_code="zh-hans")
-    calls = _say(bot, FakeChat(mainland.id), mainland, PASTED)
+    calls = say_and_answer(bot, FakeChat(mainland.id), mainland, PASTED)
     assert texts(calls)[0] == "⏳ 处理中…"
-    assert "只有这个聊天看得到" in _edits(calls)[0]
+    assert "只有这个聊天看得到" in edited_texts(calls)[0]
     english = FakeUser(id=604, first_name="Eve", language_code="en")
     mark = len(bot.api.calls)
     bot.api.send_document(FakeChat(english.id), english, b"PK\x03\x04", "deck.docx", None)
-    [refusal] = texts(_answer(bot, mark))
+    [refusal] = texts(answer_after(bot, mark))
     assert refusal.startswith("⚠️ Only PDF, HTML or text files")
 
 
 def test_text_document_is_downloaded_and_digested(bot: BotHarness) -> None:
     mark = len(bot.api.calls)
     bot.api.send_document(ALICE_CHAT, ALICE, PASTED.encode(), "儲能筆記.txt", "text/plain")
-    calls = _answer(bot, mark)
+    calls = answer_after(bot, mark)
     assert [c.params.get("action") for c in calls if c.method == "sendChatAction"] == [
         "upload_document"
     ]
     assert [c.method for c in calls if c.method == "getFile"] == ["getFile"]
     assert len(bot.api.downloads()) == 1
-    assert "儲能櫃出貨展望" in _edits(calls)[0]
+    assert "儲能櫃出貨展望" in edited_texts(calls)[0]
 
 
 def test_oversize_document_is_refused_before_download(bot: BotHarness) -> None:
     mark = len(bot.api.calls)
     data = b"x" * (MAX_DOWNLOAD_BYTES + 1)
     bot.api.send_document(ALICE_CHAT, ALICE, data, "huge.pdf")
-    calls = _answer(bot, mark)
+    calls = answer_after(bot, mark)
     [refusal] = texts(calls)
     assert "20 MB" in refusal
     assert not bot.api.calls_of("getFile") and bot.api.downloads() == []
@@ -234,7 +216,7 @@ def test_oversize_document_is_refused_before_download(bot: BotHarness) -> None:
 def test_other_files_are_refused_with_a_reason(bot: BotHarness) -> None:
     mark = len(bot.api.calls)
     bot.api.send_document(ALICE_CHAT, ALICE, b"\x89PNG\r\n\x1a\n", "chart.png", "image/png")
-    [refusal] = texts(_answer(bot, mark))
+    [refusal] = texts(answer_after(bot, mark))
     assert "chart.png" in refusal and bot.api.downloads() == []
 
 
@@ -242,8 +224,8 @@ def test_private_address_refused_without_the_switch(
     bot: BotHarness, site: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BRIEFBOT_ALLOW_PRIVATE_URLS")
-    calls = _say(bot, ALICE_CHAT, ALICE, site.url("/cooling.html"))
-    [answer] = _edits(calls)
+    calls = say_and_answer(bot, ALICE_CHAT, ALICE, site.url("/cooling.html"))
+    [answer] = edited_texts(calls)
     # The reader gets the localized reason only: the address and the English detail are
     # for the logs ("… (refused: 127.0.0.1 resolves to a loopback address (127.0.0.1))").
     assert "私人網路" in answer and "refused" not in answer and "loopback" not in answer
@@ -263,15 +245,15 @@ def test_redirect_to_a_private_address_is_refused(
     monkeypatch.setattr(
         addresses, "address_problem", lambda ip: None if str(ip) == "127.0.0.1" else real(ip)
     )
-    [answer] = _edits(_say(bot, ALICE_CHAT, ALICE, site.url("/to-metadata")))
+    [answer] = edited_texts(say_and_answer(bot, ALICE_CHAT, ALICE, site.url("/to-metadata")))
     assert "私人網路" in answer and "169.254.169.254" not in answer and "refused" not in answer
 
 
 def test_hostile_text_is_cleaned_and_escaped(bot: BotHarness) -> None:
     hostile = PASTED.replace("儲能櫃出貨展望", "儲能櫃出貨展望:R&D\u202e與<供應鏈>")
-    calls = _say(bot, ALICE_CHAT, ALICE, hostile)
+    calls = say_and_answer(bot, ALICE_CHAT, ALICE, hostile)
     assert all(c.ok for c in calls), [c.describe() for c in calls]
-    [answer] = _edits(calls)
+    [answer] = edited_texts(calls)
     assert "\u202e" not in answer and "R&amp;D與&lt;供應鏈&gt;" in answer
 
 
@@ -279,7 +261,7 @@ def test_hostile_text_is_cleaned_and_escaped(bot: BotHarness) -> None:
 
 
 def test_operator_shares_a_digest_with_the_library(bot: BotHarness, site: LoopbackServer) -> None:
-    calls = _say(bot, OPERATOR_CHAT, OPERATOR, site.url("/cooling.html"))
+    calls = say_and_answer(bot, OPERATOR_CHAT, OPERATOR, site.url("/cooling.html"))
     edit = next(c for c in calls if c.method == "editMessageText")
     [share] = [data for _, data in buttons(edit) if data.startswith("lib:")]
     assert "液冷散熱的下一步" not in _everything(bot.send(BOB_CHAT, BOB, "/search 液冷"))
@@ -298,11 +280,13 @@ def test_group_digests_only_when_asked(bot: BotHarness, site: LoopbackServer) ->
     time.sleep(1.0)
     assert not [c for c in bot.api.calls[mark:] if c.method == "sendMessage"]  # never unasked
 
-    calls = _say(bot, GROUP, BOB, "/digest", reply_to_message_id=posted["message"]["message_id"])
+    calls = say_and_answer(
+        bot, GROUP, BOB, "/digest", reply_to_message_id=posted["message"]["message_id"]
+    )
     assert texts(calls)[0] == PROGRESS
     quoted = calls[[c.method for c in calls].index("sendMessage")]
     assert quoted.params.get("reply_parameters")  # the group reply quotes the request
-    assert "液冷散熱的下一步" in _edits(calls)[0]
+    assert "液冷散熱的下一步" in edited_texts(calls)[0]
     # Kept for the group: its members' /search finds it, a private chat does not.
     assert "液冷散熱的下一步" in _everything(bot.send(GROUP, BOB, "/search 液冷"))
     assert "液冷散熱的下一步" not in _everything(bot.send(BOB_CHAT, BOB, "/search 液冷"))
@@ -310,16 +294,20 @@ def test_group_digests_only_when_asked(bot: BotHarness, site: LoopbackServer) ->
 
 def test_group_mention_with_link_and_bare_digest(bot: BotHarness, site: LoopbackServer) -> None:
     bot.api.add_chat(GROUP, ALICE)
-    calls = _say(bot, GROUP, ALICE, f"@briefbot_test_bot 幫忙整理 {site.url('/cooling.html')}")
-    assert "液冷散熱的下一步" in _edits(calls)[0]
+    calls = say_and_answer(
+        bot, GROUP, ALICE, f"@briefbot_test_bot 幫忙整理 {site.url('/cooling.html')}"
+    )
+    assert "液冷散熱的下一步" in edited_texts(calls)[0]
     usage = bot.send(GROUP, ALICE, "/digest")
     assert any("/digest" in t for t in texts(usage))
     # /digest in reply to the bot's own answer is not a request to digest the answer.
     answer_id = next(c for c in calls if c.method == "editMessageText").result["message_id"]
-    again = _say(bot, GROUP, BOB, "/digest", reply_to_message_id=answer_id)
-    assert not _edits(again) and any("/digest" in t for t in texts(again))
-    direct = _say(bot, GROUP, BOB, f"/digest@briefbot_test_bot {site.url('/cooling.html')}")
-    assert "液冷散熱的下一步" in _edits(direct)[0]
+    again = say_and_answer(bot, GROUP, BOB, "/digest", reply_to_message_id=answer_id)
+    assert not edited_texts(again) and any("/digest" in t for t in texts(again))
+    direct = say_and_answer(
+        bot, GROUP, BOB, f"/digest@briefbot_test_bot {site.url('/cooling.html')}"
+    )
+    assert "液冷散熱的下一步" in edited_texts(direct)[0]
 
 
 # --- limits ----------------------------------------------------------------------------
@@ -327,12 +315,14 @@ def test_group_mention_with_link_and_bare_digest(bot: BotHarness, site: Loopback
 
 def test_rate_limit_per_user(base_db: Path, tmp_path: Path) -> None:
     with _harness(base_db, tmp_path, BRIEFBOT_USER_DIGESTS_PER_HOUR="1") as bot:
-        assert _edits(_say(bot, ALICE_CHAT, ALICE, PASTED))
-        calls = _say(bot, ALICE_CHAT, ALICE, PASTED.replace("六個月", "九個月"))
+        assert edited_texts(say_and_answer(bot, ALICE_CHAT, ALICE, PASTED))
+        calls = say_and_answer(bot, ALICE_CHAT, ALICE, PASTED.replace("六個月", "九個月"))
         [refusal] = texts(calls)
         assert "每小時最多整理 1 份" in refusal
-        assert not _edits(calls)  # nothing queued
-        assert _edits(_say(bot, BOB_CHAT, BOB, PASTED))  # another reader is not held up
+        assert not edited_texts(calls)  # nothing queued
+        assert edited_texts(
+            say_and_answer(bot, BOB_CHAT, BOB, PASTED)
+        )  # another reader is not held up
 
 
 def test_time_limit_stops_and_stores_nothing(
@@ -348,7 +338,7 @@ def test_time_limit_stops_and_stores_nothing(
 
     monkeypatch.setattr(ondemand, "ingest_source", slow)
     with _harness(base_db, tmp_path, BRIEFBOT_DIGEST_TIMEOUT="0.5") as bot:
-        [answer] = _edits(_say(bot, ALICE_CHAT, ALICE, PASTED))
+        [answer] = edited_texts(say_and_answer(bot, ALICE_CHAT, ALICE, PASTED))
         assert "0.5 秒" in answer
         busy = texts(bot.send(ALICE_CHAT, ALICE, PASTED))  # the thread still runs: one at a time
         assert any("還在處理中" in t for t in busy)
@@ -378,11 +368,11 @@ def test_pdf_report_and_scan(bot: BotHarness, tmp_path: Path) -> None:
     report = build_report(tmp_path / "report.pdf", sections=3)
     mark = len(bot.api.calls)
     bot.api.send_document(ALICE_CHAT, ALICE, report.path.read_bytes(), "封裝報告.pdf")
-    calls = _answer(bot, mark)
+    calls = answer_after(bot, mark)
     assert [c.params.get("action") for c in calls if c.method == "sendChatAction"] == [
         "upload_document"
     ]
-    answer = "\n".join(_edits(calls) + texts(calls)[1:])
+    answer = "\n".join(edited_texts(calls) + texts(calls)[1:])
     assert report.title in answer
     assert any(heading in answer for heading in report.headings)
     assert HEADER not in answer  # running headers and footers are dropped
@@ -390,7 +380,7 @@ def test_pdf_report_and_scan(bot: BotHarness, tmp_path: Path) -> None:
     scan = build_scan(tmp_path / "scan.pdf")
     mark = len(bot.api.calls)
     bot.api.send_document(BOB_CHAT, BOB, scan.read_bytes(), "掃描.pdf")
-    [refusal] = _edits(_answer(bot, mark))
+    [refusal] = edited_texts(answer_after(bot, mark))
     assert "掃描.pdf" in refusal and "文字層" in refusal
     with pytest.raises(StopIteration):
         bot.article_id("掃描.pdf")
@@ -400,7 +390,7 @@ def test_english_digest_names_topics_in_english_and_opens_in_one_tap(bot: BotHar
     """QA: an English reader's digest listed its topics in Chinese (儲能與電力、…) and
     pointed to "/article 11", which Telegram taps as a bare /article (a usage message)."""
     english = FakeUser(id=605, first_name="Eve", language_code="en")
-    [answer] = _edits(_say(bot, FakeChat(english.id), english, PASTED))
+    [answer] = edited_texts(say_and_answer(bot, FakeChat(english.id), english, PASTED))
     topics = next(line for line in answer.splitlines() if line.startswith("Topics: "))
     assert not re.search(r"[\u4e00-\u9fff]", topics), topics
     assert "、" not in topics

@@ -181,7 +181,7 @@ def test_expanded_briefing_puts_section_headings_on_their_own_line(lang: str) ->
     from bot.messages import views
     from bot.messages.i18n import localize
     from digests.briefing import Briefing, BriefItem
-    from tests.test_reading_views import TAXONOMY
+    from digests.lexicon import default_lexicon
 
     heading, digest = "誰受惠於先進封裝?", "AI加速器需求帶動基板與測試設備訂單。"
     item = BriefItem(
@@ -194,7 +194,10 @@ def test_expanded_briefing_puts_section_headings_on_their_own_line(lang: str) ->
         topic_id="semiconductors",
         ingested_at="2026-12-03T01:00:00+00:00",
     )
-    full = localize(views.briefing_full(Briefing([item], ["semiconductors"]), TAXONOMY, lang), lang)
+    full = localize(
+        views.briefing_full(Briefing([item], ["semiconductors"]), default_lexicon().taxonomy, lang),
+        lang,
+    )
     lines = full.splitlines()
     heading_line = next(
         i for i, line in enumerate(lines) if "先進封裝" in line or "先进封装" in line

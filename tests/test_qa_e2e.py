@@ -99,9 +99,9 @@ PASTE_WITHOUT_TITLE = (
 def test_pasted_text_does_not_repeat_its_first_sentence(bot: BotHarness) -> None:
     """A paste without a title line is titled by its first sentence; the summary picked the
     same sentence, so the answer opened with it twice, one line apart."""
-    from tests.test_ondemand_e2e import _edits, _say
+    from tests.bot_harness import edited_texts, say_and_answer
 
-    [answer] = _edits(_say(bot, FakeChat(ANN.id), ANN, PASTE_WITHOUT_TITLE))
+    [answer] = edited_texts(say_and_answer(bot, FakeChat(ANN.id), ANN, PASTE_WITHOUT_TITLE))
     first = "鼎盛電子今日公布第三季財報"
     assert first in answer.splitlines()[0]  # the title
     assert answer.count(first) == 1, answer
@@ -201,12 +201,12 @@ def test_follow_section_and_alerts_do_not_repeat_the_title() -> None:
 
 def test_english_digest_company_buttons_use_english_names(bot: BotHarness) -> None:
     """The companies under a digest on demand were buttons in Chinese (台積電) in English."""
-    from tests.test_ondemand_e2e import _answer
+    from tests.bot_harness import answer_after
 
     paste = PASTE_WITHOUT_TITLE.replace("鼎盛電子", "台積電(2330)")
     mark = len(bot.api.calls)
     bot.api.send_message(FakeChat(EVE.id), EVE, paste)
-    calls = _answer(bot, mark)
+    calls = answer_after(bot, mark)
     labels = [label for call in calls for label, _ in buttons(call)]
     assert "TSMC" in labels and "台積電" not in labels, labels
 
