@@ -324,6 +324,10 @@ def add_words(words: set[str] | frozenset[str]) -> None:
             _taught[0] += 1
             if not tok.FREQ.get(word):
                 tok.add_word(word, ADDED_WORD_FREQ)
+                # Every weight is relative to the dictionary's total, which just grew: a
+                # weight kept from before would make an article's terms depend on which
+                # articles this process happened to digest first (and on which worker).
+                _idf_cache.clear()
 
 
 _taught = [0]
