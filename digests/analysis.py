@@ -92,14 +92,30 @@ def _merge(total: Terms, more: Terms) -> None:
         total[term] = total.get(term, 0) + count
 
 
-def analyze(article: Article) -> ArticleAnalysis:
-    """Simplify and segment the whole article in one go and slice it back up."""
-    # Chunks: the title, then per section its heading and its paragraphs.
+def _chunks(article: Article) -> list[tuple[str, int, str]]:
+    """The title, then per section its heading and its paragraphs."""
     chunks: list[tuple[str, int, str]] = [("title", -1, article.title)]
     for si, section in enumerate(article.sections):
         chunks.append(("heading", si, section.heading))
         chunks.extend(("para", si, para) for para in section.paragraphs)
-    original = "\n".join(text for _, _, text in chunks)
+    return chunks
+
+
+def _join(chunks: list[tuple[str, int, str]]) -> str:
+    return "\n".join(text for _, _, text in chunks)
+
+
+def original_text(article: Article) -> str:
+    """The text :func:`analyze` reads (``ArticleAnalysis.original``), without segmenting it:
+    what alias learning needs, so a parent process can learn an article's aliases before
+    handing the article to a worker (:mod:`digests.parallel`)."""
+    return _join(_chunks(article))
+
+
+def analyze(article: Article) -> ArticleAnalysis:
+    """Simplify and segment the whole article in one go and slice it back up."""
+    chunks = _chunks(article)
+    original = _join(chunks)
     words, starts = word_spans(to_simplified(original))
     terms = content_terms(words)
     for i in amount_unit_positions(words):

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from digests.aliases import learn_aliases
-from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
+from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import is_fragment, is_table_row
@@ -296,16 +297,44 @@ def _labelled_rows(analysis: ArticleAnalysis) -> list[tuple[int, int, str]]:
     return found
 
 
-def digest_article(article: Article, lexicon: Lexicon | None = None) -> DigestedArticle:
-    """Summary, keywords, key figures, topics, company mentions and section digests."""
+@dataclass(frozen=True)
+class Lesson:
+    """What an article teaches the lexicon, worked out before it is digested."""
+
+    learned: tuple[Company, ...]
+    """Every alias the article links to a company (stored with the article)."""
+    taught: tuple[Company, ...]
+    """Those the directory did not know yet: what ``Lexicon.learn`` is given."""
+
+
+def lesson_of(article: Article, lexicon: Lexicon) -> Lesson:
+    """What ``article`` teaches a lexicon in its current state, changing nothing.
+
+    Alias learning reads only the article's original text and the directory, so it
+    needs no segmentation: :mod:`digests.parallel` runs it (then ``lexicon.learn``)
+    in article order in the parent process, exactly as :func:`digest_article` does
+    in one process, and hands each worker the lesson with the article.
+    """
+    learned = tuple(_as_companies(learn_aliases(original_text(article), lexicon.directory)))
+    return Lesson(learned, tuple(c for c in learned if _teaches_something(c, lexicon)))
+
+
+def digest_article(
+    article: Article, lexicon: Lexicon | None = None, lesson: Lesson | None = None
+) -> DigestedArticle:
+    """Summary, keywords, key figures, topics, company mentions and section digests.
+
+    ``lesson`` is :func:`lesson_of` the article, already taught to ``lexicon`` by the
+    caller (a worker process, see :mod:`digests.parallel`); without it the article's
+    aliases are learned here.  Either way they are learned before the article is
+    segmented, so new names come out as single tokens.
+    """
     lexicon = lexicon or default_lexicon()
+    if lesson is None:
+        lesson = lesson_of(article, lexicon)
+        if lesson.taught:  # learning nothing must not re-mark ambiguity or re-teach words
+            lexicon.learn(lesson.taught)
     analysis = analyze(article)
-    learned = learn_aliases(analysis.original, lexicon.directory)
-    if learned:
-        new = [c for c in _as_companies(learned) if _teaches_something(c, lexicon)]
-        if new:
-            lexicon.learn(new)
-            analysis = analyze(article)  # segment again so new names are single tokens
     mentions = find_mentions(analysis, lexicon.directory)
     named = {(m.section, m.sentence) for m in mentions}
     prepared = prepare(analysis.all_sentences(), lexicon.directory, named)
@@ -369,7 +398,7 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
         title_tokens=tuple(analysis.title_tokens),
         topics=tuple(_article_topics(analysis, lexicon)),
         mentions=tuple(mentions),
-        learned_companies=tuple(_as_companies(learned)),
+        learned_companies=lesson.learned,
     )
 
 
