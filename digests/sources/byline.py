@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from digests.sources.rulescan import led_by
+
 BYLINE_MAX = 60
 """Longer lines are prose, whatever they hold."""
 RESIDUE_MAX = 20
@@ -27,7 +29,11 @@ NICKNAME_MAX = 4
 """A pen name or nickname (老吳, 阿哲, 股魚) is this short; longer runs need a desk word."""
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_ANCHOR = re.compile(
+_ANCHOR = led_by(
+    # What an anchor starts with: a digit, a month's initial, 閱/阅 (閱讀時間).  Lines with
+    # digits are common in articles; the lookahead spares them a try of every form at
+    # every position (same matches, see digests.sources.rulescan).
+    r"\djfmasond閱阅",
     r"(?<![\d.])(?:"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"  # 2026/03/18, 2026年3月9日
     r"|\d{2,3}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?"  # ROC years: 115/03/16

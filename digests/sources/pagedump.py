@@ -27,6 +27,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from itertools import chain, repeat
+from operator import add, mul
 
 from digests.models import Article, Section
 from digests.sources.lines import ENUMERATOR, Block, heading_text, is_heading_style, split_blocks
@@ -65,14 +68,28 @@ BYLINED_MIN_CHARS = 40
 """Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
 
 
-def _bigrams(text: str) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for run in re.findall(r"[\u3400-\u9fff]+|[A-Za-z]{2,}", text):
-        if run.isascii():
-            grams[run.lower()] += 1
-        else:
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+_GRAM = re.compile(r"(?=([\u3400-\u9fff]{2}|(?<![A-Za-z])[A-Za-z]{2,}))")
+"""Every character bigram inside a run of Chinese characters, and every run of two or more
+Latin letters, in text order: one C-level scan instead of a Python loop per character."""
+_UPPER_LATIN = re.compile("[A-Z]")
+
+
+def _gram_list(text: str) -> list[str]:
+    """The bigrams of ``text`` in order, Latin words lowercased (what :func:`_bigrams` counts).
+
+    Lowering the joined grams changes only their Latin letters (Chinese characters have no
+    case), and no gram holds a NUL, so splitting on it gives back one entry per gram.
+    """
+    grams: list[str] = _GRAM.findall(text)
+    if grams and _UPPER_LATIN.search(text):
+        return "\0".join(grams).lower().split("\0")
     return grams
+
+
+def _bigrams(text: str) -> Counter[str]:
+    """Character-bigram counts of the Chinese runs, plus the Latin words (two letters or
+    more, lowercased); keys in order of first occurrence."""
+    return Counter(_gram_list(text))
 
 
 class WeightedBag:
@@ -98,19 +115,32 @@ class WeightedBag:
         self.pending.clear()
 
     def _fold(self, grams: Counter[str]) -> None:
+        # One C-level pass per step instead of a Python loop per key, with the very same
+        # arithmetic: (old + v)² - old² == v·(old + new) exactly (ints), each term is that
+        # int times the key's weight, and reduce() adds the terms to the sum one by one in
+        # key order, as the loop did.  Keys of one Counter are distinct, so reading every
+        # old count before writing the new ones reads what the loop read.
         counts = self.counts
-        for key, value in grams.items():
-            old = counts[key]
-            self.sum_squares += ((old + value) ** 2 - old * old) * self.idf_squared.get(key, 1.0)
-            counts[key] = old + value
+        keys = list(grams)
+        values = list(grams.values())
+        olds = list(map(counts.get, keys, repeat(0)))
+        news = list(map(add, olds, values))
+        increases = map(mul, values, map(add, olds, news))
+        weights = map(self.idf_squared.get, keys, repeat(1.0))
+        self.sum_squares = reduce(add, map(mul, increases, weights), self.sum_squares)
+        dict.update(counts, zip(keys, news, strict=True))
 
     def cosine(self, other: Counter[str]) -> float:
         self._flush()
         if not other or not self.sum_squares:
             return 0.0
-        w = self.idf_squared
-        dot = sum(v * self.counts.get(k, 0) * w.get(k, 1.0) for k, v in other.items())
-        other_norm = math.sqrt(sum(v * v * w.get(k, 1.0) for k, v in other.items()))
+        # The same products ((v · count) · weight) summed by sum() in the same key order as
+        # a generator over other.items() would, but without a Python frame per key.
+        keys = list(other)
+        values = list(other.values())
+        weights = list(map(self.idf_squared.get, keys, repeat(1.0)))
+        dot = sum(map(mul, map(mul, values, map(self.counts.get, keys, repeat(0))), weights))
+        other_norm = math.sqrt(sum(map(mul, map(mul, values, values), weights)))
         return dot / (math.sqrt(self.sum_squares) * other_norm) if other_norm else 0.0
 
 
@@ -306,11 +336,36 @@ def _market_tag_leads(blocks: list[Block], candidates: list[int]) -> dict[int, b
 def _propose_titles(blocks: list[Block]) -> list[_Span]:
     """First pass: read in order, scoring each heading-like line as a possible title."""
     doc_freq: Counter[str] = Counter()
-    grams = [_bigrams(b.text) for b in blocks]
+    gram_lists = [_gram_list(b.text) for b in blocks]
+    grams = [Counter(g) for g in gram_lists]
     for g in grams:
         doc_freq.update(g.keys())
     n = len(blocks)
-    idf_squared = {k: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for k, df in doc_freq.items()}
+    # A key's weight depends on its document frequency only: one log per distinct frequency.
+    by_df = {df: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for df in set(doc_freq.values())}
+    idf_squared = dict(zip(doc_freq, map(by_df.__getitem__, doc_freq.values()), strict=True))
+    windows: dict[int, Counter[str]] = {}
+
+    def window_after(i: int) -> Counter[str]:
+        """The bigrams of the text after block ``i``: its paragraphs up to 600 characters.
+
+        Counting the chained gram lists gives the same counts, keys in the same order, as
+        adding each paragraph's Counter in turn.  Heading-like lines in a row share it.
+        """
+        start = next((j for j in range(i + 1, n) if not blocks[j].candidate), n)
+        if start not in windows:
+            taken = 0
+            parts = []
+            for j in range(start, n):
+                if blocks[j].candidate:
+                    continue
+                parts.append(gram_lists[j])
+                taken += len(blocks[j].text)
+                if taken >= 600:
+                    break
+            windows[start] = Counter(chain.from_iterable(parts))
+        return windows[start]
+
     candidates = [i for i, b in enumerate(blocks) if b.candidate]
     next_candidate = {i: blocks[j].text for i, j in itertools.pairwise(candidates)}
     leads = _market_tag_leads(blocks, candidates)
@@ -331,16 +386,10 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
             continue
 
         def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
-            window: Counter[str] = Counter()
-            taken = 0
-            for j in range(i + 1, n):
-                if blocks[j].candidate:
-                    continue
-                window.update(grams[j])
-                taken += len(blocks[j].text)
-                if taken >= 600:
-                    break
-            return context.bag.cosine(window) if context.chars >= 200 and window else None
+            if context.chars < 200:
+                return None
+            window = window_after(i)
+            return context.bag.cosine(window) if window else None
 
         score = title_score(
             block.text,
