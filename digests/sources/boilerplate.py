@@ -369,7 +369,10 @@ def classify(lines: Sequence[str]) -> list[Kind | None]:
     before a short line followed by a long paragraph: on a page of several articles, that is
     the next article's title rather than one more link.
     """
-    kinds = [kind_of(line) for line in lines]
+    # A page repeats its furniture (分享, 閱讀更多, a disclaimer under each entry): each
+    # distinct line is classified once.
+    known = {line: kind_of(line) for line in dict.fromkeys(lines)}
+    kinds = [known[line] for line in lines]
     n = len(lines)
     for i in range(n):
         if kinds[i] is Kind.END and _BIO_HEADER.match(lines[i].strip()):

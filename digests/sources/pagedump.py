@@ -68,21 +68,20 @@ BYLINED_MIN_CHARS = 40
 """Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
 
 
-_GRAM = re.compile(r"(?=([\u3400-\u9fff]{2}|(?<![A-Za-z])[A-Za-z]{2,}))")
-"""Every character bigram inside a run of Chinese characters, and every run of two or more
-Latin letters, in text order: one C-level scan instead of a Python loop per character."""
-_UPPER_LATIN = re.compile("[A-Z]")
+_RUN = re.compile(r"[\u3400-\u9fff]{2,}|[A-Za-z]{2,}")
+"""Runs of two or more Chinese characters or Latin letters (a lone character has no bigram)."""
 
 
 def _gram_list(text: str) -> list[str]:
-    """The bigrams of ``text`` in order, Latin words lowercased (what :func:`_bigrams` counts).
-
-    Lowering the joined grams changes only their Latin letters (Chinese characters have no
-    case), and no gram holds a NUL, so splitting on it gives back one entry per gram.
-    """
-    grams: list[str] = _GRAM.findall(text)
-    if grams and _UPPER_LATIN.search(text):
-        return "\0".join(grams).lower().split("\0")
+    """The grams of ``text`` in order: each bigram of a Chinese run, each Latin word
+    (lowercased); what :func:`_bigrams` counts.  ``map(add, run, run[1:])`` pairs each
+    character with the next one in C instead of slicing in a Python loop."""
+    grams: list[str] = []
+    for run in _RUN.findall(text):
+        if run.isascii():
+            grams.append(run.lower())
+        else:
+            grams += map(add, run, run[1:])
     return grams
 
 
@@ -208,6 +207,7 @@ def title_score(
         score += 1.0
     if context.concluded:
         score += 3.0
+    numbered = 0 if enumerated else context.enumerated_headings  # read only when not enumerated
     if len(context.headings) >= 2:
         # Headings of one article share a style; a title stands out from them.
         mean = sum(len(h) for h in context.headings) / len(context.headings)
@@ -218,13 +218,9 @@ def title_score(
             score += 0.75
         elif ratio <= 0.8:
             score -= 0.5
-        if not enumerated and context.enumerated_headings == len(context.headings):
+        if not enumerated and numbered == len(context.headings):
             score += 1.5
-    if (
-        not enumerated
-        and context.enumerated_headings >= 2
-        and _restarts_enumeration(next_candidate)
-    ):
+    if not enumerated and numbered >= 2 and _restarts_enumeration(next_candidate):
         score += 1.0
     if context.paragraphs < 2 or context.chars < 300:
         score -= 3.0
