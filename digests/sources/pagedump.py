@@ -329,48 +329,98 @@ def _market_tag_leads(blocks: list[Block], candidates: list[int]) -> dict[int, b
     return leads
 
 
-def _propose_titles(blocks: list[Block]) -> list[_Span]:
-    """First pass: read in order, scoring each heading-like line as a possible title."""
-    doc_freq: Counter[str] = Counter()
-    gram_lists = [_gram_list(b.text) for b in blocks]
-    grams = [Counter(g) for g in gram_lists]
-    for g in grams:
-        doc_freq.update(g.keys())
-    n = len(blocks)
-    # A key's weight depends on its document frequency only: one log per distinct frequency.
-    by_df = {df: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for df in set(doc_freq.values())}
-    idf_squared = dict(zip(doc_freq, map(by_df.__getitem__, doc_freq.values()), strict=True))
-    windows: dict[int, Counter[str]] = {}
+class _PageGrams:
+    """The bigram counts of a page's blocks, their weights and the windows after headings,
+    computed on first use: most pages (one article, whose heading-like lines the style
+    cues settle) never compare two texts, and then never count a bigram."""
 
-    def window_after(i: int) -> Counter[str]:
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self._lists: list[list[str]] = []
+        self._counts: list[Counter[str]] = []
+        self._idf_squared: dict[str, float] = {}
+        self._windows: dict[int, Counter[str]] = {}
+
+    def _count(self) -> None:
+        if self._lists or not self.blocks:
+            return
+        self._lists = [_gram_list(b.text) for b in self.blocks]
+        self._counts = [Counter(g) for g in self._lists]
+        doc_freq: Counter[str] = Counter()
+        for g in self._counts:
+            doc_freq.update(g.keys())
+        n = len(self.blocks)
+        # A key's weight depends on its document frequency only: one log per frequency.
+        by_df = {df: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for df in set(doc_freq.values())}
+        self._idf_squared.update(
+            zip(doc_freq, map(by_df.__getitem__, doc_freq.values()), strict=True)
+        )
+
+    def idf_squared(self) -> dict[str, float]:
+        self._count()
+        return self._idf_squared
+
+    def counts(self, i: int) -> Counter[str]:
+        self._count()
+        return self._counts[i]
+
+    def window_after(self, i: int) -> Counter[str]:
         """The bigrams of the text after block ``i``: its paragraphs up to 600 characters.
 
         Counting the chained gram lists gives the same counts, keys in the same order, as
         adding each paragraph's Counter in turn.  Heading-like lines in a row share it.
         """
+        self._count()
+        blocks, n = self.blocks, len(self.blocks)
         start = next((j for j in range(i + 1, n) if not blocks[j].candidate), n)
-        if start not in windows:
+        if start not in self._windows:
             taken = 0
             parts = []
             for j in range(start, n):
                 if blocks[j].candidate:
                     continue
-                parts.append(gram_lists[j])
+                parts.append(self._lists[j])
                 taken += len(blocks[j].text)
                 if taken >= 600:
                     break
-            windows[start] = Counter(chain.from_iterable(parts))
-        return windows[start]
+            self._windows[start] = Counter(chain.from_iterable(parts))
+        return self._windows[start]
 
+
+class _PageBag(WeightedBag):
+    """A bag of a page's blocks, given by index: their counts are looked up only when a
+    comparison needs them (see :class:`_PageGrams`)."""
+
+    def __init__(self, page: _PageGrams) -> None:
+        super().__init__({})
+        self.page = page
+        self.pending_blocks: list[int] = []
+
+    def add_block(self, i: int) -> None:
+        self.pending_blocks.append(i)
+
+    def _flush(self) -> None:
+        if self.pending_blocks:
+            self.idf_squared = self.page.idf_squared()
+            self.pending.extend(map(self.page.counts, self.pending_blocks))
+            self.pending_blocks.clear()
+        super()._flush()
+
+
+def _propose_titles(blocks: list[Block]) -> list[_Span]:
+    """First pass: read in order, scoring each heading-like line as a possible title."""
+    n = len(blocks)
+    page = _PageGrams(blocks)
     candidates = [i for i, b in enumerate(blocks) if b.candidate]
     next_candidate = {i: blocks[j].text for i, j in itertools.pairwise(candidates)}
     leads = _market_tag_leads(blocks, candidates)
 
     spans: list[_Span] = []
-    context = ArticleSoFar(bag=WeightedBag(idf_squared))
+    bag = _PageBag(page)
+    context = ArticleSoFar(bag=bag)
     for i, block in enumerate(blocks):
         if not block.candidate:
-            context.bag.add(grams[i])
+            bag.add_block(i)
             context.paragraphs += 1
             context.chars += len(block.text)
             if _CONCLUSION_OPENER.match(block.text):
@@ -378,13 +428,13 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
             continue
         if not spans:
             spans.append(_Span(i, n, math.inf))
-            context.bag.add(grams[i])
+            bag.add_block(i)
             continue
 
         def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
             if context.chars < 200:
                 return None
-            window = window_after(i)
+            window = page.window_after(i)
             return context.bag.cosine(window) if window else None
 
         score = title_score(
@@ -402,10 +452,11 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
         if score >= TITLE_THRESHOLD:
             spans[-1].end = i
             spans.append(_Span(i, n, score))
-            context = ArticleSoFar(bag=WeightedBag(idf_squared))
-            context.bag.add(grams[i])
+            bag = _PageBag(page)
+            context = ArticleSoFar(bag=bag)
+            bag.add_block(i)
         else:
-            context.bag.add(grams[i])
+            bag.add_block(i)
             context.headings.append(block.text)
             context.concluded = bool(_CONCLUSION_HEADING.match(block.text))
     return spans
