@@ -35,12 +35,14 @@ ALL_CHARS = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
 
 AT_START = {
     "_CHROME": bp._CHROME,
+    "_BREADCRUMB": bp._BREADCRUMB,
     "_DATELINE": bp._DATELINE,
     "_META": bp._META,
     "_META_REPORTER": bp._META_REPORTER,
     "_META_DATED": bp._META_DATED,
     "_META_REPORTED": bp._META_REPORTED,
     "_CREDIT": bp._CREDIT,
+    "_CREDIT_CAPTION": bp._CREDIT_CAPTION,
     "_END": bp._END,
 }
 LED = {
@@ -54,6 +56,11 @@ WORD_TESTS = [  # (test, rule it stands before, how the rule is used)
     (bp._DIGIT, bp._META_DATED, "match"),
     (bp._REPORTED_WORD, bp._META_REPORTED, "match"),
     (bp._WRITER_WORD, bp._META_WRITER, "search"),
+    (bp._META_WORD, bp._META_REPORTER, "match"),
+    (bp._META_WORD, bp._META_REPORTED, "match"),
+    (bp._META_WORD, bp._META_WRITER, "search"),
+    (bp._CAPTION_END, bp._CREDIT_CAPTION, "match"),
+    (bp._CRUMB_MARK, bp._BREADCRUMB, "match"),
 ]
 
 
@@ -273,11 +280,13 @@ _PLAIN_META = bp._compile(
     bp._META_WRITER.pattern,
 )
 _PLAIN_END = bp._compile(bp._END.pattern, _plain(bp._END_ANYWHERE).pattern)
+_PLAIN_CREDIT = bp._compile(bp._CREDIT.pattern, bp._CREDIT_CAPTION.pattern)
+_PLAIN_CHROME = bp._compile(bp._CHROME.pattern, bp._BREADCRUMB.pattern)
 
 
 def _reference_kind_of(line: str) -> bp.Kind | None:
     """kind_of as it was: one ``search`` per group of rules, in the original order."""
-    chrome, meta, end = bp._CHROME, _PLAIN_META, _PLAIN_END
+    chrome, meta, end = _PLAIN_CHROME, _PLAIN_META, _PLAIN_END
     text = line.strip()
     if not text:
         return None
@@ -295,7 +304,7 @@ def _reference_kind_of(line: str) -> bp.Kind | None:
     if len(text) <= bp.SHORT + 20:
         if not byline.has_subject(text) and meta.search(text):
             return bp.Kind.META
-        if bp._CREDIT.search(text):
+        if _PLAIN_CREDIT.search(text):
             return bp.Kind.CHROME
     if bp.is_read_more(text):
         return bp.Kind.END
@@ -316,7 +325,8 @@ def _reference_kind_of(line: str) -> bp.Kind | None:
 def test_kind_of_matches_the_plain_rules() -> None:
     lines = _lines()
     rules = [bp._META_REPORTER, bp._META_DATED, bp._META_REPORTED, bp._META, bp._META_WRITER]
-    rules += [bp._CHROME, bp._DATELINE, bp._CREDIT, bp._END, bp._DISCLAIMER_CORE]
+    rules += [bp._CHROME, bp._BREADCRUMB, bp._DATELINE, bp._CREDIT, bp._CREDIT_CAPTION, bp._END]
+    rules += [bp._DISCLAIMER_CORE]
     for k, rule in enumerate(rules):
         lines += _generated(rule, 300, 100 + k)
     lines += _generated(_plain(bp._CTA_VERB), 300, 7) + _generated(_plain(byline._ANCHOR), 300, 8)

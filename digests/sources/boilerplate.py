@@ -78,8 +78,6 @@ _CHROME = at_start(
     r"^(?:博客|部落格|blog)\s*(?:頁面|页面|page)\s*\d+$",
     r"^(?:頁面|页面|page|第)\s*\d+\s*(?:頁|页)?$",
     r"^(?:首頁|首页|home)\s*[>›»/|]",
-    # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
-    r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
     r"^(?:分享|留言|評論|评论|share|comments?|回覆|回复)(?:\s*[|｜/·•]\s*\S{1,8})*$",
     r"^(?:上一篇|下一篇|上一頁|下一頁|載入更多|加载更多)",
     r"^(?:標籤|标签|tags?|分類|分类|categories?|關鍵字|关键字|關鍵詞|关键词)\s*[:：]",
@@ -89,6 +87,18 @@ _CHROME = at_start(
     r"^https?://\S+$",
     r"^[\W_\d]+$",
 )
+
+_BREADCRUMB = at_start(
+    # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
+    r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
+)
+_CRUMB_MARK = re.compile("[>›»]")
+"""Every breadcrumb holds one: other lines skip its backtracking segments."""
+
+
+def _is_chrome(text: str) -> bool:
+    return bool(_CHROME.match(text) or (_CRUMB_MARK.search(text) and _BREADCRUMB.match(text)))
+
 
 _DATELINE = at_start(
     rf"^{_DATE}$",
@@ -128,16 +138,26 @@ _META_WRITER = _compile(
 )
 _WRITER_WORD = any_of("研究員", "研究员", "分析師", "分析师", "撰文", "作者", "記者", "记者")
 """Every match of ``_META_WRITER`` holds one of these words."""
+_META_WORD = any_of(
+    *("記者", "记者", "編譯", "编译", "特派員", "特派员", "報導", "报导"),
+    *("研究員", "研究员", "分析師", "分析师", "撰文", "作者"),
+)
+"""The words of the three tests above: a line without any skips all three at once."""
 
 # Photo credits and captions, data-source notes: short, anywhere in an article.
 _CREDIT = at_start(
     r"^(?:[(（【\[]\s*)?(?:圖|图|照片|圖片|图片|攝影|摄影|影片|影像|photo|image)"
     r"(?:來源|来源|提供|說明|说明|credit)?\s*[:：/／|]",
-    r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
-    r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
     r"^(?:資料來源|资料来源|source)\s*[:：]",
     r"^(?:photo|image) (?:by|credit|source)\b",
 )
+_CREDIT_CAPTION = at_start(
+    # ▲中央銀行。（本報資料照）: a caption closed by its credit in brackets
+    r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
+    r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
+)
+_CAPTION_END = re.compile(r"[)）]$")
+"""Every caption match ends so: most lines skip its backtracking ``.{0,40}``."""
 
 _DISCLAIMER_CORE = re.compile(
     r"(?:不構成|不构成|並非|并非|非屬|非属)(?:任何)?(?:投資|投资|買賣|买卖)(?:建議|建议|邀約|邀约|推薦|推荐|之?依據)|"
@@ -273,13 +293,13 @@ def kind_of(line: str) -> Kind | None:
         # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
         if _dated(text) and not has_subject(text):
             return Kind.META
-    if size <= SHORT and _CHROME.match(text):
+    if size <= SHORT and _is_chrome(text):
         return Kind.CHROME
     if size <= SHORT + 20:
         # The subject check only matters for the rare line a meta rule matches.
         if _is_meta(text) and not has_subject(text):
             return Kind.META
-        if _CREDIT.match(text):
+        if _CREDIT.match(text) or (_CAPTION_END.search(text) and _CREDIT_CAPTION.match(text)):
             return Kind.CHROME
     if _READ_MORE.match(text):
         return Kind.END
@@ -302,12 +322,15 @@ def kind_of(line: str) -> Kind | None:
 
 def _is_meta(text: str) -> bool:
     """Whether a meta rule (bylines, writer credits, a date beside a desk) matches."""
+    if _META.match(text) or (_DIGIT.search(text) and _META_DATED.match(text)):
+        return True
     return bool(
-        _META.match(text)
-        or (_REPORTER_WORD.search(text) and _META_REPORTER.match(text))
-        or (_DIGIT.search(text) and _META_DATED.match(text))
-        or (_REPORTED_WORD.search(text) and _META_REPORTED.match(text))
-        or (_WRITER_WORD.search(text) and _META_WRITER.search(text))
+        _META_WORD.search(text)
+        and (
+            (_REPORTER_WORD.search(text) and _META_REPORTER.match(text))
+            or (_REPORTED_WORD.search(text) and _META_REPORTED.match(text))
+            or (_WRITER_WORD.search(text) and _META_WRITER.search(text))
+        )
     )
 
 
@@ -345,10 +368,13 @@ def is_dateline(line: str) -> bool:
 def _dated(text: str) -> bool:
     """A date line, with or without an issuer beside the date.  Lines of dates only
     (several, with labels: ``2026/11/12 18:05（最後更新 2026/11/13 08:00）``) count too,
-    except a weekday-led one, which stays site chrome (a top bar's "today")."""
+    except a weekday-led one, which stays site chrome (a top bar's "today").  Both need a
+    digit (every date holds one, and is_date_line says False without)."""
+    if not _DIGIT.search(text):
+        return False
     if len(text) <= SHORT and _DATELINE.match(text):
         return True
-    return is_date_line(text) and not (len(text) <= SHORT and _CHROME.match(text))
+    return is_date_line(text) and not (len(text) <= SHORT and _is_chrome(text))
 
 
 def is_read_more(line: str) -> bool:

@@ -51,6 +51,8 @@ _ANCHOR = led_by(
 _READ_TIME = re.compile(r"min(?:ute)?s?\s+read|分鐘", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 """Every anchor holds a digit: lines without one (most prose) skip the anchor scan."""
+_SENTENCE_MARK = re.compile("[。!?！？;；]")
+"""What ends or parts a sentence: a byline holds none (one scan, not one per mark)."""
 
 _ROLE = re.compile(
     r"特派員|特派员|記者(?!會|会)|记者(?!会)|分析師|分析师|研究員|研究员|編輯部|编辑部|總編輯|总编辑|"
@@ -144,7 +146,7 @@ def is_credit_line(text: str) -> bool:
     holds must be names too: ``分析師觀點`` (no credit) or ``編輯：台股盤後重點`` (a
     subject) stay text."""
     text = text.strip()
-    if len(text) > CREDIT_MAX or any(ch in text for ch in "。!?！？;；") or _DIGIT.search(text):
+    if len(text) > CREDIT_MAX or _DIGIT.search(text) or _SENTENCE_MARK.search(text):
         return False
     credits = list(_CREDIT.finditer(text))
     if not credits or not all(
@@ -178,7 +180,7 @@ def is_byline(text: str) -> bool:
     ``2025/03/21 台股收盤`` (a subject), ``2026年展望：營收拚雙位數成長`` (no date): false.
     """
     text = text.strip()
-    if len(text) > BYLINE_MAX or any(ch in text for ch in "。!?！？;；") or not _DIGIT.search(text):
+    if len(text) > BYLINE_MAX or not _DIGIT.search(text) or _SENTENCE_MARK.search(text):
         return False
     anchors = list(_ANCHOR.finditer(text))
     if not anchors:
