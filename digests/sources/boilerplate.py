@@ -20,6 +20,12 @@ and a channel (LINE, YouTube, APP…) and must be short, so a paragraph *about* 
 advertising revenue is kept.  Three forms need no channel, because article text never takes
 them: a short line of two or more calls to action alone (按讚追蹤, 按讚、分享、訂閱), a short line
 opened by an emoji or arrow (👉 立即訂閱), and a paywall offer (付費會員, 閱讀全文, 限時優惠).
+
+Every sentence of every article meets these rules (``summarize.prepare``), and almost none
+is boilerplate, so they are written to say no cheaply with the same matches: rules anchored
+at ``^`` run with ``match``, the others behind a test for a word every match holds or a
+lookahead on the characters a match starts with (:mod:`digests.sources.rulescan`).  A new
+rule goes into a group whose test it satisfies; ``tests/test_rulescan.py`` checks that.
 """
 
 from __future__ import annotations
@@ -28,7 +34,14 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from digests.sources.byline import has_subject, is_byline, is_credit_line, is_date_line
+from digests.sources.byline import (
+    BYLINE_MAX,
+    has_subject,
+    is_byline,
+    is_credit_line,
+    is_date_line,
+)
+from digests.sources.rulescan import any_of, at_start, led_by
 
 
 class Kind(Enum):
@@ -57,7 +70,7 @@ _DESK = (
 """What names a newsroom, desk or writer next to a date (財經新報編輯部, 產業週報研究部)."""
 
 # Short lines only (at most SHORT characters): site furniture.
-_CHROME = _compile(
+_CHROME = at_start(
     r"^(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]\b.*\d",
     r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+.*\d{4}$",
     r"^\d{1,2}\s+\d{1,2}\s*月,?\s*\d{4}$",
@@ -65,8 +78,6 @@ _CHROME = _compile(
     r"^(?:博客|部落格|blog)\s*(?:頁面|页面|page)\s*\d+$",
     r"^(?:頁面|页面|page|第)\s*\d+\s*(?:頁|页)?$",
     r"^(?:首頁|首页|home)\s*[>›»/|]",
-    # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
-    r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
     r"^(?:分享|留言|評論|评论|share|comments?|回覆|回复)(?:\s*[|｜/·•]\s*\S{1,8})*$",
     r"^(?:上一篇|下一篇|上一頁|下一頁|載入更多|加载更多)",
     r"^(?:標籤|标签|tags?|分類|分类|categories?|關鍵字|关键字|關鍵詞|关键词)\s*[:：]",
@@ -77,41 +88,76 @@ _CHROME = _compile(
     r"^[\W_\d]+$",
 )
 
-_DATELINE = _compile(
+_BREADCRUMB = at_start(
+    # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
+    r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
+)
+_CRUMB_MARK = re.compile("[>›»]")
+"""Every breadcrumb holds one: other lines skip its backtracking segments."""
+
+
+def _is_chrome(text: str) -> bool:
+    return bool(_CHROME.match(text) or (_CRUMB_MARK.search(text) and _BREADCRUMB.match(text)))
+
+
+_DATELINE = at_start(
     rf"^{_DATE}$",
     rf"^(?:最後|最后)?(?:發布|發佈|发布|更新|出版|刊登|發稿|发稿|上稿|published|updated|posted)"
     rf"(?:時間|时间|日期|於|于|on)?\s*[:：]?\s*{_DATE}",
     # 永新投顧研究部　2025年12月: an issuer and a date
     r"^\S{2,16}\s+\d{4}\s*[-/.年]\s*\d{1,2}\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$",
 )
-_META = _compile(
+# Meta rules in groups, each behind a test for what all of its matches hold (most lines
+# hold none of it): a reporter's title, a date (every _DATE holds a digit), 報導.
+_META_REPORTER = at_start(
     # 記者王小明／台北報導, 經濟日報 記者蔡明倫／台北即時報導, 鉅亨網記者許家瑜 台北
     r"^(?:\S{2,8}\s*)?記者(?!會|会)\s*\S{2,12}(?:\s*[/／]\s*\S{0,12})?(?:報導|报导|電|电)?$",
     r"^(?:\S{0,12}\s*)?(?:記者|记者|編譯|编译|特派員|特派员)(?!會|会)\s*\S{2,8}(?:\s+\S{2,10})?$",
+    r"^(?:【|\[|〔|（|\()?\S{0,12}記者\S{2,12}[/／]\S{0,8}(?:報導|报导)(?:】|\]|〕|）|\))?$",
+)
+_REPORTER_WORD = any_of("記者", "记者", "編譯", "编译", "特派員", "特派员")
+_META_DATED = at_start(
     # A date (and time) then a desk or writer: 2025/03/21 財經新報編輯部, 2025-03-20 14:05 | 某某報
     rf"^{_DATE}\s*[|｜/／·•]?\s*(?:[^\s，,。；;！？!?:：|｜]{{1,12}}\s*[|｜/／·•]?\s*)?{_DESK}$",
     rf"^{_DATE}\s*[|｜]\s*\S{{1,12}}(?:\s*[|｜]\s*\S{{1,12}})?$",
     # 財經新報編輯部／2025-03-21: a desk then a date
     rf"^{_DESK}\s*[|｜/／·•]\s*{_DATE}$",
-    r"^(?:【|\[|〔|（|\()?\S{0,12}記者\S{2,12}[/／]\S{0,8}(?:報導|报导)(?:】|\]|〕|）|\))?$",
-    r"^\S{0,16}[/／]\S{0,10}(?:綜合|综合|即時|即时)?(?:報導|报导)$",
+)
+_DIGIT = re.compile(r"\d")
+_META_REPORTED = at_start(r"^\S{0,16}[/／]\S{0,10}(?:綜合|综合|即時|即时)?(?:報導|报导)$")
+_REPORTED_WORD = any_of("報導", "报导")
+_META = at_start(
     # 文／作者, 作者：…, 撰文：…, 採訪／…　整理／…
     r"^[(（【\[〔]?\s*(?:文|圖文|图文|撰文者?|撰稿人?|作者|編輯|编辑|責任編輯|责任编辑|主筆|主笔|整理|"
     r"編譯|编译|採訪|采访|口述|記者|记者|by)\s*[:：/／|｜]\s*\S.{0,40}$",
     r"^by\s+[^\s，,。.!?！？]{2,20}(?:\s+[^\s，,。.!?！？]{1,20}){0,2}$",
+)
+_META_WRITER = _compile(
     # A report header ending in its writer: 【個股報告】光聯科技(4977) 研究員：林以安
     r"(?:^|\s)(?:研究員|研究员|分析師|分析师|撰文|作者|記者|记者)\s*[:：/／]\s*[^\s，,。：:]{2,4}$",
 )
+_WRITER_WORD = any_of("研究員", "研究员", "分析師", "分析师", "撰文", "作者", "記者", "记者")
+"""Every match of ``_META_WRITER`` holds one of these words."""
+_META_WORD = any_of(
+    *("記者", "记者", "編譯", "编译", "特派員", "特派员", "報導", "报导"),
+    *("研究員", "研究员", "分析師", "分析师", "撰文", "作者"),
+)
+"""The words of the three tests above: a line without any skips all three at once."""
 
 # Photo credits and captions, data-source notes: short, anywhere in an article.
-_CREDIT = _compile(
+_CREDIT = at_start(
     r"^(?:[(（【\[]\s*)?(?:圖|图|照片|圖片|图片|攝影|摄影|影片|影像|photo|image)"
     r"(?:來源|来源|提供|說明|说明|credit)?\s*[:：/／|]",
-    r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
-    r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
     r"^(?:資料來源|资料来源|source)\s*[:：]",
     r"^(?:photo|image) (?:by|credit|source)\b",
 )
+_CREDIT_CAPTION = at_start(
+    # ▲中央銀行。（本報資料照）: a caption closed by its credit in brackets
+    r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
+    r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
+)
+_CAPTION_END = re.compile(r"[)）]$")
+"""Every caption match ends so: most lines skip its backtracking ``.{0,40}``."""
 
 _DISCLAIMER_CORE = re.compile(
     r"(?:不構成|不构成|並非|并非|非屬|非属)(?:任何)?(?:投資|投资|買賣|买卖)(?:建議|建议|邀約|邀约|推薦|推荐|之?依據)|"
@@ -123,6 +169,12 @@ _DISCLAIMER_CORE = re.compile(
     r"自負(?:投資)?(?:風險|盈虧)|自负(?:投资)?(?:风险|盈亏)|"
     r"(?:自行)?承擔(?:投資)?風險|(?:自行)?承担(?:投资)?风险"
 )
+_DISCLAIMER_WORD = any_of(
+    *("不構成", "不构成", "並非", "并非", "非屬", "非属", "不是", "代表"),  # 不代表 holds 代表
+    *("僅供", "仅供", "有風險", "有风险", "自負", "自负", "承擔", "承担"),
+)
+"""Every match of ``_DISCLAIMER_CORE`` holds one of these: each alternative opens with one
+of the first eight (not …, 代表…) or holds one of the others (僅供參考, 有風險, 自負, 承擔)."""
 DISCLAIMER_BARE_MAX = 40
 """A disclaimer this short needs no subject (投資有風險，請審慎評估): it is nothing else."""
 _DISCLAIMER_SUBJECT = re.compile(
@@ -136,10 +188,13 @@ _READ_MORE = re.compile(
     r"(?:\s|[:：>»›…]|$).{0,30}$",
     re.IGNORECASE,
 )
-_END = _compile(
+_END_ANYWHERE = led_by(
+    "版未禁不a",
+    r"版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载|all rights reserved",
+    re.IGNORECASE,
+)
+_END = at_start(
     r"^(?:©|\(c\)|copyright|版權所有|版权所有|all rights reserved)",
-    r"(?:版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载|"
-    r"all rights reserved)",
     r"^[【〈\[(（]?\s*(?:免責聲明|免责声明|免責宣告|免责宣告|風險警語|风险警语|風險聲明|风险声明|"
     r"disclaimer)",
     r"^(?:本文|此文|本篇)\S{0,12}(?:授權轉載|授权转载|轉載自|转载自|經授權|经授权|原文)",
@@ -148,7 +203,8 @@ _END = _compile(
 
 # A call to action: a verb and a channel.  Named channels (LINE, YouTube…) suffice in a short
 # line; generic ones (APP, 社群, 官網…) also need a cue aimed at the reader.
-_CTA_VERB = re.compile(
+_CTA_VERB = led_by(
+    "加訂订追關关按下點点掃扫收立歡欢註注報报搶抢分轉转開开解試试請请前sfdjl",
     r"(?:加入|訂閱(?!制|數|数|戶|户|用戶|用户|營收|营收|人數|人数|經濟|经济|服務|服务)|"
     r"订阅(?!制|数|户|用户|营收|人数|经济|服务)|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|"
     r"點我|点我|點此|点此|掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|"
@@ -225,35 +281,36 @@ def kind_of(line: str) -> Kind | None:
     text = line.strip()
     if not text:
         return None
-    if len(text) > LONG:
+    size = len(text)
+    if size > LONG:
         # Every rule but the list and bio headers is for shorter lines: prose skips them.
         return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
-    if is_byline(text) or is_credit_line(text):
-        return Kind.META
-    # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
-    subject: list[bool] = []
-
-    def dated_subject() -> bool:  # asked of short lines only, once
-        if not subject:
-            subject.append(has_subject(text))
-        return subject[0]
-
-    if _dated(text) and not dated_subject():
-        return Kind.META
-    if len(text) <= SHORT and _CHROME.search(text):
-        return Kind.CHROME
-    if len(text) <= SHORT + 20:
-        if not dated_subject() and _META.search(text):
+    if size <= BYLINE_MAX:
+        # Bylines, credits and date lines are never longer (is_byline, is_credit_line and
+        # is_date_line say False past BYLINE_MAX, so _dated does too): prose skips them.
+        if is_byline(text) or is_credit_line(text):
             return Kind.META
-        if _CREDIT.search(text):
+        # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
+        if _dated(text) and not has_subject(text):
+            return Kind.META
+    if size <= SHORT and _is_chrome(text):
+        return Kind.CHROME
+    if size <= SHORT + 20:
+        # The subject check only matters for the rare line a meta rule matches.
+        if _is_meta(text) and not has_subject(text):
+            return Kind.META
+        if _CREDIT.match(text) or (_CAPTION_END.search(text) and _CREDIT_CAPTION.match(text)):
             return Kind.CHROME
-    if is_read_more(text):
+    if _READ_MORE.match(text):
         return Kind.END
-    if len(text) <= 200:
-        if _END.search(text):
+    if size <= 200:
+        if _END.match(text) or _END_ANYWHERE.search(text):
             return Kind.END
-        if _DISCLAIMER_CORE.search(text) and (
-            len(text) <= DISCLAIMER_BARE_MAX or _DISCLAIMER_SUBJECT.search(text)
+        # Most lines hold none of the disclaimer's words and skip its long alternation.
+        if (
+            _DISCLAIMER_WORD.search(text)
+            and _DISCLAIMER_CORE.search(text)
+            and (size <= DISCLAIMER_BARE_MAX or _DISCLAIMER_SUBJECT.search(text))
         ):
             return Kind.END
     if _is_promotion(text):
@@ -261,6 +318,20 @@ def kind_of(line: str) -> Kind | None:
     if _LIST_HEADER.match(text) or _BIO_HEADER.match(text):
         return Kind.END
     return None
+
+
+def _is_meta(text: str) -> bool:
+    """Whether a meta rule (bylines, writer credits, a date beside a desk) matches."""
+    if _META.match(text) or (_DIGIT.search(text) and _META_DATED.match(text)):
+        return True
+    return bool(
+        _META_WORD.search(text)
+        and (
+            (_REPORTER_WORD.search(text) and _META_REPORTER.match(text))
+            or (_REPORTED_WORD.search(text) and _META_REPORTED.match(text))
+            or (_WRITER_WORD.search(text) and _META_WRITER.search(text))
+        )
+    )
 
 
 def _is_promotion(text: str) -> bool:
@@ -297,10 +368,13 @@ def is_dateline(line: str) -> bool:
 def _dated(text: str) -> bool:
     """A date line, with or without an issuer beside the date.  Lines of dates only
     (several, with labels: ``2026/11/12 18:05（最後更新 2026/11/13 08:00）``) count too,
-    except a weekday-led one, which stays site chrome (a top bar's "today")."""
-    if len(text) <= SHORT and _DATELINE.search(text):
+    except a weekday-led one, which stays site chrome (a top bar's "today").  Both need a
+    digit (every date holds one, and is_date_line says False without)."""
+    if not _DIGIT.search(text):
+        return False
+    if len(text) <= SHORT and _DATELINE.match(text):
         return True
-    return is_date_line(text) and not (len(text) <= SHORT and _CHROME.search(text))
+    return is_date_line(text) and not (len(text) <= SHORT and _is_chrome(text))
 
 
 def is_read_more(line: str) -> bool:
@@ -327,7 +401,10 @@ def classify(lines: Sequence[str]) -> list[Kind | None]:
     before a short line followed by a long paragraph: on a page of several articles, that is
     the next article's title rather than one more link.
     """
-    kinds = [kind_of(line) for line in lines]
+    # A page repeats its furniture (分享, 閱讀更多, a disclaimer under each entry): each
+    # distinct line is classified once.
+    known = {line: kind_of(line) for line in dict.fromkeys(lines)}
+    kinds = [known[line] for line in lines]
     n = len(lines)
     for i in range(n):
         if kinds[i] is Kind.END and _BIO_HEADER.match(lines[i].strip()):

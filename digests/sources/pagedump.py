@@ -27,6 +27,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from itertools import chain, repeat
+from operator import add, mul
 
 from digests.models import Article, Section
 from digests.sources.lines import ENUMERATOR, Block, heading_text, is_heading_style, split_blocks
@@ -65,14 +68,27 @@ BYLINED_MIN_CHARS = 40
 """Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
 
 
-def _bigrams(text: str) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for run in re.findall(r"[\u3400-\u9fff]+|[A-Za-z]{2,}", text):
+_RUN = re.compile(r"[\u3400-\u9fff]{2,}|[A-Za-z]{2,}")
+"""Runs of two or more Chinese characters or Latin letters (a lone character has no bigram)."""
+
+
+def _gram_list(text: str) -> list[str]:
+    """The grams of ``text`` in order: each bigram of a Chinese run, each Latin word
+    (lowercased); what :func:`_bigrams` counts.  ``map(add, run, run[1:])`` pairs each
+    character with the next one in C instead of slicing in a Python loop."""
+    grams: list[str] = []
+    for run in _RUN.findall(text):
         if run.isascii():
-            grams[run.lower()] += 1
+            grams.append(run.lower())
         else:
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+            grams += map(add, run, run[1:])
     return grams
+
+
+def _bigrams(text: str) -> Counter[str]:
+    """Character-bigram counts of the Chinese runs, plus the Latin words (two letters or
+    more, lowercased); keys in order of first occurrence."""
+    return Counter(_gram_list(text))
 
 
 class WeightedBag:
@@ -98,19 +114,32 @@ class WeightedBag:
         self.pending.clear()
 
     def _fold(self, grams: Counter[str]) -> None:
+        # One C-level pass per step instead of a Python loop per key, with the very same
+        # arithmetic: (old + v)² - old² == v·(old + new) exactly (ints), each term is that
+        # int times the key's weight, and reduce() adds the terms to the sum one by one in
+        # key order, as the loop did.  Keys of one Counter are distinct, so reading every
+        # old count before writing the new ones reads what the loop read.
         counts = self.counts
-        for key, value in grams.items():
-            old = counts[key]
-            self.sum_squares += ((old + value) ** 2 - old * old) * self.idf_squared.get(key, 1.0)
-            counts[key] = old + value
+        keys = list(grams)
+        values = list(grams.values())
+        olds = list(map(counts.get, keys, repeat(0)))
+        news = list(map(add, olds, values))
+        increases = map(mul, values, map(add, olds, news))
+        weights = map(self.idf_squared.get, keys, repeat(1.0))
+        self.sum_squares = reduce(add, map(mul, increases, weights), self.sum_squares)
+        dict.update(counts, zip(keys, news, strict=True))
 
     def cosine(self, other: Counter[str]) -> float:
         self._flush()
         if not other or not self.sum_squares:
             return 0.0
-        w = self.idf_squared
-        dot = sum(v * self.counts.get(k, 0) * w.get(k, 1.0) for k, v in other.items())
-        other_norm = math.sqrt(sum(v * v * w.get(k, 1.0) for k, v in other.items()))
+        # The same products ((v · count) · weight) summed by sum() in the same key order as
+        # a generator over other.items() would, but without a Python frame per key.
+        keys = list(other)
+        values = list(other.values())
+        weights = list(map(self.idf_squared.get, keys, repeat(1.0)))
+        dot = sum(map(mul, map(mul, values, map(self.counts.get, keys, repeat(0))), weights))
+        other_norm = math.sqrt(sum(map(mul, map(mul, values, values), weights)))
         return dot / (math.sqrt(self.sum_squares) * other_norm) if other_norm else 0.0
 
 
@@ -178,6 +207,7 @@ def title_score(
         score += 1.0
     if context.concluded:
         score += 3.0
+    numbered = 0 if enumerated else context.enumerated_headings  # read only when not enumerated
     if len(context.headings) >= 2:
         # Headings of one article share a style; a title stands out from them.
         mean = sum(len(h) for h in context.headings) / len(context.headings)
@@ -188,13 +218,9 @@ def title_score(
             score += 0.75
         elif ratio <= 0.8:
             score -= 0.5
-        if not enumerated and context.enumerated_headings == len(context.headings):
+        if not enumerated and numbered == len(context.headings):
             score += 1.5
-    if (
-        not enumerated
-        and context.enumerated_headings >= 2
-        and _restarts_enumeration(next_candidate)
-    ):
+    if not enumerated and numbered >= 2 and _restarts_enumeration(next_candidate):
         score += 1.0
     if context.paragraphs < 2 or context.chars < 300:
         score -= 3.0
@@ -303,23 +329,98 @@ def _market_tag_leads(blocks: list[Block], candidates: list[int]) -> dict[int, b
     return leads
 
 
+class _PageGrams:
+    """The bigram counts of a page's blocks, their weights and the windows after headings,
+    computed on first use: most pages (one article, whose heading-like lines the style
+    cues settle) never compare two texts, and then never count a bigram."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self._lists: list[list[str]] = []
+        self._counts: list[Counter[str]] = []
+        self._idf_squared: dict[str, float] = {}
+        self._windows: dict[int, Counter[str]] = {}
+
+    def _count(self) -> None:
+        if self._lists or not self.blocks:
+            return
+        self._lists = [_gram_list(b.text) for b in self.blocks]
+        self._counts = [Counter(g) for g in self._lists]
+        doc_freq: Counter[str] = Counter()
+        for g in self._counts:
+            doc_freq.update(g.keys())
+        n = len(self.blocks)
+        # A key's weight depends on its document frequency only: one log per frequency.
+        by_df = {df: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for df in set(doc_freq.values())}
+        self._idf_squared.update(
+            zip(doc_freq, map(by_df.__getitem__, doc_freq.values()), strict=True)
+        )
+
+    def idf_squared(self) -> dict[str, float]:
+        self._count()
+        return self._idf_squared
+
+    def counts(self, i: int) -> Counter[str]:
+        self._count()
+        return self._counts[i]
+
+    def window_after(self, i: int) -> Counter[str]:
+        """The bigrams of the text after block ``i``: its paragraphs up to 600 characters.
+
+        Counting the chained gram lists gives the same counts, keys in the same order, as
+        adding each paragraph's Counter in turn.  Heading-like lines in a row share it.
+        """
+        self._count()
+        blocks, n = self.blocks, len(self.blocks)
+        start = next((j for j in range(i + 1, n) if not blocks[j].candidate), n)
+        if start not in self._windows:
+            taken = 0
+            parts = []
+            for j in range(start, n):
+                if blocks[j].candidate:
+                    continue
+                parts.append(self._lists[j])
+                taken += len(blocks[j].text)
+                if taken >= 600:
+                    break
+            self._windows[start] = Counter(chain.from_iterable(parts))
+        return self._windows[start]
+
+
+class _PageBag(WeightedBag):
+    """A bag of a page's blocks, given by index: their counts are looked up only when a
+    comparison needs them (see :class:`_PageGrams`)."""
+
+    def __init__(self, page: _PageGrams) -> None:
+        super().__init__({})
+        self.page = page
+        self.pending_blocks: list[int] = []
+
+    def add_block(self, i: int) -> None:
+        self.pending_blocks.append(i)
+
+    def _flush(self) -> None:
+        if self.pending_blocks:
+            self.idf_squared = self.page.idf_squared()
+            self.pending.extend(map(self.page.counts, self.pending_blocks))
+            self.pending_blocks.clear()
+        super()._flush()
+
+
 def _propose_titles(blocks: list[Block]) -> list[_Span]:
     """First pass: read in order, scoring each heading-like line as a possible title."""
-    doc_freq: Counter[str] = Counter()
-    grams = [_bigrams(b.text) for b in blocks]
-    for g in grams:
-        doc_freq.update(g.keys())
     n = len(blocks)
-    idf_squared = {k: (math.log((1 + n) / (1 + df)) + 1.0) ** 2 for k, df in doc_freq.items()}
+    page = _PageGrams(blocks)
     candidates = [i for i, b in enumerate(blocks) if b.candidate]
     next_candidate = {i: blocks[j].text for i, j in itertools.pairwise(candidates)}
     leads = _market_tag_leads(blocks, candidates)
 
     spans: list[_Span] = []
-    context = ArticleSoFar(bag=WeightedBag(idf_squared))
+    bag = _PageBag(page)
+    context = ArticleSoFar(bag=bag)
     for i, block in enumerate(blocks):
         if not block.candidate:
-            context.bag.add(grams[i])
+            bag.add_block(i)
             context.paragraphs += 1
             context.chars += len(block.text)
             if _CONCLUSION_OPENER.match(block.text):
@@ -327,20 +428,14 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
             continue
         if not spans:
             spans.append(_Span(i, n, math.inf))
-            context.bag.add(grams[i])
+            bag.add_block(i)
             continue
 
         def similarity(i: int = i, context: ArticleSoFar = context) -> float | None:
-            window: Counter[str] = Counter()
-            taken = 0
-            for j in range(i + 1, n):
-                if blocks[j].candidate:
-                    continue
-                window.update(grams[j])
-                taken += len(blocks[j].text)
-                if taken >= 600:
-                    break
-            return context.bag.cosine(window) if context.chars >= 200 and window else None
+            if context.chars < 200:
+                return None
+            window = page.window_after(i)
+            return context.bag.cosine(window) if window else None
 
         score = title_score(
             block.text,
@@ -357,10 +452,11 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
         if score >= TITLE_THRESHOLD:
             spans[-1].end = i
             spans.append(_Span(i, n, score))
-            context = ArticleSoFar(bag=WeightedBag(idf_squared))
-            context.bag.add(grams[i])
+            bag = _PageBag(page)
+            context = ArticleSoFar(bag=bag)
+            bag.add_block(i)
         else:
-            context.bag.add(grams[i])
+            bag.add_block(i)
             context.headings.append(block.text)
             context.concluded = bool(_CONCLUSION_HEADING.match(block.text))
     return spans
