@@ -128,12 +128,14 @@ def table_rows(lines: list[str]) -> list[tuple[int, str]]:
     table's header): a row's header is the header line above its run of rows.  A row
     without one is left out: its figures mean nothing without the column names.
     """
-    from digests.fragments import is_table_header, is_table_row, table_cells
+    from digests.fragments import is_table_header, is_table_row, punctuated, table_cells
 
     found: list[tuple[int, str]] = []
     header: list[str] | None = None
     for index, line in enumerate(lines):
-        if is_table_row(line):
+        if punctuated(line):  # prose: neither a row nor a header
+            header = None
+        elif is_table_row(line):
             labelled = label_row(header, table_cells(line)) if header else None
             if labelled:
                 found.append((index, labelled))

@@ -109,13 +109,11 @@ def is_fragment(sentence: str) -> bool:
 
 
 def _has_table_line(text: str) -> bool:
-    """A line of ``text`` is a table row or header.  Both reject any line holding clause or
-    sentence punctuation (whitespace aside, which they strip), so such lines are skipped
-    with one search: most sentences end in 。."""
+    """A line of ``text`` is a table row or header (most sentences are punctuated)."""
     if "\n" not in text:  # one line: most sentences
-        return not _ROW_PUNCT_RE.search(text) and (is_table_row(text) or is_table_header(text))
+        return not punctuated(text) and (is_table_row(text) or is_table_header(text))
     return any(
-        not _ROW_PUNCT_RE.search(line) and (is_table_row(line) or is_table_header(line))
+        not punctuated(line) and (is_table_row(line) or is_table_header(line))
         for line in text.split("\n")
     )
 
@@ -160,6 +158,12 @@ _PERIOD_CELL_RE = re.compile(
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
 _ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
 MAX_CELL_CHARS = 14
+
+
+def punctuated(line: str) -> bool:
+    """Clause or sentence punctuation: neither a table row nor a header has any (both
+    reject such a line first), so prose lines skip both checks at once."""
+    return _ROW_PUNCT_RE.search(line) is not None
 
 
 def table_cells(line: str) -> list[str]:

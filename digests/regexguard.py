@@ -16,6 +16,7 @@ and spans the same text, so ``search``, ``match``, ``sub`` and ``findall`` are u
 
 from __future__ import annotations
 
+import _sre
 import re
 
 try:  # Python 3.11+
@@ -31,12 +32,9 @@ _MAX_RANGE = 64
 
 def _caseless(ch: str) -> bool:
     """A character that matches only itself under IGNORECASE: CJK characters and
-    punctuation, digits and ASCII symbols (not letters, which have other cases, nor
-    full-width Latin letters)."""
-    code = ord(ch)
-    if code < 128:
-        return not ch.isalpha()
-    return code >= 0x2E80 and not (0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A)
+    punctuation, digits and ASCII symbols (not letters of any script with cases, Latin,
+    full-width Latin or Deseret).  ``re`` compiles exactly these as plain literals."""
+    return not _sre.unicode_iscased(ord(ch))
 
 
 def _first(items: list[tuple[object, object]], ignorecase: bool) -> set[str] | None:
@@ -251,4 +249,14 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return re.compile("")
     # A string holding another needed one adds nothing: 今日 is found wherever 日 is.
     found = {s for s in found if not any(o != s and o in s for o in found)}
-    return re.compile("|".join(re.escape(s) for s in sorted(found)))
+    # One branch per first character (的(?:選擇|標的)): where a common character stands,
+    # re then tries its strings only, not every string of the rule.
+    heads: dict[str, list[str]] = {}
+    for s in sorted(found):
+        heads.setdefault(s[0], []).append(re.escape(s[1:]))
+    return re.compile(
+        "|".join(
+            re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
+            for head, tails in heads.items()
+        )
+    )

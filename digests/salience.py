@@ -504,6 +504,7 @@ _PLATITUDE_RE = guarded(_PLATITUDE_RE)
 _SIGN_OFF_RE = guarded(_SIGN_OFF_RE)
 # Rarer still: the literals every match of a rule contains (digests.regexguard.needs).
 _SIGN_OFF_NEEDS = needs(_SIGN_OFF_RE)
+_THESIS_NEEDS = needs(THESIS_RE)
 _PLATITUDE_NEEDS = needs(_PLATITUDE_RE)
 
 
@@ -524,7 +525,7 @@ def is_call(text: str) -> bool:
 
 def is_thesis(text: str) -> bool:
     """The writer's view or call: 我們認為…, 建議…, 首選…, 目標價…."""
-    return bool(THESIS_RE.search(text))
+    return bool(_THESIS_NEEDS.search(text) and THESIS_RE.search(text))
 
 
 _LIST_ITEM_RE = re.compile(r"(?:^|\n)\s*(?:" + _ITEM_MARK_PATTERN + ")")

@@ -151,6 +151,7 @@ def test_trimmed_connective() -> None:
     [
         (salience.is_sign_off, lambda t: bool(salience._SIGN_OFF_RE.search(t))),
         (salience.is_call, lambda t: bool(salience.CALL_RE.search(t))),
+        (salience.is_thesis, lambda t: bool(salience.THESIS_RE.search(t))),
         (salience.has_dateline, lambda t: bool(salience._DATELINE_RE.search(t))),
         (salience.opens_steps, lambda t: bool(salience._OPENS_STEPS_RE.search(t))),
         (
@@ -198,3 +199,29 @@ def test_figures() -> None:
     for text in TEXTS:
         new = [m.span() for m in figures.FIGURE_RE.finditer(text)]
         assert new == [m.span() for m in _OLD_FIGURE_RE.finditer(text)], text
+
+
+def _table_rows(lines: list[str]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    header: list[str] | None = None
+    for index, line in enumerate(lines):
+        if fragments.is_table_row(line):
+            labelled = figures.label_row(header, fragments.table_cells(line)) if header else None
+            if labelled:
+                found.append((index, labelled))
+        else:
+            header = fragments.table_cells(line) if fragments.is_table_header(line) else None
+    return found
+
+
+def test_table_rows() -> None:
+    tables = [
+        "公司 代號 營收(億元) 年增率\n欣興 3037 1,248 9.6%\n南電 8046 512 -3.2%",
+        "2024 2025F 2026F\n營收 5,120 6,120 7,050\nEPS(元) 8.1 9.4 11.2",
+        "各家財測如下：\n公司 代號 營收(億元) 年增率\n欣興 3037 1,248 9.6%。",
+    ]
+    texts = tables + [t for t in TEXTS if "\n" in t]
+    assert any(figures.table_rows(t.split("\n")) for t in tables)
+    for text in texts:
+        lines = text.split("\n")
+        assert figures.table_rows(lines) == _table_rows(lines), text
