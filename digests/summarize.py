@@ -206,8 +206,8 @@ def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory
         return True
     if directory is None:
         return False
-    aliases, doubtful = directory.by_alias, (directory.ambiguous, directory.weak)
-    return any(t in aliases and not any(t in d for d in doubtful) for t in terms)
+    aliases, ambiguous, weak = directory.by_alias, directory.ambiguous, directory.weak
+    return any(t in aliases and t not in ambiguous and t not in weak for t in terms)
 
 
 def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:
