@@ -20,11 +20,19 @@ _VALUE_UNITS = (
     "美元|美金|元|人民幣|人民币|台幣|台币|新台幣|新台币|歐元|欧元|日圓|日元|日圆|港元|港幣|"
     "家|座|間|间|店|杯|輛|辆|台|顆|颗|片|人|名|戶|户|件|套|檔|档|支|款|項|项|個|个|種|种"
 )
+_QUALIFIERS = "約|约|逾|超過|超过|近|達|达|高達|高达|僅|仅|突破|不到|超|將近|将近"
+_CURRENCIES = ("US$", "NT$", "$", "¥", "€")
+# A figure starts with its qualifier, its currency or its number: a lookahead on those
+# first characters lets ``re`` skip every other position of the text at once (three
+# times faster on article text, same matches; see digests.regexguard).
+_STARTS = sorted({q[0] for q in _QUALIFIERS.split("|")} | {c[0] for c in _CURRENCIES})
 FIGURE_RE = re.compile(
-    rf"(?:約|约|逾|超過|超过|近|達|达|高達|高达|僅|仅|突破|不到|超|將近|将近)?"
-    rf"(?:US\$|NT\$|\$|¥|€)?{_NUM}\s*(?:[{_MAGNITUDE}]+)?\s*(?:{_VALUE_UNITS})?"
+    rf"(?=[\d{_CN_DIGITS}{re.escape(''.join(_STARTS))}])"
+    rf"(?:{_QUALIFIERS})?(?:{'|'.join(map(re.escape, _CURRENCIES))})?"
+    rf"{_NUM}\s*(?:[{_MAGNITUDE}]+)?\s*(?:{_VALUE_UNITS})?"
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
+_DAY_RE = re.compile(r"\d{1,2}月|\d{1,2}日")
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ def find_figures(text: str) -> list[Figure]:
 
 def _weight(raw: str) -> float:
     core = raw.lstrip("約约逾超過过近達达高僅仅突破不到將将")
-    if _YEAR_RE.match(core) or re.fullmatch(r"\d{1,2}月|\d{1,2}日", core):
+    if _YEAR_RE.match(core) or _DAY_RE.fullmatch(core):
         return 0.3
     if core[-1:].isdigit():
         # A bare number: a list index or a model number, rarely a headline figure.
@@ -120,12 +128,14 @@ def table_rows(lines: list[str]) -> list[tuple[int, str]]:
     table's header): a row's header is the header line above its run of rows.  A row
     without one is left out: its figures mean nothing without the column names.
     """
-    from digests.fragments import is_table_header, is_table_row, table_cells
+    from digests.fragments import is_table_header, is_table_row, punctuated, table_cells
 
     found: list[tuple[int, str]] = []
     header: list[str] | None = None
     for index, line in enumerate(lines):
-        if is_table_row(line):
+        if punctuated(line):  # prose: neither a row nor a header
+            header = None
+        elif is_table_row(line):
             labelled = label_row(header, table_cells(line)) if header else None
             if labelled:
                 found.append((index, labelled))

@@ -42,7 +42,15 @@ _BYLINE_RE = re.compile(
     r"[^。！？!?]{0,40}$"
 )
 _WORD_CHAR_RE = re.compile(r"[\w\u3400-\u9fff]")
+_NON_WORD_CHAR_RE = re.compile(r"[^\w\u3400-\u9fff]")
+"""Its complement: a sentence has few of these, so counting them is the cheap way to
+count word characters (every character is one or the other)."""
 _FIGURE_RE = re.compile(r"\d")
+
+
+def _word_chars(text: str) -> int:
+    """How many characters of ``text`` match :data:`_WORD_CHAR_RE`."""
+    return len(text) - len(_NON_WORD_CHAR_RE.findall(text))
 
 
 def fragment_reasons(sentence: str) -> list[str]:
@@ -64,7 +72,7 @@ def fragment_reasons(sentence: str) -> list[str]:
         reasons.append("clause cut at a semicolon")
     if not balanced(text):
         reasons.append("unbalanced quotes or brackets")
-    words = len(_WORD_CHAR_RE.findall(text))
+    words = _word_chars(text)
     if words < 6:
         reasons.append("too short to state anything")
     elif _BYLINE_RE.match(text):
@@ -73,25 +81,56 @@ def fragment_reasons(sentence: str) -> list[str]:
         reasons.append("a label, not a statement")
     if not reasons and len(text) < MIN_SENTENCE:
         reasons.append("too short to state anything")
-    lines = text.split("\n")
-    if any(is_table_row(line) or is_table_header(line) for line in lines):
+    if _has_table_line(text):
         reasons.append("a table row, meaningless without its header")
     return reasons
 
 
 def is_fragment(sentence: str) -> bool:
-    return bool(fragment_reasons(sentence))
+    """``bool(fragment_reasons(sentence))``, cheapest tests first, stopping at the first
+    reason: the pipeline asks this of every sentence and needs no reasons."""
+    text = sentence.strip()
+    if not text or len(text) < MIN_SENTENCE:
+        # fragment_reasons gives "too short" below MIN_SENTENCE when it found no other reason
+        return True
+    if text[0] in _LEAD_PUNCT or text[-1] in _COLON_END or text[-1] in _CLAUSE_END:
+        return True
+    last = text.rstrip("」』）)】》〉”’ ")[-1:] or text[-1]
+    if last in _SEMI_END and len(text) < MIN_CLAUSE:
+        return True
+    if _REMNANT_RE.match(text):
+        return True
+    words = _word_chars(text)
+    if words < 6 or _BYLINE_RE.match(text):
+        return True
+    if last not in _FINAL + _SEMI_END and words <= 15 and not _FIGURE_RE.search(text):
+        return True
+    return not balanced(text) or _has_table_line(text)
+
+
+def _has_table_line(text: str) -> bool:
+    """A line of ``text`` is a table row or header (most sentences are punctuated)."""
+    if "\n" not in text:  # one line: most sentences
+        return not punctuated(text) and (is_table_row(text) or is_table_header(text))
+    return any(
+        not punctuated(line) and (is_table_row(line) or is_table_header(line))
+        for line in text.split("\n")
+    )
+
+
+_OPENERS = {pair[0]: pair[1] for pair in _PAIRS}
+_CLOSERS = frozenset(pair[1] for pair in _PAIRS)
+_BRACKET_RE = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
+"""The quotes and brackets of :data:`_PAIRS`: only they move the stack in :func:`balanced`."""
 
 
 def balanced(text: str) -> bool:
     """Every opened quote or bracket is closed, in order, and none closes unopened."""
-    openers = {pair[0]: pair[1] for pair in _PAIRS}
-    closers = {pair[1] for pair in _PAIRS}
     stack: list[str] = []
-    for ch in text:
-        if ch in openers:
-            stack.append(openers[ch])
-        elif ch in closers:
+    for ch in _BRACKET_RE.findall(text):  # the other characters are skipped anyway
+        if ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in _CLOSERS:
             if not stack or stack[-1] != ch:
                 return False
             stack.pop()
@@ -119,6 +158,12 @@ _PERIOD_CELL_RE = re.compile(
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
 _ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
 MAX_CELL_CHARS = 14
+
+
+def punctuated(line: str) -> bool:
+    """Clause or sentence punctuation: neither a table row nor a header has any (both
+    reject such a line first), so prose lines skip both checks at once."""
+    return _ROW_PUNCT_RE.search(line) is not None
 
 
 def table_cells(line: str) -> list[str]:

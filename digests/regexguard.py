@@ -12,10 +12,15 @@ a literal character or a small character class (repeated at least once).  Anythi
 (an anchor, a negated class, ``\\d``, an optional first part, a case-insensitive Latin
 letter) leaves the pattern as it is.  A match found either way starts at the same place
 and spans the same text, so ``search``, ``match``, ``sub`` and ``findall`` are unchanged.
+
+:func:`needs` goes further for rules that rarely match: the literals every match of the
+rule contains (its verb, its closing word), looked for first in one plain scan, so most
+sentences never reach the rule.
 """
 
 from __future__ import annotations
 
+import _sre
 import re
 
 try:  # Python 3.11+
@@ -31,12 +36,9 @@ _MAX_RANGE = 64
 
 def _caseless(ch: str) -> bool:
     """A character that matches only itself under IGNORECASE: CJK characters and
-    punctuation, digits and ASCII symbols (not letters, which have other cases, nor
-    full-width Latin letters)."""
-    code = ord(ch)
-    if code < 128:
-        return not ch.isalpha()
-    return code >= 0x2E80 and not (0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A)
+    punctuation, digits and ASCII symbols (not letters of any script with cases, Latin,
+    full-width Latin or Deseret).  ``re`` compiles exactly these as plain literals."""
+    return not _sre.unicode_iscased(ord(ch))
 
 
 def _first(items: list[tuple[object, object]], ignorecase: bool) -> set[str] | None:
@@ -107,3 +109,158 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return re.compile(f"(?=[{head}])(?:{pattern.pattern})", pattern.flags)
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
         return pattern
+
+
+# --- required literals ----------------------------------------------------------------
+#
+# A lookahead only skips positions; a rule that matches one sentence in fifty is still
+# tried at every position where one of its many first characters stands (以、是、為 are
+# everywhere).  Most rules cannot match without some literal of their own (its verb, its
+# closing word), and one scan for those literals, a plain alternation that ``re`` runs
+# in C, rejects most sentences before the rule runs at all.  :func:`needs` works the
+# literals out from the parsed pattern, so they follow every edit of the rule.
+
+_MAX_STRINGS = 32
+"""Cap on the strings a run of fixed parts expands to (以(?:為|为)主: two)."""
+
+_Strings = set[str] | None
+
+
+def _char(code: int, ignorecase: bool) -> str | None:
+    ch = chr(code)
+    return None if ignorecase and not _caseless(ch) else ch
+
+
+def _element(op: object, av: object, ignorecase: bool) -> tuple[_Strings, _Strings]:
+    """(exact, needed) for one element of a pattern: every string it can match, when
+    they are few and certain, and strings of which each of its matches contains one."""
+    if op is _c.LITERAL:
+        ch = _char(av, ignorecase)  # type: ignore[arg-type]
+        return ({ch}, {ch}) if ch else (None, None)
+    if op is _c.IN:
+        chars: set[str] = set()
+        for inner_op, inner in av:  # type: ignore[attr-defined]
+            if inner_op is _c.LITERAL:
+                ch = _char(inner, ignorecase)
+            elif inner_op is _c.RANGE and inner[1] - inner[0] <= _MAX_RANGE:
+                found = {_char(c, ignorecase) for c in range(inner[0], inner[1] + 1)}
+                if None in found:
+                    return None, None
+                chars.update(found)  # type: ignore[arg-type]
+                continue
+            else:  # NEGATE, CATEGORY (\d, \s), a wide range
+                return None, None
+            if ch is None:
+                return None, None
+            chars.add(ch)
+        return chars, set(chars)
+    if op is _c.SUBPATTERN:
+        _, add_flags, del_flags, inner = av  # type: ignore[misc]
+        if add_flags & re.IGNORECASE:
+            ignorecase = True
+        elif del_flags & re.IGNORECASE:
+            ignorecase = False
+        return _sequence(inner.data, ignorecase)
+    if op is _c.BRANCH:
+        results = [_sequence(alt.data, ignorecase) for alt in av[1]]  # type: ignore[index]
+        exact: _Strings = set()
+        needed: _Strings = set()
+        for e, n in results:
+            exact = exact | e if exact is not None and e is not None else None
+            needed = needed | n if needed is not None and n is not None else None
+        if exact is not None and len(exact) > _MAX_STRINGS:
+            exact = None
+        return exact, needed
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, high, body = av  # type: ignore[misc]
+        e, n = _sequence(body.data, ignorecase)
+        if low == high == 1:
+            return e, n
+        if low == 0 and high == 1:  # optional: 分成? is 分 or 分成
+            return (e | {""} if e is not None else None), None
+        return None, (n if low >= 1 else None)
+    return None, None  # ., \d, [^…], a backreference: anything
+
+
+def _sequence(items: list[tuple[object, object]], ignorecase: bool) -> tuple[_Strings, _Strings]:
+    """(exact, needed) for a sequence.  Runs of fixed parts expand to their strings
+    (建[議议] is 建議 or 建议); every run ending at each part is kept, so 來(?:看看|聊聊)
+    is found after an optional opening.  The most telling run or part is what a match needs."""
+    candidates: list[set[str]] = []
+    whole: _Strings = {""}  # every string the sequence so far matches, while certain
+    runs: list[set[str]] = []  # runs of fixed parts ending at the current part
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT_NOT):
+            continue  # zero width: the text around is unchanged
+        if op is _c.ASSERT:
+            # (?=X), (?<=X): X stands in the text, beside the match
+            needed = _sequence(av[1].data, ignorecase)[1]  # type: ignore[index]
+            if needed:
+                candidates.append(needed)
+            continue
+        e, n = _element(op, av, ignorecase)
+        if n:
+            candidates.append(n)
+        if e is None or len(e) > _MAX_STRINGS:
+            candidates.extend(runs)
+            runs, whole = [], None
+            continue
+        if whole is not None:
+            whole = _joined(whole, e)
+        longer = []
+        for run in runs:
+            joined = _joined(run, e)
+            if joined is None:
+                candidates.append(run)
+            else:
+                longer.append(joined)
+        runs = [*longer, set(e)]
+    candidates.extend(runs)
+    if whole:
+        candidates.append(whole)
+    useful = [c for c in candidates if c and "" not in c]
+    return whole, max(useful, key=_telling, default=None)
+
+
+def _joined(heads: set[str], tails: set[str]) -> _Strings:
+    """Every head followed by every tail, or None when they are too many."""
+    if len(heads) * len(tails) > _MAX_STRINGS:
+        return None
+    return {a + b for a in heads for b in tails}
+
+
+def _telling(strings: set[str]) -> tuple[bool, int, int]:
+    """How well a set of needed strings rejects text: few strings of two characters or
+    more scan fastest and rarely occur (們, 來 alone are everywhere)."""
+    shortest = min(map(len, strings))
+    return shortest >= 2, -len(strings), shortest
+
+
+def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """An alternation of literals, one of which stands in every text ``pattern`` matches.
+
+    ``needs(p).search(text) and p.search(text)`` is ``p.search(text)`` for every text,
+    at any ``pos``: the literals are taken only from parts every match must contain
+    (an optional part, a negated class or ``\\d`` contributes none), and the test looks
+    at the whole text.  When no literal is certain the result matches every text.
+    """
+    try:
+        data = _p.parse(pattern.pattern, pattern.flags).data
+        found = _sequence(data, bool(pattern.flags & re.IGNORECASE))[1]
+    except (re.error, AttributeError, TypeError, IndexError, ValueError):
+        found = None
+    if not found:
+        return re.compile("")
+    # A string holding another needed one adds nothing: 今日 is found wherever 日 is.
+    found = {s for s in found if not any(o != s and o in s for o in found)}
+    # One branch per first character (的(?:選擇|標的)): where a common character stands,
+    # re then tries its strings only, not every string of the rule.
+    heads: dict[str, list[str]] = {}
+    for s in sorted(found):
+        heads.setdefault(s[0], []).append(re.escape(s[1:]))
+    return re.compile(
+        "|".join(
+            re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
+            for head, tails in heads.items()
+        )
+    )

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from digests.figures import Figure
-from digests.regexguard import guarded
+from digests.regexguard import guarded, needs
 
 _RESULTS_RE = re.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
@@ -80,6 +80,7 @@ Narrower than a view (我們認為…): it names what to do, which is what a col
 or valuation passage is for.
 """
 CALL_RE = guarded(re.compile(CALL_PATTERN))
+_CALL_NEEDS = needs(CALL_RE)
 
 THESIS_RE = re.compile(
     r"我們認為|我们认为|我認為|我认为|我們的建議|我们的建议|我們建議|我们建议|投資建議|投资建议|"
@@ -98,6 +99,8 @@ THESIS_RE = re.compile(
 _DATELINE_RE = re.compile(
     r"[今昨前明]\s*[(（]\s*\d{1,2}\s*[)）]\s*日|^[^，,。]{0,30}(?:今日|昨日)|\d{1,2}日[電电][)）]"
 )
+
+_DATELINE_NEEDS = needs(_DATELINE_RE)
 
 FIGURE_STEP = 0.25
 """Per kind of investor term (results, guidance, valuation, moves) beside a figure."""
@@ -120,6 +123,7 @@ _SPEC_UNIT_RE = re.compile(r"(?:奈米|纳米|nm|吋|英寸|[kKMG]?W|瓦)$")
 
 _INDEX_POINTS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*點")
 """An index level or move (收在23,412點、上漲126點): the figures of a market report."""
+_INDEX_POINTS_NEEDS = needs(_INDEX_POINTS_RE)
 
 
 def investor_figures(figures: list[Figure]) -> list[Figure]:
@@ -143,16 +147,26 @@ def investor_factor(
     company: bool,
     stance: bool = False,
     present: int | None = None,
+    *,
+    thesis: bool | None = None,
+    list_item: bool | None = None,
 ) -> float:
     """How strongly ``text`` reads as what an investor takes away (1.0: neutral).
 
     ``stance`` says the caller already rewards the sentence as the writer's point
     (its own cue list), so the thesis boost is not given twice.  ``present`` is the
-    text's :func:`reference_year`, for dated history.
+    text's :func:`reference_year`, for dated history.  ``thesis`` and ``list_item`` are
+    :func:`is_thesis` and :func:`is_list_item` of ``text`` when the caller has them
+    already (:func:`digests.summarize.prepare` needs both for every sentence).
     """
-    value = bool(investor_figures(figures)) or bool(_INDEX_POINTS_RE.search(text))
+    value = bool(investor_figures(figures)) or bool(
+        _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
+    )
     kinds = sum(1 for pattern in _CATEGORIES if pattern.search(text))
-    thesis = is_thesis(text)
+    if thesis is None:
+        thesis = is_thesis(text)
+    if list_item is None:
+        list_item = is_list_item(text)
     factor = 1.0
     if value and kinds:
         factor *= 1.0 + FIGURE_STEP * min(kinds, 2)
@@ -166,7 +180,7 @@ def investor_factor(
         factor *= THESIS_BOOST
     if not (value or kinds or company or thesis or stance):
         factor *= FRAMING  # no figure, no subject, no call: context, not the point
-    if is_list_item(text):
+    if list_item:
         factor *= LIST_ITEM
     if is_history(text, present) and not thesis:
         factor *= HISTORY
@@ -220,6 +234,7 @@ _FORWARD_RE = re.compile(
     r"可望|預計|预计|預估|预估|預期|预期|將|将|最快|才是|目標|目标|展望|明年|後年|后年|"
     r"計畫|计划|規劃|规划|有望|上看|挑戰|挑战|估計|估计|即將|即将"
 )
+_HISTORY_NEEDS = needs(_HISTORY_RE)
 _PAST_RE = re.compile(
     r"曾經|曾经|曾|一度|當時|当时|那時|那时|那年|那次|當年|当年|果然|過去|过去|早年|早期|起家|成立於|成立于"
 )
@@ -232,7 +247,12 @@ def reference_year(texts: list[str]) -> int | None:
     is the latest year named outside forward-looking sentences; years before it are the
     story so far, it and later years are the news.
     """
-    years = [int(y) for t in texts if not _FORWARD_RE.search(t) for y in _YEAR_RE.findall(t)]
+    years = [
+        int(y)
+        for t in texts
+        if "年" in t and not _FORWARD_RE.search(t)  # every year found is followed by 年
+        for y in _YEAR_RE.findall(t)
+    ]
     return max(years) if years else None
 
 
@@ -245,9 +265,9 @@ def is_history(text: str, present: int | None = None) -> bool:
     (:func:`reference_year`) or it is told in the past (曾、一度、當時), unless it looks
     ahead (可望、預計、最快、才是…): 2026到2028年才是發包的高峰 is the news.
     """
-    if _HISTORY_RE.search(text):
+    if _HISTORY_NEEDS.search(text) and _HISTORY_RE.search(text):
         return True
-    match = _YEAR_OPENING_RE.search(text)
+    match = _YEAR_OPENING_RE.search(text) if "年" in text else None  # its year ends in 年
     if not match or _FORWARD_RE.search(text):
         return False
     year = int(match.group(1))
@@ -276,30 +296,41 @@ _META_RE = re.compile(
 )
 
 
-def is_meta(text: str) -> bool:
+def is_meta(text: str, thesis: bool | None = None) -> bool:
     """A sentence about the article itself (這篇就用三個角度來拆解、以下分三點說明、本文將…),
     or a stock phrase (:func:`is_platitude`).
 
     It announces what comes and carries no fact, so it is never a digest sentence, however
     many of the section's words it repeats.  A sentence that states a figure or a call is
     not announcing: 以下是本週外資買超前五名 becomes a list's lead-in, merged with its item.
+    ``thesis`` is :func:`is_thesis` of ``text`` when the caller has it already.
     """
-    lines = [line for line in text.strip().split("\n") if line.strip()]
-    if len(lines) > 1:
-        # a lead-in joined with what it introduces (先說結論：\n在進入正題之前…): meta only
-        # when every line is; 以下是本週外資買超前五名：\n1. … states its list
-        return all(is_meta(line) for line in lines)
-    head = text.split("\n", 1)[0]
-    if re.search(r"\d", head) or is_thesis(head):
+    if "\n" in text:
+        lines = [line for line in text.strip().split("\n") if line.strip()]
+        if len(lines) > 1:
+            # a lead-in joined with what it introduces (先說結論：\n在進入正題之前…): meta
+            # only when every line is; 以下是本週外資買超前五名：\n1. … states its list
+            return all(is_meta(line) for line in lines)
+        head, thesis = text.split("\n", 1)[0], None
+    else:
+        head = text
+    # Every test below must hold; the literals the two rules need come first, as they
+    # reject nearly every sentence in one scan each.
+    meta = _META_NEEDS.search(head) is not None
+    if not (meta or (len(head) <= PLATITUDE_MAX and _PLATITUDE_NEEDS.search(head))):
+        return False
+    if _DIGIT_RE.search(head) or (is_thesis(head) if thesis is None else thesis):
         return False
     if len(head) > META_MAX and not _SELF_RE.match(head):
         # 接下來市場將關注…，法人分析… is news; only the article naming itself
         # (本文將深入剖析…，拆解…，為讀者提供…) announces at any length.
         return False
-    return bool(_META_RE.search(head)) or is_platitude(head)
+    return (meta and bool(_META_RE.search(head))) or is_platitude(head)
 
 
 META_MAX = 60
+_DIGIT_RE = re.compile(r"\d")
+_META_NEEDS = needs(_META_RE)
 _SELF_RE = re.compile(
     r"^(?:[^，,。]{0,4}[，,]\s*)?(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
     r"下文|筆者將|笔者将)"
@@ -323,7 +354,11 @@ def is_platitude(text: str) -> bool:
     so an investor learns nothing from it.  Only short sentences count: a longer one
     that also names a cause or a subject carries more than the phrase.
     """
-    return len(text) <= PLATITUDE_MAX and bool(_PLATITUDE_RE.search(text))
+    return (
+        len(text) <= PLATITUDE_MAX
+        and bool(_PLATITUDE_NEEDS.search(text))
+        and bool(_PLATITUDE_RE.search(text))
+    )
 
 
 _ANAPHOR_RE = re.compile(
@@ -383,6 +418,8 @@ _MARKED_ITEM_RE = re.compile(r"^\s*(?:" + _ITEM_MARK_PATTERN + ")")
 short sentence announcing it (法人的看法可分為三點。) is joined with it as a unit
 (:func:`digests.analysis.announces_list`)."""
 _OPENS_STEPS_RE = re.compile(r"(?:^|[。！？!?\n]\s*)(?:" + _FIRST_STEP + ")")
+_OPENS_STEPS_NEEDS = needs(_OPENS_STEPS_RE)
+_COLON_BREAK_RE = re.compile(r"[:：]\s*\n")
 
 
 def is_later_step(text: str) -> bool:
@@ -396,7 +433,7 @@ def opens_steps(text: str) -> bool:
     Without such an opening before it, 最後，… or 再者，… is prose ("finally"), not a step:
     a digest may show it alone, its connective trimmed.
     """
-    return bool(_OPENS_STEPS_RE.search(text))
+    return bool(_OPENS_STEPS_NEEDS.search(text) and _OPENS_STEPS_RE.search(text))
 
 
 def is_marked_item(text: str) -> bool:
@@ -408,7 +445,7 @@ def is_marked_item(text: str) -> bool:
     """
     if _ORDINAL_RE.match(text):
         return True
-    return bool(_MARKED_ITEM_RE.match(text)) and not re.search(r"[:：]\s*\n", text)
+    return bool(_MARKED_ITEM_RE.match(text)) and not _COLON_BREAK_RE.search(text)
 
 
 _GLOBAL_RE = re.compile(
@@ -465,6 +502,10 @@ _SIGN_OFF_RE = re.compile(
 THESIS_RE = guarded(THESIS_RE)
 _PLATITUDE_RE = guarded(_PLATITUDE_RE)
 _SIGN_OFF_RE = guarded(_SIGN_OFF_RE)
+# Rarer still: the literals every match of a rule contains (digests.regexguard.needs).
+_SIGN_OFF_NEEDS = needs(_SIGN_OFF_RE)
+_THESIS_NEEDS = needs(THESIS_RE)
+_PLATITUDE_NEEDS = needs(_PLATITUDE_RE)
 
 
 def is_sign_off(text: str) -> bool:
@@ -474,17 +515,17 @@ def is_sign_off(text: str) -> bool:
     patterns; this catches the writer's own sign-offs left inside a section, which a
     digest must never show.
     """
-    return bool(_SIGN_OFF_RE.search(text))
+    return bool(_SIGN_OFF_NEEDS.search(text) and _SIGN_OFF_RE.search(text))
 
 
 def is_call(text: str) -> bool:
     """The writer's call: 首選X、以A為主B為輔、保留三成現金、逢低布局、評等調升為買進."""
-    return bool(CALL_RE.search(text))
+    return bool(_CALL_NEEDS.search(text) and CALL_RE.search(text))
 
 
 def is_thesis(text: str) -> bool:
     """The writer's view or call: 我們認為…, 建議…, 首選…, 目標價…."""
-    return bool(THESIS_RE.search(text))
+    return bool(_THESIS_NEEDS.search(text) and THESIS_RE.search(text))
 
 
 _LIST_ITEM_RE = re.compile(r"(?:^|\n)\s*(?:" + _ITEM_MARK_PATTERN + ")")
@@ -497,15 +538,15 @@ def is_list_item(text: str) -> bool:
     Items of a list of picks are parallel details; the sentence that ranks them
     (首選…, 最推薦…) or draws the conclusion is the takeaway.
     """
-    if _LIST_ITEM_RE.search(text):
-        return True
+    if _MARKED_ITEM_RE.match(text) or ("\n" in text and _LIST_ITEM_RE.search(text)):
+        return True  # a mark after ^ is a marked item; one after \n needs a line break
     head, colon, _ = text.partition("：")
     return bool(colon) and len(head) <= 12 and not text.endswith(_FINAL_PUNCT)
 
 
 def has_dateline(text: str) -> bool:
     """今(10)日, 昨(12)日, （中央社…10日電）: the sentence reports the day's news."""
-    return bool(_DATELINE_RE.search(text))
+    return bool(_DATELINE_NEEDS.search(text) and _DATELINE_RE.search(text))
 
 
 def is_news_lead(text: str, figures: list[Figure], company: bool) -> bool:

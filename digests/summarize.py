@@ -104,8 +104,11 @@ def trim_connective(sentence: str) -> str:
     Only when what remains is itself a whole sentence: 其實是「工業味精」。 must not
     become 是「工業味精」。, and 此外，也… must not become 也….
     """
-    trimmed = _CONNECTIVE_RE.sub("", sentence, count=1)
-    if trimmed == sentence or len(trimmed) < MIN_TRIMMED or is_fragment(trimmed):
+    match = _CONNECTIVE_RE.match(sentence)  # the pattern is anchored at the start
+    if match is None:
+        return sentence
+    trimmed = sentence[match.end() :]
+    if len(trimmed) < MIN_TRIMMED or is_fragment(trimmed):
         return sentence
     return trimmed
 
@@ -132,11 +135,20 @@ def prepare(
     stepped: set[int] = set()  # sections with a list told in prose (首先，…)
     for s in sentences:
         text = trim_connective(s.text)
+        # Asked once here, though several rules read them.
+        thesis = is_thesis(text)
+        list_item = is_list_item(text)
         q = 1.0
         # A lead-in, a label or a stub, a promotion/disclaimer left inside a paragraph
         # (the readers drop whole lines only), or a sentence about the article itself
         # (這篇就用三個角度來拆解): never shown, and no section's first sentence.
-        fragment = is_fragment(text) or is_boilerplate(text) or is_sign_off(text) or is_meta(text)
+        # trim_connective keeps a cut sentence only when it is no fragment.
+        fragment = (
+            (text == s.text and is_fragment(text))
+            or is_boilerplate(text)
+            or is_sign_off(text)
+            or is_meta(text, thesis)
+        )
         if fragment:
             q = 0.0
         if text.endswith(("?", "\uff1f")):
@@ -153,7 +165,9 @@ def prepare(
             if named is not None
             else _names_company(text, s.terms, directory)
         ) or bool(PAREN_TICKER.search(text))
-        factor = investor_factor(text, s.figures, company, stance, present)
+        factor = investor_factor(
+            text, s.figures, company, stance, present, thesis=thesis, list_item=list_item
+        )
         q *= factor
         # 其次，… is an item though 其次 is trimmed for showing, when 首先 opened the list
         marked = is_marked_item(s.text) and (not is_later_step(s.text) or s.section in stepped)
@@ -175,12 +189,13 @@ def prepare(
             q,
             frozenset(s.terms),
             lead,
-            is_list_item(text),
+            list_item,
             reported,
             not fragment and (stance or factor > SALIENT_FACTOR),
             not fragment and is_call(text),
-            not fragment and is_thesis(text),
-            is_anaphoric(text, company or bool(investor_figures(s.figures))),
+            not fragment and thesis,
+            # the subject only matters to a sentence that points back at all
+            is_anaphoric(text) and is_anaphoric(text, company or bool(investor_figures(s.figures))),
             marked,
             is_aside(text),
         )
@@ -192,8 +207,8 @@ def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory
         return True
     if directory is None:
         return False
-    aliases, doubtful = directory.by_alias, (directory.ambiguous, directory.weak)
-    return any(t in aliases and not any(t in d for d in doubtful) for t in terms)
+    aliases, ambiguous, weak = directory.by_alias, directory.ambiguous, directory.weak
+    return any(t in aliases and t not in ambiguous and t not in weak for t in terms)
 
 
 def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 
-from digests.regexguard import guarded
+from digests.regexguard import _c, _p, guarded, needs
 from digests.salience import CALL_PATTERN, THESIS_RE
 
 TEXTS = [
@@ -50,3 +51,106 @@ def test_case_free_characters_under_ignorecase() -> None:
     assert fast is not pattern
     for text in ("歡迎加入line好友", "記得訂閱我們的頻道", "加入YOUTUBE", "沒有"):
         assert bool(pattern.search(text)) == bool(fast.search(text))
+
+
+# --- needs: the literals every match contains ------------------------------------------
+
+_POOL = "的是在有我們這來看好以為主，。、：！？「」（）() 0123456789abcXYZ\n年日點成元%"
+
+
+def _sample(items, rng: random.Random, out: list[str]) -> None:
+    """Append a random string ``items`` (a parsed pattern) can match, or one close to it:
+    every class and repeat is drawn from, so most samples do match."""
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.append(chr(av))
+        elif op is _c.NOT_LITERAL or op is _c.ANY:
+            out.append(rng.choice(_POOL))
+        elif op is _c.IN:
+            members = []
+            for inner_op, inner in av:
+                if inner_op is _c.LITERAL:
+                    members.append(chr(inner))
+                elif inner_op is _c.RANGE:
+                    members.append(chr(rng.randint(inner[0], inner[1])))
+                elif inner_op is _c.CATEGORY:
+                    members.append(rng.choice("0123456789" if "DIGIT" in str(inner) else " \n"))
+            out.append(rng.choice(_POOL if not members or av[0][0] is _c.NEGATE else members))
+        elif op is _c.BRANCH:
+            _sample(rng.choice(av[1]).data, rng, out)
+        elif op is _c.SUBPATTERN:
+            _sample(av[3].data, rng, out)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            low, high, body = av
+            for _ in range(rng.randint(low, min(high, low + 3))):
+                _sample(body.data, rng, out)
+        # AT, ASSERT, ASSERT_NOT: nothing to add; the final search decides
+
+
+def _matching_samples(pattern: re.Pattern[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    data = _p.parse(pattern.pattern, pattern.flags).data
+    found = []
+    for _ in range(count):
+        out: list[str] = []
+        _sample(data, rng, out)
+        core = "".join(out)
+        for text in (core, rng.choice(_POOL) + core + rng.choice(_POOL), "我們看好" + core):
+            if pattern.search(text):
+                found.append(text)
+    return found
+
+
+def test_needs_finds_the_literals_of_every_alternative() -> None:
+    assert needs(re.compile(r"ab|c(?:d|e)")).pattern == "ab|c(?:d|e)"
+    # an optional part and a negated class add nothing; the closing word is needed
+    assert needs(re.compile(r"(?:先|就)?[^。]{0,4}來(?:看看|聊聊)")).pattern == "來(?:看看|聊聊)"
+    assert needs(re.compile(r"建[議议]")).pattern == "建(?:議|议)"
+    # what a lookahead needs stands in the text too (one string: the fewest to look for)
+    assert needs(re.compile(r"建[議议](?=[^。]{0,3}投資人)")).pattern == "投資人"
+    # 今日 adds nothing to 日: wherever it stands, 日 does
+    assert needs(re.compile(r"\d日|今日")).pattern == "日"
+
+
+def test_needs_matches_everything_when_unsure() -> None:
+    for pattern in (
+        re.compile(r"\d+"),
+        re.compile(r"看好|\w+"),  # one alternative needs no literal
+        re.compile(r"(?:看好)?"),
+        re.compile(r"(?:buy|sell)", re.IGNORECASE),  # Latin letters have other cases
+    ):
+        assert needs(pattern).pattern == ""
+        assert needs(pattern).search("任何文字")
+
+
+def test_needs_is_found_in_every_match() -> None:
+    from digests import salience
+
+    patterns = [
+        salience.CALL_RE,
+        salience.THESIS_RE,
+        salience._META_RE,
+        salience._SIGN_OFF_RE,
+        salience._PLATITUDE_RE,
+        salience._DATELINE_RE,
+        salience._OPENS_STEPS_RE,
+        salience._HISTORY_RE,
+        salience._INDEX_POINTS_RE,
+        salience._FLOW_RE,
+        salience._SPEAKER_RE,
+        re.compile(r"(?:甲|乙)?(?:丙丁|戊)[^。]{0,2}(?:己|庚辛)?壬", re.IGNORECASE),
+    ]
+    for seed, pattern in enumerate(patterns):
+        hint = needs(pattern)
+        samples = _matching_samples(pattern, 400, seed)
+        assert len(samples) >= 200, pattern.pattern[:40]  # the sampler reaches the pattern
+        for text in samples:
+            assert hint.search(text), (pattern.pattern[:40], text)
+
+
+def test_letters_of_every_script_have_cases() -> None:
+    for text in ("Ａ", "ａ", "\U00010400", "K", "ſ"):  # full-width, Deseret, Kelvin sign, long s
+        pattern = re.compile(f"(?:{text}|訂閱)[^。]{{0,2}}頻道", re.IGNORECASE)
+        assert guarded(pattern) is pattern
+        assert needs(pattern).pattern == "頻道"  # what every match holds, whatever the case
+        assert needs(re.compile(f"{text}|訂閱", re.IGNORECASE)).pattern == ""
