@@ -6,6 +6,8 @@ Learning the aliases an article introduces (名稱(代號), 中文名(English)) 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import chain
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -114,8 +116,12 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     confirmed: set[str] = set()
     units = [(-1, analysis.article.title, analysis.title_tokens)]
     units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    index = directory.derived("mentions", _MentionIndex)
+    index.classify(chain.from_iterable(tokens for _, _, tokens in units))
     for section, text, tokens in units:
-        hits = _sentence_companies(text, tokens, directory)
+        hits = _sentence_companies(text, tokens, directory, index)
+        if not hits:
+            continue
         sure = {key for key, level in hits if level == CERTAIN}
         for key, level in hits:
             if level == CERTAIN or (level == WEAK and sure - {key}):
@@ -130,11 +136,14 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 
 def _sentence_companies(
-    text: str, tokens: list[str], directory: CompanyDirectory
+    text: str, tokens: list[str], directory: CompanyDirectory, index: _MentionIndex
 ) -> list[tuple[str, str]]:
     cited, hits = _ticker_hits(text, directory)
-    phrases = _phrase_hits(text, tokens, directory) + _mixed_hits(text, directory)
-    for alias, compound, crossed in _token_aliases(tokens, directory):
+    phrases = _phrase_hits(text, tokens, directory, index)
+    mixed = _mixed_hits(text, directory, index)
+    if mixed:
+        phrases = phrases + mixed
+    for alias, compound, crossed in _token_aliases(tokens, directory, index):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
@@ -149,20 +158,27 @@ def _sentence_companies(
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
-    hits.extend((key, CERTAIN) for key, _, _ in phrases)
-    hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
-    hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
+    # Most sentences have none of these: skip the calls (each tests the same first).
+    if phrases:
+        hits.extend((key, CERTAIN) for key, _, _ in phrases)
+    if "KY" in text:
+        hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
+    if _ACCENTED.search(text):
+        hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
     return hits
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
 
 
 def _phrase_hits(
-    text: str, tokens: list[str], directory: CompanyDirectory
+    text: str, tokens: list[str], directory: CompanyDirectory, index: _MentionIndex
 ) -> list[tuple[str, int, int]]:
     """Multi-word Latin names the sentence writes (GE Vernova), with their spans."""
     if tokens and not text.isascii():
+        if index.phrase_words.isdisjoint(tokens):
+            return []  # no token is a first word: the candidates below are none
         lowered = {t.lower() for t in tokens if t.isascii()}
         candidates = [
             p for first in lowered & directory.phrases.keys() for p in directory.phrases[first]
@@ -183,13 +199,33 @@ def _phrase_hits(
     return out
 
 
-def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, int]]:
+def _mixed_hits(
+    text: str, directory: CompanyDirectory, index: _MentionIndex
+) -> list[tuple[str, int, int]]:
     """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
     if not directory.mixed or text.isascii() or not _ASCII_LETTER.search(text):
         return []  # every such name has a Latin letter (and OpenCC makes none)
+    # Where a name is found below, its first run of Latin letters is a whole run of the
+    # comparable text's: inside the name it borders other characters, and at the name's
+    # edge the text may not continue it (no letter before, no letter or digit after).
+    # So only the names whose first run the text has as a whole run are searched, in
+    # the directory's order.
+    by_run = index.mixed_by_run
+    lowered = text.lower()
+    if (
+        len(lowered) == len(text)
+        and "\u212a" not in text
+        and by_run.keys().isdisjoint(_LETTER_RUN.findall(lowered))
+    ):
+        # OpenCC leaves Latin letters alone and makes none, so when lower-casing keeps
+        # every offset (no Kelvin sign, no İ) the comparable text has the runs this
+        # one has: no name can be found, and the conversion below is not needed.
+        return []
     low = _comparable(text)
+    names = sorted(name for run in set(_LETTER_RUN.findall(low)) for name in by_run.get(run, ()))
     out = []
-    for alias, keys in directory.mixed.items():
+    for _, alias in names:
+        keys = directory.mixed[alias]
         at = low.find(alias)
         while at >= 0:
             end = at + len(alias)
@@ -209,6 +245,7 @@ def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, 
 
 
 _ASCII_LETTER = re.compile("[A-Za-z\u212a]")  # the Kelvin sign lower-cases to k
+_LETTER_RUN = re.compile("[A-Za-z]+")
 
 
 def _comparable(text: str) -> str:
@@ -273,21 +310,38 @@ def _pick(keys: set[str], directory: CompanyDirectory) -> str:
     return min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
 
 
-def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple[str, bool, bool]]:
+def _token_aliases(
+    tokens: list[str], directory: CompanyDirectory, index: _MentionIndex
+) -> list[tuple[str, bool, bool]]:
     """Aliases named by the tokens: whole tokens, two tokens that form one name
     (台灣 + 大哥大, 南亞 + 科技 -> 南亞科), a name with a company-type word
     (東元電機, 台塑集團) and a name after a word jieba glued to it (韓國三星電子).
     The first flag says the name came with more than itself (a compound): that
     counts as surely as a distinctive name, even for a short or everyday one.  The
-    second says a two-character name may have been cut out of a word (新產能)."""
+    second says a two-character name may have been cut out of a word (新產能).
+
+    Only the tokens that may take part in a name are looked at (see
+    :class:`_MentionIndex`): most sentences have a few, many none."""
+    relevant = index.relevant
+    if relevant.isdisjoint(tokens):
+        return []
+    named, starts = index.named, index.starts
     by_alias = directory.by_alias
-    keys = [t.lower() if t.isascii() else t for t in tokens]
+    count = len(tokens)
     out: list[tuple[str, bool, bool]] = []
-    i = 0
-    while i < len(keys):
-        key = keys[i]
-        if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
-            pair = key + keys[i + 1]
+    taken = 0  # tokens before this were read as the second half of a pair
+    for i in [i for i, token in enumerate(tokens) if token in relevant]:
+        token = tokens[i]
+        if i < taken or (
+            token not in named
+            and (
+                i + 1 == count or tokens[i + 1].isascii() or token + tokens[i + 1][:1] not in starts
+            )
+        ):
+            continue  # an alias's start, but the next token does not continue it
+        key = token.lower() if token.isascii() else token
+        if i + 1 < count and not key.isascii() and not tokens[i + 1].isascii():
+            pair = key + tokens[i + 1]
             # Most pairs are neither a name nor end like one (company_stem): skip the call.
             joined = (
                 _joined_alias(pair, directory)
@@ -296,14 +350,14 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
             )
             if joined is not None:
                 out.append((joined, True, False))
-                i += 2
+                taken = i + 2
                 continue
             if pair[-2:] in _SUFFIX_ENDINGS and (other := misfit_stem(pair, directory)):
                 out.append((other, False, True))  # 晶華 + 半導體: needs its ticker
-                i += 2
+                taken = i + 2
                 continue
         if key in by_alias:
-            crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
+            crossed = _loosely_bound(key, directory) and _crosses_word(tokens, i, directory)
             out.append((key, False, crossed))
         elif len(key) >= 3 and not key.isascii():
             found = company_stem(key, directory) or _after_word(key, directory)
@@ -311,8 +365,76 @@ def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple
                 out.append((found, True, False))
             elif (other := misfit_stem(key, directory)) is not None:
                 out.append((other, False, True))
-        i += 1
     return out
+
+
+class _MentionIndex:
+    """Lookup tables derived from one generation of a directory (see
+    :meth:`CompanyDirectory.derived`), and what they said of the tokens met so far.
+
+    :func:`_token_aliases` finds something at a token only when the token is a name,
+    starts with one (南亞科 + 技, 東元電機: company_stem and misfit_stem keep a prefix
+    of two characters or more), ends with one from its third character on (韓國三星電子:
+    _after_word) or, for a pair, when the name the pair starts is longer than the
+    first token: then the first token and the next one's first character start an
+    alias (台灣 + 大哥大).  Tokens of the first three kinds are ``named``; tokens that
+    only start an alias are ``opens`` and count when the next token continues it.
+    Every other token yields nothing and never joins a pair that does.
+
+    Each distinct token is classified once per generation (a set difference per
+    sentence finds the new ones), so a sentence costs a few set operations unless it
+    has such a token.
+    """
+
+    def __init__(self, directory: CompanyDirectory) -> None:
+        by_alias = directory.by_alias
+        self.by_alias = by_alias
+        self.prefixes = frozenset(alias[:end] for alias in by_alias for end in range(1, len(alias)))
+        """Every proper prefix of every alias."""
+        self.starts = self.prefixes | by_alias.keys()
+        """... and the aliases themselves."""
+        self.phrase_firsts = directory.phrases.keys()
+        self.seen: set[str] = set()
+        self.named: set[str] = set()
+        self.relevant: set[str] = set()
+        """``named`` and ``opens`` tokens."""
+        self.phrase_words: set[str] = set()
+        """Latin tokens that are the first word of a multi-word name (GE of GE Vernova)."""
+        self.mixed_by_run: dict[str, list[tuple[int, str]]] = {}
+        """Mixed-script names by their first run of Latin letters, with their place in
+        ``directory.mixed`` (the order they are reported in)."""
+        for order, alias in enumerate(directory.mixed):
+            run = _LETTER_RUN.search(alias)
+            if run is not None:
+                self.mixed_by_run.setdefault(run.group(), []).append((order, alias))
+
+    def classify(self, tokens: Iterable[str]) -> None:
+        """Classify the tokens not met before (``tokens`` of a whole article at once)."""
+        fresh = set(tokens).difference(self.seen)
+        if not fresh:
+            return
+        by_alias = self.by_alias
+        for token in fresh:
+            if token.isascii():
+                low = token.lower()
+                if low in by_alias:
+                    self.named.add(token)
+                    self.relevant.add(token)
+                if low in self.phrase_firsts:
+                    self.phrase_words.add(token)
+                continue
+            size = len(token)
+            if (
+                token in by_alias
+                or any(token[:end] in by_alias for end in range(2, size))
+                or any(token[cut:] in by_alias for cut in range(2, size - 2))
+            ):
+                self.named.add(token)
+                self.relevant.add(token)
+            elif token in self.prefixes:
+                self.relevant.add(token)
+        # Classes first: a token in ``seen`` is already in its class (threads may share this).
+        self.seen.update(fresh)
 
 
 def _is_cjk(token: str) -> bool:
@@ -407,8 +529,8 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
     """Companies whose ticker the sentence prints (cited), and those that count."""
     cited: set[str] = set()
     hits: list[tuple[str, str]] = []
-    if not ("(" in text or "（" in text or any(map(str.isdigit, text))):
-        return cited, hits
+    if not ("(" in text or "（" in text or _FOUR_DIGITS.search(text)):
+        return cited, hits  # every form of ticker_refs and etf_codes needs one of these
     for ref in ticker_refs(text):
         company = resolve_ticker(ref, directory)
         if company is None:
