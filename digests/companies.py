@@ -143,8 +143,10 @@ class CompanyDirectory:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def derived(self, name: str, build: Callable[[CompanyDirectory], T]) -> T:
-        """``build(self)``, computed once per :attr:`generation` and kept under ``name``.
+    def derived(self, name: str, build: Callable[[CompanyDirectory, T | None], T]) -> T:
+        """``build(self, previous)``, computed once per :attr:`generation` and kept
+        under ``name``; ``previous`` is what it built for an earlier generation (or
+        ``None``), for tables that can grow rather than be built again.
 
         The mention finder's lookup tables (every alias prefix, the mixed-script names
         by their Latin word) cost a few milliseconds to build and are read for every
@@ -154,7 +156,8 @@ class CompanyDirectory:
         cached = self._derived.get(name)
         if cached is not None and cached[0] == generation:
             return cached[1]  # type: ignore[return-value]
-        value = build(self)
+        previous = cached[1] if cached is not None else None
+        value = build(self, previous)  # type: ignore[arg-type]
         self._derived[name] = (generation, value)
         return value
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import chain
+from functools import lru_cache
+from itertools import chain, islice
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -22,7 +23,7 @@ from digests.companies import (
 from digests.models import CompanyMention as Mention
 from digests.name_suffixes import suffix_fits
 from digests.normalize import name_key
-from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
+from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified, words_taught
 from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
 
 NAME_WITH_PARENS = re.compile(
@@ -210,19 +211,20 @@ def _mixed_hits(
     # edge the text may not continue it (no letter before, no letter or digit after).
     # So only the names whose first run the text has as a whole run are searched, in
     # the directory's order.
-    by_run = index.mixed_by_run
     lowered = text.lower()
-    if (
-        len(lowered) == len(text)
-        and "\u212a" not in text
-        and by_run.keys().isdisjoint(_LETTER_RUN.findall(lowered))
-    ):
+    if len(lowered) == len(text) and "\u212a" not in text:
         # OpenCC leaves Latin letters alone and makes none, so when lower-casing keeps
         # every offset (no Kelvin sign, no İ) the comparable text has the runs this
-        # one has: no name can be found, and the conversion below is not needed.
-        return []
-    low = _comparable(text)
-    names = sorted(name for run in set(_LETTER_RUN.findall(low)) for name in by_run.get(run, ()))
+        # one has: when none starts a name, the conversion below is not needed.
+        runs = set(_LETTER_RUN.findall(lowered))
+        if index.mixed_runs.isdisjoint(runs):
+            return []
+        low = _comparable(text)
+    else:
+        low = _comparable(text)
+        runs = set(_LETTER_RUN.findall(low))
+    by_run = index.mixed_by_run
+    names = sorted(name for run in runs for name in by_run.get(run, ()))
     out = []
     for _, alias in names:
         keys = directory.mixed[alias]
@@ -357,7 +359,7 @@ def _token_aliases(
                 taken = i + 2
                 continue
         if key in by_alias:
-            crossed = _loosely_bound(key, directory) and _crosses_word(tokens, i, directory)
+            crossed = _loosely_bound(key, directory) and index.crosses(tokens, i, directory)
             out.append((key, False, crossed))
         elif len(key) >= 3 and not key.isascii():
             found = company_stem(key, directory) or _after_word(key, directory)
@@ -386,20 +388,52 @@ class _MentionIndex:
     has such a token.
     """
 
-    def __init__(self, directory: CompanyDirectory) -> None:
+    def __init__(self, directory: CompanyDirectory, previous: _MentionIndex | None = None) -> None:
+        """The tables for ``directory`` as it is now, grown from those ``previous``
+        built for an earlier generation when it can be: aliases are only ever added
+        (a learned name), so the earlier prefixes still hold and only the new aliases'
+        are added; what tokens were found to be is kept unless a new alias or phrase
+        may change it."""
         by_alias = directory.by_alias
         self.by_alias = by_alias
-        self.prefixes = frozenset(alias[:end] for alias in by_alias for end in range(1, len(alias)))
-        """Every proper prefix of every alias."""
-        self.starts = self.prefixes | by_alias.keys()
-        """... and the aliases themselves."""
+        self.alias_count = len(by_alias)
+        self.phrases = directory.phrases
+        self.phrase_count = len(directory.phrases)
         self.phrase_firsts = directory.phrases.keys()
+        if (
+            previous is not None
+            and previous.by_alias is by_alias
+            and previous.alias_count <= self.alias_count
+            and previous.phrases is directory.phrases
+        ):
+            new = list(islice(by_alias, previous.alias_count, None))
+            # Grown in place: an index still in use elsewhere then reads more starts
+            # than its aliases have, which only sends more tokens to the exact scan.
+            self.prefixes, self.starts = previous.prefixes, previous.starts
+            for alias in new:
+                heads = [alias[:end] for end in range(1, len(alias))]
+                self.prefixes.update(heads)
+                self.starts.update(heads)
+                self.starts.add(alias)
+        else:
+            previous, new = None, []
+            self.prefixes = {alias[:end] for alias in by_alias for end in range(1, len(alias))}
+            """Every proper prefix of every alias."""
+            self.starts = self.prefixes | by_alias.keys()
+            """... and the aliases themselves."""
+        self.crossing: dict[tuple[str, str, str], bool] = {}
+        self.crossing_at = -1
         self.seen: set[str] = set()
         self.named: set[str] = set()
         self.relevant: set[str] = set()
         """``named`` and ``opens`` tokens."""
         self.phrase_words: set[str] = set()
         """Latin tokens that are the first word of a multi-word name (GE of GE Vernova)."""
+        if previous is not None and not new and previous.phrase_count == self.phrase_count:
+            # Nothing a token's class or a crossing depends on has changed: share them.
+            self.crossing, self.crossing_at = previous.crossing, previous.crossing_at
+            self.seen, self.named = previous.seen, previous.named
+            self.relevant, self.phrase_words = previous.relevant, previous.phrase_words
         self.mixed_by_run: dict[str, list[tuple[int, str]]] = {}
         """Mixed-script names by their first run of Latin letters, with their place in
         ``directory.mixed`` (the order they are reported in)."""
@@ -407,6 +441,22 @@ class _MentionIndex:
             run = _LETTER_RUN.search(alias)
             if run is not None:
                 self.mixed_by_run.setdefault(run.group(), []).append((order, alias))
+        self.mixed_runs = frozenset(self.mixed_by_run)
+
+    def crosses(self, tokens: list[str], i: int, directory: CompanyDirectory) -> bool:
+        """:func:`_crosses_word`, remembered: it reads only the name and its Chinese
+        neighbours, and asks the segmenter's dictionary up to a dozen times."""
+        taught = words_taught()
+        if self.crossing_at != taught or len(self.crossing) > _MEMO_LIMIT:
+            self.crossing.clear()  # a word taught changes the frequencies it read
+            self.crossing_at = taught
+        before = tokens[i - 1] if i > 0 and _is_cjk(tokens[i - 1]) else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) and _is_cjk(tokens[i + 1]) else ""
+        place = (before, tokens[i], after)
+        answer = self.crossing.get(place)
+        if answer is None:
+            answer = self.crossing[place] = _crosses_word(list(place), 1, directory)
+        return answer
 
     def classify(self, tokens: Iterable[str]) -> None:
         """Classify the tokens not met before (``tokens`` of a whole article at once)."""
@@ -424,17 +474,27 @@ class _MentionIndex:
                     self.phrase_words.add(token)
                 continue
             size = len(token)
-            if (
-                token in by_alias
-                or any(token[:end] in by_alias for end in range(2, size))
-                or any(token[cut:] in by_alias for cut in range(2, size - 2))
+            if token in by_alias or (
+                size > 2
+                and (
+                    any(token[:end] in by_alias for end in range(2, size))
+                    or (size > 4 and any(token[cut:] in by_alias for cut in range(2, size - 2)))
+                )
             ):
                 self.named.add(token)
                 self.relevant.add(token)
             elif token in self.prefixes:
                 self.relevant.add(token)
-        # Classes first: a token in ``seen`` is already in its class (threads may share this).
+        # Classes first: a token in ``seen`` is already in its class (threads may share
+        # this).  Past the limit only ``seen`` starts again: the classes stay exact.
+        if len(self.seen) > _MEMO_LIMIT:
+            self.seen.clear()
         self.seen.update(fresh)
+
+
+_MEMO_LIMIT = 200_000
+"""Tokens (or name places) remembered per directory generation: a long-running bot
+meets new ones forever."""
 
 
 def _is_cjk(token: str) -> bool:
@@ -576,12 +636,21 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
     )
 
 
+_KY_END = re.compile(r"[-－]?KY$")
+
+
+@lru_cache(maxsize=65536)
+def _bare_key(name: str) -> str:
+    """A name's key without its KY marker."""
+    return name_key(_KY_END.sub("", name))
+
+
 def names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
     """The longest of ``names`` that ``run`` starts (or ends) with, in any script."""
-    key = name_key(re.sub(r"[-－]?KY$", "", run))
+    key = _bare_key(run)
     best = None
     for name in names:
-        norm = name_key(re.sub(r"[-－]?KY$", "", name))
+        norm = _bare_key(name)
         if len(norm) >= 2 and (key.startswith(norm) if start else key.endswith(norm)):
             best = name if best is None or len(name) > len(best) else best
     return best

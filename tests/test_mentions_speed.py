@@ -18,7 +18,7 @@ import pytest
 from digests import mentions
 from digests.aliases import names_with_parens
 from digests.analysis import analyze
-from digests.companies import Company, CompanyDirectory
+from digests.companies import Company, CompanyDirectory, build_directory
 from digests.lexicon import default_lexicon
 from digests.mentions import (
     NAME_WITH_PARENS,
@@ -196,6 +196,31 @@ def test_a_learned_name_is_found_at_once() -> None:
     directory.add(Company("TW:7854", "晶研創新", ("晶研LG化學",), "7854", "TW", source="learned"))
     keys = {m.company_key for m in find_mentions(analyze(article), directory)}
     assert keys == {"TWSE:2330", "TW:7854"}
+
+
+def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
+    directory = build_directory()
+    tokens = ["台積電", "晶研", "晶研創新", "lg", "LG", "化学", "Acme", "acme", "是", "中国"]
+    grown = directory.derived("mentions", _MentionIndex)
+    grown.classify(tokens)
+    for company in (
+        Company(
+            "TW:7854", "晶研創新", ("晶研LG化學", "Acme Robotics"), "7854", "TW", source="learned"
+        ),
+        Company("TWSE:2330", "台積電", ("台積電公司",), "2330", "TWSE"),
+    ):
+        directory.add(company)
+        grown = directory.derived("mentions", _MentionIndex)
+        built = _MentionIndex(directory)
+        grown.classify(tokens)
+        built.classify(tokens)
+        assert grown.prefixes == built.prefixes
+        assert grown.starts == built.starts
+        assert grown.mixed_by_run == built.mixed_by_run
+        assert grown.named == built.named
+        assert grown.relevant == built.relevant
+        assert grown.phrase_words == built.phrase_words
+    assert "acme" in grown.phrase_words or "Acme" in grown.phrase_words
 
 
 def _random_texts(seed: int, pieces: list[str], shapes: list[str]) -> list[str]:
