@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from digests.companies import (
     AMBIGUOUS_WORD_FREQ,
@@ -226,8 +227,11 @@ _ALL_CAPS = re.compile(r"[A-Z]{1,5}")
 _WORD_GAPS = re.compile(r"[\s\-]+")
 
 
+@lru_cache(maxsize=16384)
 def trim_chinese_name(run: str) -> str | None:
-    """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``."""
+    """The name at the end of a Chinese run: ``約華爾街的貝萊德`` -> ``貝萊德``.
+
+    Remembered: it reads the run alone, and articles print the same names again."""
     name = ZH_CUT.sub("", run)
     name = _AFTER_COMPANY.sub("", name)  # 新創公司晶馳科技 -> 晶馳科技
     name = _AFTER_GROUP.sub("", name)  # 美妝集團歐萊雅 -> 歐萊雅

@@ -293,10 +293,10 @@ class CompanyDirectory:
         # A phrase is indexed by its first word, so only prefixes of the query's first run
         # can key one that matches it whole: a few dict probes instead of a scan of them all.
         head = norm.split(" ", 1)[0]
-        firsts = dict.fromkeys(head[:i] for i in range(len(head), 0, -1))
-        for first in firsts:
-            for label, key in self.phrases.get(first, ()):
-                if phrase_pattern(label).fullmatch(query.strip()):
+        written = query.strip()
+        for end in range(len(head), 0, -1):  # longest first; the prefixes are all distinct
+            for label, key in self.phrases.get(head[:end], ()):
+                if phrase_pattern(label).fullmatch(written):
                     return self.companies[key]
         return self.by_code(norm) if tickers else None
 

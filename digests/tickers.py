@@ -145,6 +145,23 @@ class TickerRef:
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
+_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+def codes_before_names(text: str) -> Iterator[re.Match[str]]:
+    """:data:`CODE_BEFORE_NAME`'s matches, found faster.
+
+    The pattern opens with a look-behind, tried at every character.  Its code starts a
+    run of four digits or more (a digit before it is a word character, which the
+    look-behind refuses), and a digit run inside one of its matches follows a word
+    character too, so trying the pattern at the start of each such run finds every
+    match, once and in order.  (A look-behind sees the text before where ``match``
+    starts.)
+    """
+    for run in _DIGIT_RUN.finditer(text):
+        m = CODE_BEFORE_NAME.match(text, run.start())
+        if m is not None:
+            yield m
 
 
 def ticker_refs(text: str) -> Iterator[TickerRef]:
@@ -165,7 +182,7 @@ def ticker_refs(text: str) -> Iterator[TickerRef]:
         )
     if _FOUR_DIGITS.search(text) is None:
         return  # the forms below print a code of four digits or more
-    for m in CODE_BEFORE_NAME.finditer(text):
+    for m in codes_before_names(text):
         yield TickerRef(
             m.group("code"),
             "tw",

@@ -37,7 +37,12 @@ from digests.mentions import (
 from digests.models import Article, Section
 from digests.sources import load
 from digests.textproc import to_simplified
-from digests.tickers import NAME_BEFORE_CODE, names_before_codes
+from digests.tickers import (
+    CODE_BEFORE_NAME,
+    NAME_BEFORE_CODE,
+    codes_before_names,
+    names_before_codes,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_DUMPS = Path(__file__).parent.parent / "bot" / "cli" / "demo_data" / "pagedumps"
@@ -276,4 +281,23 @@ def test_names_before_codes_match_the_pattern(units) -> None:
         ]
         found += bool(expected)
         assert list(names_before_codes(text)) == expected, text
+    assert found > 1000
+
+
+def test_codes_before_names_match_the_pattern(units) -> None:
+    pieces = [
+        *"台積電鴻海 \u3000\t\n-－.TWOKYa_,，%0123456789５",
+        "年",
+        "億",
+        "2330",
+        "1234567",
+        "台" * 13,
+    ]
+    shapes = ["2330 台積電", "\n2454聯發科技：", "6488-TWO 環球晶", "0050.TW 元大", "10050年"]
+    texts = [text for text, _ in units] + _random_texts(11, pieces, shapes)
+    found = 0
+    for text in texts:
+        expected = [m.span() for m in CODE_BEFORE_NAME.finditer(text)]
+        found += bool(expected)
+        assert [m.span() for m in codes_before_names(text)] == expected, text
     assert found > 1000
