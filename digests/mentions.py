@@ -384,8 +384,8 @@ class _MentionIndex:
     Every other token yields nothing and never joins a pair that does.
 
     Each distinct token is classified once per generation (a set difference per
-    sentence finds the new ones), so a sentence costs a few set operations unless it
-    has such a token.
+    article finds the new ones), so a sentence costs a set test unless it has such a
+    token, and then a look at those tokens only.
     """
 
     def __init__(self, directory: CompanyDirectory, previous: _MentionIndex | None = None) -> None:
