@@ -26,10 +26,10 @@ from digests.mentions import (
     ZH_COMPANY_SUFFIX,
     ZH_CUT,
     ZH_NOT_COMPANY,
-    company_stem,
     names_at,
     resolve_ticker,
 )
+from digests.name_tokens import company_stem
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, to_simplified
 from digests.tickers import PAREN_TICKER, TickerRef, ticker_refs

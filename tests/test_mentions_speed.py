@@ -1,6 +1,6 @@
 """The mention finder's shortcuts find exactly what the plain scans they replace find.
 
-``digests.mentions`` looks only at tokens that may take part in a name, only at the
+``digests.name_tokens`` looks only at tokens that may take part in a name, only at the
 mixed-script names whose Latin word the sentence has, and ``digests.aliases`` and
 ``digests.tickers`` find their name-beside-parenthesis and name-before-code shapes
 from the parenthesis or the code back.  Each is compared here with the plain version
@@ -15,26 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from digests import mentions
 from digests.aliases import names_with_parens
 from digests.analysis import analyze
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.lexicon import default_lexicon
-from digests.mentions import (
-    NAME_WITH_PARENS,
-    _comparable,
+from digests.mentions import NAME_WITH_PARENS, _comparable, _mixed_hits, _pick, find_mentions
+from digests.models import Article, Section
+from digests.name_tokens import (
+    MentionIndex,
+    _after_word,
     _crosses_word,
     _joined_alias,
     _loosely_bound,
-    _MentionIndex,
-    _mixed_hits,
-    _pick,
-    _token_aliases,
     company_stem,
-    find_mentions,
     misfit_stem,
+    token_aliases,
 )
-from digests.models import Article, Section
 from digests.sources import load
 from digests.textproc import to_simplified
 from digests.tickers import (
@@ -82,7 +78,7 @@ def units(directory: CompanyDirectory) -> list[tuple[str, list[str]]]:
 def _plain_token_aliases(
     tokens: list[str], directory: CompanyDirectory
 ) -> list[tuple[str, bool, bool]]:
-    """The scan over every token that ``_token_aliases`` replaced."""
+    """The scan over every token that ``token_aliases`` replaced."""
     by_alias = directory.by_alias
     keys = [t.lower() if t.isascii() else t for t in tokens]
     out: list[tuple[str, bool, bool]] = []
@@ -104,7 +100,7 @@ def _plain_token_aliases(
             crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
             out.append((key, False, crossed))
         elif len(key) >= 3 and not key.isascii():
-            found = company_stem(key, directory) or mentions._after_word(key, directory)
+            found = company_stem(key, directory) or _after_word(key, directory)
             if found is not None:
                 out.append((found, True, False))
             elif (other := misfit_stem(key, directory)) is not None:
@@ -159,7 +155,7 @@ def _split_names(
 
 
 def test_token_aliases_match_the_plain_scan(directory, units) -> None:
-    index = _MentionIndex(directory)
+    index = MentionIndex(directory)
     token_lists = [tokens for _, tokens in units] + _shuffled_tokens(units)
     token_lists += _split_names(units, directory)
     named = 0
@@ -167,12 +163,12 @@ def test_token_aliases_match_the_plain_scan(directory, units) -> None:
         index.classify(tokens)
         expected = _plain_token_aliases(tokens, directory)
         named += bool(expected)
-        assert _token_aliases(tokens, directory, index) == expected, tokens
+        assert token_aliases(tokens, directory, index) == expected, tokens
     assert named > 300
 
 
 def test_mixed_hits_match_the_plain_search(directory, units) -> None:
-    index = _MentionIndex(directory)
+    index = MentionIndex(directory)
     found = 0
     for text, _ in units:
         expected = _plain_mixed_hits(text, directory)
@@ -206,7 +202,7 @@ def test_a_learned_name_is_found_at_once() -> None:
 def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
     directory = build_directory()
     tokens = ["台積電", "晶研", "晶研創新", "lg", "LG", "化学", "Acme", "acme", "是", "中国"]
-    grown = directory.derived("mentions", _MentionIndex)
+    grown = directory.derived("mentions", MentionIndex)
     grown.classify(tokens)
     for company in (
         Company(
@@ -215,8 +211,8 @@ def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
         Company("TWSE:2330", "台積電", ("台積電公司",), "2330", "TWSE"),
     ):
         directory.add(company)
-        grown = directory.derived("mentions", _MentionIndex)
-        built = _MentionIndex(directory)
+        grown = directory.derived("mentions", MentionIndex)
+        built = MentionIndex(directory)
         grown.classify(tokens)
         built.classify(tokens)
         assert grown.prefixes == built.prefixes
