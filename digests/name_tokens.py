@@ -127,6 +127,7 @@ class MentionIndex:
             and previous.by_alias is by_alias
             and previous.alias_count <= self.alias_count
             and previous.phrases is directory.phrases
+            and previous.phrase_count <= self.phrase_count
         ):
             new = list(islice(by_alias, previous.alias_count, None))
             # Grown in place: an index still in use elsewhere then reads more starts
@@ -151,11 +152,17 @@ class MentionIndex:
         """``named`` and ``opens`` tokens."""
         self.phrase_words: set[str] = set()
         """Latin tokens that are the first word of a multi-word name (GE of GE Vernova)."""
-        if previous is not None and not new and previous.phrase_count == self.phrase_count:
-            # Nothing a token's class or a crossing depends on has changed: share them.
-            self.crossing, self.crossing_at = previous.crossing, previous.crossing_at
+        if previous is not None:
+            # A token's classes only grow with the aliases and phrases (each is a test of
+            # membership in them), so they are kept; a token a new alias or phrase may
+            # add a class to is forgotten as seen, to be classified again when met.
             self.seen, self.named = previous.seen, previous.named
             self.relevant, self.phrase_words = previous.relevant, previous.phrase_words
+            firsts = set(islice(self.phrases, previous.phrase_count, None))
+            if new or firsts:
+                self.seen.difference_update(_touched(new, firsts, tuple(self.seen)))
+            if not new:  # nothing a crossing depends on has changed
+                self.crossing, self.crossing_at = previous.crossing, previous.crossing_at
         self.mixed_by_run: dict[str, list[tuple[int, str]]] = {}
         """Mixed-script names by their first run of Latin letters, with their place in
         ``directory.mixed`` (the order they are reported in)."""
@@ -212,6 +219,21 @@ class MentionIndex:
         if len(self.seen) > _MEMO_LIMIT:
             self.seen.clear()
         self.seen.update(fresh)
+
+
+def _touched(aliases: list[str], firsts: set[str], seen: tuple[str, ...]) -> set[str]:
+    """The tokens of ``seen`` whose class new ``aliases`` or phrases (their ``firsts``)
+    may change: an alias itself (a Latin one in any case), its starts, the tokens that
+    hold it (a name with a company word or after a word), a phrase's first word."""
+    touched: set[str] = set()
+    if firsts:
+        touched.update(t for t in seen if t.isascii() and t.lower() in firsts)
+    for alias in aliases:
+        touched.update(alias[:end] for end in range(1, len(alias)))
+        touched.update(token for token in seen if alias in token)
+        if alias.isascii():
+            touched.update(token for token in seen if token.isascii() and token.lower() == alias)
+    return touched
 
 
 _MEMO_LIMIT = 200_000

@@ -202,16 +202,22 @@ def test_a_learned_name_is_found_at_once() -> None:
 def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
     directory = build_directory()
     tokens = ["台積電", "晶研", "晶研創新", "lg", "LG", "化学", "Acme", "acme", "是", "中国"]
+    tokens += ["晶", "晶研创", "晶研创新", "晶研创新公司", "韩国晶研创新", "晶研lg化学"]
+    tokens += ["ACMEROBOTICS", "AcmeRobotics", "acmerobotics公司", "台积电公司债", "Acme-Robotics"]
     grown = directory.derived("mentions", MentionIndex)
     grown.classify(tokens)
-    for company in (
-        Company(
-            "TW:7854", "晶研創新", ("晶研LG化學", "Acme Robotics"), "7854", "TW", source="learned"
-        ),
+    learned = (
+        Company("TW:7854", "晶研創新", ("晶研LG化學",), "7854", "TW", source="learned"),
+        Company("US:ACME", "ACMEROBOTICS", (), "ACME", "US", source="learned"),
         Company("TWSE:2330", "台積電", ("台積電公司",), "2330", "TWSE"),
-    ):
+        Company("name:Acme Robotics", "Acme Robotics", (), source="learned"),
+    )
+    kept = 0
+    for company in learned:
+        before = grown
         directory.add(company)
         grown = directory.derived("mentions", MentionIndex)
+        kept += grown.seen is before.seen
         built = MentionIndex(directory)
         grown.classify(tokens)
         built.classify(tokens)
@@ -221,7 +227,9 @@ def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
         assert grown.named == built.named
         assert grown.relevant == built.relevant
         assert grown.phrase_words == built.phrase_words
-    assert "acme" in grown.phrase_words or "Acme" in grown.phrase_words
+    assert kept == len(learned)
+    assert {"晶研创新公司", "韩国晶研创新", "AcmeRobotics", "acmerobotics公司"} <= grown.named
+    assert {"acme", "Acme"} <= grown.phrase_words
 
 
 def _random_texts(seed: int, pieces: list[str], shapes: list[str]) -> list[str]:
