@@ -31,13 +31,16 @@ import importlib.util
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from digests.normalize import name_key
+
+T = TypeVar("T")
 
 AMBIGUOUS_WORD_FREQ = 30
 """A name jieba already knows this often as a general word is ambiguous."""
@@ -133,6 +136,30 @@ class CompanyDirectory:
     mixed: dict[str, set[str]] = field(default_factory=dict)
     """Aliases mixing Latin and Chinese (三星SDI, LG化學, SK海力士) -> company keys: the
     segmenter cuts them at the script change, so they are found in the text itself."""
+    generation: int = field(default=0, init=False, repr=False, compare=False)
+    """Bumped by every :meth:`add` and :meth:`mark_ambiguous` (the only ways the indexes
+    above change once built): what :meth:`derived` values are checked against."""
+    _derived: dict[str, tuple[int, object]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, name: str, build: Callable[[CompanyDirectory, T | None], T]) -> T:
+        """``build(self, previous)``, computed once per :attr:`generation` and kept
+        under ``name``; ``previous`` is what it built for an earlier generation (or
+        ``None``), for tables that can grow rather than be built again.
+
+        The mention finder's lookup tables (every alias prefix, the mixed-script names
+        by their Latin word) cost a few milliseconds to build and are read for every
+        sentence of every article, while the directory changes only when an article
+        teaches it a name: a few times per hundred articles."""
+        generation = self.generation  # read first: a change while building invalidates
+        cached = self._derived.get(name)
+        if cached is not None and cached[0] == generation:
+            return cached[1]  # type: ignore[return-value]
+        previous = cached[1] if cached is not None else None
+        value = build(self, previous)  # type: ignore[arg-type]
+        self._derived[name] = (generation, value)
+        return value
 
     def add(self, company: Company) -> None:
         existing = self.companies.get(company.key)
@@ -176,6 +203,7 @@ class CompanyDirectory:
                 company.source == "curated" and not ticker.isdigit() and not family
             ):
                 self.by_ticker.setdefault(ticker, company.key)
+        self.generation += 1
 
     def _index_alias(
         self, label: str, key: str, source: str = "curated", exact: bool = False
@@ -235,6 +263,7 @@ class CompanyDirectory:
             for alias in self.by_alias
             if len(alias) <= 2 and not alias.isascii() and alias not in curated
         } - self.ambiguous
+        self.generation += 1
 
     @property
     def vocabulary(self) -> set[str]:
@@ -264,10 +293,10 @@ class CompanyDirectory:
         # A phrase is indexed by its first word, so only prefixes of the query's first run
         # can key one that matches it whole: a few dict probes instead of a scan of them all.
         head = norm.split(" ", 1)[0]
-        firsts = dict.fromkeys(head[:i] for i in range(len(head), 0, -1))
-        for first in firsts:
-            for label, key in self.phrases.get(first, ()):
-                if phrase_pattern(label).fullmatch(query.strip()):
+        written = query.strip()
+        for end in range(len(head), 0, -1):  # longest first; the prefixes are all distinct
+            for label, key in self.phrases.get(head[:end], ()):
+                if phrase_pattern(label).fullmatch(written):
                     return self.companies[key]
         return self.by_code(norm) if tickers else None
 

@@ -1,15 +1,18 @@
 """Find company mentions in an analysed article.
 
-Learning the aliases an article introduces (名稱(代號), 中文名(English)) is in
-:mod:`digests.aliases`, which shares this module's name shapes."""
+Names found on the segmenter's tokens (and the tables that make that fast) are in
+:mod:`digests.name_tokens`.  Learning the aliases an article introduces
+(名稱(代號), 中文名(English)) is in :mod:`digests.aliases`, which shares this
+module's name shapes."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import chain
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
-    COMMON_WORD_FREQ,
     Company,
     CompanyDirectory,
     fold_latin,
@@ -18,9 +21,9 @@ from digests.companies import (
     preferred,
 )
 from digests.models import CompanyMention as Mention
-from digests.name_suffixes import suffix_fits
+from digests.name_tokens import LETTER_RUN, MentionIndex, token_aliases
 from digests.normalize import name_key
-from digests.textproc import general_word_freq, segmenter_word_freq, to_simplified
+from digests.textproc import to_simplified
 from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
 
 NAME_WITH_PARENS = re.compile(
@@ -70,18 +73,6 @@ information system; PTC: a company or a thermistor): they count as a company onl
 with its ticker, a company word or KY marker right after them, or when the article
 names the company plainly elsewhere."""
 
-CROSSING_WORD_FREQ = 50
-"""A word the segmenter knows at least this often is a real word a short name may
-have been cut out of (新產 in 新產能)."""
-
-_MARKET_WORDS = frozenset(
-    "营收 产线 财测 法说 法说会 营益率 净利 稼动率 拉货 备货 制程 扩产 量产 殖利率 除息 "
-    "出货 获利 毛利 毛利率 先进制程 封测".split()
-)
-"""Words of Taiwanese market prose that jieba's (mainland) dictionary lacks or barely
-knows: 台灣大 + 營收 is the company and its revenue, 新產 + 線 is a production line."""
-
-
 CERTAIN, WEAK, AMBIGUOUS = "certain", "weak", "ambiguous"
 
 WORDLIKE_TICKERS = frozenset(
@@ -114,8 +105,12 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     confirmed: set[str] = set()
     units = [(-1, analysis.article.title, analysis.title_tokens)]
     units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    index = directory.derived("mentions", MentionIndex)
+    index.classify(chain.from_iterable(tokens for _, _, tokens in units))
     for section, text, tokens in units:
-        hits = _sentence_companies(text, tokens, directory)
+        hits = _sentence_companies(text, tokens, directory, index)
+        if not hits:
+            continue
         sure = {key for key, level in hits if level == CERTAIN}
         for key, level in hits:
             if level == CERTAIN or (level == WEAK and sure - {key}):
@@ -130,11 +125,14 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 
 def _sentence_companies(
-    text: str, tokens: list[str], directory: CompanyDirectory
+    text: str, tokens: list[str], directory: CompanyDirectory, index: MentionIndex
 ) -> list[tuple[str, str]]:
     cited, hits = _ticker_hits(text, directory)
-    phrases = _phrase_hits(text, tokens, directory) + _mixed_hits(text, directory)
-    for alias, compound, crossed in _token_aliases(tokens, directory):
+    phrases = _phrase_hits(text, tokens, directory, index)
+    mixed = _mixed_hits(text, directory, index)
+    if mixed:
+        phrases = phrases + mixed
+    for alias, compound, crossed in token_aliases(tokens, directory, index):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
@@ -149,20 +147,27 @@ def _sentence_companies(
             hits.append((key, WEAK))
         else:
             hits.append((key, CERTAIN))
-    hits.extend((key, CERTAIN) for key, _, _ in phrases)
-    hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
-    hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
+    # Most sentences have none of these: skip the calls (each tests the same first).
+    if phrases:
+        hits.extend((key, CERTAIN) for key, _, _ in phrases)
+    if "KY" in text:
+        hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
+    if _ACCENTED.search(text):
+        hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
     return hits
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
 
 
 def _phrase_hits(
-    text: str, tokens: list[str], directory: CompanyDirectory
+    text: str, tokens: list[str], directory: CompanyDirectory, index: MentionIndex
 ) -> list[tuple[str, int, int]]:
     """Multi-word Latin names the sentence writes (GE Vernova), with their spans."""
     if tokens and not text.isascii():
+        if index.phrase_words.isdisjoint(tokens):
+            return []  # no token is a first word: the candidates below are none
         lowered = {t.lower() for t in tokens if t.isascii()}
         candidates = [
             p for first in lowered & directory.phrases.keys() for p in directory.phrases[first]
@@ -183,13 +188,34 @@ def _phrase_hits(
     return out
 
 
-def _mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, int]]:
+def _mixed_hits(
+    text: str, directory: CompanyDirectory, index: MentionIndex
+) -> list[tuple[str, int, int]]:
     """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
     if not directory.mixed or text.isascii() or not _ASCII_LETTER.search(text):
         return []  # every such name has a Latin letter (and OpenCC makes none)
-    low = _comparable(text)
+    # Where a name is found below, its first run of Latin letters is a whole run of the
+    # comparable text's: inside the name it borders other characters, and at the name's
+    # edge the text may not continue it (no letter before, no letter or digit after).
+    # So only the names whose first run the text has as a whole run are searched, in
+    # the directory's order.
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u212a" not in text:
+        # OpenCC leaves Latin letters alone and makes none, so when lower-casing keeps
+        # every offset (no Kelvin sign, no İ) the comparable text has the runs this
+        # one has: when none starts a name, the conversion below is not needed.
+        runs = set(LETTER_RUN.findall(lowered))
+        if index.mixed_runs.isdisjoint(runs):
+            return []
+        low = _comparable(text)
+    else:
+        low = _comparable(text)
+        runs = set(LETTER_RUN.findall(low))
+    by_run = index.mixed_by_run
+    names = sorted(name for run in runs for name in by_run.get(run, ()))
     out = []
-    for alias, keys in directory.mixed.items():
+    for _, alias in names:
+        keys = directory.mixed[alias]
         at = low.find(alias)
         while at >= 0:
             end = at + len(alias)
@@ -273,142 +299,12 @@ def _pick(keys: set[str], directory: CompanyDirectory) -> str:
     return min(keys) if len(keys) == 1 else preferred(keys, directory.companies)
 
 
-def _token_aliases(tokens: list[str], directory: CompanyDirectory) -> list[tuple[str, bool, bool]]:
-    """Aliases named by the tokens: whole tokens, two tokens that form one name
-    (台灣 + 大哥大, 南亞 + 科技 -> 南亞科), a name with a company-type word
-    (東元電機, 台塑集團) and a name after a word jieba glued to it (韓國三星電子).
-    The first flag says the name came with more than itself (a compound): that
-    counts as surely as a distinctive name, even for a short or everyday one.  The
-    second says a two-character name may have been cut out of a word (新產能)."""
-    by_alias = directory.by_alias
-    keys = [t.lower() if t.isascii() else t for t in tokens]
-    out: list[tuple[str, bool, bool]] = []
-    i = 0
-    while i < len(keys):
-        key = keys[i]
-        if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
-            pair = key + keys[i + 1]
-            # Most pairs are neither a name nor end like one (company_stem): skip the call.
-            joined = (
-                _joined_alias(pair, directory)
-                if pair in by_alias or pair[-2:] in _SUFFIX_ENDINGS
-                else None
-            )
-            if joined is not None:
-                out.append((joined, True, False))
-                i += 2
-                continue
-            if pair[-2:] in _SUFFIX_ENDINGS and (other := misfit_stem(pair, directory)):
-                out.append((other, False, True))  # 晶華 + 半導體: needs its ticker
-                i += 2
-                continue
-        if key in by_alias:
-            crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
-            out.append((key, False, crossed))
-        elif len(key) >= 3 and not key.isascii():
-            found = company_stem(key, directory) or _after_word(key, directory)
-            if found is not None:
-                out.append((found, True, False))
-            elif (other := misfit_stem(key, directory)) is not None:
-                out.append((other, False, True))
-        i += 1
-    return out
-
-
-def _is_cjk(token: str) -> bool:
-    return bool(token) and "\u3400" <= token[0] <= "\u9fff" and "\u3400" <= token[-1] <= "\u9fff"
-
-
-def _loosely_bound(name: str, directory: CompanyDirectory) -> bool:
-    """Names whose edges the segmenter may have drawn wrongly: two characters (新產),
-    or a common word plus one character (先進 + 光 in 先進光罩, 系統 + 電 in 系統電源)."""
-    if not _is_cjk(name):
-        return False
-    if len(name) == 2:
-        return True
-    return len(name) == 3 and _plain_word(name[:2], directory)
-
-
-def _crosses_word(keys: list[str], i: int, directory: CompanyDirectory) -> bool:
-    """Whether the two-character name ``keys[i]`` shares an edge character with a
-    common word the text may really mean: 新產 + 能 (產能 capacity), 超微 + 型電腦
-    (微型), 美 + 國巨 (美國).  Teaching the segmenter every listed name makes it
-    prefer the name, so the name's edges are checked against the words around it.
-    A neighbour that is itself a solid word keeps the name (緯創 + 新高: reading
-    創新 would leave 高 alone)."""
-    name = keys[i]
-    if i + 1 < len(keys) and _is_cjk(keys[i + 1]):
-        after = keys[i + 1]
-        for k in range(1, min(2, len(after)) + 1):
-            words = (name[-1] + after[:k], name + after[:k])
-            if any(_common_word(w, directory) for w in words) and not (
-                k < len(after) and _solid_word(after, directory)
-            ):
-                return True
-    if i > 0 and _is_cjk(keys[i - 1]):
-        before = keys[i - 1]
-        for k in range(1, min(2, len(before)) + 1):
-            words = (before[-k:] + name[0], before[-k:] + name)
-            if any(_common_word(w, directory) for w in words) and not (
-                k < len(before) and _solid_word(before, directory)
-            ):
-                return True
-    return False
-
-
-def _common_word(word: str, directory: CompanyDirectory) -> bool:
-    """A word the text may mean instead of the name: a common word, or another
-    company's name (先進光 + 罩 vs 光罩: the segmenter chose between two names by the
-    weights we gave them, not by the text)."""
-    return word in directory.by_alias or _word_freq(word) >= CROSSING_WORD_FREQ
-
-
-def _plain_word(word: str, directory: CompanyDirectory) -> bool:
-    """A very common word that is no company's name (先進, 系統, 台灣)."""
-    if word in directory.by_alias and word not in directory.ambiguous:
-        return False
-    return segmenter_word_freq(word) >= COMMON_WORD_FREQ
-
-
-def _solid_word(token: str, directory: CompanyDirectory) -> bool:
-    return len(token) >= 2 and (
-        token in directory.by_alias or _word_freq(token) >= CROSSING_WORD_FREQ
-    )
-
-
-def _word_freq(word: str) -> int:
-    return CROSSING_WORD_FREQ if word in _MARKET_WORDS else segmenter_word_freq(word)
-
-
-def _joined_alias(joined: str, directory: CompanyDirectory) -> str | None:
-    if len(joined) < 3:
-        return None
-    if joined in directory.by_alias:
-        plain = joined not in directory.ambiguous and joined not in directory.weak
-        return joined if plain else None
-    return company_stem(joined, directory)
-
-
-def _after_word(token: str, directory: CompanyDirectory) -> str | None:
-    """``韓國三星電子`` (one jieba word) -> 三星電子: a known word, then a full name."""
-    for cut in range(2, len(token) - 2):
-        tail = token[cut:]
-        if (
-            tail in directory.by_alias
-            and tail not in directory.ambiguous
-            and tail not in directory.weak
-            and general_word_freq(token[:cut]) > 0
-        ):
-            return tail
-    return None
-
-
 def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list[tuple[str, str]]]:
     """Companies whose ticker the sentence prints (cited), and those that count."""
     cited: set[str] = set()
     hits: list[tuple[str, str]] = []
-    if not ("(" in text or "（" in text or any(map(str.isdigit, text))):
-        return cited, hits
+    if not ("(" in text or "（" in text or _FOUR_DIGITS.search(text)):
+        return cited, hits  # every form of ticker_refs and etf_codes needs one of these
     for ref in ticker_refs(text):
         company = resolve_ticker(ref, directory)
         if company is None:
@@ -454,12 +350,21 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
     )
 
 
+_KY_END = re.compile(r"[-－]?KY$")
+
+
+@lru_cache(maxsize=65536)
+def _bare_key(name: str) -> str:
+    """A name's key without its KY marker."""
+    return name_key(_KY_END.sub("", name))
+
+
 def names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
     """The longest of ``names`` that ``run`` starts (or ends) with, in any script."""
-    key = name_key(re.sub(r"[-－]?KY$", "", run))
+    key = _bare_key(run)
     best = None
     for name in names:
-        norm = name_key(re.sub(r"[-－]?KY$", "", name))
+        norm = _bare_key(name)
         if len(norm) >= 2 and (key.startswith(norm) if start else key.endswith(norm)):
             best = name if best is None or len(name) > len(best) else best
     return best
@@ -483,78 +388,6 @@ def _ky_names(text: str, directory: CompanyDirectory) -> list[str]:
 
 def _is_ky(company: Company | None) -> bool:
     return company is not None and company.name.endswith("-KY")
-
-
-_NAME_SUFFIXES = (
-    "电机",
-    "电子",
-    "电信",
-    "科技",
-    "集团",
-    "公司",
-    "股份",
-    "企业",
-    "工业",
-    "实业",
-    "控股",
-    "投控",
-    "国际",
-    "精密",
-    "光电",
-    "半导体",
-    "航空",
-    "海运",
-    "航运",
-    "金控",
-    "电脑",
-    "化学",
-    "化工",
-    "塑胶",
-    "钢铁",
-    "晶圆",
-    "通讯",
-    "生技",
-    "材料",
-)
-
-
-_SUFFIX_ENDINGS = frozenset(suffix[-2:] for suffix in _NAME_SUFFIXES)
-
-
-def company_stem(token: str, directory: CompanyDirectory) -> str | None:
-    """A known name followed by a company-type word is that name: ``东元电机`` ->
-    ``东元``; the word may share its first character with the name's last
-    (``南亚科`` + ``科技``, ``华邦电`` + ``电子``, ``环球晶`` + ``晶圆``)."""
-    return _stem(token, directory, fitting=True)
-
-
-def misfit_stem(token: str, directory: CompanyDirectory) -> str | None:
-    """A short name followed by an industry word its company's industry contradicts
-    (晶華 + 半導體: a hotel group): probably another company of that name, so the
-    short name counts only with stronger evidence (its ticker)."""
-    return _stem(token, directory, fitting=False)
-
-
-def _stem(token: str, directory: CompanyDirectory, fitting: bool) -> str | None:
-    if len(token) < 3 or token.isascii() or token[-2:] not in _SUFFIX_ENDINGS:
-        return None
-    for suffix in _NAME_SUFFIXES:
-        if token.endswith(suffix):
-            for name, shortest in ((token[: -len(suffix) + 1], 3), (token[: -len(suffix)], 2)):
-                # The name may share the suffix's first character (南亞科 + 科技).
-                if (
-                    len(name) >= shortest
-                    and name in directory.by_alias
-                    and _fits(name, suffix, directory) == fitting
-                ):
-                    return name
-    return None
-
-
-def _fits(name: str, suffix: str, directory: CompanyDirectory) -> bool:
-    """Any company of that name may carry the suffix (see :mod:`digests.name_suffixes`)."""
-    companies = directory.companies
-    return any(suffix_fits(suffix, companies[k].industry) for k in directory.by_alias[name])
 
 
 def _has_latin_word(text: str, word: str) -> bool:

@@ -1,0 +1,307 @@
+"""The mention finder's shortcuts find exactly what the plain scans they replace find.
+
+``digests.name_tokens`` looks only at tokens that may take part in a name, only at the
+mixed-script names whose Latin word the sentence has, and ``digests.aliases`` and
+``digests.tickers`` find their name-beside-parenthesis and name-before-code shapes
+from the parenthesis or the code back.  Each is compared here with the plain version
+(the regex, or the loop over every token or name) on the fixture articles and on
+generated text.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from digests.aliases import names_with_parens
+from digests.analysis import analyze
+from digests.companies import Company, CompanyDirectory, build_directory
+from digests.lexicon import default_lexicon
+from digests.mentions import NAME_WITH_PARENS, _comparable, _mixed_hits, _pick, find_mentions
+from digests.models import Article, Section
+from digests.name_tokens import (
+    MentionIndex,
+    _after_word,
+    _crosses_word,
+    _joined_alias,
+    _loosely_bound,
+    company_stem,
+    misfit_stem,
+    token_aliases,
+)
+from digests.sources import load
+from digests.textproc import to_simplified
+from digests.tickers import (
+    CODE_BEFORE_NAME,
+    NAME_BEFORE_CODE,
+    codes_before_names,
+    names_before_codes,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_DUMPS = Path(__file__).parent.parent / "bot" / "cli" / "demo_data" / "pagedumps"
+
+EXTRA = [
+    "台灣大哥大與南亞科技、東元電機、台塑集團都在名單上，韓國三星電子也是。",
+    "晶華半導體不是晶華，新產能與先進光罩也不是公司。",
+    "三星SDI、LG化學與SK海力士(000660-KR)擴產，ai伺服器與AI晶片需求強。",
+    "GE Vernova 與 GE、Shin-Etsu、Ørsted 和 Nestlé 都在歐美上市。",
+    "譜瑞-KY(4966)與信驊 ( 5274 )、2330 台積電、台積電2330、鴻海KY 2317 同列。",
+    "溫度單位\u212aelvin與İstanbul的LG化學，以及ＬＧ化學。",
+    "LG電子推出新機。ABB集團擴產。統一FANG+規模成長。凱基台灣TOP50配息。XLG電子不算。",
+]
+
+
+@pytest.fixture(scope="module")
+def directory() -> CompanyDirectory:
+    return default_lexicon().directory
+
+
+@pytest.fixture(scope="module")
+def units(directory: CompanyDirectory) -> list[tuple[str, list[str]]]:
+    """(text, tokens) of every title and sentence of the fixture articles."""
+    articles = [Article("測試", (Section("", (text,)),), "t", "text") for text in EXTRA]
+    for folder in (FIXTURES / "dev_articles", FIXTURES / "sectors", DEMO_DUMPS):
+        for path in sorted(folder.glob("*.txt")):
+            articles += load(str(path)).articles
+    found = []
+    for article in articles:
+        analysis = analyze(article)
+        found.append((article.title, analysis.title_tokens))
+        found += [(s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    assert len(found) > 900
+    return found
+
+
+def _plain_token_aliases(
+    tokens: list[str], directory: CompanyDirectory
+) -> list[tuple[str, bool, bool]]:
+    """The scan over every token that ``token_aliases`` replaced."""
+    by_alias = directory.by_alias
+    keys = [t.lower() if t.isascii() else t for t in tokens]
+    out: list[tuple[str, bool, bool]] = []
+    i = 0
+    while i < len(keys):
+        key = keys[i]
+        if i + 1 < len(keys) and not key.isascii() and not keys[i + 1].isascii():
+            pair = key + keys[i + 1]
+            joined = _joined_alias(pair, directory)
+            if joined is not None:
+                out.append((joined, True, False))
+                i += 2
+                continue
+            if (other := misfit_stem(pair, directory)) is not None:
+                out.append((other, False, True))
+                i += 2
+                continue
+        if key in by_alias:
+            crossed = _loosely_bound(key, directory) and _crosses_word(keys, i, directory)
+            out.append((key, False, crossed))
+        elif len(key) >= 3 and not key.isascii():
+            found = company_stem(key, directory) or _after_word(key, directory)
+            if found is not None:
+                out.append((found, True, False))
+            elif (other := misfit_stem(key, directory)) is not None:
+                out.append((other, False, True))
+        i += 1
+    return out
+
+
+def _plain_mixed_hits(text: str, directory: CompanyDirectory) -> list[tuple[str, int, int]]:
+    """The search for every mixed-script name that ``_mixed_hits`` replaced."""
+    if not directory.mixed or text.isascii():
+        return []
+    low = _comparable(text)
+    out = []
+    for alias, keys in directory.mixed.items():
+        at = low.find(alias)
+        while at >= 0:
+            end = at + len(alias)
+            before = at > 0 and low[at - 1].isascii() and low[at - 1].isalpha()
+            after = end < len(low) and low[end].isascii() and low[end].isalnum()
+            if not ((alias[0].isascii() and before) or (alias[-1].isascii() and after)):
+                out.append((_pick(keys, directory), at, end))
+                break
+            at = low.find(alias, at + 1)
+    return out
+
+
+def _shuffled_tokens(units: list[tuple[str, list[str]]]) -> list[list[str]]:
+    """Token lists that put every kind of token beside every other (pairs the
+    articles never write: a name's start before a company word, and so on)."""
+    rng = random.Random(13)
+    pool = [t for _, tokens in units for t in tokens]
+    return [rng.sample(pool, rng.randint(1, 30)) for _ in range(3000)]
+
+
+def _split_names(
+    units: list[tuple[str, list[str]]], directory: CompanyDirectory
+) -> list[list[str]]:
+    """Names cut in two tokens anywhere (台 + 積電, 台灣 + 大哥大), some with a
+    company word glued on (南亞 + 科技), between tokens of the articles."""
+    rng = random.Random(17)
+    pool = [t for _, tokens in units for t in tokens]
+    names = sorted(a for a in directory.by_alias if not a.isascii() and len(a) >= 2)
+    out = []
+    for name in names * 2:
+        cut = rng.randint(1, len(name) - 1)
+        rest = name[cut:] + (
+            rng.choice(("科技", "电子", "集团", "公司", "")) if rng.random() < 0.5 else ""
+        )
+        out.append([rng.choice(pool), name[:cut], rest, rng.choice(pool)])
+    return out
+
+
+def test_token_aliases_match_the_plain_scan(directory, units) -> None:
+    index = MentionIndex(directory)
+    token_lists = [tokens for _, tokens in units] + _shuffled_tokens(units)
+    token_lists += _split_names(units, directory)
+    named = 0
+    for tokens in token_lists:
+        index.classify(tokens)
+        expected = _plain_token_aliases(tokens, directory)
+        named += bool(expected)
+        assert token_aliases(tokens, directory, index) == expected, tokens
+    assert named > 300
+
+
+def test_mixed_hits_match_the_plain_search(directory, units) -> None:
+    index = MentionIndex(directory)
+    found = 0
+    for text, _ in units:
+        expected = _plain_mixed_hits(text, directory)
+        found += bool(expected)
+        assert _mixed_hits(text, directory, index) == expected, text
+    assert found >= 3
+
+
+def test_opencc_leaves_latin_letters_alone() -> None:
+    """What the mixed-name shortcut relies on: the Simplified text has Latin letters
+    exactly where the text has them (OpenCC converts Chinese only)."""
+    latin = "".join(map(chr, range(32, 127))) + "ＬＧ\u212aİß"
+    assert to_simplified(latin) == latin
+    chinese = "".join(map(chr, range(0x3400, 0xA000)))
+    assert not any(ch.isascii() for ch in to_simplified(chinese))
+
+
+def test_a_learned_name_is_found_at_once() -> None:
+    """The finder's tables follow the directory when it learns (a new generation)."""
+    directory = CompanyDirectory()
+    directory.add(Company("TWSE:2330", "台積電", ("TSMC",), "2330", "TWSE"))
+    article = Article(
+        "測試", (Section("", ("晶研創新與台積電合作，晶研LG化學同步擴產。",)),), "t", "text"
+    )
+    assert {m.company_key for m in find_mentions(analyze(article), directory)} == {"TWSE:2330"}
+    directory.add(Company("TW:7854", "晶研創新", ("晶研LG化學",), "7854", "TW", source="learned"))
+    keys = {m.company_key for m in find_mentions(analyze(article), directory)}
+    assert keys == {"TWSE:2330", "TW:7854"}
+
+
+def test_tables_grown_for_a_new_generation_equal_tables_built_anew() -> None:
+    directory = build_directory()
+    tokens = ["台積電", "晶研", "晶研創新", "lg", "LG", "化学", "Acme", "acme", "是", "中国"]
+    tokens += ["晶", "晶研创", "晶研创新", "晶研创新公司", "韩国晶研创新", "晶研lg化学"]
+    tokens += ["ACMEROBOTICS", "AcmeRobotics", "acmerobotics公司", "台积电公司债", "Acme-Robotics"]
+    grown = directory.derived("mentions", MentionIndex)
+    grown.classify(tokens)
+    learned = (
+        Company("TW:7854", "晶研創新", ("晶研LG化學",), "7854", "TW", source="learned"),
+        Company("US:ACME", "ACMEROBOTICS", (), "ACME", "US", source="learned"),
+        Company("TWSE:2330", "台積電", ("台積電公司",), "2330", "TWSE"),
+        Company("name:Acme Robotics", "Acme Robotics", (), source="learned"),
+    )
+    kept = 0
+    for company in learned:
+        before = grown
+        directory.add(company)
+        grown = directory.derived("mentions", MentionIndex)
+        kept += grown.seen is before.seen
+        built = MentionIndex(directory)
+        grown.classify(tokens)
+        built.classify(tokens)
+        assert grown.prefixes == built.prefixes
+        assert grown.starts == built.starts
+        assert grown.mixed_by_run == built.mixed_by_run
+        assert grown.named == built.named
+        assert grown.relevant == built.relevant
+        assert grown.phrase_words == built.phrase_words
+    assert kept == len(learned)
+    assert {"晶研创新公司", "韩国晶研创新", "AcmeRobotics", "acmerobotics公司"} <= grown.named
+    assert {"acme", "Acme"} <= grown.phrase_words
+
+
+def _random_texts(seed: int, pieces: list[str], shapes: list[str]) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(20000):
+        parts: list[str] = []
+        while len(parts) < rng.randint(1, 14):
+            parts.append(rng.choice(shapes) if rng.random() < 0.3 else rng.choice(pieces))
+        texts.append("".join(parts))
+    return texts
+
+
+def test_names_with_parens_match_the_pattern(units) -> None:
+    pieces = [
+        *"台積電鴻海公司的與集團（）() \u3000\n\t\x85\xa0AaZ19-,，。",
+        "\u3400",
+        "\u9fff",
+        "\u33ff",
+        "\ua000",
+        "台" * 15,
+        " " * 70,
+        "x" * 49,
+    ]
+    shapes = ["台積電 (TSMC)", "輝達（NVDA）", "萊納斯稀土公司(Lynas Rare Earths)", "( 5274 )"]
+    texts = [text for text, _ in units] + _random_texts(5, pieces, shapes)
+    found = 0
+    for text in texts:
+        expected = [(m["zh"], m["other"]) for m in NAME_WITH_PARENS.finditer(text)]
+        found += bool(expected)
+        assert list(names_with_parens(text)) == expected, text
+    assert found > 1000
+
+
+def test_names_before_codes_match_the_pattern(units) -> None:
+    pieces = [
+        *"台積電鴻海 \u3000\t\n-－KYkS0123456789５.,%",
+        "\u3400",
+        "\u9fff",
+        "\u33ff",
+        "１２",
+        "台" * 13,
+        "2330",
+        "123456",
+        "1234567",
+    ]
+    shapes = ["台積電2330", "譜瑞-KY 4966", "鴻海KY2317", "聯發科 2454", "年增2024.5"]
+    texts = [text for text, _ in units] + _random_texts(7, pieces, shapes)
+    found = 0
+    for text in texts:
+        expected = [
+            (m["name"], m["code"], m.start(), m.end()) for m in NAME_BEFORE_CODE.finditer(text)
+        ]
+        found += bool(expected)
+        assert list(names_before_codes(text)) == expected, text
+    assert found > 1000
+
+
+def test_codes_before_names_match_the_pattern(units) -> None:
+    pieces = [
+        *"台積電鴻海 \u3000\t\n-－.TWOKYa_,，%0123456789５",
+        "年",
+        "億",
+        "2330",
+        "1234567",
+        "台" * 13,
+    ]
+    shapes = ["2330 台積電", "\n2454聯發科技：", "6488-TWO 環球晶", "0050.TW 元大", "10050年"]
+    texts = [text for text, _ in units] + _random_texts(11, pieces, shapes)
+    found = 0
+    for text in texts:
+        expected = [m.span() for m in CODE_BEFORE_NAME.finditer(text)]
+        found += bool(expected)
+        assert [m.span() for m in codes_before_names(text)] == expected, text
+    assert found > 1000
