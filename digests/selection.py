@@ -118,6 +118,8 @@ def select_sentences(
     # gains are kept between rounds (see ``greedy``); dependent sentences are re-scored
     # as units every round.
     lone = [need[i] is None and quality[i] > 0.0 for i in range(len(candidates))]
+    term_sets = [p.terms for p in info]
+    list_items = [p.list_item for p in info]
     never = [need[i] == () for i in range(len(candidates))]  # what it needs is not there
     # Scores only fall as more is covered when no weight is negative (or so large that a
     # sum overflows): then ``greedy`` may skip re-scoring what cannot win a round.
@@ -208,8 +210,9 @@ def select_sentences(
         stale: set[int] = set()
         checked = 0  # chosen[:checked] were checked against every live lone sentence
         dead: set[int] = set()  # over budget, saying the same thing or a third list item
+        denoms = [cost**exponent for cost in costs]  # a lone sentence's cost**exponent
         while len(chosen) < max_sentences:
-            fresh = [info[j].terms for j in chosen[checked:]]
+            fresh = [term_sets[j] for j in chosen[checked:]]
             checked = len(chosen)
             best: tuple[float, list[int], float] | None = None
             best_i = -1
@@ -218,8 +221,8 @@ def select_sentences(
                 if i in dead or i in taken:
                     continue
                 if lone[i]:
-                    terms = info[i].terms
-                    if used + costs[i] > budget or items + info[i].list_item > MAX_LIST_ITEMS:
+                    terms = term_sets[i]
+                    if used + costs[i] > budget or items + list_items[i] > MAX_LIST_ITEMS:
                         dead.add(i)
                         continue
                     if terms:
@@ -234,7 +237,7 @@ def select_sentences(
                         # its score with nothing covered; a seed makes it stale below
                         g = 0.0
                         g += base[i] * quality[i]
-                        denom = costs[i] ** exponent
+                        denom = denoms[i]
                         entry = scores[i] = ((i,), denom, g / denom, g)
                     if (new_terms and not new_terms.isdisjoint(terms)) or (
                         new_figs and figures[i] and any(f in new_figs for f, _ in figures[i])
@@ -251,11 +254,11 @@ def select_sentences(
                     if (
                         used + cost > budget
                         or any(
-                            overlap(info[k].terms, info[j].terms) > REDUNDANT_OVERLAP
+                            overlap(term_sets[k], term_sets[j]) > REDUNDANT_OVERLAP
                             for n, k in enumerate(unit)
                             for j in [*chosen, *unit[:n]]
                         )
-                        or sum(info[k].list_item for k in [*chosen, *unit]) > MAX_LIST_ITEMS
+                        or items + sum(list_items[k] for k in unit) > MAX_LIST_ITEMS
                     ):
                         if len(unit) == 1:
                             dead.add(i)  # it only gets worse as more is chosen: never again
@@ -276,7 +279,7 @@ def select_sentences(
                         entry = scores[i] = (key, denom, g / denom, g)
                         stale.add(i)
                     elif (
-                        new_terms and any(not new_terms.isdisjoint(info[k].terms) for k in unit)
+                        new_terms and any(not new_terms.isdisjoint(term_sets[k]) for k in unit)
                     ) or (new_figs and any(f in new_figs for k in unit for f, _ in figures[k])):
                         stale.add(i)
                 if i in stale:

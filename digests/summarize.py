@@ -483,6 +483,24 @@ def fingerprint(article: Article) -> str:
 
 
 def content_hash(article: Article) -> str:
-    """Hash of title and text with whitespace collapsed: the identity of a URL-less article."""
+    """Hash of title and text with whitespace collapsed: the identity of a URL-less article.
+
+    Ingest asks it of each article up to three times (its fingerprint, the unchanged
+    check, the digest): the answer is kept for the last few articles, by identity, when
+    the article cannot change (its sections and paragraphs are tuples of strings).
+    """
+    kept = _hashes.get(id(article))
+    if kept is not None and kept[0] is article:
+        return kept[1]
     normalized = re.sub(r"\s+", " ", f"{article.title}\n{article.body}").strip()
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    value = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    if type(article.sections) is tuple and all(
+        type(s.paragraphs) is tuple for s in article.sections
+    ):
+        if len(_hashes) >= 64:
+            _hashes.clear()
+        _hashes[id(article)] = (article, value)
+    return value
+
+
+_hashes: dict[int, tuple[Article, str]] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -131,3 +132,24 @@ def test_score_terms_as_before(analyses: list[ArticleAnalysis]) -> None:
 def test_word_idfs(analyses: list[ArticleAnalysis]) -> None:
     terms = [t for a in analyses for t in a.first_seen]
     assert word_idfs(terms) == [word_idf(t) for t in terms]
+
+
+def test_content_hash_kept_is_the_hash(analyses: list[ArticleAnalysis]) -> None:
+    import hashlib
+
+    from digests.models import Article, Section
+    from digests.summarize import content_hash
+
+    def plain(article: Article) -> str:
+        normalized = re.sub(r"\s+", " ", f"{article.title}\n{article.body}").strip()
+        return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+    for analysis in analyses:
+        article = analysis.article
+        assert content_hash(article) == content_hash(article) == plain(article)
+    # paragraphs that can change under it are never kept
+    paragraphs = ["一段。"]
+    article = Article("t", (Section("h", paragraphs),), "s", "text")  # type: ignore[arg-type]
+    first = content_hash(article)
+    paragraphs.append("又一段。")
+    assert content_hash(article) == plain(article) != first
