@@ -91,7 +91,8 @@ def select_sentences(
     """
     if not candidates:
         return []
-    figure_unit = _figure_unit(weights)
+    ordered = sorted(weights.values(), reverse=True)
+    figure_unit = _figure_unit(weights, ordered)
     prior = prior or {}
     info = [prepared[id(s)] for s in candidates]
     need = _predecessors(candidates, info, headed)
@@ -123,10 +124,9 @@ def select_sentences(
     never = [need[i] == () for i in range(len(candidates))]  # what it needs is not there
     # Scores only fall as more is covered when no weight is negative (or so large that a
     # sum overflows): then ``greedy`` may skip re-scoring what cannot win a round.
-    values = weights.values()
     bounded = all(0.0 <= w < _HUGE for fs in figures for _, w in fs) and (
-        # (a NaN may hide from min and max, never from the sum)
-        not values or (min(values) >= 0.0 and max(values) < _HUGE and not isnan(sum(values)))
+        # (the ends of a sort that a NaN spoils, but never hides from the sum)
+        not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered)))
     )
 
     def alone(i: int) -> float:
@@ -434,7 +434,9 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 _HUGE = 1e100
 
 
-def _figure_unit(weights: dict[str, float]) -> float:
-    """A figure with a unit is worth about as much as one of the section's top terms."""
-    top = sorted(weights.values(), reverse=True)[:8]
+def _figure_unit(weights: dict[str, float], ordered: list[float] | None = None) -> float:
+    """A figure with a unit is worth about as much as one of the section's top terms.
+
+    ``ordered``: the weights already sorted heaviest first, when the caller has them."""
+    top = (sorted(weights.values(), reverse=True) if ordered is None else ordered)[:8]
     return FIGURE_FACTOR * (sum(top) / len(top)) if top else 1.0

@@ -353,12 +353,11 @@ def digest_article(article: Article, lexicon: Lexicon | None = None) -> Digested
     summary_figures = {f.text for s in summary for f in s.figures}
     section_digests = []
     for i, sec in enumerate(analysis.sections):
-        fresh = [
-            s
-            for s in sec.sentences
-            if prepared[id(s)].text not in said
-            and not _restates(s, prepared[id(s)].terms, summary_terms, summary_figures)
-        ]
+        fresh = []
+        for s in sec.sentences:
+            p = prepared[id(s)]
+            if p.text not in said and not _restates(s, p.terms, summary_terms, summary_figures):
+                fresh.append(s)
         section_weights = _section_weights(analysis, i)
         chosen = select_sentences(
             fresh,
@@ -415,7 +414,7 @@ def _restates(
     The same claim in other words repeats the summary; the same words with another
     figure (營收年增35% in one section, 12% in the next) is another fact.
     """
-    if any(f.text not in summary_figures for f in sentence.figures):
+    if sentence.figures and any(f.text not in summary_figures for f in sentence.figures):
         return False
     return any(overlap(terms, said) > REDUNDANT_OVERLAP for said in summary_terms)
 
