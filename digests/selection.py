@@ -132,20 +132,23 @@ def select_sentences(
     def alone(i: int) -> float:
         return base[i] * quality[i]
 
-    def unit_of(i: int, chosen: list[int]) -> list[int] | None:
-        """``i`` and the predecessors it needs that are not chosen yet (None: impossible)."""
+    unshown = [q <= 0.0 for q in quality]  # a fragment, a meta sentence or a sign-off
+
+    def unit_of(i: int, taken: set[int]) -> list[int] | None:
+        """``i`` and the predecessors it needs that are not chosen (``taken``) yet
+        (None: impossible)."""
         unit = [i]
         k = i
         while need[k] is not None:
             preds = need[k]
-            if any(p in chosen for p in preds):
+            if not taken.isdisjoint(preds):
                 break
             if not preds or len(unit) >= max_sentences:
                 return None
             k = preds[0]
             unit.insert(0, k)
-        if any(quality[k] <= 0.0 for k in unit):
-            return None  # a fragment, a meta sentence or a sign-off is never shown
+        if any(map(unshown.__getitem__, unit)):
+            return None  # never shown
         return unit
 
     def greedy(exponent: float, seed: int | None = None) -> tuple[list[int], float]:
@@ -202,6 +205,18 @@ def select_sentences(
                         new_figs.add(f)
                         covered_figs.add(f)
 
+        def repeats(unit: list[int]) -> bool:
+            """A part of ``unit`` mostly says what is chosen or what comes before it."""
+            for n, k in enumerate(unit):
+                terms = term_sets[k]
+                for j in chosen:
+                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                        return True
+                for j in unit[:n]:
+                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                        return True
+            return False
+
         if seed is not None:
             total += gain([seed])
             take([seed])
@@ -246,19 +261,15 @@ def select_sentences(
                 else:
                     if never[i]:
                         continue
-                    unit = unit_of(i, chosen)
+                    unit = unit_of(i, taken)
                     if unit is None:
                         scores.pop(i, None)  # not checked for staleness this round
                         continue
-                    cost = sum(costs[k] for k in unit)
+                    cost = sum(map(costs.__getitem__, unit))
                     if (
                         used + cost > budget
-                        or any(
-                            overlap(term_sets[k], term_sets[j]) > REDUNDANT_OVERLAP
-                            for n, k in enumerate(unit)
-                            for j in [*chosen, *unit[:n]]
-                        )
-                        or items + sum(list_items[k] for k in unit) > MAX_LIST_ITEMS
+                        or repeats(unit)
+                        or items + sum(map(list_items.__getitem__, unit)) > MAX_LIST_ITEMS
                     ):
                         if len(unit) == 1:
                             dead.add(i)  # it only gets worse as more is chosen: never again
