@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
-from math import isnan
-from operator import itemgetter
+from collections.abc import Iterable
 
 from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import is_fragment, is_table_row
-from digests.keywords import is_keyword
+from digests.keywords import by_weight, is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -233,7 +231,7 @@ def keywords(
     :func:`digests.keywords.is_keyword`) is never a keyword.
     """
     ranked = []
-    for term, weight in _by_weight(weights):
+    for term, weight in by_weight(weights):
         if len(term) >= 2 and is_keyword(term):
             ranked.append((term, weight))
             if len(ranked) >= limit:
@@ -243,32 +241,6 @@ def keywords(
     top = ranked[0][1]
     picked = [t for i, (t, w) in enumerate(ranked[:limit]) if i < minimum or w >= 0.3 * top]
     return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
-
-
-def _by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
-    """``weights`` heaviest first, equal weights by term: the order of
-    ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
-
-    One sort in C by weight (stable, so equal weights stay together), then each run of
-    equal weights sorted by term as it is reached: only the few read before
-    :func:`keywords` has its terms are ever put in order.
-    """
-    items = list(weights.items())
-    if isnan(sum(weights.values())):  # NaN orders no sort the same way: the key as such
-        yield from sorted(items, key=lambda kv: (-kv[1], kv[0]))
-        return
-    items.sort(key=itemgetter(1), reverse=True)
-    i, n = 0, len(items)
-    while i < n:
-        weight = items[i][1]
-        j = i + 1
-        while j < n and items[j][1] == weight:
-            j += 1
-        if j - i == 1:
-            yield items[i]
-        else:
-            yield from sorted(items[i:j])  # terms are distinct: by term
-        i = j
 
 
 def key_figures(

@@ -13,9 +13,9 @@ import pytest
 
 from digests.analysis import _DIGIT_RE, ArticleAnalysis, _count, _merge, analyze
 from digests.figures import find_figures
+from digests.keywords import by_weight
 from digests.lexicon import default_lexicon
 from digests.sources import load
-from digests.summarize import _by_weight
 from digests.textproc import (
     _BOUNDARY_RE,
     _push_sentence,
@@ -103,9 +103,9 @@ def test_by_weight_is_the_sorted_order() -> None:
             for _ in range(rng.randrange(40))
         }
         want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        assert list(_by_weight(weights)) == want
+        assert list(by_weight(weights)) == want
     with_nan = {"a": 1.0, "b": math.nan, "c": 2.0}
-    assert list(_by_weight(with_nan)) == sorted(with_nan.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert list(by_weight(with_nan)) == sorted(with_nan.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def test_score_terms_as_before(analyses: list[ArticleAnalysis]) -> None:
