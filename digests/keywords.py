@@ -103,23 +103,6 @@ def is_keyword(term: str) -> bool:
     return answer
 
 
-def _is_keyword(term: str) -> bool:
-    if term.isascii() or term in EVENTS:
-        return True  # AI, ERP, ESG, 3d: abbreviations and names (bare numbers never get here)
-    general = general_word_freq(term)
-    if general == 0 and segmenter_word_freq(term) > 0:
-        return True  # a word we taught the segmenter: a company, a sector term
-    if term in GENERIC or _DETERMINER_RE.match(term) or _NUMBER_RE.match(term):
-        return False
-    if _PERIOD_GLUED_RE.match(term) and general < 10:
-        return False  # a rare dictionary word (季财报) as much as an unknown one
-    if general == 0 and _GLUED_VERB_RE.match(term):
-        return False
-    if general == 0:
-        return True  # a word jieba does not know: a new name or term
-    return _tags().get(term, "n") not in DROP_TAGS
-
-
 def by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
     """``weights`` heaviest first, equal weights by term: the order of
     ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
@@ -144,3 +127,20 @@ def by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
         else:
             yield from sorted(items[i:j])  # terms are distinct: by term
         i = j
+
+
+def _is_keyword(term: str) -> bool:
+    if term.isascii() or term in EVENTS:
+        return True  # AI, ERP, ESG, 3d: abbreviations and names (bare numbers never get here)
+    general = general_word_freq(term)
+    if general == 0 and segmenter_word_freq(term) > 0:
+        return True  # a word we taught the segmenter: a company, a sector term
+    if term in GENERIC or _DETERMINER_RE.match(term) or _NUMBER_RE.match(term):
+        return False
+    if _PERIOD_GLUED_RE.match(term) and general < 10:
+        return False  # a rare dictionary word (季财报) as much as an unknown one
+    if general == 0 and _GLUED_VERB_RE.match(term):
+        return False
+    if general == 0:
+        return True  # a word jieba does not know: a new name or term
+    return _tags().get(term, "n") not in DROP_TAGS
