@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from functools import cache
+from math import isnan
+from operator import itemgetter
 
 from digests.textproc import general_word_freq, segmenter_word_freq, word_tags, words_taught
 
@@ -98,6 +101,32 @@ def is_keyword(term: str) -> bool:
     if answer is None:
         answer = _known[term] = _is_keyword(term)
     return answer
+
+
+def by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
+    """``weights`` heaviest first, equal weights by term: the order of
+    ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
+
+    One sort in C by weight (stable, so equal weights stay together), then each run of
+    equal weights sorted by term as it is reached: only the few read before
+    :func:`digests.summarize.keywords` has its terms are ever put in order.
+    """
+    items = list(weights.items())
+    if isnan(sum(weights.values())):  # NaN orders no sort the same way: the key as such
+        yield from sorted(items, key=lambda kv: (-kv[1], kv[0]))
+        return
+    items.sort(key=itemgetter(1), reverse=True)
+    i, n = 0, len(items)
+    while i < n:
+        weight = items[i][1]
+        j = i + 1
+        while j < n and items[j][1] == weight:
+            j += 1
+        if j - i == 1:
+            yield items[i]
+        else:
+            yield from sorted(items[i:j])  # terms are distinct: by term
+        i = j
 
 
 def _is_keyword(term: str) -> bool:

@@ -14,8 +14,11 @@ comes with the sentence it points to, a list item with the item or lead-in befor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
+from math import isnan
+from operator import itemgetter
 
 from digests.analysis import Sentence
 from digests.salience import LEAD_PRIOR
@@ -88,33 +91,64 @@ def select_sentences(
     """
     if not candidates:
         return []
-    figure_unit = _figure_unit(weights)
+    ordered = sorted(weights.values(), reverse=True)
+    figure_unit = _figure_unit(weights, ordered)
     prior = prior or {}
     info = [prepared[id(s)] for s in candidates]
     need = _predecessors(candidates, info, headed)
     quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
     costs = [len(p.text) for p in info]
-    weighted = [[(t, weights[t]) for t in p.terms if t in weights] for p in info]
+    weight = weights.__getitem__
     figures = [[(f.text, f.weight) for f in s.figures] for s in candidates]
+    # Each sentence's weighted terms (in the order of its terms, as every sum below
+    # adds them) and what it is worth alone, nothing covered yet (the first round's
+    # gains): the same sums, in the same order, as :func:`gain` and :func:`alone` compute.
+    weighted: list[Collection[str]] = []
+    base: list[float] = []
+    second = itemgetter(1)
+    for p, fs in zip(info, figures, strict=True):
+        try:  # usually every term has a weight
+            value = sum(map(weight, p.terms))
+            weighted.append(p.terms)
+        except KeyError:
+            kept = [t for t in p.terms if t in weights]
+            value = sum(map(weight, kept))
+            weighted.append(kept)
+        base.append(value + figure_unit * sum(map(second, fs)))
+    # Sentences that stand alone and may be shown: most candidates.  Their checks and
+    # gains are kept between rounds (see ``greedy``); dependent sentences are re-scored
+    # as units every round.
+    lone = [need[i] is None and quality[i] > 0.0 for i in range(len(candidates))]
+    term_sets = [p.terms for p in info]
+    list_items = [p.list_item for p in info]
+    never = [need[i] == () for i in range(len(candidates))]  # what it needs is not there
+    # Scores only fall as more is covered when no weight is negative (or so large that a
+    # sum overflows): then ``greedy`` may skip re-scoring what cannot win a round.
+    bounded = all(0.0 <= w < _HUGE for fs in figures for _, w in fs) and (
+        # (the ends of a sort that a NaN spoils, but never hides from the sum)
+        not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered)))
+    )
 
     def alone(i: int) -> float:
-        value = sum(w for _, w in weighted[i])
-        return (value + figure_unit * sum(w for _, w in figures[i])) * quality[i]
+        return base[i] * quality[i]
 
-    def unit_of(i: int, chosen: list[int]) -> list[int] | None:
-        """``i`` and the predecessors it needs that are not chosen yet (None: impossible)."""
+    unshown = [q <= 0.0 for q in quality]  # a fragment, a meta sentence or a sign-off
+
+    def unit_of(i: int, taken: set[int]) -> list[int] | None:
+        """``i`` and the predecessors it needs that are not chosen (``taken``) yet
+        (None: impossible)."""
         unit = [i]
         k = i
         while need[k] is not None:
             preds = need[k]
-            if any(p in chosen for p in preds):
+            if not taken.isdisjoint(preds):
                 break
             if not preds or len(unit) >= max_sentences:
                 return None
             k = preds[0]
             unit.insert(0, k)
-        if any(quality[k] <= 0.0 for k in unit):
-            return None  # a fragment, a meta sentence or a sign-off is never shown
+        if any(map(unshown.__getitem__, unit)):
+            return None  # never shown
         return unit
 
     def greedy(exponent: float, seed: int | None = None) -> tuple[list[int], float]:
@@ -122,21 +156,35 @@ def select_sentences(
 
         (Plain gain, exponent 0, fills the budget with long sentences but keeps fewer
         marked facts on both evaluation sets, so it is not used.)  At most
-        ``max_sentences`` rounds over a section's or an article's sentences: cheap enough
-        to re-score every unit each round, which dependent units need (they shrink as
-        their predecessors are chosen).
+        ``max_sentences`` rounds over a section's or an article's sentences.  Each round
+        picks the unit of highest score, the earliest on a tie.
+
+        A dependent unit is re-scored every round (it shrinks as its predecessors are
+        chosen).  A sentence standing alone is checked for budget, repetition and list
+        items against the sentences chosen since it was last checked only (each check
+        only gets worse as more is chosen, and one failed check retires it for good),
+        and keeps its score until what is chosen covers one of its terms or figures (its
+        gain depends on nothing else).  Covering more only lowers a gain (the weights
+        are non-negative: a float sum of fewer non-negative terms is never larger), so a
+        kept score bounds the fresh one: a sentence whose kept score cannot beat the
+        round's best is not re-scored that round (lazy greedy).  Every round picks the
+        same unit as re-scoring every unit would.
         """
         covered_terms: set[str] = set()
         covered_figs: set[str] = set()
         chosen: list[int] = []
+        taken: set[int] = set()
         used = 0
+        items = 0  # list items chosen
         total = 0.0
+        new_terms: set[str] = set()  # covered since the last round
+        new_figs: set[str] = set()
 
         def gain(unit: list[int]) -> float:
             terms, figs = set(covered_terms), set(covered_figs)
             g = 0.0
             for i in unit:
-                value = sum(w for t, w in weighted[i] if t not in terms)
+                value = sum(map(weight, filterfalse(terms.__contains__, weighted[i])))
                 value += figure_unit * sum(w for f, w in figures[i] if f not in figs)
                 g += value * quality[i]
                 terms |= info[i].terms
@@ -144,45 +192,134 @@ def select_sentences(
             return g
 
         def take(unit: list[int]) -> None:
-            nonlocal used
+            nonlocal used, items
             for i in unit:
                 chosen.append(i)
+                taken.add(i)
                 used += costs[i]
+                items += info[i].list_item
+                new_terms.update(info[i].terms - covered_terms)
                 covered_terms.update(info[i].terms)
-                covered_figs.update(f for f, _ in figures[i])
+                for f, _ in figures[i]:
+                    if f not in covered_figs:
+                        new_figs.add(f)
+                        covered_figs.add(f)
+
+        def repeats(unit: list[int]) -> bool:
+            """A part of ``unit`` mostly says what is chosen or what comes before it."""
+            for n, k in enumerate(unit):
+                terms = term_sets[k]
+                for j in chosen:
+                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                        return True
+                for j in unit[:n]:
+                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                        return True
+            return False
 
         if seed is not None:
             total += gain([seed])
             take([seed])
+        # candidate -> (its unit, cost**exponent, score, gain), exact unless stale
+        scores: dict[int, tuple[tuple[int, ...], float, float, float]] = {}
+        stale: set[int] = set()
+        checked = 0  # chosen[:checked] were checked against every live lone sentence
         dead: set[int] = set()  # over budget, saying the same thing or a third list item
+        denoms = [cost**exponent for cost in costs]  # a lone sentence's cost**exponent
         while len(chosen) < max_sentences:
+            fresh = [term_sets[j] for j in chosen[checked:]]
+            checked = len(chosen)
             best: tuple[float, list[int], float] | None = None
+            best_i = -1
+            deferred: list[int] = []  # stale this round, re-scored after the others
             for i in range(len(candidates)):
-                if i in dead or i in chosen:
+                if i in dead or i in taken:
                     continue
-                unit = unit_of(i, chosen)
-                if unit is None:
-                    continue
-                cost = sum(costs[k] for k in unit)
-                lone = len(unit) == 1
-                if (
-                    used + cost > budget
-                    or any(
-                        overlap(info[k].terms, info[j].terms) > REDUNDANT_OVERLAP
-                        for n, k in enumerate(unit)
-                        for j in [*chosen, *unit[:n]]
-                    )
-                    or sum(info[k].list_item for k in [*chosen, *unit]) > MAX_LIST_ITEMS
-                ):
-                    if lone:
-                        dead.add(i)  # it only gets worse as more is chosen: never again
-                    continue
-                if len(chosen) + len(unit) > max_sentences:
-                    continue
-                g = gain(unit)
-                score = g / cost**exponent
+                if lone[i]:
+                    terms = term_sets[i]
+                    if used + costs[i] > budget or items + list_items[i] > MAX_LIST_ITEMS:
+                        dead.add(i)
+                        continue
+                    if terms:
+                        for said in fresh:  # overlap(terms, said) > REDUNDANT_OVERLAP, inlined
+                            if said and len(terms & said) / len(terms) > REDUNDANT_OVERLAP:
+                                dead.add(i)  # it only gets worse as more is chosen
+                                break
+                        if i in dead:
+                            continue
+                    entry = scores.get(i)
+                    if entry is None:
+                        # its score with nothing covered; a seed makes it stale below
+                        g = 0.0
+                        g += base[i] * quality[i]
+                        denom = denoms[i]
+                        entry = scores[i] = ((i,), denom, g / denom, g)
+                    if (new_terms and not new_terms.isdisjoint(terms)) or (
+                        new_figs and figures[i] and any(f in new_figs for f, _ in figures[i])
+                    ):
+                        stale.add(i)
+                else:
+                    if never[i]:
+                        continue
+                    unit = unit_of(i, taken)
+                    if unit is None:
+                        scores.pop(i, None)  # not checked for staleness this round
+                        continue
+                    cost = sum(map(costs.__getitem__, unit))
+                    if (
+                        used + cost > budget
+                        or repeats(unit)
+                        or items + sum(map(list_items.__getitem__, unit)) > MAX_LIST_ITEMS
+                    ):
+                        if len(unit) == 1:
+                            dead.add(i)  # it only gets worse as more is chosen: never again
+                        scores.pop(i, None)
+                        continue
+                    if len(chosen) + len(unit) > max_sentences:
+                        scores.pop(i, None)
+                        continue
+                    key = tuple(unit)
+                    entry = scores.get(i)
+                    if entry is None or entry[0] != key:
+                        # A bound to start from: each part's value alone, which what
+                        # is covered (and the parts before it) can only lower.
+                        g = 0.0
+                        for k in unit:
+                            g += base[k] * quality[k]
+                        denom = cost**exponent
+                        entry = scores[i] = (key, denom, g / denom, g)
+                        stale.add(i)
+                    elif (
+                        new_terms and any(not new_terms.isdisjoint(term_sets[k]) for k in unit)
+                    ) or (new_figs and any(f in new_figs for k in unit for f, _ in figures[k])):
+                        stale.add(i)
+                if i in stale:
+                    if bounded:
+                        deferred.append(i)  # re-scored below if its kept score may win
+                        continue
+                    key, denom, _, _ = entry
+                    g = gain(list(key))
+                    entry = scores[i] = (key, denom, g / denom, g)
+                    stale.discard(i)
+                score = entry[2]
                 if best is None or score > best[0]:
-                    best = (score, unit, g)
+                    best, best_i = (score, list(entry[0]), entry[3]), i
+            if deferred:
+                # Highest kept score first; a kept score is at least the fresh one, so
+                # once it is below the best (or equal, later in the text) none can win.
+                deferred.sort(key=lambda k: (-scores[k][2], k))
+                for i in deferred:
+                    key, denom, bound, _ = scores[i]
+                    if best is not None and (bound < best[0] or (bound == best[0] and i > best_i)):
+                        break
+                    g = gain(list(key))
+                    score = g / denom
+                    scores[i] = (key, denom, score, g)
+                    stale.discard(i)
+                    if best is None or score > best[0] or (score == best[0] and i < best_i):
+                        best, best_i = (score, list(key), g), i
+            new_terms.clear()
+            new_figs.clear()
             if best is None or best[0] <= 0.0:
                 break
             total += best[2]
@@ -240,15 +377,15 @@ def _predecessors(
     The chain ends at a sentence that stands alone, so "2. …" comes with "1. …" and the
     lead-in joined to it, or not at all.
     """
-    where = {(s.section, s.index): i for i, s in enumerate(candidates)}
+    where: dict[tuple[int, int], int] = {}  # built when first needed
     out: list[tuple[int, ...] | None] = []
     for s, p in zip(candidates, info, strict=True):
         if headed and s.index == 0:
             out.append(None)  # the heading above it is its context
-        elif p.anaphor:
-            out.append(_referents(s, where, info))
-        elif p.item:
-            out.append(_previous_item(s, where, info))
+        elif p.anaphor or p.item:
+            if not where:
+                where = {(s.section, s.index): i for i, s in enumerate(candidates)}
+            out.append(_referents(s, where, info) if p.anaphor else _previous_item(s, where, info))
         else:
             out.append(None)
     return out
@@ -305,7 +442,12 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a) if a and b else 0.0
 
 
-def _figure_unit(weights: dict[str, float]) -> float:
-    """A figure with a unit is worth about as much as one of the section's top terms."""
-    top = sorted(weights.values(), reverse=True)[:8]
+_HUGE = 1e100
+
+
+def _figure_unit(weights: dict[str, float], ordered: list[float] | None = None) -> float:
+    """A figure with a unit is worth about as much as one of the section's top terms.
+
+    ``ordered``: the weights already sorted heaviest first, when the caller has them."""
+    top = (sorted(weights.values(), reverse=True) if ordered is None else ordered)[:8]
     return FIGURE_FACTOR * (sum(top) / len(top)) if top else 1.0

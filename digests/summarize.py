@@ -24,7 +24,7 @@ from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, 
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import is_fragment, is_table_row
-from digests.keywords import is_keyword
+from digests.keywords import by_weight, is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -247,7 +247,7 @@ def keywords(
     :func:`digests.keywords.is_keyword`) is never a keyword.
     """
     ranked = []
-    for term, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+    for term, weight in by_weight(weights):
         if len(term) >= 2 and is_keyword(term):
             ranked.append((term, weight))
             if len(ranked) >= limit:
@@ -369,12 +369,11 @@ def digest_article(
     summary_figures = {f.text for s in summary for f in s.figures}
     section_digests = []
     for i, sec in enumerate(analysis.sections):
-        fresh = [
-            s
-            for s in sec.sentences
-            if prepared[id(s)].text not in said
-            and not _restates(s, prepared[id(s)].terms, summary_terms, summary_figures)
-        ]
+        fresh = []
+        for s in sec.sentences:
+            p = prepared[id(s)]
+            if p.text not in said and not _restates(s, p.terms, summary_terms, summary_figures):
+                fresh.append(s)
         section_weights = _section_weights(analysis, i)
         chosen = select_sentences(
             fresh,
@@ -431,7 +430,7 @@ def _restates(
     The same claim in other words repeats the summary; the same words with another
     figure (營收年增35% in one section, 12% in the next) is another fact.
     """
-    if any(f.text not in summary_figures for f in sentence.figures):
+    if sentence.figures and any(f.text not in summary_figures for f in sentence.figures):
         return False
     return any(overlap(terms, said) > REDUNDANT_OVERLAP for said in summary_terms)
 
@@ -499,6 +498,24 @@ def fingerprint(article: Article) -> str:
 
 
 def content_hash(article: Article) -> str:
-    """Hash of title and text with whitespace collapsed: the identity of a URL-less article."""
+    """Hash of title and text with whitespace collapsed: the identity of a URL-less article.
+
+    Ingest asks it of each article up to three times (its fingerprint, the unchanged
+    check, the digest): the answer is kept for the last few articles, by identity, when
+    the article cannot change (its sections and paragraphs are tuples of strings).
+    """
+    kept = _hashes.get(id(article))
+    if kept is not None and kept[0] is article:
+        return kept[1]
     normalized = re.sub(r"\s+", " ", f"{article.title}\n{article.body}").strip()
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    value = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    if type(article.sections) is tuple and all(
+        type(s.paragraphs) is tuple for s in article.sections
+    ):
+        if len(_hashes) >= 64:
+            _hashes.clear()
+        _hashes[id(article)] = (article, value)
+    return value
+
+
+_hashes: dict[int, tuple[Article, str]] = {}

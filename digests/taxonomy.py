@@ -72,12 +72,14 @@ class Taxonomy:
         """Topic id -> weighted evidence from term counts of body, headings and title."""
         scores: dict[str, float] = {}
         parts = ((body, 1.0), (headings or {}, HEADING_WEIGHT), (title or {}, TITLE_WEIGHT))
+        table = self._term_topics
         for counts, factor in parts:
-            for term, count in counts.items():
-                hits = self._term_topics.get(term)
+            # Only signal terms score: picked out in C, in the same order as before.
+            for term in filter(table.__contains__, counts):
+                hits = table[term]
                 if not hits:
                     continue
-                damped = factor * math.sqrt(count)
+                damped = factor * math.sqrt(counts[term])
                 for topic_id, weight in hits:
                     scores[topic_id] = scores.get(topic_id, 0.0) + weight * damped
         return scores

@@ -382,6 +382,13 @@ def word_idf(word: str) -> float:
 _idf_cache: dict[str, float] = {}
 
 
+def word_idfs(words: Iterable[str]) -> list[float]:
+    """:func:`word_idf` of each word, reading its memo inline: a digest weighs every
+    term of an article and of each of its sections, most of them already known."""
+    cache = _idf_cache
+    return [cache[w] if w in cache else word_idf(w) for w in words]
+
+
 _UNKNOWN_IDF = 12.0
 _MAX_IDF = 13.0
 
@@ -410,9 +417,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    # No opening quote anywhere: no piece of the text can hold one more than it closes.
+    quoted = "「" in text or "『" in text or "“" in text
     for match in _BOUNDARY_RE.finditer(text):
         end = match.end()
-        if match.group() != "\n" and _open_quotes(text, start, end):
+        if quoted and match.group() != "\n" and _open_quotes(text, start, end):
             continue
         _push_sentence(text, start, end, spans)
         start = end
@@ -422,7 +431,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _open_quotes(text: str, start: int, end: int) -> bool:
     piece = text[start:end]
-    return sum(piece.count(ch) for ch in "「『“") > sum(piece.count(ch) for ch in "」』”")
+    opened = piece.count("「") + piece.count("『") + piece.count("“")
+    return opened > piece.count("」") + piece.count("』") + piece.count("”")
 
 
 def _push_sentence(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

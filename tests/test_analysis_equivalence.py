@@ -1,0 +1,155 @@
+"""Shortcuts in the analysis pass and the weights give exactly what the plain code gave
+(issue 13: speed with identical output).  Each shortcut is compared with the code it
+replaced, kept here, on the fixture articles and on generated inputs."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from digests.analysis import _DIGIT_RE, ArticleAnalysis, _count, _merge, analyze
+from digests.figures import find_figures
+from digests.keywords import by_weight
+from digests.lexicon import default_lexicon
+from digests.sources import load
+from digests.textproc import (
+    _BOUNDARY_RE,
+    _push_sentence,
+    split_sentences,
+    word_idf,
+    word_idfs,
+)
+from tests.conftest import FIXTURES, PAGEDUMPS
+
+
+@pytest.fixture(scope="module")
+def analyses() -> list[ArticleAnalysis]:
+    files = sorted((FIXTURES / "dev_articles").glob("*.txt")) + sorted(PAGEDUMPS.glob("*.txt"))
+    return [analyze(article) for path in files for article in load(str(path))[1]]
+
+
+def _texts(analyses: list[ArticleAnalysis]) -> list[str]:
+    return [s.text for a in analyses for s in a.all_sentences()]
+
+
+def test_count_is_counter() -> None:
+    rng = random.Random(1)
+    for _ in range(500):
+        terms = [rng.choice([None, "", "a", "b", "台積電", "c"]) for _ in range(rng.randrange(30))]
+        got = _count(terms)
+        want = dict(Counter(filter(None, terms)))
+        assert list(got.items()) == list(want.items())
+
+
+def test_section_terms_are_the_merged_sentence_terms(analyses: list[ArticleAnalysis]) -> None:
+    for analysis in analyses:
+        for section in analysis.sections:
+            merged = dict(section.heading_terms)
+            for sentence in section.sentences:
+                _merge(merged, sentence.terms)
+            assert list(section.terms.items()) == list(merged.items())
+
+
+def _generated(rng: random.Random) -> str:
+    pieces = "營收 成長 億元 約 逾 達 % 倍 新台幣 US$ 5 12.5 1,200 一 三成 十 百 千 萬 年 月 ， 。 A GW".split()
+    return "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+
+
+def test_no_digit_means_no_figure(analyses: list[ArticleAnalysis]) -> None:
+    rng = random.Random(2)
+    texts = _texts(analyses) + [_generated(rng) for _ in range(3000)]
+    skipped = 0
+    for text in texts:
+        if not _DIGIT_RE.search(text):
+            assert find_figures(text) == []
+            skipped += 1
+    assert skipped > 100
+
+
+def _plain_split(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY_RE.finditer(text):
+        end = match.end()
+        piece = text[start:end]
+        if match.group() != "\n" and sum(piece.count(ch) for ch in "「『“") > sum(
+            piece.count(ch) for ch in "」』”"
+        ):
+            continue
+        _push_sentence(text, start, end, spans)
+        start = end
+    _push_sentence(text, start, len(text), spans)
+    return spans
+
+
+def test_split_sentences_as_before(analyses: list[ArticleAnalysis]) -> None:
+    rng = random.Random(3)
+    texts = [p for a in analyses for sec in a.article.sections for p in sec.paragraphs]
+    marks = ["「", "」", "『", "』", "“", "”", "。", "！", "\n", "；", "他說", "營收成長"]
+    texts += ["".join(rng.choice(marks) for _ in range(rng.randrange(20))) for _ in range(2000)]
+    for text in texts:
+        assert split_sentences(text) == _plain_split(text)
+
+
+def test_by_weight_is_the_sorted_order() -> None:
+    rng = random.Random(4)
+    for _ in range(300):
+        weights = {
+            f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
+            for _ in range(rng.randrange(40))
+        }
+        want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert list(by_weight(weights)) == want
+    with_nan = {"a": 1.0, "b": math.nan, "c": 2.0}
+    assert list(by_weight(with_nan)) == sorted(with_nan.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def test_score_terms_as_before(analyses: list[ArticleAnalysis]) -> None:
+    taxonomy = default_lexicon().taxonomy
+
+    def plain(body: dict[str, int], headings: dict[str, int]) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for counts, factor in ((body, 1.0), (headings, 2.0)):
+            for term, count in counts.items():
+                hits = taxonomy._term_topics.get(term)
+                if not hits:
+                    continue
+                damped = factor * math.sqrt(count)
+                for topic_id, weight in hits:
+                    scores[topic_id] = scores.get(topic_id, 0.0) + weight * damped
+        return scores
+
+    for analysis in analyses:
+        for section in analysis.sections:
+            got = taxonomy.score_terms(section.terms, section.heading_terms)
+            assert list(got.items()) == list(plain(section.terms, section.heading_terms).items())
+
+
+def test_word_idfs(analyses: list[ArticleAnalysis]) -> None:
+    terms = [t for a in analyses for t in a.first_seen]
+    assert word_idfs(terms) == [word_idf(t) for t in terms]
+
+
+def test_content_hash_kept_is_the_hash(analyses: list[ArticleAnalysis]) -> None:
+    import hashlib
+
+    from digests.models import Article, Section
+    from digests.summarize import content_hash
+
+    def plain(article: Article) -> str:
+        normalized = re.sub(r"\s+", " ", f"{article.title}\n{article.body}").strip()
+        return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+    for analysis in analyses:
+        article = analysis.article
+        assert content_hash(article) == content_hash(article) == plain(article)
+    # paragraphs that can change under it are never kept
+    paragraphs = ["一段。"]
+    article = Article("t", (Section("h", paragraphs),), "s", "text")  # type: ignore[arg-type]
+    first = content_hash(article)
+    paragraphs.append("又一段。")
+    assert content_hash(article) == plain(article) != first
