@@ -129,17 +129,27 @@ def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
     return lexicon, True
 
 
-def ingest_lexicon(db: Database) -> Lexicon:
-    """The lexicon for digesting: :func:`query_lexicon` with the segmenter loaded and
-    taught now (before any worker process is forked), and the reference tables synced.
+def reference_lexicon(db: Database) -> Lexicon:
+    """The lexicon for digesting, with the reference tables synced, before the segmenter
+    is loaded: it is taught this lexicon's words (and its ambiguity marks are set) when
+    it loads, so ingest loads it only once an article needs digesting (a re-ingest of
+    unchanged files never does).  Whoever digests in worker processes loads it first
+    (:func:`digests.textproc.load_segmenter`), so that the workers share it.
 
     The same words, ambiguity marks and directory as :func:`build_lexicon` gives,
     without rebuilding the directory from its data files (nor twice for a new store).
     """
     lexicon, synced = _current_lexicon(db)
-    load_segmenter()
     if not synced:
         sync_reference(db, lexicon)
+    return lexicon
+
+
+def ingest_lexicon(db: Database) -> Lexicon:
+    """:func:`reference_lexicon` with the segmenter loaded and taught now (before any
+    worker process is forked)."""
+    lexicon = reference_lexicon(db)
+    load_segmenter()
     return lexicon
 
 
