@@ -60,7 +60,9 @@ def save_article(
     from digests.summarize import fingerprint
 
     art = digested.article
-    key = owned_key(fingerprint(art), owner_chat)
+    # A URL-less article's fingerprint is its content hash, which digesting computed
+    # (``DigestedArticle.content_hash``): the text is not hashed again.
+    key = owned_key(fingerprint(art) if art.url else f"hash:{digested.content_hash}", owner_chat)
     with db.atomic():
         existing = list(
             db.query(

@@ -82,10 +82,17 @@ def _save_snapshot(db: Database, source_key: str | None = None) -> None:
 
 
 def _store_snapshot(db: Database, state: dict[str, Any], source_key: str) -> None:
+    """Both rows in one statement each way: sqlite-utils' ``upsert`` inserts (or
+    ignores) and then updates, writing the 0.6 MB directory twice."""
     with db.atomic():
-        value = json.dumps(state, ensure_ascii=False)
-        db["meta"].upsert({"key": DIRECTORY_KEY, "value": value}, pk="key")
-        db["meta"].upsert({"key": DIRECTORY_SOURCE_KEY, "value": source_key}, pk="key")
+        db.conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [
+                (DIRECTORY_KEY, json.dumps(state, ensure_ascii=False)),
+                (DIRECTORY_SOURCE_KEY, source_key),
+            ],
+        )
 
 
 def query_lexicon(db: Database) -> Lexicon:
@@ -211,22 +218,25 @@ def _refresh_companies(db: Database, companies: list[Company]) -> None:
     """Bring stored reference rows up to date (a cleaned name, a new industry): rows
     keep their id, so mentions stay attached."""
     stored = {
-        r["key"]: r
-        for r in db.query("SELECT id, key, name, ticker, market, industry, source FROM companies")
+        key: (row_id, fields)
+        for row_id, key, *fields in db.conn.execute(
+            "SELECT id, key, name, ticker, market, industry, source FROM companies"
+        )
     }
     for c in companies:
         row = stored.get(c.key)
         if row is None:
             continue
-        fresh = {
-            "name": c.name,
-            "ticker": c.ticker,
-            "market": c.market,
-            "industry": c.industry,
-            "source": c.source,
-        }
-        if any(row[k] != v for k, v in fresh.items()):
-            db["companies"].update(row["id"], fresh)
+        row_id, fields = row
+        if fields != [c.name, c.ticker, c.market, c.industry, c.source]:
+            fresh = {
+                "name": c.name,
+                "ticker": c.ticker,
+                "market": c.market,
+                "industry": c.industry,
+                "source": c.source,
+            }
+            db["companies"].update(row_id, fresh)
 
 
 def company_id(db: Database, key: str) -> int | None:

@@ -116,7 +116,10 @@ def _read(
     result.warnings = list(loaded.warnings)
     job.tick = on_articles(result.source, articles) if on_articles else None
     for article in articles:
-        known = unchanged_article_id(db, fingerprint(article), content_hash(article), owner_chat)
+        # A URL-less article's fingerprint is its content hash: the text is hashed once.
+        digest = content_hash(article)
+        key = fingerprint(article) if article.url else f"hash:{digest}"
+        known = unchanged_article_id(db, key, digest, owner_chat)
         if known is None:
             job.changed.append(article)
             continue
