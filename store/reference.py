@@ -82,8 +82,8 @@ def _save_snapshot(db: Database, source_key: str | None = None) -> None:
 
 
 def _store_snapshot(db: Database, state: dict[str, Any], source_key: str) -> None:
-    """Both rows in one statement each way: sqlite-utils' ``upsert`` inserts (or
-    ignores) and then updates, writing the 0.6 MB directory twice."""
+    """Each row written once (an UPSERT): sqlite-utils' ``upsert`` inserts (or ignores)
+    and then updates, which writes the 0.6 MB directory twice."""
     with db.atomic():
         db.conn.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
