@@ -22,7 +22,14 @@ from functools import cache
 from math import isnan
 from operator import itemgetter
 
-from digests.textproc import general_word_freq, segmenter_word_freq, word_tags, words_taught
+from digests.textproc import (
+    general_word_freq,
+    segmenter_word_freq,
+    word_tags,
+    word_tags_loaded,
+    words_tagged,
+    words_taught,
+)
 
 DROP_TAGS = frozenset(
     # numerals and measure words, pronouns, prepositions, conjunctions, particles,
@@ -76,12 +83,29 @@ _lock = threading.Lock()
 
 @cache
 def _tags() -> dict[str, str]:
-    """jieba's part-of-speech table (word -> tag), loaded once, on the first keyword:
-    only where keywords are computed (ingest), never for a lookup."""
+    """jieba's part-of-speech table (word -> tag), when it is loaded anyway (see
+    :func:`_tag_dropped`)."""
     with _lock:
         # The same table as jieba.posseg.dt.word_tag_tab, from the prepared cache
         # (importing jieba.posseg costs about 0.4 s per process).
         return word_tags()
+
+
+@cache
+def _dropped_words() -> frozenset[str]:
+    """The words :func:`_tags` tags with one of DROP_TAGS: all the filter asks of it."""
+    with _lock:
+        return words_tagged(DROP_TAGS)
+
+
+def _tag_dropped(term: str) -> bool:
+    """Whether jieba's tag of ``term`` is one of DROP_TAGS; a word it does not tag
+    counts as a noun ("n", not dropped).  The same answer from the whole table when a
+    worker pool's parent loaded it before forking, else from the dropped words only
+    (a fifth of the loading time)."""
+    if word_tags_loaded():
+        return _tags().get(term, "n") in DROP_TAGS
+    return term in _dropped_words()
 
 
 _known: dict[str, bool] = {}
@@ -143,4 +167,4 @@ def _is_keyword(term: str) -> bool:
         return False
     if general == 0:
         return True  # a word jieba does not know: a new name or term
-    return _tags().get(term, "n") not in DROP_TAGS
+    return not _tag_dropped(term)

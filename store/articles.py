@@ -60,7 +60,9 @@ def save_article(
     from digests.summarize import fingerprint
 
     art = digested.article
-    key = owned_key(fingerprint(art), owner_chat)
+    # A URL-less article's fingerprint is its content hash, which digesting computed
+    # (``DigestedArticle.content_hash``): the text is not hashed again.
+    key = owned_key(fingerprint(art) if art.url else f"hash:{digested.content_hash}", owner_chat)
     with db.atomic():
         existing = list(
             db.query(
@@ -96,7 +98,7 @@ def save_article(
             status = "updated"
         else:
             row["ingested_at"] = stamp
-            article_id = db["articles"].insert(row).last_pk
+            article_id = _insert_row(db, "articles", row)
             status = "new"
         _insert_sections(db, article_id, digested)
     return SaveResult(article_id, status, len(digested.sections))
@@ -130,8 +132,8 @@ def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -
         )
     _insert_rows(db, "sections", section_rows)
     ids = [
-        r["id"]
-        for r in db.query(
+        section_id
+        for (section_id,) in db.conn.execute(
             "SELECT id FROM sections WHERE article_id = ? ORDER BY position", [article_id]
         )
     ]
@@ -185,12 +187,9 @@ def _insert_mentions(
     if not keys:
         return
     placeholders = ",".join("?" * len(keys))
-    ids = {
-        r["key"]: r["id"]
-        for r in db.query(
-            f"SELECT key, id FROM companies WHERE key IN ({placeholders})", list(keys)
-        )
-    }
+    ids = dict(
+        db.conn.execute(f"SELECT key, id FROM companies WHERE key IN ({placeholders})", list(keys))
+    )
     _insert_rows(
         db,
         "mentions",
@@ -224,8 +223,25 @@ def _insert_rows(db: Database, table: str, rows: list[dict[str, object]]) -> Non
     db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
 
+def _insert_row(db: Database, table: str, row: dict[str, object]) -> int:
+    """Plain ``INSERT`` of one row; its rowid (the ``INTEGER PRIMARY KEY`` of these
+    tables).  What sqlite-utils' ``insert`` writes for such a row, without its checks."""
+    sql = (
+        f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in row)}) "
+        f"VALUES ({', '.join('?' * len(row))})"
+    )
+    rowid = db.conn.execute(sql, list(row.values())).lastrowid
+    assert rowid is not None
+    return rowid
+
+
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)`` without building an encoder per call
+(an article stores a few dozen JSON lists)."""
+
+
 def _json(values: Sequence[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return _ENCODE_JSON(list(values))
 
 
 def _list(value: str | None) -> tuple[str, ...]:

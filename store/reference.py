@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from sqlite_utils import Database
 
 from digests.companies import Company, build_directory
-from digests.lexicon import Lexicon, build_lexicon, lexicon_for_queries
+from digests.lexicon import Lexicon, lexicon_for_queries
 from digests.snapshot import directory_from_state, directory_state, reference_source_key
 from digests.textproc import load_segmenter
 
@@ -35,11 +36,19 @@ def _version(lexicon: Lexicon) -> str:
 
 
 def sync_reference(db: Database, lexicon: Lexicon) -> None:
-    """Upsert topics and listed/curated companies when the data files changed."""
-    _save_snapshot(db)
+    """Upsert topics and listed/curated companies when the data files changed.
+
+    One transaction with the stored directory (:func:`_save_snapshot`): a store never
+    keeps a current directory beside reference tables that missed the same change.
+    """
+    with db.atomic():
+        _save_snapshot(db)
+        _sync_tables(db, lexicon)
+
+
+def _sync_tables(db: Database, lexicon: Lexicon) -> None:
     version = _version(lexicon)
-    rows = list(db.query("SELECT value FROM meta WHERE key = ?", [VERSION_KEY]))
-    if rows and rows[0]["value"] == version:
+    if _meta(db, VERSION_KEY) == version:
         return
     with db.atomic():
         db["topics"].upsert_all(
@@ -69,10 +78,21 @@ def _save_snapshot(db: Database, source_key: str | None = None) -> None:
     source_key = source_key or reference_source_key()
     if _meta(db, DIRECTORY_SOURCE_KEY) == source_key:
         return
-    state = json.dumps(directory_state(build_directory()), ensure_ascii=False)
+    _store_snapshot(db, directory_state(build_directory()), source_key)
+
+
+def _store_snapshot(db: Database, state: dict[str, Any], source_key: str) -> None:
+    """Each row written once (an UPSERT): sqlite-utils' ``upsert`` inserts (or ignores)
+    and then updates, which writes the 0.6 MB directory twice."""
     with db.atomic():
-        db["meta"].upsert({"key": DIRECTORY_KEY, "value": state}, pk="key")
-        db["meta"].upsert({"key": DIRECTORY_SOURCE_KEY, "value": source_key}, pk="key")
+        db.conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [
+                (DIRECTORY_KEY, json.dumps(state, ensure_ascii=False)),
+                (DIRECTORY_SOURCE_KEY, source_key),
+            ],
+        )
 
 
 def query_lexicon(db: Database) -> Lexicon:
@@ -81,88 +101,142 @@ def query_lexicon(db: Database) -> Lexicon:
     Loading the stored directory takes a few milliseconds and needs no segmenter;
     otherwise (a new store, new data files) it is built and stored as ingest does.
     """
+    return _current_lexicon(db)[0]
+
+
+def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
+    """:func:`query_lexicon`, and whether it just synced the reference tables.
+
+    A new store (or new data files) builds the directory once: its state is stored as
+    the snapshot, then the store's learned companies join it, exactly as
+    :func:`directory_from_state` would add them to that snapshot (the same directory as
+    ``build_directory(learned)``; ``tests/test_snapshot.py``).  Ambiguity marks and the
+    segmenter's words wait for the segmenter (:func:`lexicon_for_queries`), so building
+    the directory never loads jieba, and ingest loads it once.
+    """
     source_key = reference_source_key()
+    learned = learned_companies(db)
     if _meta(db, DIRECTORY_SOURCE_KEY) == source_key:
         state = _meta(db, DIRECTORY_KEY)
         if state is not None:
             try:
-                directory = directory_from_state(json.loads(state), learned_companies(db))
+                directory = directory_from_state(json.loads(state), learned)
             except (ValueError, KeyError, TypeError):
                 pass  # an unreadable copy is rebuilt below
             else:
-                return lexicon_for_queries(directory)
-    lexicon = build_lexicon(learned_companies(db))
-    db["meta"].delete_where("key = ?", [DIRECTORY_SOURCE_KEY])
-    sync_reference(db, lexicon)
+                return lexicon_for_queries(directory), False
+    directory = build_directory()
+    state = directory_state(directory)
+    for company in learned:
+        directory.add(company)
+    lexicon = lexicon_for_queries(directory)
+    with db.atomic():
+        _store_snapshot(db, state, source_key)
+        _sync_tables(db, lexicon)
+    return lexicon, True
+
+
+def reference_lexicon(db: Database) -> Lexicon:
+    """The lexicon for digesting, with the reference tables synced, before the segmenter
+    is loaded: it is taught this lexicon's words (and its ambiguity marks are set) when
+    it loads, so ingest loads it only once an article needs digesting (a re-ingest of
+    unchanged files never does).  Whoever digests in worker processes loads it first
+    (:func:`digests.textproc.load_segmenter`), so that the workers share it.
+
+    The same words, ambiguity marks and directory as :func:`build_lexicon` gives,
+    without rebuilding the directory from its data files (nor twice for a new store).
+    """
+    lexicon, synced = _current_lexicon(db)
+    if not synced:
+        sync_reference(db, lexicon)
     return lexicon
 
 
 def ingest_lexicon(db: Database) -> Lexicon:
-    """The lexicon for digesting: :func:`query_lexicon` with the segmenter loaded and
-    taught now (before any worker process is forked), and the reference tables synced.
-
-    The same words, ambiguity marks and directory as :func:`build_lexicon` gives,
-    without rebuilding the directory from its data files.
-    """
-    lexicon = query_lexicon(db)
+    """:func:`reference_lexicon` with the segmenter loaded and taught now (before any
+    worker process is forked)."""
+    lexicon = reference_lexicon(db)
     load_segmenter()
-    sync_reference(db, lexicon)
     return lexicon
 
 
 def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> None:
-    """Insert companies that are new (by key) and every alias not stored yet."""
+    """Insert companies that are new (by key) and every alias not stored yet.
+
+    Plain ``executemany`` of the same rows, in the same order, as sqlite-utils'
+    ``insert_all`` wrote (it checks every value; these are built here from typed fields),
+    and only the ids of these companies are read back: ingest calls this for every
+    article that taught an alias, and the directory holds thousands of companies.
+    """
+    if not companies:
+        return
     with db.atomic():
-        existing = {r["key"]: r["id"] for r in db.query("SELECT key, id FROM companies")}
+        existing = _company_ids(db, {c.key for c in companies})
         new_rows = [
-            {
-                "key": c.key,
-                "name": c.name,
-                "ticker": c.ticker,
-                "market": c.market,
-                "industry": c.industry,
-                "source": c.source,
-            }
+            (c.key, c.name, c.ticker, c.market, c.industry, c.source)
             for c in {c.key: c for c in companies if c.key not in existing}.values()
         ]
         if new_rows:
-            db["companies"].insert_all(new_rows)
-            existing = {r["key"]: r["id"] for r in db.query("SELECT key, id FROM companies")}
-        db["company_aliases"].insert_all(
-            (
-                {
-                    "company_id": existing[c.key],
-                    "alias": alias,
-                    "source": alias_source or c.source,
-                }
+            db.conn.executemany(
+                "INSERT INTO [companies] ([key], [name], [ticker], [market], [industry], "
+                "[source]) VALUES (?, ?, ?, ?, ?, ?)",
+                new_rows,
+            )
+            existing = _company_ids(db, {c.key for c in companies})
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
+            "VALUES (?, ?, ?)",
+            [
+                (existing[c.key], alias, alias_source or c.source)
                 for c in companies
                 for alias in c.aliases
                 if alias != c.name
-            ),
-            ignore=True,
+            ],
         )
+
+
+_KEYS_PER_QUERY = 500
+"""Below SQLite's default limit of 999 bound parameters per statement."""
+
+
+def _company_ids(db: Database, keys: set[str]) -> dict[str, int]:
+    """Stored company ids by key, for ``keys`` only."""
+    ids: dict[str, int] = {}
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start : start + _KEYS_PER_QUERY]
+        placeholders = ",".join("?" * len(chunk))
+        ids.update(
+            db.conn.execute(
+                f"SELECT key, id FROM companies WHERE key IN ({placeholders})", chunk
+            ).fetchall()
+        )
+    return ids
 
 
 def _refresh_companies(db: Database, companies: list[Company]) -> None:
     """Bring stored reference rows up to date (a cleaned name, a new industry): rows
     keep their id, so mentions stay attached."""
     stored = {
-        r["key"]: r
-        for r in db.query("SELECT id, key, name, ticker, market, industry, source FROM companies")
+        key: (row_id, fields)
+        for row_id, key, *fields in db.conn.execute(
+            "SELECT id, key, name, ticker, market, industry, source FROM companies"
+        )
     }
     for c in companies:
         row = stored.get(c.key)
         if row is None:
             continue
-        fresh = {
-            "name": c.name,
-            "ticker": c.ticker,
-            "market": c.market,
-            "industry": c.industry,
-            "source": c.source,
-        }
-        if any(row[k] != v for k, v in fresh.items()):
-            db["companies"].update(row["id"], fresh)
+        row_id, fields = row
+        if fields != [c.name, c.ticker, c.market, c.industry, c.source]:
+            fresh = {
+                "name": c.name,
+                "ticker": c.ticker,
+                "market": c.market,
+                "industry": c.industry,
+                "source": c.source,
+            }
+            db["companies"].update(row_id, fresh)
 
 
 def company_id(db: Database, key: str) -> int | None:

@@ -59,3 +59,45 @@ def test_segmenting_commands_load_only_the_segmenter(store_copy: Path, argv: lis
     code, loaded = _loaded(store_copy, *argv)
     assert code in (0, 3)
     assert not set(loaded) & set(NEVER), f"briefbot {' '.join(argv)} imported {loaded}"
+
+
+INGEST_CHECK = """
+import json, sys
+from bot.cli import main
+code = main(sys.argv[1:])
+import digests.textproc as textproc
+print(json.dumps({"code": code, "segmenter": textproc._loaded is not None}))
+"""
+
+
+def _ingest(db: Path, *sources: Path) -> tuple[int, bool]:
+    argv = ["--db", str(db), "ingest", "--quiet", "--workers", "1", *map(str, sources)]
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST_CHECK, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["code"], report["segmenter"]
+
+
+def test_ingest_loads_the_segmenter_only_for_an_article_to_digest(tmp_path: Path) -> None:
+    """A new store gets its reference tables even when nothing is read; a re-ingest of
+    unchanged files (cron over a folder) digests nothing, so it never loads jieba."""
+    from store import open_db
+
+    db = tmp_path / "new.db"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _ingest(db, empty) == (1, False)  # an empty folder is a failed source
+    store = open_db(db)
+    try:
+        assert store["topics"].count > 0 and store["companies"].count > 1000
+    finally:
+        store.close()
+    page = ROOT / "bot" / "cli" / "demo_data" / "pagedumps"
+    first = sorted(page.glob("*.txt"))[0]
+    assert _ingest(db, first) == (0, True)
+    assert _ingest(db, first) == (0, False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.lexicon import build_lexicon
 from digests.snapshot import directory_from_state, directory_state
@@ -12,6 +14,7 @@ from store import open_db
 from store.reference import (
     DIRECTORY_KEY,
     DIRECTORY_SOURCE_KEY,
+    ingest_lexicon,
     learned_companies,
     query_lexicon,
 )
@@ -55,5 +58,38 @@ def test_query_lexicon_reads_the_stored_copy_and_rebuilds_a_stale_one(store_copy
         assert rebuilt.companies == stored.companies
         key = next(db.query("SELECT value FROM meta WHERE key = ?", [DIRECTORY_SOURCE_KEY]))
         assert key["value"] != "stale"  # the copy was written again
+    finally:
+        db.close()
+
+
+def test_a_new_store_builds_the_directory_once_and_digests_as_build_lexicon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up on a new store: the directory is built once (stored as the snapshot and
+    used as it is), and the lexicon ingest digests with has the same indexes, ambiguity
+    marks and words as :func:`build_lexicon`."""
+    import store.reference as reference
+
+    builds = []
+
+    def counted_build(*args: object, **kwargs: object) -> CompanyDirectory:
+        builds.append(args)
+        return build_directory(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reference, "build_directory", counted_build)
+    db = open_db(tmp_path / "new.db")
+    try:
+        lexicon = ingest_lexicon(db)
+        assert len(builds) == 1
+        expected = build_lexicon().directory
+        assert _indexes(lexicon.directory) == _indexes(expected)
+        assert lexicon.directory.ambiguous == expected.ambiguous
+        assert lexicon.directory.weak == expected.weak
+        stored = json.loads(
+            next(db.query("SELECT value FROM meta WHERE key = ?", [DIRECTORY_KEY]))["value"]
+        )
+        assert _indexes(directory_from_state(stored)) == _indexes(build_directory())
+        assert ingest_lexicon(db).directory.companies == lexicon.directory.companies
+        assert len(builds) == 1  # the second start reads the stored copy
     finally:
         db.close()

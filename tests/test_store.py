@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from digests.lexicon import default_lexicon
 from digests.models import Article, Section
-from digests.summarize import digest_article
+from digests.summarize import content_hash, digest_article, fingerprint
 from digests.textproc import segment, to_simplified
 from store import open_db
 from store.articles import get_article, list_articles, save_article
@@ -62,6 +62,19 @@ def test_idempotent_by_content_hash(db_path: Path) -> None:
     assert first.article_id == second.article_id
     assert db["articles"].count == 1
     assert db["sections"].count == 2
+
+
+def test_stored_under_the_fingerprint_without_hashing_twice(db_path: Path) -> None:
+    """save_article keys a URL-less article by the content hash digesting computed: the
+    same key as fingerprint(), for articles with and without a URL."""
+    db = _db(db_path)
+    for article in (_article(), _article(title="另一篇", url="https://example.com/a")):
+        digested = digest_article(article)
+        assert digested.content_hash == content_hash(article)
+        saved = save_article(db, digested)
+        row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", [saved.article_id])
+        assert row.fetchone()[0] == fingerprint(article)
+    assert fingerprint(_article()) == f"hash:{content_hash(_article())}"
 
 
 def test_same_url_updates_in_place(db_path: Path) -> None:

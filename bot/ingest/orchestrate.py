@@ -18,11 +18,12 @@ from digests.sanitize import clean_line
 from digests.sources import SourceError, load, parse_raw
 from digests.sources.fetch import RawSource
 from digests.summarize import content_hash, fingerprint
+from digests.textproc import load_segmenter
 from store import Database
 from store.articles import now_iso, save_article, unchanged_article_id
 from store.ingestions import log_ingestion
 from store.maintenance import optimize
-from store.reference import ingest_lexicon
+from store.reference import ingest_lexicon, reference_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,10 @@ def _read(
     result.warnings = list(loaded.warnings)
     job.tick = on_articles(result.source, articles) if on_articles else None
     for article in articles:
-        known = unchanged_article_id(db, fingerprint(article), content_hash(article), owner_chat)
+        # A URL-less article's fingerprint is its content hash: the text is hashed once.
+        digest = content_hash(article)
+        key = fingerprint(article) if article.url else f"hash:{digest}"
+        known = unchanged_article_id(db, key, digest, owner_chat)
         if known is None:
             job.changed.append(article)
             continue
@@ -158,6 +162,10 @@ def _ingest_batch(
         except Exception as exc:  # bad input, or a bug: this source only
             _fail(job, exc)
     queue = [(job, article) for job in jobs if job.result.ok for article in job.changed]
+    if queue:
+        # Loaded (and taught the lexicon's words) only now that an article needs it, but
+        # before a worker pool forks, so that the workers share it.
+        load_segmenter()
     stream = digester.digest([article for _, article in queue])
     for (job, _), digested in zip(queue, stream, strict=True):
         if not job.result.ok:
@@ -205,7 +213,8 @@ def ingest_all(
 ) -> list[SourceResult]:
     """Ingest every source; ``workers`` > 1 digests large batches in worker processes."""
     results: list[SourceResult] = []
-    lexicon = ingest_lexicon(db)  # the directory stored with the reference tables
+    # The directory stored with the reference tables; the segmenter waits for an article.
+    lexicon = reference_lexicon(db)
     pending = list(sources)
     with Digester(workers, lexicon) as digester:
         for start in range(0, len(pending), BATCH_SOURCES):
