@@ -136,6 +136,8 @@ def select_sentences(
         not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered)))
     )
 
+    lone_denoms = [cost**COST_EXPONENT for cost in costs]
+
     def alone(i: int) -> float:
         return base[i] * quality[i]
 
@@ -188,6 +190,11 @@ def select_sentences(
         new_figs: set[str] = set()
 
         def gain(unit: list[int]) -> float:
+            if len(unit) == 1:  # most units: what is covered needs no copy to grow
+                i = unit[0]
+                value = sum(map(weight, filterfalse(covered_terms.__contains__, weighted[i])))
+                value += figure_unit * sum(w for f, w in figures[i] if f not in covered_figs)
+                return 0.0 + value * quality[i]  # as ``g += …`` from 0.0 below (-0.0 → 0.0)
             terms, figs = set(covered_terms), set(covered_figs)
             g = 0.0
             for i in unit:
@@ -232,7 +239,8 @@ def select_sentences(
         stale: set[int] = set()
         checked = 0  # chosen[:checked] were checked against every live lone sentence
         dead: set[int] = set()  # over budget, saying the same thing or a third list item
-        denoms = [cost**exponent for cost in costs]  # a lone sentence's cost**exponent
+        # a lone sentence's cost**exponent (every call is with COST_EXPONENT: computed once)
+        denoms = lone_denoms if exponent == COST_EXPONENT else [c**exponent for c in costs]
         while len(chosen) < max_sentences:
             fresh = [term_sets[j] for j in chosen[checked:]]
             checked = len(chosen)
