@@ -223,11 +223,17 @@ def select_sentences(
             """A part of ``unit`` mostly says what is chosen or what comes before it."""
             for n, k in enumerate(unit):
                 terms = term_sets[k]
+                if not terms:
+                    continue  # overlap() is 0.0 for a sentence without terms
+                size = len(terms)
+                # overlap(terms, said) > REDUNDANT_OVERLAP, inlined (0.0 when said is empty)
                 for j in chosen:
-                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                    said = term_sets[j]
+                    if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
                 for j in unit[:n]:
-                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                    said = term_sets[j]
+                    if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
             return False
 
