@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import mul
 
 from digests.currency import amount_unit_positions
 from digests.figures import _CN_DIGITS, Figure, find_figures
@@ -34,8 +35,10 @@ _DIGIT_RE = re.compile(rf"[\d{_CN_DIGITS}]")
 (its number part is required).  A sentence without one has no figures."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
+    """One sentence of a section (about 90 per article): slots, as nothing adds attributes."""
+
     text: str
     """Original script, as readers see it."""
     section: int
@@ -100,10 +103,23 @@ def idf(term: str) -> float:
 
 
 def tf_idf(counts: Terms) -> dict[str, float]:
-    log = math.log
-    return {
-        t: (1.0 + log(c)) * i for (t, c), i in zip(counts.items(), word_idfs(counts), strict=True)
-    }
+    """``(1 + log count) * idf`` of each term, in the order of ``counts``.
+
+    Counts are small integers, so ``1 + log count`` is read from :data:`_TF` (the same
+    expression, evaluated once at import: the same floats) and the dict is built by
+    ``map`` in C rather than a comprehension; a count outside the table (none in an
+    article so far, or not an int) takes the formula itself.
+    """
+    idfs = word_idfs(counts)
+    try:
+        tfs = list(map(_TF.__getitem__, counts.values()))
+    except KeyError:
+        log = math.log
+        tfs = [1.0 + log(c) for c in counts.values()]
+    return dict(zip(counts, map(mul, tfs, idfs), strict=True))
+
+
+_TF: dict[int, float] = {c: 1.0 + math.log(c) for c in range(1, 512)}
 
 
 def _merge(total: Terms, more: Terms) -> None:

@@ -34,9 +34,16 @@ MAX_LIST_ITEMS = 2
 room for the sentence that draws its conclusion (首選…)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Prepared:
-    """Per-sentence facts that do not depend on the weighting, computed once per article."""
+    """Per-sentence facts that do not depend on the weighting, computed once per article.
+
+    Not frozen: one is built per sentence (about 90 per article) and a frozen
+    dataclass's ``__init__`` sets each of its twelve fields through
+    ``object.__setattr__``, twice the cost of plain slot stores.  Nothing changes a
+    ``Prepared`` after :func:`digests.summarize.prepare` builds it, and nothing hashes
+    one (they are looked up by ``id`` of their sentence).
+    """
 
     text: str
     """The sentence as it would be shown: leading connective trimmed."""
@@ -129,6 +136,8 @@ def select_sentences(
         not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered)))
     )
 
+    lone_denoms = [cost**COST_EXPONENT for cost in costs]
+
     def alone(i: int) -> float:
         return base[i] * quality[i]
 
@@ -181,6 +190,11 @@ def select_sentences(
         new_figs: set[str] = set()
 
         def gain(unit: list[int]) -> float:
+            if len(unit) == 1:  # most units: what is covered needs no copy to grow
+                i = unit[0]
+                value = sum(map(weight, filterfalse(covered_terms.__contains__, weighted[i])))
+                value += figure_unit * sum(w for f, w in figures[i] if f not in covered_figs)
+                return 0.0 + value * quality[i]  # as ``g += …`` from 0.0 below (-0.0 → 0.0)
             terms, figs = set(covered_terms), set(covered_figs)
             g = 0.0
             for i in unit:
@@ -209,11 +223,17 @@ def select_sentences(
             """A part of ``unit`` mostly says what is chosen or what comes before it."""
             for n, k in enumerate(unit):
                 terms = term_sets[k]
+                if not terms:
+                    continue  # overlap() is 0.0 for a sentence without terms
+                size = len(terms)
+                # overlap(terms, said) > REDUNDANT_OVERLAP, inlined (0.0 when said is empty)
                 for j in chosen:
-                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                    said = term_sets[j]
+                    if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
                 for j in unit[:n]:
-                    if overlap(terms, term_sets[j]) > REDUNDANT_OVERLAP:
+                    said = term_sets[j]
+                    if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
             return False
 
@@ -225,7 +245,8 @@ def select_sentences(
         stale: set[int] = set()
         checked = 0  # chosen[:checked] were checked against every live lone sentence
         dead: set[int] = set()  # over budget, saying the same thing or a third list item
-        denoms = [cost**exponent for cost in costs]  # a lone sentence's cost**exponent
+        # a lone sentence's cost**exponent (every call is with COST_EXPONENT: computed once)
+        denoms = lone_denoms if exponent == COST_EXPONENT else [c**exponent for c in costs]
         while len(chosen) < max_sentences:
             fresh = [term_sets[j] for j in chosen[checked:]]
             checked = len(chosen)

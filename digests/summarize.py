@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import _count_elements  # type: ignore[attr-defined]
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, tf_idf
@@ -50,7 +52,6 @@ from digests.selection import (
     REDUNDANT_OVERLAP,
     Prepared,
     lead_prior,
-    overlap,
     select_sentences,
 )
 from digests.sources.boilerplate import is_boilerplate
@@ -223,12 +224,29 @@ def _section_weights(analysis: ArticleAnalysis, index: int) -> dict[str, float]:
     return weights
 
 
+def _add_section_terms(counts: dict[str, int], analysis: ArticleAnalysis) -> None:
+    """Add every section's term counts (``sec.terms``) to ``counts``, section by section.
+
+    ``sec.terms`` is its heading's counts, then ``sec._counted`` counted (see
+    :attr:`SectionAnalysis.terms`): adding those two in turn gives the same sums with the
+    same keys first seen in the same order, the second counted in C instead of a Python
+    loop over the section's terms.
+    """
+    for sec in analysis.sections:
+        if sec._counted:
+            for term, count in sec.heading_terms.items():
+                counts[term] = counts.get(term, 0) + count
+            _count_elements(counts, sec._counted)
+        else:
+            for term, count in sec.terms.items():
+                counts[term] = counts.get(term, 0) + count
+
+
 def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
     counts = dict(analysis.title_terms)
     headings: set[str] = set()
+    _add_section_terms(counts, analysis)
     for sec in analysis.sections:
-        for term, count in sec.terms.items():
-            counts[term] = counts.get(term, 0) + count
         headings.update(sec.heading_terms)
     weights = tf_idf(counts)
     for term in analysis.title_terms:
@@ -393,7 +411,7 @@ def digest_article(
                 keywords=keywords(section_weights, analysis),
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
-                digest_tokens=tuple(t for s in chosen for t in s.tokens),
+                digest_tokens=tuple(chain.from_iterable(s.tokens for s in chosen)),
                 topics=tuple(
                     lexicon.taxonomy.rank(
                         lexicon.taxonomy.score_terms(sec.terms, sec.heading_terms),
@@ -432,15 +450,19 @@ def _restates(
     """
     if sentence.figures and any(f.text not in summary_figures for f in sentence.figures):
         return False
-    return any(overlap(terms, said) > REDUNDANT_OVERLAP for said in summary_terms)
+    # overlap(terms, said) > REDUNDANT_OVERLAP, inlined: overlap is 0.0 (never above the
+    # threshold) when either set is empty
+    if not terms:
+        return False
+    n = len(terms)
+    return any(said and len(terms & said) / n > REDUNDANT_OVERLAP for said in summary_terms)
 
 
 def _article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
     body: dict[str, int] = {}
     headings: dict[str, int] = {}
+    _add_section_terms(body, analysis)
     for sec in analysis.sections:
-        for term, count in sec.terms.items():
-            body[term] = body.get(term, 0) + count
         for term, count in sec.heading_terms.items():
             headings[term] = headings.get(term, 0) + count
     scores = lexicon.taxonomy.score_terms(body, headings, analysis.title_terms)

@@ -153,3 +153,32 @@ def test_content_hash_kept_is_the_hash(analyses: list[ArticleAnalysis]) -> None:
     first = content_hash(article)
     paragraphs.append("又一段。")
     assert content_hash(article) == plain(article) != first
+
+
+def test_tf_idf_as_the_formula(analyses: list[ArticleAnalysis]) -> None:
+    """:func:`tf_idf` reads ``1 + log count`` from a table: the same floats, same order."""
+    from digests.analysis import tf_idf
+    from digests.textproc import word_idf
+
+    def plain(counts: dict[str, int]) -> list[tuple[str, float]]:
+        return [(t, (1.0 + math.log(c)) * word_idf(t)) for t, c in counts.items()]
+
+    cases: list[dict[str, int]] = [s.terms for a in analyses for s in a.sections]
+    cases.append({"台積電": 1000, "營收": 511, "晶圓": 512})  # past the table
+    cases.append({"台積電": 2.5, "營收": True})  # type: ignore[dict-item]
+    for counts in cases:
+        assert list(tf_idf(counts).items()) == plain(counts)
+
+
+def test_article_term_sums_as_before(analyses: list[ArticleAnalysis]) -> None:
+    """Section counts added from ``_counted`` in C: the sums and key order of the loop."""
+    from digests.summarize import _add_section_terms
+
+    for analysis in analyses:
+        want = dict(analysis.title_terms)
+        for sec in analysis.sections:
+            for term, count in sec.terms.items():
+                want[term] = want.get(term, 0) + count
+        got = dict(analysis.title_terms)
+        _add_section_terms(got, analysis)
+        assert list(got.items()) == list(want.items())
