@@ -151,7 +151,8 @@ def query_lexicon(db: Database) -> Lexicon:
 def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
     """:func:`query_lexicon`, and whether it just synced the reference tables.
 
-    A new store (or new data files) builds the directory once: its state is stored as
+    A new store (or new data files) builds the directory once, or takes the same
+    state from the user's cache folder (:func:`_cached_state`): its state is stored as
     the snapshot, then the store's learned companies join it, exactly as
     :func:`directory_from_state` would add them to that snapshot (the same directory as
     ``build_directory(learned)``; ``tests/test_snapshot.py``).  Ambiguity marks and the
