@@ -77,6 +77,8 @@ def test_a_new_store_builds_the_directory_once_and_digests_as_build_lexicon(
         return build_directory(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reference, "build_directory", counted_build)
+    # No directory in the user's cache folder yet (tests/test_directory_cache.py).
+    monkeypatch.setattr(reference, "_state_file", lambda _key: tmp_path / "directory.json")
     db = open_db(tmp_path / "new.db")
     try:
         lexicon = ingest_lexicon(db)
