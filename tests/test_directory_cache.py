@@ -14,17 +14,7 @@ import store.reference as reference
 from digests.companies import CompanyDirectory
 from store import open_db
 from store.reference import DIRECTORY_KEY, query_lexicon
-
-
-def _indexes(directory: CompanyDirectory) -> dict[str, object]:
-    return {
-        "companies": directory.companies,
-        "by_alias": directory.by_alias,
-        "by_ticker": directory.by_ticker,
-        "phrases": directory.phrases,
-        "exact_case": directory.exact_case,
-        "mixed": directory.mixed,
-    }
+from tests.directory_views import directory_indexes
 
 
 def _snapshot(path: Path) -> str:
@@ -45,7 +35,7 @@ def test_new_store_uses_cached_directory(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(reference, "build_directory", no_build)
     cached = query_lexicon(open_db(tmp_path / "b.db"))
-    assert _indexes(cached.directory) == _indexes(built.directory)
+    assert directory_indexes(cached.directory) == directory_indexes(built.directory)
     assert _snapshot(tmp_path / "b.db") == _snapshot(tmp_path / "a.db")
 
 
@@ -55,6 +45,6 @@ def test_unreadable_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (cache_file,) = (tmp_path / "cache").glob("directory-*.json")
     cache_file.write_text("{not json", encoding="utf-8")
     rebuilt = query_lexicon(open_db(tmp_path / "b.db"))
-    assert _indexes(rebuilt.directory) == _indexes(built.directory)
+    assert directory_indexes(rebuilt.directory) == directory_indexes(built.directory)
     assert _snapshot(tmp_path / "b.db") == _snapshot(tmp_path / "a.db")
     assert cache_file.read_text(encoding="utf-8") == _snapshot(tmp_path / "a.db")

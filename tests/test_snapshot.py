@@ -18,6 +18,7 @@ from store.reference import (
     learned_companies,
     query_lexicon,
 )
+from tests.directory_views import directory_indexes
 
 LEARNED = [
     Company("name:晶研創新", "晶研創新", ("晶研",), "7854", "TW", source="learned"),
@@ -25,26 +26,17 @@ LEARNED = [
 ]
 
 
-def _indexes(directory: CompanyDirectory) -> dict[str, object]:
-    return {
-        "companies": directory.companies,
-        "by_alias": directory.by_alias,
-        "by_ticker": directory.by_ticker,
-        "phrases": directory.phrases,
-        "exact_case": directory.exact_case,
-        "mixed": directory.mixed,
-    }
-
-
 def test_state_round_trip_rebuilds_every_index() -> None:
     built = build_directory()
     state = json.loads(json.dumps(directory_state(built), ensure_ascii=False))
-    assert _indexes(directory_from_state(state)) == _indexes(built)
+    assert directory_indexes(directory_from_state(state)) == directory_indexes(built)
 
 
 def test_learned_companies_join_as_they_do_when_building() -> None:
     state = directory_state(build_directory())
-    assert _indexes(directory_from_state(state, LEARNED)) == _indexes(build_directory(LEARNED))
+    assert directory_indexes(directory_from_state(state, LEARNED)) == directory_indexes(
+        build_directory(LEARNED)
+    )
 
 
 def test_query_lexicon_reads_the_stored_copy_and_rebuilds_a_stale_one(store_copy: Path) -> None:
@@ -84,13 +76,15 @@ def test_a_new_store_builds_the_directory_once_and_digests_as_build_lexicon(
         lexicon = ingest_lexicon(db)
         assert len(builds) == 1
         expected = build_lexicon().directory
-        assert _indexes(lexicon.directory) == _indexes(expected)
+        assert directory_indexes(lexicon.directory) == directory_indexes(expected)
         assert lexicon.directory.ambiguous == expected.ambiguous
         assert lexicon.directory.weak == expected.weak
         stored = json.loads(
             next(db.query("SELECT value FROM meta WHERE key = ?", [DIRECTORY_KEY]))["value"]
         )
-        assert _indexes(directory_from_state(stored)) == _indexes(build_directory())
+        assert directory_indexes(directory_from_state(stored)) == directory_indexes(
+            build_directory()
+        )
         assert ingest_lexicon(db).directory.companies == lexicon.directory.companies
         assert len(builds) == 1  # the second start reads the stored copy
     finally:
