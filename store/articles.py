@@ -179,17 +179,14 @@ def _insert_topics(
 def _insert_mentions(
     db: Database, article_id: int, section_ids: list[int], digested: DigestedArticle
 ) -> None:
-    if digested.learned_companies:
-        from store.reference import save_companies  # the company tables: ingest only
+    from store.reference import company_ids, save_companies  # the company tables: ingest only
 
+    if digested.learned_companies:
         save_companies(db, list(digested.learned_companies), alias_source="learned")
     keys = {m.company_key for m in digested.mentions}
     if not keys:
         return
-    placeholders = ",".join("?" * len(keys))
-    ids = dict(
-        db.conn.execute(f"SELECT key, id FROM companies WHERE key IN ({placeholders})", list(keys))
-    )
+    ids = company_ids(db, keys)
     _insert_rows(
         db,
         "mentions",

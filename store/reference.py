@@ -221,7 +221,7 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
     if not companies:
         return
     with db.atomic():
-        existing = _company_ids(db, {c.key for c in companies})
+        existing = company_ids(db, {c.key for c in companies})
         new_rows = [
             (c.key, c.name, c.ticker, c.market, c.industry, c.source)
             for c in {c.key: c for c in companies if c.key not in existing}.values()
@@ -232,7 +232,7 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
                 "[source]) VALUES (?, ?, ?, ?, ?, ?)",
                 new_rows,
             )
-            existing = _company_ids(db, {c.key for c in companies})
+            existing = company_ids(db, {c.key for c in companies})
         db.conn.executemany(
             "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
             "VALUES (?, ?, ?)",
@@ -249,8 +249,9 @@ _KEYS_PER_QUERY = 500
 """Below SQLite's default limit of 999 bound parameters per statement."""
 
 
-def _company_ids(db: Database, keys: set[str]) -> dict[str, int]:
-    """Stored company ids by key, for ``keys`` only."""
+def company_ids(db: Database, keys: set[str]) -> dict[str, int]:
+    """Stored company ids by key, for ``keys`` only (in chunks under SQLite's bound-parameter
+    limit: a directory sync asks for thousands, an article's mentions for a few)."""
     ids: dict[str, int] = {}
     wanted = sorted(keys)
     for start in range(0, len(wanted), _KEYS_PER_QUERY):
