@@ -41,6 +41,40 @@ def _caseless(ch: str) -> bool:
     return not _sre.unicode_iscased(ord(ch))
 
 
+def _char(code: int, ignorecase: bool) -> str | None:
+    ch = chr(code)
+    return None if ignorecase and not _caseless(ch) else ch
+
+
+def _class_chars(av: object, ignorecase: bool) -> set[str] | None:
+    """Every character a class ``[…]`` matches, or None when unsure: a negated class,
+    ``\\d``, a wide range, or a letter with cases under IGNORECASE."""
+    chars: set[str] = set()
+    for inner_op, inner in av:  # type: ignore[attr-defined]
+        if inner_op is _c.LITERAL:
+            codes: range | tuple[int, ...] = (inner,)
+        elif inner_op is _c.RANGE and inner[1] - inner[0] <= _MAX_RANGE:
+            codes = range(inner[0], inner[1] + 1)
+        else:  # NEGATE, CATEGORY (\d, \s), a wide range
+            return None
+        for code in codes:
+            ch = _char(code, ignorecase)
+            if ch is None:
+                return None
+            chars.add(ch)
+    return chars
+
+
+def _group(av: object, ignorecase: bool) -> tuple[list[tuple[object, object]], bool]:
+    """A group's body, and whether it matches ignoring case (its own flags win)."""
+    _, add_flags, del_flags, inner = av  # type: ignore[misc]
+    if add_flags & re.IGNORECASE:
+        ignorecase = True
+    elif del_flags & re.IGNORECASE:
+        ignorecase = False
+    return inner.data, ignorecase
+
+
 def _first(items: list[tuple[object, object]], ignorecase: bool) -> set[str] | None:
     """Every character a match of ``items`` may start with, or None when unsure."""
     if not items:
@@ -50,13 +84,10 @@ def _first(items: list[tuple[object, object]], ignorecase: bool) -> set[str] | N
     if op is _c.LITERAL:
         chars.add(chr(av))  # type: ignore[arg-type]
     elif op is _c.IN:
-        for inner_op, inner in av:  # type: ignore[attr-defined]
-            if inner_op is _c.LITERAL:
-                chars.add(chr(inner))
-            elif inner_op is _c.RANGE and inner[1] - inner[0] <= _MAX_RANGE:
-                chars.update(chr(c) for c in range(inner[0], inner[1] + 1))
-            else:
-                return None
+        found = _class_chars(av, ignorecase)
+        if found is None:
+            return None
+        chars |= found
     elif op is _c.BRANCH:
         for alternative in av[1]:  # type: ignore[index]
             found = _first(alternative.data, ignorecase)
@@ -65,12 +96,7 @@ def _first(items: list[tuple[object, object]], ignorecase: bool) -> set[str] | N
             chars |= found
         return chars
     elif op is _c.SUBPATTERN:
-        _, add_flags, del_flags, inner = av  # type: ignore[misc]
-        if add_flags & re.IGNORECASE:
-            ignorecase = True
-        elif del_flags & re.IGNORECASE:
-            ignorecase = False
-        return _first(inner.data, ignorecase)
+        return _first(*_group(av, ignorecase))
     elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:  # type: ignore[index]
         return _first(av[2].data, ignorecase)  # type: ignore[index]
     else:
@@ -126,11 +152,6 @@ _MAX_STRINGS = 32
 _Strings = set[str] | None
 
 
-def _char(code: int, ignorecase: bool) -> str | None:
-    ch = chr(code)
-    return None if ignorecase and not _caseless(ch) else ch
-
-
 def _element(op: object, av: object, ignorecase: bool) -> tuple[_Strings, _Strings]:
     """(exact, needed) for one element of a pattern: every string it can match, when
     they are few and certain, and strings of which each of its matches contains one."""
@@ -138,29 +159,10 @@ def _element(op: object, av: object, ignorecase: bool) -> tuple[_Strings, _Strin
         ch = _char(av, ignorecase)  # type: ignore[arg-type]
         return ({ch}, {ch}) if ch else (None, None)
     if op is _c.IN:
-        chars: set[str] = set()
-        for inner_op, inner in av:  # type: ignore[attr-defined]
-            if inner_op is _c.LITERAL:
-                ch = _char(inner, ignorecase)
-            elif inner_op is _c.RANGE and inner[1] - inner[0] <= _MAX_RANGE:
-                found = {_char(c, ignorecase) for c in range(inner[0], inner[1] + 1)}
-                if None in found:
-                    return None, None
-                chars.update(found)  # type: ignore[arg-type]
-                continue
-            else:  # NEGATE, CATEGORY (\d, \s), a wide range
-                return None, None
-            if ch is None:
-                return None, None
-            chars.add(ch)
-        return chars, set(chars)
+        chars = _class_chars(av, ignorecase)
+        return (chars, set(chars)) if chars is not None else (None, None)
     if op is _c.SUBPATTERN:
-        _, add_flags, del_flags, inner = av  # type: ignore[misc]
-        if add_flags & re.IGNORECASE:
-            ignorecase = True
-        elif del_flags & re.IGNORECASE:
-            ignorecase = False
-        return _sequence(inner.data, ignorecase)
+        return _sequence(*_group(av, ignorecase))
     if op is _c.BRANCH:
         results = [_sequence(alt.data, ignorecase) for alt in av[1]]  # type: ignore[index]
         exact: _Strings = set()
