@@ -51,6 +51,8 @@ _ANCHOR = led_by(
 _READ_TIME = re.compile(r"min(?:ute)?s?\s+read|分鐘", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 """Every anchor holds a digit: lines without one (most prose) skip the anchor scan."""
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*")
+"""A token in Latin letters (a name or nickname: J.Lin, kiwi)."""
 _SENTENCE_MARK = re.compile("[。!?！？;；]")
 """What ends or parts a sentence: a byline holds none (one scan, not one per mark)."""
 
@@ -191,7 +193,7 @@ def is_byline(text: str) -> bool:
         not tokens
         or len(tokens) > RESIDUE_TOKENS
         or len(residue.replace(" ", "")) > RESIDUE_MAX
-        or re.search(r"\d", residue)
+        or _DIGIT.search(residue)
         or _SUBJECT.search(residue)
         or any(len(t) > 12 for t in tokens)
     ):
@@ -215,5 +217,5 @@ def _name_like(token: str) -> bool:
         _DESK.search(token)
         or _PERSON.fullmatch(token)
         or len(token) <= NICKNAME_MAX
-        or re.fullmatch(r"[A-Za-z][A-Za-z.\-]*", token)
+        or _LATIN_TOKEN.fullmatch(token)
     )

@@ -51,6 +51,10 @@ _TICKER_FIRST = re.compile(
     r"(?:\s*[-.]\s*(?:TW|TWO|TT))?\s*[)）])"
 )
 _NUMBERED = re.compile(r"^(\d+)\s*[.．)]")
+"""Also the test for a "1. xxx" line: ``^\\d+\\s*[.．)]`` with a group, matching the same lines."""
+_SHORT_HAN = re.compile(r"[\u3400-\u9fff]{2,3}")
+_DIGIT = re.compile(r"\d")
+_COLON = re.compile(r"[:：]")
 _FIGURE_FIELD = re.compile(
     r"[\u3400-\u9fffA-Za-z]{1,6}\s*[:：]?\s*(?:約|约|逾|近)?\s*\d[\d,./:～~\-]*\s*"
     r"(?:%|％|倍|元|萬|万|億|亿|張|张|股|美元|萬元|億元|百萬|次)?"
@@ -132,16 +136,16 @@ def _is_heading_candidate(line: str, next_line: str | None) -> bool:
         )
     if line.count("。") or _BULLET.match(line) or is_qa_line(line):
         return False
-    if re.match(r"^\d+\s*[.．)]", line):
+    if _NUMBERED.match(line):
         # "1. xxx" is a list item unless it stands alone above a paragraph.
-        return len(next_line) >= 60 and not re.match(r"^\d+\s*[.．)]", next_line)
+        return len(next_line) >= 60 and not _NUMBERED.match(next_line)
     return True
 
 
 def _short_heading(line: str, next_line: str) -> bool:
     """A two- or three-character line (風險, 展望, 美股) heads a section only when a paragraph
     follows it; otherwise it is a stray word (a name, 完)."""
-    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,3}", line)) and len(next_line) >= SHORT_HEAD_TEXT
+    return bool(_SHORT_HAN.fullmatch(line)) and len(next_line) >= SHORT_HEAD_TEXT
 
 
 def _is_data_line(line: str) -> bool:
@@ -149,7 +153,7 @@ def _is_data_line(line: str) -> bool:
     return (
         len(line) <= 30
         and bool(_KEY_VALUE.match(line))
-        and bool(re.search(r"\d", line))
+        and bool(_DIGIT.search(line))
         and not is_heading_style(line)
     )
 
@@ -162,7 +166,7 @@ def _is_figure_row(line: str) -> bool:
     lists figures.  Rows without a colon (收盤價 980 元，本益比 18 倍) are told by their place,
     under a ticker-first heading (see ``split_blocks``).
     """
-    if len(line) > 60 or not re.search(r"[:：]", line):
+    if len(line) > 60 or not _COLON.search(line):
         return False
     keyed = _TICKER_KEY.match(line)
     rest = line[keyed.end() :] if keyed else line
@@ -325,7 +329,7 @@ def split_blocks(text: str) -> list[Block]:
             candidates[i] = not any(n is not None and _is_data_line(n) for n in neighbours)
         elif i and _TICKER_FIRST.match(lines[i - 1]) and candidates[i - 1]:
             # The figures line under a ticker-first heading (收盤價 980 元，本益比 18 倍).
-            candidates[i] = not (re.search(r"\d", line) and not is_heading_style(line))
+            candidates[i] = not (_DIGIT.search(line) and not is_heading_style(line))
     blocks = []
     for i, line in enumerate(lines):
         blocks.append(

@@ -62,6 +62,9 @@ _REGION_LABEL = re.compile(
     r"大陸|大陆|香港|全球|亞洲|亚洲)(?:市場|市场|模式|企業|企业|觀點|观点)?\s*[:：]"
 )
 
+_COMMA = re.compile(r"[,，]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
 TITLE_THRESHOLD = 2.0
 
 BYLINED_MIN_CHARS = 40
@@ -203,7 +206,7 @@ def title_score(
         score -= 1.5
     if len(line) >= 24:
         score += 0.5
-    if re.search(r"[,，]", line[:-1]):
+    if _COMMA.search(line, 0, len(line) - 1):
         score += 1.0
     if context.concluded:
         score += 3.0
@@ -486,7 +489,7 @@ class _Shape:
 
 
 def _normal(heading: str) -> str:
-    return re.sub(r"[\W_]+", "", heading).lower()
+    return _NOT_WORD.sub("", heading).lower()
 
 
 def _strong_evidence(blocks: list[Block], title: int, before: _Shape, after: _Shape) -> bool:
