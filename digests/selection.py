@@ -15,6 +15,7 @@ comes with the sentence it points to, a list item with the item or lead-in befor
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from heapq import heapify, heappop, heapreplace
 from itertools import filterfalse
@@ -100,12 +101,12 @@ def select_sentences(
     if not candidates:
         return []
     n = len(candidates)
-    ordered = sorted(weights.values(), reverse=True)
-    figure_unit = _figure_unit(weights, ordered)
-    prior = prior or {}
     info = [prepared[id(s)] for s in candidates]
     need = _predecessors(candidates, info, headed)
-    quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
+    if prior:
+        quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
+    else:
+        quality = [p.quality * 1.0 for p in info]  # the product the lookup above would give
     term_sets = [p.terms for p in info]
     costs = [len(p.text) for p in info]
     list_items = [p.list_item for p in info]
@@ -116,10 +117,33 @@ def select_sentences(
     figured = [i for i, s in enumerate(candidates) if s.figures]
     for i in figured:
         figures[i] = [(f.text, f.weight) for f in candidates[i].figures]
+    # Scores only fall as more is covered when no weight is negative (or so large that a
+    # sum overflows) and no quality is NaN or huge (prepare's are products of a few
+    # constants): then ``greedy`` may skip re-scoring what cannot win a round.  (A NaN
+    # spoils a sort and min but never hides from the sum; weights of at least 0 sum to at
+    # least the largest of them.)
+    every = weights.values()
+    if figured:
+        ordered = sorted(every, reverse=True)
+        figure_unit = _figure_unit(weights, ordered)
+        low = ordered[-1] if ordered else 0.0
+    else:
+        low = min(every, default=0.0)
+    bounded = (
+        low >= 0.0
+        and sum(every) < _HUGE
+        and all(0.0 <= w < _HUGE for i in figured for _, w in figures[i])
+        and max(quality) < _HUGE
+        and not isnan(sum(quality))
+    )
+    if not figured:
+        # The unit only ever multiplies an empty sum (0): 0.0 for any finite unit, and
+        # the unit of bounded weights is finite.
+        figure_unit = 1.0 if bounded else _figure_unit(weights)
     # Each sentence's weighted terms (in the order of its terms, as every sum below
     # adds them) and what it is worth alone, nothing covered yet (the first round's
     # gains): the same sums, in the same order, as ``gain`` computes.
-    weighted: list[Collection[str]] = list(term_sets)
+    weighted: list[Collection[str]] = term_sets
     try:  # usually every term has a weight
         values = [sum(map(weight, terms)) for terms in term_sets]
     except KeyError:
@@ -129,20 +153,9 @@ def select_sentences(
     base = [value + nothing for value in values]
     for i in figured:
         base[i] = values[i] + figure_unit * sum(map(_second, figures[i]))
-    # Scores only fall as more is covered when no weight is negative (or so large that a
-    # sum overflows) and no quality is NaN or huge (prepare's are products of a few
-    # constants): then ``greedy`` may skip re-scoring what cannot win a round.
-    bounded = (
-        all(0.0 <= w < _HUGE for i in figured for _, w in figures[i])
-        # (the ends of a sort that a NaN spoils, but never hides from the sum)
-        and (not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered))))
-        and max(quality) < _HUGE
-        and not isnan(sum(quality))
-    )
     unshown = [q <= 0.0 for q in quality]  # a fragment, a meta sentence or a sign-off
 
-    def alone(i: int) -> float:
-        return base[i] * quality[i]
+    alone = [b * q for b, q in zip(base, quality, strict=True)]  # worth with nothing covered
 
     def unit_of(i: int, taken: set[int]) -> list[int] | None:
         """``i`` and the predecessors it needs that are not chosen (``taken``) yet
@@ -175,7 +188,7 @@ def select_sentences(
         chosen: list[int] = []
         taken: set[int] = set()
         newly_terms: list[set[str]] = []  # what each pick covered first, in pick order
-        newly_figs: list[set[str]] = []
+        newly_figs: list[AbstractSet[str]] = []
         used = 0
         items = 0  # list items chosen
         total = 0.0
@@ -203,11 +216,15 @@ def select_sentences(
                 taken.add(i)
                 used += costs[i]
                 items += list_items[i]
-                newly_terms.append(term_sets[i] - covered_terms)
-                covered_terms.update(term_sets[i])
-                fresh = {f for f, _ in figures[i] if f not in covered_figs}
-                newly_figs.append(fresh)
-                covered_figs.update(fresh)
+                terms = term_sets[i]
+                newly_terms.append(terms - covered_terms)
+                covered_terms.update(terms)
+                if figures[i]:
+                    fresh = {f for f, _ in figures[i] if f not in covered_figs}
+                    newly_figs.append(fresh)
+                    covered_figs.update(fresh)
+                else:
+                    newly_figs.append(_NOTHING)
 
         def repeats(unit: list[int], since: int = 0) -> bool:
             """A part of ``unit`` mostly says what is chosen (from ``since`` on) or what
@@ -279,11 +296,12 @@ def select_sentences(
         # then position: (-score, index, len(chosen) when scored, gain).  A score is
         # exact when scored; it stays exact until a pick covers one of the sentence's
         # terms or figures, and is an upper bound after (see ``_lazy_note``).
-        heap = []
-        for i in range(n):
-            if need[i] is None and quality[i] > 0.0 and costs[i] <= budget:
-                g = 0.0 + base[i] * quality[i]
-                heap.append((-(g / costs[i] ** COST_EXPONENT), i, 0, g))
+        heap = [
+            (-(g / costs[i] ** COST_EXPONENT), i, 0, g)
+            for i in range(n)
+            if need[i] is None and quality[i] > 0.0 and costs[i] <= budget
+            for g in (0.0 + alone[i],)
+        ]
         heapify(heap)
         checked = [0] * n  # chosen[:checked[i]] were checked for repetition against i
         dependent = [i for i in range(n) if need[i]]
@@ -334,7 +352,7 @@ def select_sentences(
                     cost = sum(map(costs.__getitem__, unit))
                     g = 0.0
                     for k in unit:
-                        g += base[k] * quality[k]
+                        g += alone[k]
                     denom = cost**COST_EXPONENT
                     entry = kept[i] = (unit_key, denom, g / denom, g, -1, cost)
                 score = entry[2]  # exact, or a bound on the exact score
@@ -389,7 +407,7 @@ def select_sentences(
             if info[i].call and costs[i] <= budget and need[i] is None
         ]
         if calls:
-            seed = max(calls, key=lambda i: alone(i) / costs[i] ** COST_EXPONENT)
+            seed = max(calls, key=lambda i: alone[i] / costs[i] ** COST_EXPONENT)
             chosen, value = greedy(seed)
     # One longer sentence alone is allowed when it says more than the budgeted set: a
     # news report's lead, or when the budgeted set holds no figure or call an investor
@@ -398,12 +416,12 @@ def select_sentences(
     standalone = [i for i in range(len(candidates)) if need[i] is None]
     if not standalone:
         return []
-    single = max(standalone, key=alone)
+    single = max(standalone, key=alone.__getitem__)
     if quality[single] <= 0.0:
         return []  # nothing but fragments, lead-ins, sign-offs or meta sentences: no digest
     if not chosen or (
         costs[single] > budget
-        and alone(single) > LONG_SINGLE_MARGIN * value
+        and alone[single] > LONG_SINGLE_MARGIN * value
         and (info[single].reported or not any(info[i].salient for i in chosen))
     ):
         chosen = [single]
@@ -428,17 +446,16 @@ def _predecessors(
     The chain ends at a sentence that stands alone, so "2. …" comes with "1. …" and the
     lead-in joined to it, or not at all.
     """
-    where: dict[tuple[int, int], int] = {}  # built when first needed
-    out: list[tuple[int, ...] | None] = []
-    for s, p in zip(candidates, info, strict=True):
+    out: list[tuple[int, ...] | None] = [None] * len(candidates)
+    pointing = [i for i, p in enumerate(info) if p.anaphor or p.item]
+    if not pointing:
+        return out
+    where = {(s.section, s.index): i for i, s in enumerate(candidates)}
+    for i in pointing:
+        s = candidates[i]
         if headed and s.index == 0:
-            out.append(None)  # the heading above it is its context
-        elif p.anaphor or p.item:
-            if not where:
-                where = {(s.section, s.index): i for i, s in enumerate(candidates)}
-            out.append(_referents(s, where, info) if p.anaphor else _previous_item(s, where, info))
-        else:
-            out.append(None)
+            continue  # the heading above it is its context
+        out[i] = _referents(s, where, info) if info[i].anaphor else _previous_item(s, where, info)
     return out
 
 
@@ -495,6 +512,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 _HUGE = 1e100
 _NO_FIGURES: list[tuple[str, float]] = []
+_NOTHING: frozenset[str] = frozenset()
 _second = itemgetter(1)
 
 
