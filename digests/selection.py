@@ -338,9 +338,10 @@ def select_sentences(
             # Dependent units: checked every round (a unit shrinks as what it needs is
             # chosen), scored when their bound may win.
             deferred: list[int] = []
+            short = now + 2 > max_sentences  # room for units of one sentence only
             for i in dependent:
-                if i in taken:
-                    continue
+                if i in taken or (short and taken.isdisjoint(need[i])):  # type: ignore[arg-type]
+                    continue  # (what it needs is not chosen: its unit has two or more)
                 unit = unit_of(i, taken)
                 if unit is None or len(chosen) + len(unit) > max_sentences:
                     continue
