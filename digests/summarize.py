@@ -26,7 +26,7 @@ from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, 
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import _ROW_PUNCT_RE, is_fragment, is_table_row
-from digests.keywords import by_weight, is_keyword
+from digests.keywords import by_weight, is_keyword, known_keywords
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -265,11 +265,16 @@ def keywords(
     :func:`digests.keywords.is_keyword`) is never a keyword.
     """
     ranked = []
+    known = known_keywords()  # the answers so far: most terms recur across sections
     for term, weight in by_weight(weights):
-        if len(term) >= 2 and is_keyword(term):
-            ranked.append((term, weight))
-            if len(ranked) >= limit:
-                break  # the rest is never shown: no need to judge it
+        if len(term) >= 2:
+            answer = known.get(term)
+            if answer is None:
+                answer = is_keyword(term)
+            if answer:
+                ranked.append((term, weight))
+                if len(ranked) >= limit:
+                    break  # the rest is never shown: no need to judge it
     if not ranked:
         return ()
     top = ranked[0][1]
