@@ -180,8 +180,23 @@ def select_sentences(
         (Plain gain, exponent 0, fills the budget with long sentences but keeps fewer
         marked facts on both evaluation sets, so it is not used.)  At most
         ``max_sentences`` rounds over a section's or an article's sentences.  Each round
-        picks the unit of highest score, the earliest on a tie: see :func:`_lazy_note`
-        for how a round avoids re-scoring most of them.
+        picks the unit of highest score, the earliest on a tie.
+
+        With ``bounded`` weights (lazy greedy), scores only fall as more is covered (a
+        float sum of fewer non-negative terms is never larger), so a kept score bounds
+        the fresh one.  The sentences standing alone wait in a heap by kept score then
+        position; a round pops the top while it is chosen, over the budget, a third
+        list item or mostly said already (each check only gets worse as more is
+        chosen: one failure retires it for good), and re-scores it while a pick has
+        covered one of its terms or figures since it was scored.  A top that passes
+        with its score exact is the best of them: every other kept score is lower, or
+        equal and later in the text.  A dependent unit is built every round (it
+        shrinks as its predecessors are chosen), checked for budget and repetition
+        only when its kept score (a bound, or exact) may beat the best so far, and
+        re-scored last, highest bound first, while its bound may still win.  Every
+        round picks the same unit as re-scoring every unit in document order would.
+        Otherwise (a negative or huge weight, a NaN) every unit is re-scored every
+        round, in document order, as the plain greedy did.
         """
         covered_terms: set[str] = set()
         covered_figs: set[str] = set()
@@ -295,7 +310,7 @@ def select_sentences(
         # Sentences standing alone (shown, within the budget) in a heap by kept score
         # then position: (-score, index, len(chosen) when scored, gain).  A score is
         # exact when scored; it stays exact until a pick covers one of the sentence's
-        # terms or figures, and is an upper bound after (see ``_lazy_note``).
+        # terms or figures, and is an upper bound after.
         heap = [
             (-(g / costs[i] ** COST_EXPONENT), i, 0, g)
             for i in range(n)
