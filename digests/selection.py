@@ -241,16 +241,15 @@ def select_sentences(
                 else:
                     newly_figs.append(_NOTHING)
 
-        def repeats(unit: list[int], since: int = 0) -> bool:
-            """A part of ``unit`` mostly says what is chosen (from ``since`` on) or what
-            comes before it."""
+        def repeats(unit: list[int]) -> bool:
+            """A part of ``unit`` mostly says what is chosen or what comes before it."""
             for m, k in enumerate(unit):
                 terms = term_sets[k]
                 if not terms:
                     continue  # overlap() is 0.0 for a sentence without terms
                 size = len(terms)
                 # overlap(terms, said) > REDUNDANT_OVERLAP, inlined (0.0 when said is empty)
-                for j in chosen[since:] if since else chosen:
+                for j in chosen:
                     said = term_sets[j]
                     if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
@@ -308,9 +307,9 @@ def select_sentences(
             return chosen, total
 
         # Sentences standing alone (shown, within the budget) in a heap by kept score
-        # then position: (-score, index, len(chosen) when scored, gain).  A score is
-        # exact when scored; it stays exact until a pick covers one of the sentence's
-        # terms or figures, and is an upper bound after.
+        # then position: (-score, index, len(chosen) when scored and checked, gain).  A
+        # score is exact when scored; it stays exact until a pick covers one of the
+        # sentence's terms or figures, and is an upper bound after.
         heap = [
             (-(g / costs[i] ** COST_EXPONENT), i, 0, g)
             for i in range(n)
@@ -318,7 +317,6 @@ def select_sentences(
             for g in (0.0 + alone[i],)
         ]
         heapify(heap)
-        checked = [0] * n  # chosen[:checked[i]] were checked for repetition against i
         dependent = [i for i in range(n) if need[i]]
         # dependent -> (its unit, cost**COST_EXPONENT, score, gain, len(chosen) when
         # scored or -1 (the score is an upper bound only), cost)
@@ -333,17 +331,30 @@ def select_sentences(
             # and its score exact.
             while heap:
                 key, i, when, g = heap[0]
-                if (
-                    i in taken
-                    or used + costs[i] > budget
-                    or items + list_items[i] > MAX_LIST_ITEMS
-                    or (checked[i] < now and repeats([i], checked[i]))
-                ):
+                if i in taken or used + costs[i] > budget or items + list_items[i] > MAX_LIST_ITEMS:
                     heappop(heap)  # each check only gets worse as more is chosen
                     continue
-                checked[i] = now
                 if when < now:
-                    if changed((i,), when):
+                    # Against each pick since it was checked and scored: does it mostly
+                    # say what the pick said (overlap() > REDUNDANT_OVERLAP, inlined),
+                    # and did the pick cover one of its terms or figures first?
+                    terms, figs = term_sets[i], figures[i]
+                    size = len(terms)
+                    state = _KEPT
+                    for k in range(when, now):
+                        said = term_sets[chosen[k]]
+                        if size and said and len(terms & said) / size > REDUNDANT_OVERLAP:
+                            state = _SAID
+                            break
+                        if state == _KEPT and (
+                            not newly_terms[k].isdisjoint(terms)
+                            or (figs and newly_figs[k] and any(f in newly_figs[k] for f, _ in figs))
+                        ):
+                            state = _STALE
+                    if state == _SAID:
+                        heappop(heap)  # it only gets worse as more is chosen
+                        continue
+                    if state == _STALE:
                         g = gain([i])
                         heapreplace(heap, (-(g / costs[i] ** COST_EXPONENT), i, now, g))
                         continue
@@ -529,6 +540,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 _HUGE = 1e100
 _NO_FIGURES: list[tuple[str, float]] = []
 _NOTHING: frozenset[str] = frozenset()
+_KEPT, _STALE, _SAID = 0, 1, 2  # a kept score against the picks since: exact, a bound, moot
 _second = itemgetter(1)
 
 
