@@ -20,7 +20,6 @@ import threading
 from collections.abc import Iterator
 from functools import cache
 from math import isnan
-from operator import itemgetter
 
 from digests.textproc import (
     general_word_freq,
@@ -117,39 +116,50 @@ def is_keyword(term: str) -> bool:
 
     Asked of every top term of every section: answers are remembered until the
     segmenter is taught new words (which changes what counts as ours)."""
+    known = known_keywords()
+    answer = known.get(term)
+    if answer is None:
+        answer = known[term] = _is_keyword(term)
+    return answer
+
+
+def known_keywords() -> dict[str, bool]:
+    """The remembered answers of :func:`is_keyword` (term -> answer), valid until the
+    segmenter is taught again: a caller judging a run of terms reads them here and asks
+    :func:`is_keyword` only about the terms missing, instead of checking what the
+    segmenter was taught at every term."""
     taught = words_taught()
     if _known_at[0] != taught:
         _known.clear()
         _known_at[0] = taught
-    answer = _known.get(term)
-    if answer is None:
-        answer = _known[term] = _is_keyword(term)
-    return answer
+    return _known
 
 
 def by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
     """``weights`` heaviest first, equal weights by term: the order of
     ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
 
-    One sort in C by weight (stable, so equal weights stay together), then each run of
-    equal weights sorted by term as it is reached: only the few read before
+    One sort in C of the terms by weight (stable, so equal weights stay together), then
+    each run of equal weights sorted by term as it is reached: only the few read before
     :func:`digests.summarize.keywords` has its terms are ever put in order.
     """
-    items = list(weights.items())
     if isnan(sum(weights.values())):  # NaN orders no sort the same way: the key as such
-        yield from sorted(items, key=lambda kv: (-kv[1], kv[0]))
+        yield from sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         return
-    items.sort(key=itemgetter(1), reverse=True)
-    i, n = 0, len(items)
+    # the terms by weight (the sort is stable: as ``list(weights.items())`` sorted by
+    # weight would be), with no (term, weight) pair made for the terms never read
+    terms = sorted(weights, key=weights.__getitem__, reverse=True)
+    i, n = 0, len(terms)
     while i < n:
-        weight = items[i][1]
+        weight = weights[terms[i]]
         j = i + 1
-        while j < n and items[j][1] == weight:
+        while j < n and weights[terms[j]] == weight:
             j += 1
         if j - i == 1:
-            yield items[i]
+            yield terms[i], weight
         else:
-            yield from sorted(items[i:j])  # terms are distinct: by term
+            for term in sorted(terms[i:j]):  # terms are distinct: by term
+                yield term, weights[term]
         i = j
 
 

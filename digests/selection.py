@@ -15,7 +15,9 @@ comes with the sentence it points to, a list item with the item or lead-in befor
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from heapq import heapify, heappop, heapreplace
 from itertools import filterfalse
 from math import isnan
 from operator import itemgetter
@@ -98,50 +100,62 @@ def select_sentences(
     """
     if not candidates:
         return []
-    ordered = sorted(weights.values(), reverse=True)
-    figure_unit = _figure_unit(weights, ordered)
-    prior = prior or {}
+    n = len(candidates)
     info = [prepared[id(s)] for s in candidates]
     need = _predecessors(candidates, info, headed)
-    quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
+    if prior:
+        quality = [p.quality * prior.get(id(s), 1.0) for s, p in zip(candidates, info, strict=True)]
+    else:
+        quality = [p.quality * 1.0 for p in info]  # the product the lookup above would give
+    term_sets = [p.terms for p in info]
     costs = [len(p.text) for p in info]
+    list_items = [p.list_item for p in info]
     weight = weights.__getitem__
-    figures = [[(f.text, f.weight) for f in s.figures] for s in candidates]
+    # (text, weight) of each sentence's figures: most sentences carry none and share one
+    # empty list, never changed
+    figures: list[list[tuple[str, float]]] = [_NO_FIGURES] * n
+    figured = [i for i, s in enumerate(candidates) if s.figures]
+    for i in figured:
+        figures[i] = [(f.text, f.weight) for f in candidates[i].figures]
+    # Scores only fall as more is covered when no weight is negative (or so large that a
+    # sum overflows) and no quality is NaN or huge (prepare's are products of a few
+    # constants): then ``greedy`` may skip re-scoring what cannot win a round.  (A NaN
+    # spoils a sort and min but never hides from the sum; weights of at least 0 sum to at
+    # least the largest of them.)
+    every = weights.values()
+    if figured:
+        ordered = sorted(every, reverse=True)
+        figure_unit = _figure_unit(weights, ordered)
+        low = ordered[-1] if ordered else 0.0
+    else:
+        low = min(every, default=0.0)
+    bounded = (
+        low >= 0.0
+        and sum(every) < _HUGE
+        and all(0.0 <= w < _HUGE for i in figured for _, w in figures[i])
+        and max(quality) < _HUGE
+        and not isnan(sum(quality))
+    )
+    if not figured:
+        # The unit only ever multiplies an empty sum (0): 0.0 for any finite unit, and
+        # the unit of bounded weights is finite.
+        figure_unit = 1.0 if bounded else _figure_unit(weights)
     # Each sentence's weighted terms (in the order of its terms, as every sum below
     # adds them) and what it is worth alone, nothing covered yet (the first round's
-    # gains): the same sums, in the same order, as :func:`gain` and :func:`alone` compute.
-    weighted: list[Collection[str]] = []
-    base: list[float] = []
-    second = itemgetter(1)
-    for p, fs in zip(info, figures, strict=True):
-        try:  # usually every term has a weight
-            value = sum(map(weight, p.terms))
-            weighted.append(p.terms)
-        except KeyError:
-            kept = [t for t in p.terms if t in weights]
-            value = sum(map(weight, kept))
-            weighted.append(kept)
-        base.append(value + figure_unit * sum(map(second, fs)))
-    # Sentences that stand alone and may be shown: most candidates.  Their checks and
-    # gains are kept between rounds (see ``greedy``); dependent sentences are re-scored
-    # as units every round.
-    lone = [need[i] is None and quality[i] > 0.0 for i in range(len(candidates))]
-    term_sets = [p.terms for p in info]
-    list_items = [p.list_item for p in info]
-    never = [need[i] == () for i in range(len(candidates))]  # what it needs is not there
-    # Scores only fall as more is covered when no weight is negative (or so large that a
-    # sum overflows): then ``greedy`` may skip re-scoring what cannot win a round.
-    bounded = all(0.0 <= w < _HUGE for fs in figures for _, w in fs) and (
-        # (the ends of a sort that a NaN spoils, but never hides from the sum)
-        not ordered or (ordered[-1] >= 0.0 and ordered[0] < _HUGE and not isnan(sum(ordered)))
-    )
-
-    lone_denoms = [cost**COST_EXPONENT for cost in costs]
-
-    def alone(i: int) -> float:
-        return base[i] * quality[i]
-
+    # gains): the same sums, in the same order, as ``gain`` computes.
+    weighted: list[Collection[str]] = term_sets
+    try:  # usually every term has a weight
+        values = [sum(map(weight, terms)) for terms in term_sets]
+    except KeyError:
+        weighted = [[t for t in terms if t in weights] for terms in term_sets]
+        values = [sum(map(weight, terms)) for terms in weighted]
+    nothing = figure_unit * 0  # ``figure_unit * sum(...)`` of no figures
+    base = [value + nothing for value in values]
+    for i in figured:
+        base[i] = values[i] + figure_unit * sum(map(_second, figures[i]))
     unshown = [q <= 0.0 for q in quality]  # a fragment, a meta sentence or a sign-off
+
+    alone = [b * q for b, q in zip(base, quality, strict=True)]  # worth with nothing covered
 
     def unit_of(i: int, taken: set[int]) -> list[int] | None:
         """``i`` and the predecessors it needs that are not chosen (``taken``) yet
@@ -160,34 +174,39 @@ def select_sentences(
             return None  # never shown
         return unit
 
-    def greedy(exponent: float, seed: int | None = None) -> tuple[list[int], float]:
-        """Greedy by gain / cost**exponent; returns picks and their value.
+    def greedy(seed: int | None = None) -> tuple[list[int], float]:
+        """Greedy by gain / cost**COST_EXPONENT; returns picks and their value.
 
         (Plain gain, exponent 0, fills the budget with long sentences but keeps fewer
         marked facts on both evaluation sets, so it is not used.)  At most
         ``max_sentences`` rounds over a section's or an article's sentences.  Each round
         picks the unit of highest score, the earliest on a tie.
 
-        A dependent unit is re-scored every round (it shrinks as its predecessors are
-        chosen).  A sentence standing alone is checked for budget, repetition and list
-        items against the sentences chosen since it was last checked only (each check
-        only gets worse as more is chosen, and one failed check retires it for good),
-        and keeps its score until what is chosen covers one of its terms or figures (its
-        gain depends on nothing else).  Covering more only lowers a gain (the weights
-        are non-negative: a float sum of fewer non-negative terms is never larger), so a
-        kept score bounds the fresh one: a sentence whose kept score cannot beat the
-        round's best is not re-scored that round (lazy greedy).  Every round picks the
-        same unit as re-scoring every unit would.
+        With ``bounded`` weights (lazy greedy), scores only fall as more is covered (a
+        float sum of fewer non-negative terms is never larger), so a kept score bounds
+        the fresh one.  The sentences standing alone wait in a heap by kept score then
+        position; a round pops the top while it is chosen, over the budget, a third
+        list item or mostly said already (each check only gets worse as more is
+        chosen: one failure retires it for good), and re-scores it while a pick has
+        covered one of its terms or figures since it was scored.  A top that passes
+        with its score exact is the best of them: every other kept score is lower, or
+        equal and later in the text.  A dependent unit is built every round (it
+        shrinks as its predecessors are chosen), checked for budget and repetition
+        only when its kept score (a bound, or exact) may beat the best so far, and
+        re-scored last, highest bound first, while its bound may still win.  Every
+        round picks the same unit as re-scoring every unit in document order would.
+        Otherwise (a negative or huge weight, a NaN) every unit is re-scored every
+        round, in document order, as the plain greedy did.
         """
         covered_terms: set[str] = set()
         covered_figs: set[str] = set()
         chosen: list[int] = []
         taken: set[int] = set()
+        newly_terms: list[set[str]] = []  # what each pick covered first, in pick order
+        newly_figs: list[AbstractSet[str]] = []
         used = 0
         items = 0  # list items chosen
         total = 0.0
-        new_terms: set[str] = set()  # covered since the last round
-        new_figs: set[str] = set()
 
         def gain(unit: list[int]) -> float:
             if len(unit) == 1:  # most units: what is covered needs no copy to grow
@@ -201,7 +220,7 @@ def select_sentences(
                 value = sum(map(weight, filterfalse(terms.__contains__, weighted[i])))
                 value += figure_unit * sum(w for f, w in figures[i] if f not in figs)
                 g += value * quality[i]
-                terms |= info[i].terms
+                terms |= term_sets[i]
                 figs.update(f for f, _ in figures[i])
             return g
 
@@ -211,17 +230,20 @@ def select_sentences(
                 chosen.append(i)
                 taken.add(i)
                 used += costs[i]
-                items += info[i].list_item
-                new_terms.update(info[i].terms - covered_terms)
-                covered_terms.update(info[i].terms)
-                for f, _ in figures[i]:
-                    if f not in covered_figs:
-                        new_figs.add(f)
-                        covered_figs.add(f)
+                items += list_items[i]
+                terms = term_sets[i]
+                newly_terms.append(terms - covered_terms)
+                covered_terms.update(terms)
+                if figures[i]:
+                    fresh = {f for f, _ in figures[i] if f not in covered_figs}
+                    newly_figs.append(fresh)
+                    covered_figs.update(fresh)
+                else:
+                    newly_figs.append(_NOTHING)
 
         def repeats(unit: list[int]) -> bool:
             """A part of ``unit`` mostly says what is chosen or what comes before it."""
-            for n, k in enumerate(unit):
+            for m, k in enumerate(unit):
                 terms = term_sets[k]
                 if not terms:
                     continue  # overlap() is 0.0 for a sentence without terms
@@ -231,123 +253,176 @@ def select_sentences(
                     said = term_sets[j]
                     if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
-                for j in unit[:n]:
+                for j in unit[:m]:
                     said = term_sets[j]
                     if said and len(terms & said) / size > REDUNDANT_OVERLAP:
                         return True
             return False
 
+        def changed(unit: Iterable[int], since: int) -> bool:
+            """Whether a pick from ``chosen[since]`` on covered a term or figure of ``unit``."""
+            for k in range(since, len(chosen)):
+                new_terms, new_figs = newly_terms[k], newly_figs[k]
+                for i in unit:
+                    if new_terms and not new_terms.isdisjoint(term_sets[i]):
+                        return True
+                    if new_figs and figures[i] and any(f in new_figs for f, _ in figures[i]):
+                        return True
+            return False
+
+        def fits(unit: list[int], cost: int) -> bool:
+            """Whether ``unit`` (of ``cost``) fits: within the budget, saying something
+            new and holding no list item too many."""
+            return not (
+                used + cost > budget
+                or repeats(unit)
+                or items + sum(map(list_items.__getitem__, unit)) > MAX_LIST_ITEMS
+            )
+
         if seed is not None:
             total += gain([seed])
             take([seed])
-        # candidate -> (its unit, cost**exponent, score, gain), exact unless stale
-        scores: dict[int, tuple[tuple[int, ...], float, float, float]] = {}
-        stale: set[int] = set()
-        checked = 0  # chosen[:checked] were checked against every live lone sentence
-        dead: set[int] = set()  # over budget, saying the same thing or a third list item
-        # a lone sentence's cost**exponent (every call is with COST_EXPONENT: computed once)
-        denoms = lone_denoms if exponent == COST_EXPONENT else [c**exponent for c in costs]
-        while len(chosen) < max_sentences:
-            fresh = [term_sets[j] for j in chosen[checked:]]
-            checked = len(chosen)
-            best: tuple[float, list[int], float] | None = None
-            best_i = -1
-            deferred: list[int] = []  # stale this round, re-scored after the others
-            for i in range(len(candidates)):
-                if i in dead or i in taken:
-                    continue
-                if lone[i]:
-                    terms = term_sets[i]
-                    if used + costs[i] > budget or items + list_items[i] > MAX_LIST_ITEMS:
-                        dead.add(i)
-                        continue
-                    if terms:
-                        for said in fresh:  # overlap(terms, said) > REDUNDANT_OVERLAP, inlined
-                            if said and len(terms & said) / len(terms) > REDUNDANT_OVERLAP:
-                                dead.add(i)  # it only gets worse as more is chosen
-                                break
-                        if i in dead:
-                            continue
-                    entry = scores.get(i)
-                    if entry is None:
-                        # its score with nothing covered; a seed makes it stale below
-                        g = 0.0
-                        g += base[i] * quality[i]
-                        denom = denoms[i]
-                        entry = scores[i] = ((i,), denom, g / denom, g)
-                    if (new_terms and not new_terms.isdisjoint(terms)) or (
-                        new_figs and figures[i] and any(f in new_figs for f, _ in figures[i])
-                    ):
-                        stale.add(i)
-                else:
-                    if never[i]:
+        if not bounded:
+            # Every unit re-scored every round, in document order (strict ``>``: the
+            # earliest of equal scores, and a NaN score as the old loop met it).
+            while len(chosen) < max_sentences:
+                best: tuple[float, list[int], float] | None = None
+                for i in range(n):
+                    if i in taken or need[i] == ():
                         continue
                     unit = unit_of(i, taken)
                     if unit is None:
-                        scores.pop(i, None)  # not checked for staleness this round
                         continue
                     cost = sum(map(costs.__getitem__, unit))
-                    if (
-                        used + cost > budget
-                        or repeats(unit)
-                        or items + sum(map(list_items.__getitem__, unit)) > MAX_LIST_ITEMS
-                    ):
-                        if len(unit) == 1:
-                            dead.add(i)  # it only gets worse as more is chosen: never again
-                        scores.pop(i, None)
+                    if not fits(unit, cost) or len(chosen) + len(unit) > max_sentences:
                         continue
-                    if len(chosen) + len(unit) > max_sentences:
-                        scores.pop(i, None)
+                    g = gain(unit)
+                    score = g / cost**COST_EXPONENT
+                    if best is None or score > best[0]:
+                        best = (score, unit, g)
+                if best is None or best[0] <= 0.0:
+                    break
+                total += best[2]
+                take(best[1])
+            return chosen, total
+
+        # Sentences standing alone (shown, within the budget) in a heap by kept score
+        # then position: (-score, index, len(chosen) when scored and checked, gain).  A
+        # score is exact when scored; it stays exact until a pick covers one of the
+        # sentence's terms or figures, and is an upper bound after.
+        heap = [
+            (-(g / costs[i] ** COST_EXPONENT), i, 0, g)
+            for i in range(n)
+            if need[i] is None and quality[i] > 0.0 and costs[i] <= budget
+            for g in (0.0 + alone[i],)
+        ]
+        heapify(heap)
+        dependent = [i for i in range(n) if need[i]]
+        # dependent -> (its unit, cost**COST_EXPONENT, score, gain, len(chosen) when
+        # scored or -1 (the score is an upper bound only), cost)
+        kept: dict[int, tuple[tuple[int, ...], float, float, float, int, int]] = {}
+        while len(chosen) < max_sentences:
+            now = len(chosen)
+            best_score: float | None = None
+            best_i = -1
+            best_unit: list[int] = []
+            best_g = 0.0
+            # The best sentence standing alone: the top of the heap once it is alive
+            # and its score exact.
+            while heap:
+                key, i, when, g = heap[0]
+                if i in taken or used + costs[i] > budget or items + list_items[i] > MAX_LIST_ITEMS:
+                    heappop(heap)  # each check only gets worse as more is chosen
+                    continue
+                if when < now:
+                    # Against each pick since it was checked and scored: does it mostly
+                    # say what the pick said (overlap() > REDUNDANT_OVERLAP, inlined),
+                    # and did the pick cover one of its terms or figures first?
+                    terms, figs = term_sets[i], figures[i]
+                    size = len(terms)
+                    state = _KEPT
+                    for k in range(when, now):
+                        said = term_sets[chosen[k]]
+                        if size and said and len(terms & said) / size > REDUNDANT_OVERLAP:
+                            state = _SAID
+                            break
+                        if state == _KEPT and (
+                            not newly_terms[k].isdisjoint(terms)
+                            or (figs and newly_figs[k] and any(f in newly_figs[k] for f, _ in figs))
+                        ):
+                            state = _STALE
+                    if state == _SAID:
+                        heappop(heap)  # it only gets worse as more is chosen
                         continue
-                    key = tuple(unit)
-                    entry = scores.get(i)
-                    if entry is None or entry[0] != key:
-                        # A bound to start from: each part's value alone, which what
-                        # is covered (and the parts before it) can only lower.
-                        g = 0.0
-                        for k in unit:
-                            g += base[k] * quality[k]
-                        denom = cost**exponent
-                        entry = scores[i] = (key, denom, g / denom, g)
-                        stale.add(i)
-                    elif (
-                        new_terms and any(not new_terms.isdisjoint(term_sets[k]) for k in unit)
-                    ) or (new_figs and any(f in new_figs for k in unit for f, _ in figures[k])):
-                        stale.add(i)
-                if i in stale:
-                    if bounded:
-                        deferred.append(i)  # re-scored below if its kept score may win
+                    if state == _STALE:
+                        g = gain([i])
+                        heapreplace(heap, (-(g / costs[i] ** COST_EXPONENT), i, now, g))
                         continue
-                    key, denom, _, _ = entry
-                    g = gain(list(key))
-                    entry = scores[i] = (key, denom, g / denom, g)
-                    stale.discard(i)
-                score = entry[2]
-                if best is None or score > best[0]:
-                    best, best_i = (score, list(entry[0]), entry[3]), i
-            if deferred:
-                # Highest kept score first; a kept score is at least the fresh one, so
-                # once it is below the best (or equal, later in the text) none can win.
-                deferred.sort(key=lambda k: (-scores[k][2], k))
-                for i in deferred:
-                    key, denom, bound, _ = scores[i]
-                    if best is not None and (bound < best[0] or (bound == best[0] and i > best_i)):
-                        break
-                    g = gain(list(key))
-                    score = g / denom
-                    scores[i] = (key, denom, score, g)
-                    stale.discard(i)
-                    if best is None or score > best[0] or (score == best[0] and i < best_i):
-                        best, best_i = (score, list(key), g), i
-            new_terms.clear()
-            new_figs.clear()
-            if best is None or best[0] <= 0.0:
+                    heap[0] = (key, i, now, g)
+                best_score, best_i, best_unit, best_g = -key, i, [i], g
                 break
-            total += best[2]
-            take(best[1])
+            # Dependent units: checked every round (a unit shrinks as what it needs is
+            # chosen), scored when their bound may win.
+            deferred: list[int] = []
+            short = now + 2 > max_sentences  # room for units of one sentence only
+            for i in dependent:
+                if i in taken or (short and taken.isdisjoint(need[i])):  # type: ignore[arg-type]
+                    continue  # (what it needs is not chosen: its unit has two or more)
+                unit = unit_of(i, taken)
+                if unit is None or len(chosen) + len(unit) > max_sentences:
+                    continue
+                unit_key = tuple(unit)
+                entry = kept.get(i)
+                if entry is None or entry[0] != unit_key:
+                    # A bound to start from: each part's value alone, which what is
+                    # covered (and the parts before it) can only lower.
+                    cost = sum(map(costs.__getitem__, unit))
+                    g = 0.0
+                    for k in unit:
+                        g += alone[k]
+                    denom = cost**COST_EXPONENT
+                    entry = kept[i] = (unit_key, denom, g / denom, g, -1, cost)
+                score = entry[2]  # exact, or a bound on the exact score
+                if best_score is not None and (
+                    score < best_score or (score == best_score and i > best_i)
+                ):
+                    continue  # it cannot win this round, whether it fits or not
+                if not fits(unit, entry[5]):
+                    continue
+                when = entry[4]
+                if 0 <= when < now:
+                    when = -1 if changed(unit, when) else now
+                    entry = kept[i] = (*entry[:4], when, entry[5])
+                if when < 0:
+                    deferred.append(i)
+                    continue
+                best_score, best_i, best_unit, best_g = score, i, unit, entry[3]
+            if deferred:
+                # Highest bound first; a bound is at least the fresh score, so once it
+                # is below the best (or equal, later in the text) none can win.
+                deferred.sort(key=lambda k: (-kept[k][2], k))
+                for i in deferred:
+                    unit_key, denom, bound, _, _, cost = kept[i]
+                    if best_score is not None and (
+                        bound < best_score or (bound == best_score and i > best_i)
+                    ):
+                        break
+                    g = gain(list(unit_key))
+                    score = g / denom
+                    kept[i] = (unit_key, denom, score, g, now, cost)
+                    if (
+                        best_score is None
+                        or score > best_score
+                        or (score == best_score and i < best_i)
+                    ):
+                        best_score, best_i, best_unit, best_g = score, i, list(unit_key), g
+            if best_score is None or best_score <= 0.0:
+                break
+            total += best_g
+            take(best_unit)
         return chosen, total
 
-    chosen, value = greedy(COST_EXPONENT)
+    chosen, value = greedy()
     if call_first and not any(info[i].view for i in chosen):
         # The writer's call is the point of a column's closing or valuation passage: when
         # the context sentences (history, valuation colour, risk lists) outweighed it and
@@ -359,8 +434,8 @@ def select_sentences(
             if info[i].call and costs[i] <= budget and need[i] is None
         ]
         if calls:
-            seed = max(calls, key=lambda i: alone(i) / costs[i] ** COST_EXPONENT)
-            chosen, value = greedy(COST_EXPONENT, seed)
+            seed = max(calls, key=lambda i: alone[i] / costs[i] ** COST_EXPONENT)
+            chosen, value = greedy(seed)
     # One longer sentence alone is allowed when it says more than the budgeted set: a
     # news report's lead, or when the budgeted set holds no figure or call an investor
     # reads for.  Elsewhere an over-long sentence is run-on context (…，…，…) whose many
@@ -368,12 +443,12 @@ def select_sentences(
     standalone = [i for i in range(len(candidates)) if need[i] is None]
     if not standalone:
         return []
-    single = max(standalone, key=alone)
+    single = max(standalone, key=alone.__getitem__)
     if quality[single] <= 0.0:
         return []  # nothing but fragments, lead-ins, sign-offs or meta sentences: no digest
     if not chosen or (
         costs[single] > budget
-        and alone(single) > LONG_SINGLE_MARGIN * value
+        and alone[single] > LONG_SINGLE_MARGIN * value
         and (info[single].reported or not any(info[i].salient for i in chosen))
     ):
         chosen = [single]
@@ -398,17 +473,16 @@ def _predecessors(
     The chain ends at a sentence that stands alone, so "2. …" comes with "1. …" and the
     lead-in joined to it, or not at all.
     """
-    where: dict[tuple[int, int], int] = {}  # built when first needed
-    out: list[tuple[int, ...] | None] = []
-    for s, p in zip(candidates, info, strict=True):
+    out: list[tuple[int, ...] | None] = [None] * len(candidates)
+    pointing = [i for i, p in enumerate(info) if p.anaphor or p.item]
+    if not pointing:
+        return out
+    where = {(s.section, s.index): i for i, s in enumerate(candidates)}
+    for i in pointing:
+        s = candidates[i]
         if headed and s.index == 0:
-            out.append(None)  # the heading above it is its context
-        elif p.anaphor or p.item:
-            if not where:
-                where = {(s.section, s.index): i for i, s in enumerate(candidates)}
-            out.append(_referents(s, where, info) if p.anaphor else _previous_item(s, where, info))
-        else:
-            out.append(None)
+            continue  # the heading above it is its context
+        out[i] = _referents(s, where, info) if info[i].anaphor else _previous_item(s, where, info)
     return out
 
 
@@ -464,6 +538,10 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 _HUGE = 1e100
+_NO_FIGURES: list[tuple[str, float]] = []
+_NOTHING: frozenset[str] = frozenset()
+_KEPT, _STALE, _SAID = 0, 1, 2  # a kept score against the picks since: exact, a bound, moot
+_second = itemgetter(1)
 
 
 def _figure_unit(weights: dict[str, float], ordered: list[float] | None = None) -> float:

@@ -25,8 +25,8 @@ from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
-from digests.fragments import is_fragment, is_table_row
-from digests.keywords import by_weight, is_keyword
+from digests.fragments import _ROW_PUNCT_RE, is_fragment, is_table_row
+from digests.keywords import by_weight, is_keyword, known_keywords
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -265,11 +265,16 @@ def keywords(
     :func:`digests.keywords.is_keyword`) is never a keyword.
     """
     ranked = []
+    known = known_keywords()  # the answers so far: most terms recur across sections
     for term, weight in by_weight(weights):
-        if len(term) >= 2 and is_keyword(term):
-            ranked.append((term, weight))
-            if len(ranked) >= limit:
-                break  # the rest is never shown: no need to judge it
+        if len(term) >= 2:
+            answer = known.get(term)
+            if answer is None:
+                answer = is_keyword(term)
+            if answer:
+                ranked.append((term, weight))
+                if len(ranked) >= limit:
+                    break  # the rest is never shown: no need to judge it
     if not ranked:
         return ()
     top = ranked[0][1]
@@ -286,16 +291,22 @@ def key_figures(
     can tell it is already shown) and only when it stands alone: a fragment, a sentence
     pointing back (其中中國擁有…) or a list item out of its list ("2. …") is left out.
     """
-    sentences = analysis.all_sentences()
+    # Only a figure of weight 1 or more is picked: most sentences have none, so that
+    # test goes first (the tests are independent and keep the order).
+    sentences = [
+        s for s in analysis.all_sentences() if s.figures and any(f.weight >= 1.0 for f in s.figures)
+    ]
     if prepared is not None:
         sentences = [
             s
             for s in sentences
-            if prepared[id(s)].quality > 0.0
-            and not prepared[id(s)].anaphor
-            and not prepared[id(s)].item
+            if (p := prepared[id(s)]).quality > 0.0 and not p.anaphor and not p.item
         ]
-    sentences = [s for s in sentences if not any(map(is_table_row, s.text.split("\n")))]
+    sentences = [
+        s
+        for s in sentences
+        if not (_may_hold_row(s.text) and any(map(is_table_row, s.text.split("\n"))))
+    ]
     candidates = [
         (s.section, s.index, prepared[id(s)].text if prepared is not None else s.text, s.figures)
         for s in sentences
@@ -307,19 +318,35 @@ def key_figures(
         for section, index, text in _labelled_rows(analysis)
     ]
     rows = sorted(rows, key=lambda r: -sum(f.weight for f in r[3]))[:MAX_TABLE_ROWS]
-    rich = [c for c in candidates + rows if any(f.weight >= 1.0 for f in c[3])]
+    rich = candidates + [r for r in rows if any(f.weight >= 1.0 for f in r[3])]
     ranked = sorted(rich, key=lambda c: -sum(f.weight for f in c[3]))[:limit]
     ordered = sorted(ranked, key=lambda c: (c[0], c[1]))
     return tuple(dict.fromkeys(c[2] for c in ordered))
+
+
+_MAYBE_ROW_RE = re.compile(r"\n(?=[^\n" + _ROW_PUNCT_RE.pattern[1:-1] + r"]*+\n)[^\n\d]*\d")
+"""In text between line breaks: a line without the punctuation a table row never has,
+with a digit.  Each line that :func:`~digests.fragments.is_table_row` accepts is one (it
+rejects any of ``_ROW_PUNCT_RE``, which stripping spaces cannot remove, and its values
+need a digit).  Starting at a line break, the search skips to line starts in C."""
+
+
+def _may_hold_row(text: str) -> bool:
+    """Whether a line of ``text`` may be a table row (see :data:`_MAYBE_ROW_RE`)."""
+    return _MAYBE_ROW_RE.search(f"\n{text}\n") is not None
 
 
 def _labelled_rows(analysis: ArticleAnalysis) -> list[tuple[int, int, str]]:
     """(section, sentence index, labelled text) of the table rows whose header is known.
 
     A row is a sentence of its own; its header is the line above its run of rows (the
-    last line of a lead-in joined with it, or the section's heading)."""
+    last line of a lead-in joined with it, or the section's heading).  A section none
+    of whose sentences' lines could be a row (:func:`_may_hold_row`, one search over
+    them all) has none: the heading, the first line, is never a labelled row."""
     found = []
     for number, section in enumerate(analysis.sections):
+        if not _may_hold_row("\n".join(s.text for s in section.sentences)):
+            continue
         lines = [section.heading]
         where = [-1]
         for sentence in section.sentences:
