@@ -8,10 +8,40 @@ callers can annotate it without importing sqlite-utils themselves.
 import sys
 
 
+def _defer_import(name: str) -> None:
+    """Register ``name`` (a submodule) to be executed on first attribute access only.
+
+    sqlite-utils imports ``dateutil.parser`` at start-up (10 ms of a one-shot command)
+    for its date-parsing recipes, which the store never calls: with
+    :class:`importlib.util.LazyLoader` the import binds a module object that loads
+    itself, unchanged, the first time anything (``digests.dates``' last-resort parse)
+    reads from it.  A module already imported, or missing, is left alone.
+    """
+    if name in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        return
+    if spec is None or spec.loader is None:
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+
+
 def _import_sqlite_utils() -> None:
     """Import sqlite-utils without numpy: it imports numpy, when installed, only to map
     numpy scalar types to column types, which this store never writes.  That is about
     50 ms, a sixth of what a one-shot command (``briefbot topics``) may take."""
+    if "sqlite_utils" not in sys.modules:
+        _defer_import("dateutil.parser")
     if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
         sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
         try:
