@@ -265,3 +265,20 @@ def test_deferred_sqlite_utils_imports_work_when_used(db_path: Path) -> None:
         timeout=60,
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_company_ids_same_for_many_keys_as_looked_up_in_chunks(db_path: Path) -> None:
+    """Over 500 keys are read in one pass over the table; the same ids as per chunk."""
+    from store.reference import _KEYS_PER_QUERY, company_ids
+
+    db = open_db(db_path)
+    sync_reference(db, default_lexicon())
+    stored = sorted(key for (key,) in db.conn.execute("SELECT key FROM companies"))
+    keys = {*stored[::3], "TWSE:no-such-company", "learned:不存在"}
+    assert len(keys) > _KEYS_PER_QUERY
+    ordered = sorted(keys)
+    by_chunk: dict[str, int] = {}
+    for start in range(0, len(ordered), _KEYS_PER_QUERY):
+        by_chunk.update(company_ids(db, set(ordered[start : start + _KEYS_PER_QUERY])))
+    assert company_ids(db, keys) == by_chunk
+    assert len(by_chunk) == len(keys) - 2
