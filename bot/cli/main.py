@@ -159,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _command(argv)
+    if argv is None:
+        # Run as the program (``briefbot``, ``python -m bot.cli``): the process exits next.
+        # Python's exit collection would walk every object still alive (the segmenter's
+        # dictionary, the company directory, every module) to free the few cycles left:
+        # 0.02-0.03 s of CPU after an ingest.  Frozen, they are left to the exit itself.
+        gc.freeze()
+    return code
+
+
+def _command(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_extractors()
     parser = build_parser()
