@@ -37,12 +37,14 @@ def unchanged_article_id(
     """
     keys = [key] if owner_chat is None else [owned_key(key, owner_chat), key]
     for candidate in keys:
-        row = db.conn.execute(
-            "SELECT id FROM articles WHERE fingerprint = ? AND content_hash = ?",
-            [candidate, content_hash],
-        ).fetchone()
-        if row:
-            return int(row[0])
+        rows = list(
+            db.query(
+                "SELECT id FROM articles WHERE fingerprint = ? AND content_hash = ?",
+                [candidate, content_hash],
+            )
+        )
+        if rows:
+            return rows[0]["id"]
     return None
 
 
@@ -62,15 +64,17 @@ def save_article(
     # (``DigestedArticle.content_hash``): the text is not hashed again.
     key = owned_key(fingerprint(art) if art.url else f"hash:{digested.content_hash}", owner_chat)
     with db.atomic():
-        existing = db.conn.execute(
-            "SELECT id, content_hash, published FROM articles WHERE fingerprint = ?", [key]
-        ).fetchone()
-        if existing and existing[1] == digested.content_hash:
+        existing = list(
+            db.query(
+                "SELECT id, content_hash, published FROM articles WHERE fingerprint = ?", [key]
+            )
+        )
+        if existing and existing[0]["content_hash"] == digested.content_hash:
             published = iso(art.published)
-            if published and existing[2] != published:
+            if published and existing[0]["published"] != published:
                 # The same text, now with the publication date the reader found in it.
-                db["articles"].update(existing[0], {"published": published})
-            return SaveResult(existing[0], "unchanged", len(digested.sections))
+                db["articles"].update(existing[0]["id"], {"published": published})
+            return SaveResult(existing[0]["id"], "unchanged", len(digested.sections))
         stamp = now_iso()
         row = {
             "fingerprint": key,
@@ -88,7 +92,7 @@ def save_article(
             "owner_chat": owner_chat,
         }
         if existing:
-            article_id = existing[0]
+            article_id = existing[0]["id"]
             db["articles"].update(article_id, row)
             _delete_children(db, article_id)
             status = "updated"
@@ -113,38 +117,39 @@ def _delete_children(db: Database, article_id: int) -> None:
 
 
 def _insert_sections(db: Database, article_id: int, digested: DigestedArticle) -> None:
-    conn = db.conn
-    conn.executemany(
-        "INSERT INTO [sections] ([article_id], [position], [heading], [text], [digest], "
-        "[keywords]) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (article_id, position, sec.heading, sec.text, _json(sec.digest), _json(sec.keywords))
-            for position, sec in enumerate(digested.sections)
-        ],
-    )
+    title_seg = " ".join(digested.title_tokens)
+    section_rows = []
+    for position, sec in enumerate(digested.sections):
+        section_rows.append(
+            {
+                "article_id": article_id,
+                "position": position,
+                "heading": sec.heading,
+                "text": sec.text,
+                "digest": _json(sec.digest),
+                "keywords": _json(sec.keywords),
+            }
+        )
+    _insert_rows(db, "sections", section_rows)
     ids = [
         section_id
-        for (section_id,) in conn.execute(
+        for (section_id,) in db.conn.execute(
             "SELECT id FROM sections WHERE article_id = ? ORDER BY position", [article_id]
         )
     ]
-    title_seg = " ".join(digested.title_tokens)
-    # The full-text rows (FTS5 tokenizes them on insert): one executemany per article.
-    conn.executemany(
-        "INSERT INTO [search_index] ([title], [heading], [body], [digest], [article_id], "
-        "[section_id]) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                title_seg,
-                " ".join(sec.heading_tokens),
-                " ".join(sec.tokens),
-                " ".join(sec.digest_tokens),
-                article_id,
-                section_id,
-            )
-            for section_id, sec in zip(ids, digested.sections, strict=True)
-        ],
-    )
+    search_rows = []
+    for section_id, sec in zip(ids, digested.sections, strict=True):
+        search_rows.append(
+            {
+                "title": title_seg,
+                "heading": " ".join(sec.heading_tokens),
+                "body": " ".join(sec.tokens),
+                "digest": " ".join(sec.digest_tokens),
+                "article_id": article_id,
+                "section_id": section_id,
+            }
+        )
+    _insert_rows(db, "search_index", search_rows)
     _insert_topics(db, article_id, ids, digested)
     _insert_mentions(db, article_id, ids, digested)
 
