@@ -27,21 +27,22 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from digests.companies import Company
 from digests.lexicon import Lexicon, default_lexicon
 from digests.models import Article, DigestedArticle
 from digests.summarize import Lesson, digest_article, lesson_of
 from digests.textproc import word_tags
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 MIN_PARALLEL_BATCH = 8
 
@@ -178,6 +179,8 @@ class Digester:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  # open while the pool lives
         self._log_end = 0
         _log_fd = self._log.fileno()
+        import multiprocessing  # here: one process (--workers 1) never needs it, 10 ms
+
         self._pool = multiprocessing.get_context("fork").Pool(self.workers)
 
     def _tasks(self, articles: Sequence[Article]) -> Iterator[_Task]:
@@ -208,4 +211,6 @@ class Digester:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()

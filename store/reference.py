@@ -67,8 +67,10 @@ def _sync_tables(db: Database, lexicon: Lexicon) -> None:
             pk="id",
         )
         reference = [c for c in lexicon.directory.companies.values() if c.source != "learned"]
-        save_companies(db, reference)
-        _refresh_companies(db, reference)
+        stored_before = save_companies(db, reference)
+        # A row inserted just now holds these very fields: only those stored before can
+        # be stale (a new store stored none, and skips reading its thousands of rows back).
+        _refresh_companies(db, [c for c in reference if c.key in stored_before])
         db["meta"].upsert({"key": VERSION_KEY, "value": version}, pk="key")
 
 
@@ -210,8 +212,9 @@ def ingest_lexicon(db: Database) -> Lexicon:
     return lexicon
 
 
-def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> None:
-    """Insert companies that are new (by key) and every alias not stored yet.
+def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> set[str]:
+    """Insert companies that are new (by key) and every alias not stored yet; the keys
+    of ``companies`` that were stored before.
 
     Plain ``executemany`` of the same rows, in the same order, as sqlite-utils'
     ``insert_all`` wrote (it checks every value; these are built here from typed fields),
@@ -219,9 +222,10 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
     article that taught an alias, and the directory holds thousands of companies.
     """
     if not companies:
-        return
+        return set()
     with db.atomic():
         existing = company_ids(db, {c.key for c in companies})
+        stored_before = set(existing)
         new_rows = [
             (c.key, c.name, c.ticker, c.market, c.industry, c.source)
             for c in {c.key: c for c in companies if c.key not in existing}.values()
@@ -243,6 +247,7 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
                 if alias != c.name
             ],
         )
+    return stored_before
 
 
 _KEYS_PER_QUERY = 500
@@ -252,6 +257,14 @@ _KEYS_PER_QUERY = 500
 def company_ids(db: Database, keys: set[str]) -> dict[str, int]:
     """Stored company ids by key, for ``keys`` only (in chunks under SQLite's bound-parameter
     limit: a directory sync asks for thousands, an article's mentions for a few)."""
+    if len(keys) > _KEYS_PER_QUERY:
+        # A directory sync's thousands: one pass over the table (keys are unique) costs
+        # a third of looking them up 500 at a time.
+        return {
+            key: row_id
+            for key, row_id in db.conn.execute("SELECT key, id FROM companies")
+            if key in keys
+        }
     ids: dict[str, int] = {}
     wanted = sorted(keys)
     for start in range(0, len(wanted), _KEYS_PER_QUERY):
@@ -268,6 +281,8 @@ def company_ids(db: Database, keys: set[str]) -> dict[str, int]:
 def _refresh_companies(db: Database, companies: list[Company]) -> None:
     """Bring stored reference rows up to date (a cleaned name, a new industry): rows
     keep their id, so mentions stay attached."""
+    if not companies:
+        return
     stored = {
         key: (row_id, fields)
         for row_id, key, *fields in db.conn.execute(

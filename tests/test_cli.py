@@ -309,3 +309,29 @@ def test_quiet_ingest_prints_only_what_needs_a_look(capsys, db_path: Path) -> No
         capsys, "--db", str(db_path), "ingest", "--quiet", str(PAGEDUMPS / "dump_c.txt")
     )
     assert code == 0 and out == ""
+
+
+def test_ingest_collects_rarely_and_restores_the_collector(
+    capsys, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``briefbot ingest`` runs under INGEST_GC_THRESHOLD and puts the thresholds back;
+    a caller passing argv (not the program exiting next) gets nothing frozen."""
+    import gc
+
+    import bot.ingest.orchestrate as orchestrate
+    from bot.cli.main import INGEST_GC_THRESHOLD
+
+    seen: list[tuple[int, ...]] = []
+    real = orchestrate.ingest_all
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(orchestrate, "ingest_all", spy)
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    code, _, _ = run(capsys, "--db", str(db_path), "ingest", str(PAGEDUMPS / "dump_c.txt"))
+    assert code == 0
+    assert seen == [INGEST_GC_THRESHOLD]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen

@@ -230,3 +230,55 @@ def test_deliverable_chats_sql_agrees_with_receives_briefings(db_path: Path) -> 
     assert set(deliverable_chats(db)) == expected
     assert 0 < len(expected) < chat_id
     db.close()
+
+
+DEFERRED_CHECK = """
+import re, sys
+import store  # first: it imports sqlite-utils
+import sqlite_utils.db, sqlite_utils.recipes
+
+deferred = sqlite_utils.db._virtual_table_using_re
+assert type(deferred).__name__ == "_DeferredPattern" and deferred._compiled is None
+assert "dateutil.parser._parser" not in sys.modules
+db = store.open_db(sys.argv[1])
+assert db["search_index"].virtual_table_using == "FTS5"
+assert db["articles"].virtual_table_using is None
+pattern, flags = deferred._args
+assert flags == re.VERBOSE | re.IGNORECASE
+assert deferred.pattern == pattern and deferred.flags == re.compile(pattern, flags).flags
+assert type(re.compile("x")) is re.Pattern
+assert sqlite_utils.recipes.parsedate("2025-03-14") == "2025-03-14"
+print("ok")
+"""
+
+
+def test_deferred_sqlite_utils_imports_work_when_used(db_path: Path) -> None:
+    """sqlite-utils' virtual-table pattern and ``dateutil.parser`` are loaded on first use
+    (``store._import_sqlite_utils``), then answer as if imported as usual."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", DEFERRED_CHECK, str(db_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_company_ids_same_for_many_keys_as_looked_up_in_chunks(db_path: Path) -> None:
+    """Over 500 keys are read in one pass over the table; the same ids as per chunk."""
+    from store.reference import _KEYS_PER_QUERY, company_ids
+
+    db = open_db(db_path)
+    sync_reference(db, default_lexicon())
+    stored = sorted(key for (key,) in db.conn.execute("SELECT key FROM companies"))
+    keys = {*stored[::3], "TWSE:no-such-company", "learned:不存在"}
+    assert len(keys) > _KEYS_PER_QUERY
+    ordered = sorted(keys)
+    by_chunk: dict[str, int] = {}
+    for start in range(0, len(ordered), _KEYS_PER_QUERY):
+        by_chunk.update(company_ids(db, set(ordered[start : start + _KEYS_PER_QUERY])))
+    assert company_ids(db, keys) == by_chunk
+    assert len(by_chunk) == len(keys) - 2

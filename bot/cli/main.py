@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a source or the database failed, 2 usage error,
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -158,6 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _command(argv)
+    if argv is None:
+        # Run as the program (``briefbot``, ``python -m bot.cli``): the process exits next.
+        # Python's exit collection would walk every object still alive (the segmenter's
+        # dictionary, the company directory, every module) to free the few cycles left:
+        # 0.035-0.045 s of CPU after ingesting the 100 bench articles, about 0 frozen (they
+        # are left to the exit itself).
+        gc.freeze()
+    return code
+
+
+def _command(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_extractors()
     parser = build_parser()
@@ -183,6 +196,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         runners = {"run": cmd_run, "demo": cmd_demo, "deliver": cmd_deliver}
         return runners[args.command](args)
+    thresholds = gc.get_threshold()
+    if args.command == "ingest":
+        gc.set_threshold(*INGEST_GC_THRESHOLD)
+    try:
+        return _with_store(args)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+INGEST_GC_THRESHOLD = (100_000, 50, 100)
+"""The cycle collector's thresholds while ``briefbot ingest`` runs (default 700, 10, 10).
+
+Ingest allocates millions of short-lived containers (tokens' tuples, sentence objects,
+rows) and almost no cycles: over the 100 bench articles the collector freed 536
+objects in all, while the default thresholds ran 130 young, 11 middle and 1 full
+collection (0.045 s of CPU in a warm process; a cold one spent 0.048 s in 203
+collections, 0.014 s in 10 with these).  A young collection every 100,000 net
+allocations still bounds what uncollected cycles can hold.  Only this one-shot
+command: the bot's process keeps the defaults."""
+
+
+def _with_store(args: argparse.Namespace) -> int:
+    """Run a command that works on the store: open it, run, close it."""
     from store import StoreError, open_db
     from store.db import resolve_db_path
 
