@@ -5,9 +5,7 @@ Rows never leave this package as dicts: callers get the dataclasses in
 callers can annotate it without importing sqlite-utils themselves.
 """
 
-import re
 import sys
-from collections.abc import Callable
 
 
 def _defer_import(name: str) -> None:
@@ -38,61 +36,20 @@ def _defer_import(name: str) -> None:
     setattr(sys.modules[parent], child, module)
 
 
-class _DeferredPattern:
-    """A pattern compiled the first time it is used, then used as compiled."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, pattern: str, flags: int) -> None:
-        self._args = (pattern, flags)
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> object:
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
-
-
-_VIRTUAL_TABLE_MARK = r"CREATE\s+VIRTUAL\s+TABLE"
-"""In the one sqlite-utils pattern the store never needs at start-up."""
-
-
-def _compile_deferring_virtual_table(
-    real: Callable[..., re.Pattern[str]],
-) -> Callable[..., object]:
-    """``re.compile`` for sqlite-utils' import: its ``_virtual_table_using_re`` (verbose,
-    case-insensitive, over every character up to U+FFFF) costs 8 ms to compile, and only
-    ``Table.virtual_table_using`` reads it (``.match``), which the store's start-up and
-    ingest never ask.  That one pattern is compiled, with the same arguments, on first
-    use; every other is compiled as usual."""
-
-    def compile_(pattern: object, flags: int = 0) -> object:
-        if isinstance(pattern, str) and _VIRTUAL_TABLE_MARK in pattern:
-            return _DeferredPattern(pattern, flags)
-        return real(pattern, flags)
-
-    return compile_
-
-
 def _import_sqlite_utils() -> None:
     """Import sqlite-utils without numpy: it imports numpy, when installed, only to map
     numpy scalar types to column types, which this store never writes.  That is about
-    50 ms, a sixth of what a one-shot command (``briefbot topics``) may take.  Two more
-    imports it makes are deferred to their first use (``dateutil.parser``, one pattern):
-    18 ms of every process that opens a store."""
+    50 ms, a sixth of what a one-shot command (``briefbot topics``) may take.  Its import
+    of ``dateutil.parser`` is deferred to first use (10 ms of every process that opens a
+    store)."""
     if "sqlite_utils" not in sys.modules:
         _defer_import("dateutil.parser")
-        hide_numpy = "numpy" not in sys.modules
-        if hide_numpy:
-            sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
-        real_compile = re.compile
-        re.compile = _compile_deferring_virtual_table(real_compile)  # type: ignore[assignment]
+    if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
         try:
             import sqlite_utils.plugins
         finally:
-            re.compile = real_compile
-            if hide_numpy:
-                del sys.modules["numpy"]
+            del sys.modules["numpy"]
     import sqlite_utils.plugins
 
     # Plugins installed for the sqlite-utils command line are not loaded into the store's
