@@ -29,6 +29,7 @@ _CLAUSE_END = "，,、"
 _COLON_END = "：:"
 _SEMI_END = "；;"
 _FINAL = "。！？!?.…"
+_FINAL_OR_SEMI = _FINAL + _SEMI_END
 
 # Function words that cannot open a sentence: what is left when the head of a
 # sentence was cut off or a connective trimmed too eagerly (其實是… -> 是…).
@@ -51,6 +52,12 @@ _FIGURE_RE = re.compile(r"\d")
 def _word_chars(text: str) -> int:
     """How many characters of ``text`` match :data:`_WORD_CHAR_RE`."""
     return len(text) - len(_NON_WORD_CHAR_RE.findall(text))
+
+
+_SIX_WORD_CHARS = re.compile(r"(?:[^\w\u3400-\u9fff]*[\w\u3400-\u9fff]){6}")
+"""Matches (at the start) exactly when ``_word_chars(text) >= 6``: it reads up to the
+sixth word character, where counting them all reads the whole sentence.  Its two
+classes are each other's complement, so it never backtracks."""
 
 
 def fragment_reasons(sentence: str) -> list[str]:
@@ -100,10 +107,10 @@ def is_fragment(sentence: str) -> bool:
         return True
     if _REMNANT_RE.match(text):
         return True
-    words = _word_chars(text)
-    if words < 6 or _BYLINE_RE.match(text):
+    # Most sentences end in 。: only the others need their word characters counted.
+    if not _SIX_WORD_CHARS.match(text) or _BYLINE_RE.match(text):
         return True
-    if last not in _FINAL + _SEMI_END and words <= 15 and not _FIGURE_RE.search(text):
+    if last not in _FINAL_OR_SEMI and _word_chars(text) <= 15 and not _FIGURE_RE.search(text):
         return True
     return not balanced(text) or _has_table_line(text)
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from digests.figures import Figure
-from digests.regexguard import guarded, needs
+from digests.regexguard import guarded, needs, starts
 
 _RESULTS_RE = re.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
@@ -162,7 +162,13 @@ def investor_factor(
     value = bool(investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
     )
-    kinds = sum(1 for pattern in _CATEGORIES if pattern.search(text))
+    # _CATEGORIES, one by one (a generator over the four costs as much as two searches)
+    kinds = (
+        (_RESULTS_RE.search(text) is not None)
+        + (_GUIDANCE_RE.search(text) is not None)
+        + (_VALUATION_RE.search(text) is not None)
+        + (_MOVES_RE.search(text) is not None)
+    )
     if thesis is None:
         thesis = is_thesis(text)
     if list_item is None:
@@ -182,9 +188,9 @@ def investor_factor(
         factor *= FRAMING  # no figure, no subject, no call: context, not the point
     if list_item:
         factor *= LIST_ITEM
-    if is_history(text, present) and not thesis:
+    if not thesis and is_history(text, present):
         factor *= HISTORY
-    if is_global_colour(text) and not thesis:
+    if not thesis and is_global_colour(text):
         factor *= GLOBAL_COLOUR
     if value and (is_flow(text) or is_index_move(text)):
         factor *= FLOW
@@ -393,12 +399,18 @@ _ASIDE_RE = re.compile(
 )
 
 
+_ASIDE_STARTS = starts(_ASIDE_RE)
+"""What an aside opens with (原、因、由、這…): other sentences skip the pattern."""
+
+
 def is_aside(text: str) -> bool:
     """A sentence that explains the one before it (原因在於…、因為…): a parenthesis.
 
     A pointing sentence after it (這些環節…) usually points past it, to the claim it
     explained, so that claim counts as the referent too.
     """
+    if _ASIDE_STARTS is not None and text[:1] not in _ASIDE_STARTS:
+        return False
     return bool(_ASIDE_RE.match(text))
 
 
@@ -434,6 +446,15 @@ def opens_steps(text: str) -> bool:
     a digest may show it alone, its connective trimmed.
     """
     return bool(_OPENS_STEPS_NEEDS.search(text) and _OPENS_STEPS_RE.search(text))
+
+
+def is_item(text: str, stepped: bool) -> bool:
+    """``is_marked_item(text) and (not is_later_step(text) or stepped)``, matching the
+    ordinal once: a later step of a prose list is an item only after its first step
+    (``stepped``, :func:`opens_steps`); a bullet or number always."""
+    if _ORDINAL_RE.match(text):
+        return stepped
+    return bool(_MARKED_ITEM_RE.match(text)) and not _COLON_BREAK_RE.search(text)
 
 
 def is_marked_item(text: str) -> bool:
@@ -540,8 +561,8 @@ def is_list_item(text: str) -> bool:
     """
     if _MARKED_ITEM_RE.match(text) or ("\n" in text and _LIST_ITEM_RE.search(text)):
         return True  # a mark after ^ is a marked item; one after \n needs a line break
-    head, colon, _ = text.partition("：")
-    return bool(colon) and len(head) <= 12 and not text.endswith(_FINAL_PUNCT)
+    colon = text.find("：")  # the length of the label before it
+    return 0 <= colon <= 12 and not text.endswith(_FINAL_PUNCT)
 
 
 def has_dateline(text: str) -> bool:

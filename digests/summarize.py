@@ -30,6 +30,7 @@ from digests.keywords import by_weight, is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
+from digests.regexguard import starts
 from digests.salience import (
     _ANAPHOR_RE,
     _SOFT_ANAPHOR_RE,
@@ -38,9 +39,8 @@ from digests.salience import (
     investor_figures,
     is_aside,
     is_call,
-    is_later_step,
+    is_item,
     is_list_item,
-    is_marked_item,
     is_meta,
     is_news_lead,
     is_sign_off,
@@ -95,6 +95,9 @@ _STANCE_RE = re.compile(
     r"意味著|意味着|其實|其实|事實上|事实上|本質上|本质上|最直接|最重要|最大的|說明了|说明了|"
     r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底|更重要的是|重點在於|重点在于"
 )
+_CONNECTIVE_STARTS = starts(_CONNECTIVE_RE)
+"""The first characters of the connectives (然、此、另…): a sentence opening otherwise
+keeps its text without trying the pattern."""
 STANCE_BOOST = 2.0
 SALIENT_FACTOR = 1.2
 """An investor factor above this means a result/guidance figure or the writer's call."""
@@ -106,6 +109,8 @@ def trim_connective(sentence: str) -> str:
     Only when what remains is itself a whole sentence: 其實是「工業味精」。 must not
     become 是「工業味精」。, and 此外，也… must not become 也….
     """
+    if _CONNECTIVE_STARTS is not None and sentence[:1] not in _CONNECTIVE_STARTS:
+        return sentence  # most sentences open with no connective
     match = _CONNECTIVE_RE.match(sentence)  # the pattern is anchored at the start
     if match is None:
         return sentence
@@ -182,7 +187,7 @@ def prepare(
             )
             q *= factor
         # 其次，… is an item though 其次 is trimmed for showing, when 首先 opened the list
-        marked = is_marked_item(s.text) and (not is_later_step(s.text) or s.section in stepped)
+        marked = is_item(s.text, s.section in stepped)
         if opens_steps(s.text):
             stepped.add(s.section)
         lead = reported = False

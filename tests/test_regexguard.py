@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from digests.regexguard import _c, _p, guarded, needs
+from digests.regexguard import _c, _p, guarded, needs, starts
 from digests.salience import CALL_PATTERN, THESIS_RE
 
 TEXTS = [
@@ -154,3 +154,19 @@ def test_letters_of_every_script_have_cases() -> None:
         assert guarded(pattern) is pattern
         assert needs(pattern).pattern == "頻道"  # what every match holds, whatever the case
         assert needs(re.compile(f"{text}|訂閱", re.IGNORECASE)).pattern == ""
+
+
+def test_starts_holds_the_first_character_of_every_match() -> None:
+    from digests import salience, summarize
+
+    for pattern in (summarize._CONNECTIVE_RE, salience._ASIDE_RE, re.compile(r"^(?:ab|c)d")):
+        first = starts(pattern)
+        assert first
+        samples = _matching_samples(pattern, 400, 7)
+        assert len(samples) > 100
+        for text in samples:
+            if pattern.match(text):
+                assert text[:1] in first, text
+    assert starts(re.compile(r"ab|c")) == frozenset("ac")  # with match(), also unanchored
+    for unsure in (r"^\s*其次", r"^[^，]{0,3}回顧", r"^(?:但)?這", r"^a", r"^"):
+        assert starts(re.compile(unsure, re.IGNORECASE if unsure == r"^a" else 0)) is None

@@ -134,10 +134,12 @@ def test_fragment_checks() -> None:
         assert fragments.balanced(text) == _balanced(text), text
         words = len(fragments._WORD_CHAR_RE.findall(text))
         assert fragments._word_chars(text) == words, text
+        assert bool(fragments._SIX_WORD_CHARS.match(text)) == (words >= 6), text
         assert fragments.is_fragment(text) == bool(fragments.fragment_reasons(text)), text
 
 
 def test_trimmed_connective() -> None:
+    assert summarize._CONNECTIVE_STARTS  # read from the pattern: the shortcut is on
     for text in TEXTS:
         assert summarize.trim_connective(text) == _trim_connective(text), text
     assert (
@@ -162,6 +164,12 @@ def test_trimmed_connective() -> None:
             ),
         ),
         (salience.is_list_item, _is_list_item),
+        (salience.is_aside, lambda t: bool(salience._ASIDE_RE.match(t))),
+        (
+            lambda t: salience.is_item(t, False),
+            lambda t: salience.is_marked_item(t) and not salience.is_later_step(t),
+        ),
+        (lambda t: salience.is_item(t, True), salience.is_marked_item),
         (salience.is_platitude, _is_platitude),
         (salience.is_meta, _is_meta),
         (salience.is_history, _is_history),
