@@ -42,6 +42,9 @@ _BYLINE_RE = re.compile(
     r"^[【\[(（]?\s*[^，,。]{0,8}(?:記者|记者|編譯|编译|撰文|文\s*[／/]|圖\s*[／/]|图\s*[／/])"
     r"[^。！？!?]{0,40}$"
 )
+_REMNANT_OR_BYLINE_RE = re.compile(f"(?:{_REMNANT_RE.pattern})|(?:{_BYLINE_RE.pattern})")
+"""Either rule, in one match: both are anchored at the start (``match`` fails for both
+exactly when it fails for this one)."""
 _WORD_CHAR_RE = re.compile(r"[\w\u3400-\u9fff]")
 _NON_WORD_CHAR_RE = re.compile(r"[^\w\u3400-\u9fff]")
 """Its complement: a sentence has few of these, so counting them is the cheap way to
@@ -105,10 +108,8 @@ def is_fragment(sentence: str) -> bool:
     last = text.rstrip("」』）)】》〉”’ ")[-1:] or text[-1]
     if last in _SEMI_END and len(text) < MIN_CLAUSE:
         return True
-    if _REMNANT_RE.match(text):
-        return True
     # Most sentences end in 。: only the others need their word characters counted.
-    if not _SIX_WORD_CHARS.match(text) or _BYLINE_RE.match(text):
+    if _REMNANT_OR_BYLINE_RE.match(text) or not _SIX_WORD_CHARS.match(text):
         return True
     if last not in _FINAL_OR_SEMI and _word_chars(text) <= 15 and not _FIGURE_RE.search(text):
         return True

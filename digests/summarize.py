@@ -218,7 +218,8 @@ def prepare(
             list_item,
             reported,
             not fragment and (stance or factor > SALIENT_FACTOR),
-            not fragment and is_call(text),
+            # every call is a view (THESIS_RE holds CALL_PATTERN): asked of views only
+            not fragment and thesis and is_call(text),
             not fragment and thesis,
             anaphor,
             marked,

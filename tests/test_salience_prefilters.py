@@ -233,3 +233,16 @@ def test_table_rows() -> None:
     for text in texts:
         lines = text.split("\n")
         assert figures.table_rows(lines) == _table_rows(lines), text
+
+
+def test_every_call_is_a_view() -> None:
+    """prepare asks is_call only of views: THESIS_RE holds CALL_PATTERN as an alternative,
+    so a text a call matches is matched by the view rule too."""
+    from tests.test_regexguard import _matching_samples
+
+    assert salience.THESIS_RE.pattern.endswith("|" + salience.CALL_PATTERN + ")")
+    calls = _matching_samples(salience.CALL_RE, 500, 11)
+    assert len(calls) > 300
+    for text in TEXTS + calls:
+        if salience.is_call(text):
+            assert salience.is_thesis(text), text
