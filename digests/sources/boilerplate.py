@@ -286,7 +286,8 @@ def kind_of(line: str) -> Kind | None:
     if size > LONG:
         # Every rule but the list and bio headers is for shorter lines: prose skips them.
         return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
-    if not _may_be_boilerplate(text, size):
+    held = _held(text, size)
+    if held == _NOTHING:
         return None
     if size <= BYLINE_MAX:
         # Bylines, credits and date lines are never longer (is_byline, is_credit_line and
@@ -298,6 +299,11 @@ def kind_of(line: str) -> Kind | None:
             return Kind.META
     if size <= SHORT and _is_chrome(text):
         return Kind.CHROME
+    if held == _A_DIGIT:
+        # Of the rules below only _META_DATED can match a line holding nothing but a
+        # digit of what they need (see _held): _is_meta's other rules need a mark, a
+        # word or "by", every later rule a mark, a word, an English word or a bracket.
+        return Kind.META if _META_DATED.match(text) and not has_subject(text) else None
     if size <= SHORT + 20:
         # The subject check only matters for the rare line a meta rule matches.
         if _is_meta(text) and not has_subject(text):
@@ -341,7 +347,8 @@ def kind_of(line: str) -> Kind | None:
 #   _CTA_VERB) or after a bracket or bullet (_END, list and bio headers; a bracketed
 #   photo credit needs its colon, a mark).
 # tests/test_rulescan.py checks on generated matches of every rule that kind_of, which
-# now says None without these, decides as the plain rules do.
+# now says None without these (and asks only the date rules of a line holding a digit
+# and nothing else), decides as the plain rules do.
 _GATE_MARKS = re.compile(r"[:：/／|｜>›»#©]")
 _GATE_WORDS = needs(
     re.compile(
@@ -383,12 +390,17 @@ _ODD_LATIN = re.compile("[\u0130\u0131\u017f\u212a]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _may_be_boilerplate(text: str, size: int) -> bool:
-    """False only when no rule of :func:`kind_of` can match ``text`` (stripped, at most
-    LONG characters): it holds none of what every rule needs (see above)."""
-    return bool(
+_NOTHING, _A_DIGIT, _MORE = 0, 1, 2
+
+
+def _held(text: str, size: int) -> int:
+    """What ``text`` (stripped, at most LONG characters) holds of what the rules of
+    :func:`kind_of` need (see above): ``_NOTHING`` (no rule can match), ``_A_DIGIT`` (a
+    digit, at most BYLINE_MAX characters, and nothing else: only the date rules can
+    match) or ``_MORE``."""
+    if (
         _GATE_MARKS.search(text)
-        or (size <= BYLINE_MAX and (_DIGIT.search(text) or text[-1] in ")）"))
+        or (size <= BYLINE_MAX and text[-1] in ")）")
         or (size <= SHORT and not _LETTER.search(text))
         or _GATE_WORDS.search(text)
         or _LATIN_LETTER.match(text)
@@ -396,7 +408,9 @@ def _may_be_boilerplate(text: str, size: int) -> bool:
             _LATIN_LETTER.search(text)
             and (_ODD_LATIN.search(text) or _GATE_LATIN.search(text.lower()))
         )
-    )
+    ):
+        return _MORE
+    return _A_DIGIT if size <= BYLINE_MAX and _DIGIT.search(text) else _NOTHING
 
 
 def _is_meta(text: str) -> bool:
