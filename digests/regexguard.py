@@ -281,3 +281,33 @@ def starts(pattern: re.Pattern[str]) -> frozenset[str] | None:
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
         return None
     return frozenset(found) if found else None
+
+
+def _words_only(items: list[tuple[object, object]]) -> bool:
+    """Whether ``items`` are plain characters, alternatives and groups without flags."""
+    for op, av in items:
+        if op is _c.BRANCH:
+            if not all(_words_only(alt.data) for alt in av[1]):  # type: ignore[index]
+                return False
+        elif op is _c.SUBPATTERN:
+            _, add_flags, del_flags, inner = av  # type: ignore[misc]
+            if add_flags or del_flags or not _words_only(inner.data):
+                return False
+        elif op is not _c.LITERAL:
+            return False
+    return True
+
+
+def grouped(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """For an alternation of plain words (營收|营收|每股盈餘…), a search that finds a match
+    in exactly the texts ``pattern`` does: :func:`needs` of it, its words grouped by
+    first character, which ``re`` tries in one step where a character opens several.
+    Only for a truth test (the match found may differ); any other pattern is returned as
+    it is."""
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - a compiled pattern parses
+        return pattern
+    if pattern.flags & ~re.UNICODE or not _words_only(list(parsed.data)):
+        return pattern
+    return needs(pattern)

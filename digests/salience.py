@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from digests.figures import Figure
-from digests.regexguard import guarded, needs, starts
+from digests.regexguard import grouped, guarded, needs, starts
 
 _RESULTS_RE = re.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
@@ -54,6 +54,8 @@ _MOVES_RE = re.compile(
     r"買超|买超|賣超|卖超|創新高|创新高|歷史新高|历史新高"
 )
 _CATEGORIES = (_RESULTS_RE, _GUIDANCE_RE, _VALUATION_RE, _MOVES_RE)
+# The same words grouped by first character, for the truth tests (digests.regexguard)
+_RESULTS_ANY, _GUIDANCE_ANY, _VALUATION_ANY, _MOVES_ANY = map(grouped, _CATEGORIES)
 
 CALL_PATTERN = (
     r"首選|首选|最推薦|最推荐|最看好|"
@@ -164,10 +166,10 @@ def investor_factor(
     )
     # _CATEGORIES, one by one (a generator over the four costs as much as two searches)
     kinds = (
-        (_RESULTS_RE.search(text) is not None)
-        + (_GUIDANCE_RE.search(text) is not None)
-        + (_VALUATION_RE.search(text) is not None)
-        + (_MOVES_RE.search(text) is not None)
+        (_RESULTS_ANY.search(text) is not None)
+        + (_GUIDANCE_ANY.search(text) is not None)
+        + (_VALUATION_ANY.search(text) is not None)
+        + (_MOVES_ANY.search(text) is not None)
     )
     if thesis is None:
         thesis = is_thesis(text)
@@ -482,6 +484,7 @@ _FLOW_RE = re.compile(
     r"(?:外資|外资|投信|自營商|自营商|法人|主力)[^。！？]{0,12}(?:買超|买超|賣超|卖超|淨買|净买|淨賣|净卖|"
     r"加碼|加码|減碼|减码|回補|回补|提款)"
 )
+_GLOBAL_ANY = grouped(_GLOBAL_RE)
 GLOBAL_COLOUR = 0.4
 FLOW = 1.3
 """Institutional flows and the local index move: what a market round-up reports."""
@@ -493,7 +496,7 @@ def is_global_colour(text: str) -> bool:
     A weekly round-up's facts are the local index move, the institutional flows and the
     week's call; overseas indices and oil carry many figures but are the backdrop.
     """
-    return bool(_GLOBAL_RE.search(text)) and not _LOCAL_MARKET_RE.search(text)
+    return bool(_GLOBAL_ANY.search(text)) and not _LOCAL_MARKET_RE.search(text)
 
 
 _LOCAL_INDEX_RE = re.compile(

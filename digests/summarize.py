@@ -30,7 +30,7 @@ from digests.keywords import by_weight, is_keyword
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
-from digests.regexguard import starts
+from digests.regexguard import grouped, starts
 from digests.salience import (
     _ANAPHOR_RE,
     _SOFT_ANAPHOR_RE,
@@ -98,6 +98,9 @@ _STANCE_RE = re.compile(
 _CONNECTIVE_STARTS = starts(_CONNECTIVE_RE)
 """The first characters of the connectives (然、此、另…): a sentence opening otherwise
 keeps its text without trying the pattern."""
+_CLAIM_ANY = grouped(_CLAIM_RE)
+_STANCE_ANY = grouped(_STANCE_RE)
+"""Both rules' words grouped by first character: the same texts match (regexguard)."""
 STANCE_BOOST = 2.0
 SALIENT_FACTOR = 1.2
 """An investor factor above this means a result/guidance figure or the writer's call."""
@@ -170,9 +173,9 @@ def prepare(
                 q *= 0.55  # rhetorical questions rarely carry the facts
             if len(text) < 12:
                 q *= 0.4
-            if _CLAIM_RE.search(text):
+            if _CLAIM_ANY.search(text):
                 q *= 1.15
-            stance = _STANCE_RE.search(s.text) is not None
+            stance = _STANCE_ANY.search(s.text) is not None
             if stance:
                 q *= STANCE_BOOST
             company = _company(s, text, directory, named)
