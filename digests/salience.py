@@ -164,12 +164,17 @@ def investor_factor(
     value = bool(investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
     )
-    # _CATEGORIES, one by one (a generator over the four costs as much as two searches)
-    kinds = (
-        (_RESULTS_ANY.search(text) is not None)
-        + (_GUIDANCE_ANY.search(text) is not None)
-        + (_VALUATION_ANY.search(text) is not None)
-        + (_MOVES_ANY.search(text) is not None)
+    # _CATEGORIES, one by one (a generator over the four costs as much as two searches);
+    # three of them, and the world markets, are rare: one scan for their words says
+    # whether any can match (_RARE_ANY)
+    rare = _RARE_ANY.search(text) is not None
+    kinds = (_GUIDANCE_ANY.search(text) is not None) + (
+        rare
+        and (
+            (_RESULTS_ANY.search(text) is not None)
+            + (_VALUATION_ANY.search(text) is not None)
+            + (_MOVES_ANY.search(text) is not None)
+        )
     )
     if thesis is None:
         thesis = is_thesis(text)
@@ -192,7 +197,7 @@ def investor_factor(
         factor *= LIST_ITEM
     if not thesis and is_history(text, present):
         factor *= HISTORY
-    if not thesis and is_global_colour(text):
+    if not thesis and rare and is_global_colour(text):
         factor *= GLOBAL_COLOUR
     if value and (is_flow(text) or is_index_move(text)):
         factor *= FLOW
@@ -485,6 +490,11 @@ _FLOW_RE = re.compile(
     r"加碼|加码|減碼|减码|回補|回补|提款)"
 )
 _GLOBAL_ANY = grouped(_GLOBAL_RE)
+_RARE_ANY = needs(
+    re.compile("|".join(p.pattern for p in (_RESULTS_RE, _VALUATION_RE, _MOVES_RE, _GLOBAL_RE)))
+)
+"""Every word of those four lists (each a plain alternation of words), in one scan: a
+text holding none matches none of them (tests/test_salience_prefilters.py)."""
 GLOBAL_COLOUR = 0.4
 FLOW = 1.3
 """Institutional flows and the local index move: what a market round-up reports."""

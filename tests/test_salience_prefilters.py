@@ -246,3 +246,71 @@ def test_every_call_is_a_view() -> None:
     for text in TEXTS + calls:
         if salience.is_call(text):
             assert salience.is_thesis(text), text
+
+
+def _old_investor_factor(
+    text: str,
+    figures: list,
+    company: bool,
+    stance: bool = False,
+    present: int | None = None,
+    *,
+    thesis: bool | None = None,
+    list_item: bool | None = None,
+) -> float:
+    """investor_factor as it was before its shortcuts (issue 13)."""
+    value = bool(salience.investor_figures(figures)) or bool(
+        salience._INDEX_POINTS_NEEDS.search(text) and salience._INDEX_POINTS_RE.search(text)
+    )
+    kinds = sum(1 for pattern in salience._CATEGORIES if pattern.search(text))
+    if thesis is None:
+        thesis = salience.is_thesis(text)
+    if list_item is None:
+        list_item = salience.is_list_item(text)
+    factor = 1.0
+    if value and kinds:
+        factor *= 1.0 + salience.FIGURE_STEP * min(kinds, 2)
+    elif kinds:
+        factor *= salience.TERM_ONLY
+    if value and company:
+        factor *= salience.COMPANY_FIGURE
+    if company:
+        factor *= salience.COMPANY_NAMED
+    if thesis and not stance:
+        factor *= salience.THESIS_BOOST
+    if not (value or kinds or company or thesis or stance):
+        factor *= salience.FRAMING  # no figure, no subject, no call: context, not the point
+    if list_item:
+        factor *= salience.LIST_ITEM
+    if salience.is_history(text, present) and not thesis:
+        factor *= salience.HISTORY
+    if salience.is_global_colour(text) and not thesis:
+        factor *= salience.GLOBAL_COLOUR
+    if value and (salience.is_flow(text) or salience.is_index_move(text)):
+        factor *= salience.FLOW
+    if salience.is_management_outlook(text):
+        factor *= salience.MANAGEMENT_OUTLOOK
+    return factor
+
+
+def test_investor_factor() -> None:
+    """The rare categories' and world markets' words are looked for in one scan first."""
+    from tests.test_regexguard import _matching_samples
+
+    texts = list(TEXTS)
+    for k, rule in enumerate((*salience._CATEGORIES, salience._GLOBAL_RE)):
+        texts += _matching_samples(rule, 100, 40 + k)
+    rare = (salience._RESULTS_RE, salience._VALUATION_RE, salience._MOVES_RE, salience._GLOBAL_RE)
+    for text in texts:
+        if any(rule.search(text) for rule in rare):
+            assert salience._RARE_ANY.search(text), text
+        figs = figures.find_figures(text)
+        thesis = salience.is_thesis(text)
+        for company, stance, present in (
+            (False, False, None),
+            (True, False, 2024),
+            (False, True, 2026),
+        ):
+            assert salience.investor_factor(
+                text, figs, company, stance, present, thesis=thesis
+            ) == _old_investor_factor(text, figs, company, stance, present, thesis=thesis), text
