@@ -165,13 +165,16 @@ _PERIOD_CELL_RE = re.compile(
 )
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
 _ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
+_ROW_PUNCT_CHARS = frozenset("，。；：！？、:;!?")
+"""The characters of :data:`_ROW_PUNCT_RE`'s class."""
 MAX_CELL_CHARS = 14
 
 
 def punctuated(line: str) -> bool:
     """Clause or sentence punctuation: neither a table row nor a header has any (both
     reject such a line first), so prose lines skip both checks at once."""
-    return _ROW_PUNCT_RE.search(line) is not None
+    # most sentences end in one (。): no scan needed
+    return line[-1:] in _ROW_PUNCT_CHARS or _ROW_PUNCT_RE.search(line) is not None
 
 
 def table_cells(line: str) -> list[str]:

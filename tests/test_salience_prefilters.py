@@ -135,6 +135,7 @@ def test_fragment_checks() -> None:
         words = len(fragments._WORD_CHAR_RE.findall(text))
         assert fragments._word_chars(text) == words, text
         assert bool(fragments._SIX_WORD_CHARS.match(text)) == (words >= 6), text
+        assert fragments.punctuated(text) == bool(fragments._ROW_PUNCT_RE.search(text)), text
         assert fragments.is_fragment(text) == bool(fragments.fragment_reasons(text)), text
 
 
