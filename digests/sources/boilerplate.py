@@ -286,30 +286,32 @@ def kind_of(line: str) -> Kind | None:
     if size > LONG:
         # Every rule but the list and bio headers is for shorter lines: prose skips them.
         return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
+    # What the line holds of what the rules need (see _held): none, and no rule can match;
+    # each rule below is asked only when the line holds what it needs.
     held = _held(text, size)
-    if held == _NOTHING:
+    if not held:
         return None
     if size <= BYLINE_MAX:
         # Bylines, credits and date lines are never longer (is_byline, is_credit_line and
         # is_date_line say False past BYLINE_MAX, so _dated does too): prose skips them.
-        if is_byline(text) or is_credit_line(text):
+        if (held & _A_DIGIT and is_byline(text)) or (held & _A_MARK and is_credit_line(text)):
             return Kind.META
         # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
-        if _dated(text) and not has_subject(text):
+        if held & _A_DIGIT and _dated(text) and not has_subject(text):
             return Kind.META
     if size <= SHORT and _is_chrome(text):
         return Kind.CHROME
-    if held == _A_DIGIT:
-        # Of the rules below only _META_DATED can match a line holding nothing but a
-        # digit of what they need (see _held): _is_meta's other rules need a mark, a
-        # word or "by", every later rule a mark, a word, an English word or a bracket.
-        return Kind.META if _META_DATED.match(text) and not has_subject(text) else None
     if size <= SHORT + 20:
         # The subject check only matters for the rare line a meta rule matches.
         if _is_meta(text) and not has_subject(text):
             return Kind.META
-        if _CREDIT.match(text) or (_CAPTION_END.search(text) and _CREDIT_CAPTION.match(text)):
+        if (held & (_A_MARK | _A_LATIN) and _CREDIT.match(text)) or (
+            held & _A_BRACKET and _CREDIT_CAPTION.match(text)
+        ):
             return Kind.CHROME
+    if not held & (_A_WORD | _A_LATIN):
+        # Every rule below needs a word or an English word, but _END's © and 出處：
+        return Kind.END if held & _A_MARK and _END.match(text) else None
     if _READ_MORE.match(text):
         return Kind.END
     if size <= 200:
@@ -347,8 +349,8 @@ def kind_of(line: str) -> Kind | None:
 #   _CTA_VERB) or after a bracket or bullet (_END, list and bio headers; a bracketed
 #   photo credit needs its colon, a mark).
 # tests/test_rulescan.py checks on generated matches of every rule that kind_of, which
-# now says None without these (and asks only the date rules of a line holding a digit
-# and nothing else), decides as the plain rules do.
+# now says None without any of these and asks each rule only of lines holding what it
+# needs, decides as the plain rules do.
 _GATE_MARKS = re.compile(r"[:：/／|｜>›»#©]")
 _GATE_WORDS = needs(
     re.compile(
@@ -390,27 +392,30 @@ _ODD_LATIN = re.compile("[\u0130\u0131\u017f\u212a]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-_NOTHING, _A_DIGIT, _MORE = 0, 1, 2
+_A_MARK, _A_DIGIT, _A_BRACKET, _A_BARE, _A_WORD, _A_LATIN = 1, 2, 4, 8, 16, 32
+"""What a line may hold that a rule needs (see above): one of _GATE_MARKS; a digit (at
+most BYLINE_MAX characters); a closing bracket at the end (the same); no letter at all
+(at most SHORT characters); one of _GATE_WORDS; an English word or a Latin first letter."""
 
 
 def _held(text: str, size: int) -> int:
     """What ``text`` (stripped, at most LONG characters) holds of what the rules of
-    :func:`kind_of` need (see above): ``_NOTHING`` (no rule can match), ``_A_DIGIT`` (a
-    digit, at most BYLINE_MAX characters, and nothing else: only the date rules can
-    match) or ``_MORE``."""
-    if (
-        _GATE_MARKS.search(text)
-        or (size <= BYLINE_MAX and text[-1] in ")）")
-        or (size <= SHORT and not _LETTER.search(text))
-        or _GATE_WORDS.search(text)
-        or _LATIN_LETTER.match(text)
-        or (
-            _LATIN_LETTER.search(text)
-            and (_ODD_LATIN.search(text) or _GATE_LATIN.search(text.lower()))
-        )
+    :func:`kind_of` need, as a set of the flags above: 0 when no rule can match."""
+    held = _A_MARK if _GATE_MARKS.search(text) else 0
+    if size <= BYLINE_MAX:
+        if _DIGIT.search(text):
+            held |= _A_DIGIT
+        if text[-1] in ")）":
+            held |= _A_BRACKET
+    if size <= SHORT and not _LETTER.search(text):
+        held |= _A_BARE
+    if _GATE_WORDS.search(text):
+        held |= _A_WORD
+    if _LATIN_LETTER.match(text) or (
+        _LATIN_LETTER.search(text) and (_ODD_LATIN.search(text) or _GATE_LATIN.search(text.lower()))
     ):
-        return _MORE
-    return _A_DIGIT if size <= BYLINE_MAX and _DIGIT.search(text) else _NOTHING
+        held |= _A_LATIN
+    return held
 
 
 def _is_meta(text: str) -> bool:
