@@ -164,9 +164,8 @@ def investor_factor(
     value = bool(investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
     )
-    # _CATEGORIES, one by one (a generator over the four costs as much as two searches);
-    # three of them, and the world markets, are rare: one scan for their words says
-    # whether any can match (_RARE_ANY)
+    # _CATEGORIES one by one (no generator); three of them and the world markets are
+    # rare, so one scan of all their words (_RARE_ANY) first says whether any can match
     rare = _RARE_ANY.search(text) is not None
     kinds = (_GUIDANCE_ANY.search(text) is not None) + (
         rare
