@@ -29,6 +29,7 @@ _CLAUSE_END = "，,、"
 _COLON_END = "：:"
 _SEMI_END = "；;"
 _FINAL = "。！？!?.…"
+_FINAL_OR_SEMI = _FINAL + _SEMI_END
 
 # Function words that cannot open a sentence: what is left when the head of a
 # sentence was cut off or a connective trimmed too eagerly (其實是… -> 是…).
@@ -41,6 +42,9 @@ _BYLINE_RE = re.compile(
     r"^[【\[(（]?\s*[^，,。]{0,8}(?:記者|记者|編譯|编译|撰文|文\s*[／/]|圖\s*[／/]|图\s*[／/])"
     r"[^。！？!?]{0,40}$"
 )
+_REMNANT_OR_BYLINE_RE = re.compile(f"(?:{_REMNANT_RE.pattern})|(?:{_BYLINE_RE.pattern})")
+"""Either rule, in one match: both are anchored at the start (``match`` fails for both
+exactly when it fails for this one)."""
 _WORD_CHAR_RE = re.compile(r"[\w\u3400-\u9fff]")
 _NON_WORD_CHAR_RE = re.compile(r"[^\w\u3400-\u9fff]")
 """Its complement: a sentence has few of these, so counting them is the cheap way to
@@ -51,6 +55,12 @@ _FIGURE_RE = re.compile(r"\d")
 def _word_chars(text: str) -> int:
     """How many characters of ``text`` match :data:`_WORD_CHAR_RE`."""
     return len(text) - len(_NON_WORD_CHAR_RE.findall(text))
+
+
+_SIX_WORD_CHARS = re.compile(r"(?:[^\w\u3400-\u9fff]*[\w\u3400-\u9fff]){6}")
+"""Matches (at the start) exactly when ``_word_chars(text) >= 6``: it reads up to the
+sixth word character, where counting them all reads the whole sentence.  Its two
+classes are each other's complement, so it never backtracks."""
 
 
 def fragment_reasons(sentence: str) -> list[str]:
@@ -98,12 +108,10 @@ def is_fragment(sentence: str) -> bool:
     last = text.rstrip("」』）)】》〉”’ ")[-1:] or text[-1]
     if last in _SEMI_END and len(text) < MIN_CLAUSE:
         return True
-    if _REMNANT_RE.match(text):
+    # Most sentences end in 。: only the others need their word characters counted.
+    if _REMNANT_OR_BYLINE_RE.match(text) or not _SIX_WORD_CHARS.match(text):
         return True
-    words = _word_chars(text)
-    if words < 6 or _BYLINE_RE.match(text):
-        return True
-    if last not in _FINAL + _SEMI_END and words <= 15 and not _FIGURE_RE.search(text):
+    if last not in _FINAL_OR_SEMI and _word_chars(text) <= 15 and not _FIGURE_RE.search(text):
         return True
     return not balanced(text) or _has_table_line(text)
 
@@ -157,13 +165,16 @@ _PERIOD_CELL_RE = re.compile(
 )
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
 _ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
+_ROW_PUNCT_CHARS = frozenset("，。；：！？、:;!?")
+"""The characters of :data:`_ROW_PUNCT_RE`'s class."""
 MAX_CELL_CHARS = 14
 
 
 def punctuated(line: str) -> bool:
     """Clause or sentence punctuation: neither a table row nor a header has any (both
     reject such a line first), so prose lines skip both checks at once."""
-    return _ROW_PUNCT_RE.search(line) is not None
+    # most sentences end in one (。): no scan needed
+    return line[-1:] in _ROW_PUNCT_CHARS or _ROW_PUNCT_RE.search(line) is not None
 
 
 def table_cells(line: str) -> list[str]:

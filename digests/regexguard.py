@@ -266,3 +266,48 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
             for head, tails in heads.items()
         )
     )
+
+
+def starts(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Every character a match of ``pattern``, anchored at the start (``^``), may open
+    with, or None when unsure (see :func:`_first`).  ``text[:1] in starts(p)`` is then
+    a test ``p.match(text)`` cannot pass without: one set lookup instead of a call that
+    tries each alternative in turn."""
+    try:
+        data = list(_p.parse(pattern.pattern, pattern.flags).data)
+        if data and data[0] == (_c.AT, _c.AT_BEGINNING):
+            data = data[1:]
+        found = _first(data, bool(pattern.flags & re.IGNORECASE))
+    except (re.error, AttributeError, TypeError, IndexError, ValueError):
+        return None
+    return frozenset(found) if found else None
+
+
+def _words_only(items: list[tuple[object, object]]) -> bool:
+    """Whether ``items`` are plain characters, alternatives and groups without flags."""
+    for op, av in items:
+        if op is _c.BRANCH:
+            if not all(_words_only(alt.data) for alt in av[1]):  # type: ignore[index]
+                return False
+        elif op is _c.SUBPATTERN:
+            _, add_flags, del_flags, inner = av  # type: ignore[misc]
+            if add_flags or del_flags or not _words_only(inner.data):
+                return False
+        elif op is not _c.LITERAL:
+            return False
+    return True
+
+
+def grouped(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """For an alternation of plain words (營收|营收|每股盈餘…), a search that finds a match
+    in exactly the texts ``pattern`` does: :func:`needs` of it, its words grouped by
+    first character, which ``re`` tries in one step where a character opens several.
+    Only for a truth test (the match found may differ); any other pattern is returned as
+    it is."""
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - a compiled pattern parses
+        return pattern
+    if pattern.flags & ~re.UNICODE or not _words_only(list(parsed.data)):
+        return pattern
+    return needs(pattern)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from digests.figures import Figure
-from digests.regexguard import guarded, needs
+from digests.regexguard import grouped, guarded, needs, starts
 
 _RESULTS_RE = re.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
@@ -54,6 +54,8 @@ _MOVES_RE = re.compile(
     r"買超|买超|賣超|卖超|創新高|创新高|歷史新高|历史新高"
 )
 _CATEGORIES = (_RESULTS_RE, _GUIDANCE_RE, _VALUATION_RE, _MOVES_RE)
+# The same words grouped by first character, for the truth tests (digests.regexguard)
+_RESULTS_ANY, _GUIDANCE_ANY, _VALUATION_ANY, _MOVES_ANY = map(grouped, _CATEGORIES)
 
 CALL_PATTERN = (
     r"首選|首选|最推薦|最推荐|最看好|"
@@ -162,7 +164,17 @@ def investor_factor(
     value = bool(investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
     )
-    kinds = sum(1 for pattern in _CATEGORIES if pattern.search(text))
+    # _CATEGORIES one by one (no generator); three of them and the world markets are
+    # rare, so one scan of all their words (_RARE_ANY) first says whether any can match
+    rare = _RARE_ANY.search(text) is not None
+    kinds = (_GUIDANCE_ANY.search(text) is not None) + (
+        rare
+        and (
+            (_RESULTS_ANY.search(text) is not None)
+            + (_VALUATION_ANY.search(text) is not None)
+            + (_MOVES_ANY.search(text) is not None)
+        )
+    )
     if thesis is None:
         thesis = is_thesis(text)
     if list_item is None:
@@ -182,9 +194,9 @@ def investor_factor(
         factor *= FRAMING  # no figure, no subject, no call: context, not the point
     if list_item:
         factor *= LIST_ITEM
-    if is_history(text, present) and not thesis:
+    if not thesis and is_history(text, present):
         factor *= HISTORY
-    if is_global_colour(text) and not thesis:
+    if not thesis and rare and is_global_colour(text):
         factor *= GLOBAL_COLOUR
     if value and (is_flow(text) or is_index_move(text)):
         factor *= FLOW
@@ -393,12 +405,18 @@ _ASIDE_RE = re.compile(
 )
 
 
+_ASIDE_STARTS = starts(_ASIDE_RE)
+"""What an aside opens with (原、因、由、這…): other sentences skip the pattern."""
+
+
 def is_aside(text: str) -> bool:
     """A sentence that explains the one before it (原因在於…、因為…): a parenthesis.
 
     A pointing sentence after it (這些環節…) usually points past it, to the claim it
     explained, so that claim counts as the referent too.
     """
+    if _ASIDE_STARTS is not None and text[:1] not in _ASIDE_STARTS:
+        return False
     return bool(_ASIDE_RE.match(text))
 
 
@@ -436,6 +454,15 @@ def opens_steps(text: str) -> bool:
     return bool(_OPENS_STEPS_NEEDS.search(text) and _OPENS_STEPS_RE.search(text))
 
 
+def is_item(text: str, stepped: bool) -> bool:
+    """``is_marked_item(text) and (not is_later_step(text) or stepped)``, matching the
+    ordinal once: a later step of a prose list is an item only after its first step
+    (``stepped``, :func:`opens_steps`); a bullet or number always."""
+    if _ORDINAL_RE.match(text):
+        return stepped
+    return bool(_MARKED_ITEM_RE.match(text)) and not _COLON_BREAK_RE.search(text)
+
+
 def is_marked_item(text: str) -> bool:
     """A bullet or numbered line (not a "label：value" row): one item of a list.
 
@@ -461,6 +488,12 @@ _FLOW_RE = re.compile(
     r"(?:外資|外资|投信|自營商|自营商|法人|主力)[^。！？]{0,12}(?:買超|买超|賣超|卖超|淨買|净买|淨賣|净卖|"
     r"加碼|加码|減碼|减码|回補|回补|提款)"
 )
+_GLOBAL_ANY = grouped(_GLOBAL_RE)
+_RARE_ANY = needs(
+    re.compile("|".join(p.pattern for p in (_RESULTS_RE, _VALUATION_RE, _MOVES_RE, _GLOBAL_RE)))
+)
+"""Every word of those four lists (each a plain alternation of words), in one scan: a
+text holding none matches none of them (tests/test_salience_prefilters.py)."""
 GLOBAL_COLOUR = 0.4
 FLOW = 1.3
 """Institutional flows and the local index move: what a market round-up reports."""
@@ -472,7 +505,7 @@ def is_global_colour(text: str) -> bool:
     A weekly round-up's facts are the local index move, the institutional flows and the
     week's call; overseas indices and oil carry many figures but are the backdrop.
     """
-    return bool(_GLOBAL_RE.search(text)) and not _LOCAL_MARKET_RE.search(text)
+    return bool(_GLOBAL_ANY.search(text)) and not _LOCAL_MARKET_RE.search(text)
 
 
 _LOCAL_INDEX_RE = re.compile(
@@ -540,8 +573,8 @@ def is_list_item(text: str) -> bool:
     """
     if _MARKED_ITEM_RE.match(text) or ("\n" in text and _LIST_ITEM_RE.search(text)):
         return True  # a mark after ^ is a marked item; one after \n needs a line break
-    head, colon, _ = text.partition("：")
-    return bool(colon) and len(head) <= 12 and not text.endswith(_FINAL_PUNCT)
+    colon = text.find("：")  # the length of the label before it
+    return 0 <= colon <= 12 and not text.endswith(_FINAL_PUNCT)
 
 
 def has_dateline(text: str) -> bool:

@@ -30,16 +30,17 @@ from digests.keywords import by_weight, is_keyword, known_keywords
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
+from digests.regexguard import grouped, starts
 from digests.salience import (
+    _ANAPHOR_RE,
+    _SOFT_ANAPHOR_RE,
     has_dateline,
     investor_factor,
     investor_figures,
-    is_anaphoric,
     is_aside,
     is_call,
-    is_later_step,
+    is_item,
     is_list_item,
-    is_marked_item,
     is_meta,
     is_news_lead,
     is_sign_off,
@@ -94,6 +95,12 @@ _STANCE_RE = re.compile(
     r"意味著|意味着|其實|其实|事實上|事实上|本質上|本质上|最直接|最重要|最大的|說明了|说明了|"
     r"代表著|代表着|顯示出|显示出|由此可見|由此可见|歸根究柢|归根结底|更重要的是|重點在於|重点在于"
 )
+_CONNECTIVE_STARTS = starts(_CONNECTIVE_RE)
+"""The first characters of the connectives (然、此、另…): a sentence opening otherwise
+keeps its text without trying the pattern."""
+_CLAIM_ANY = grouped(_CLAIM_RE)
+_STANCE_ANY = grouped(_STANCE_RE)
+"""Both rules' words grouped by first character: the same texts match (regexguard)."""
 STANCE_BOOST = 2.0
 SALIENT_FACTOR = 1.2
 """An investor factor above this means a result/guidance figure or the writer's call."""
@@ -105,6 +112,8 @@ def trim_connective(sentence: str) -> str:
     Only when what remains is itself a whole sentence: 其實是「工業味精」。 must not
     become 是「工業味精」。, and 此外，也… must not become 也….
     """
+    if _CONNECTIVE_STARTS is not None and sentence[:1] not in _CONNECTIVE_STARTS:
+        return sentence  # most sentences open with no connective
     match = _CONNECTIVE_RE.match(sentence)  # the pattern is anchored at the start
     if match is None:
         return sentence
@@ -127,6 +136,10 @@ def prepare(
     ``named`` holds the (section, sentence) pairs in which :func:`find_mentions` found a
     company (any script, English names included); without it a sentence names a company
     when one of its tokens is a known alias or it carries a ticker.
+
+    A fragment's quality is 0 whatever multiplies it and it is never salient, a call, a
+    view or a lead, so the rules that only feed those (claim, stance, investor factor,
+    call) are skipped for it.
     """
     sentences = list(sentences)
     present = reference_year([s.text for s in sentences])
@@ -139,7 +152,6 @@ def prepare(
         # Asked once here, though several rules read them.
         thesis = is_thesis(text)
         list_item = is_list_item(text)
-        q = 1.0
         # A lead-in, a label or a stub, a promotion/disclaimer left inside a paragraph
         # (the readers drop whole lines only), or a sentence about the article itself
         # (這篇就用三個角度來拆解): never shown, and no section's first sentence.
@@ -152,26 +164,33 @@ def prepare(
         )
         if fragment:
             q = 0.0
-        if text.endswith(("?", "\uff1f")):
-            q *= 0.55  # rhetorical questions rarely carry the facts
-        if len(text) < 12:
-            q *= 0.4
-        if _CLAIM_RE.search(text):
-            q *= 1.15
-        stance = bool(_STANCE_RE.search(s.text))
-        if stance:
-            q *= STANCE_BOOST
-        company = (
-            (s.section, s.text) in named
-            if named is not None
-            else _names_company(text, s.terms, directory)
-        ) or bool(PAREN_TICKER.search(text))
-        factor = investor_factor(
-            text, s.figures, company, stance, present, thesis=thesis, list_item=list_item
-        )
-        q *= factor
+            stance = False
+            company = None  # asked below only if a pointing sentence needs it
+            factor = 0.0
+        else:
+            q = 1.0
+            if text.endswith(("?", "\uff1f")):
+                q *= 0.55  # rhetorical questions rarely carry the facts
+            if len(text) < 12:
+                q *= 0.4
+            if _CLAIM_ANY.search(text):
+                q *= 1.15
+            stance = _STANCE_ANY.search(s.text) is not None
+            if stance:
+                q *= STANCE_BOOST
+            company = _company(s, text, directory, named)
+            factor = investor_factor(
+                text,
+                s.figures,
+                company,
+                stance,
+                present,
+                thesis=thesis,
+                list_item=list_item,
+            )
+            q *= factor
         # 其次，… is an item though 其次 is trimmed for showing, when 首先 opened the list
-        marked = is_marked_item(s.text) and (not is_later_step(s.text) or s.section in stepped)
+        marked = is_item(s.text, s.section in stepped)
         if opens_steps(s.text):
             stepped.add(s.section)
         lead = reported = False
@@ -185,6 +204,15 @@ def prepare(
                 if lead:
                     led.add(s.section)
                     reported = company or has_dateline(text)
+        # Pointing back (is_anaphoric) unless the sentence has its own subject (a company
+        # or a figure) and opens softly (其中…, 這一次…); the subject is worked out only then.
+        anaphor = False
+        if _ANAPHOR_RE.match(text):
+            anaphor = True
+            if _SOFT_ANAPHOR_RE.match(text):
+                if company is None:
+                    company = _company(s, text, directory, named)
+                anaphor = not (company or bool(investor_figures(s.figures)))
         prepared[id(s)] = Prepared(
             text,
             q,
@@ -193,14 +221,28 @@ def prepare(
             list_item,
             reported,
             not fragment and (stance or factor > SALIENT_FACTOR),
-            not fragment and is_call(text),
+            # every call is a view (THESIS_RE holds CALL_PATTERN): asked of views only
+            not fragment and thesis and is_call(text),
             not fragment and thesis,
-            # the subject only matters to a sentence that points back at all
-            is_anaphoric(text) and is_anaphoric(text, company or bool(investor_figures(s.figures))),
+            anaphor,
             marked,
             is_aside(text),
         )
     return prepared
+
+
+def _company(
+    s: Sentence,
+    text: str,
+    directory: CompanyDirectory | None,
+    named: set[tuple[int, str]] | None,
+) -> bool:
+    """Whether sentence ``s`` (shown as ``text``) names a company: :func:`find_mentions`
+    found one in it (``named``) or, without ``named``, a known alias; or a ticker stands
+    in it."""
+    if named is not None:
+        return (s.section, s.text) in named or PAREN_TICKER.search(text) is not None
+    return _names_company(text, s.terms, directory)
 
 
 def _names_company(text: str, terms: dict[str, int], directory: CompanyDirectory | None) -> bool:

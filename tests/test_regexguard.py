@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from digests.regexguard import _c, _p, guarded, needs
+from digests.regexguard import _c, _p, grouped, guarded, needs, starts
 from digests.salience import CALL_PATTERN, THESIS_RE
 
 TEXTS = [
@@ -154,3 +154,41 @@ def test_letters_of_every_script_have_cases() -> None:
         assert guarded(pattern) is pattern
         assert needs(pattern).pattern == "頻道"  # what every match holds, whatever the case
         assert needs(re.compile(f"{text}|訂閱", re.IGNORECASE)).pattern == ""
+
+
+def test_starts_holds_the_first_character_of_every_match() -> None:
+    from digests import salience, summarize
+
+    for pattern in (summarize._CONNECTIVE_RE, salience._ASIDE_RE, re.compile(r"^(?:ab|c)d")):
+        first = starts(pattern)
+        assert first
+        samples = _matching_samples(pattern, 400, 7)
+        assert len(samples) > 100
+        for text in samples:
+            if pattern.match(text):
+                assert text[:1] in first, text
+    assert starts(re.compile(r"ab|c")) == frozenset("ac")  # with match(), also unanchored
+    for unsure in (r"^\s*其次", r"^[^，]{0,3}回顧", r"^(?:但)?這", r"^a", r"^"):
+        assert starts(re.compile(unsure, re.IGNORECASE if unsure == r"^a" else 0)) is None
+
+
+def test_grouped_words_match_the_same_texts() -> None:
+    from digests import salience, summarize
+    from tests.test_salience_prefilters import TEXTS
+
+    pairs = [(p, grouped(p)) for p in (*salience._CATEGORIES, salience._GLOBAL_RE)]
+    pairs += [
+        (summarize._CLAIM_RE, summarize._CLAIM_ANY),
+        (summarize._STANCE_RE, summarize._STANCE_ANY),
+    ]
+    for k, (plain, fast) in enumerate(pairs):
+        assert fast is not plain and fast.pattern != plain.pattern
+        texts = TEXTS + _matching_samples(plain, 300, 20 + k)
+        for text in texts:
+            assert bool(plain.search(text)) == bool(fast.search(text)), text
+    # anything but plain words is left alone
+    for pattern in (CALL_PATTERN, r"ab|c\d", r"(?i:ab)|c", r"a+b", r"^ab"):
+        compiled = re.compile(pattern)
+        assert grouped(compiled) is compiled
+    case_folded = re.compile("subscribe|訂閱", re.IGNORECASE)
+    assert grouped(case_folded) is case_folded

@@ -333,3 +333,103 @@ def test_kind_of_matches_the_plain_rules() -> None:
     kinds = [bp.kind_of(line) for line in lines]
     assert sum(k is not None for k in kinds) > 1000  # the generated lines reach the rules
     assert kinds == [_reference_kind_of(line) for line in lines]
+
+
+# --- the gate: what every rule needs, tested before any rule runs -------------------------
+
+
+def _varied(lines: list[str], seed: int) -> list[str]:
+    """``lines`` with their letters in other cases, and some of them as the letters that
+    match them under IGNORECASE without being ASCII (ſ, K, ı, İ)."""
+    rng = random.Random(seed)
+    odd = {"s": "\u017f", "k": "\u212a", "i": "\u0131", "I": "\u0130"}
+    out = []
+    for line in lines:
+        out += [line.upper(), line.title(), line.swapcase()]
+        out.append("".join(odd.get(ch, ch) if rng.random() < 0.5 else ch for ch in line))
+    return out
+
+
+def _gate_lines() -> list[str]:
+    rules = [*AT_START.values(), *(_plain(p) for p in LED.values())]
+    rules += [bp._DISCLAIMER_CORE, bp._READ_MORE, bp._PAYWALL, bp._LIST_HEADER]
+    rules += [bp._BIO_HEADER, bp._CTA_NAMED, bp._CTA_GENERIC, bp._META_WRITER]
+    rules += [byline._CREDIT, bp._PICTOGRAPH_LEAD]
+    lines = _lines()
+    for k, rule in enumerate(rules):
+        generated = _generated(rule, 300, 200 + k)
+        lines += generated + _varied(generated[::7], k)
+    # promotions need a verb and a channel (and often a cue) in one line
+    rng = random.Random(5)
+    verbs = [
+        m.group()
+        for s in _generated(_plain(bp._CTA_VERB), 300, 9)
+        for m in [bp._CTA_VERB.search(s)]
+        if m
+    ]
+    channels = [
+        m.group()
+        for s in _generated(bp._CTA_NAMED, 200, 10)
+        for m in [bp._CTA_NAMED.search(s)]
+        if m
+    ]
+    generic = [
+        m.group()
+        for s in _generated(bp._CTA_GENERIC, 200, 11)
+        for m in [bp._CTA_GENERIC.search(s)]
+        if m
+    ]
+    for verb in verbs:
+        for cue in ("請", "👉 ", "本站", "", "我們"):
+            channel = rng.choice(channels + generic)
+            lines += [f"{cue}{verb}{channel}", f"{cue} {verb} {channel}"]
+            lines.append(f"{cue}{channel} {verb} {rng.choice(verbs)}")
+    # English headers behind a bracket or a bullet (no Latin letter opens the line)
+    words = ("related", "Related Posts", "more from", "recommended", "about the author")
+    words += ("disclaimer", "Photo: 王小明", "image credit：x", "(c) 2026 本站", "By: 王小明")
+    for word in words:
+        for mark in "【〈《〔[(（▌▶►→➤➜⇒●■◆★☆":
+            lines += [f"{mark}{word}", f"{mark} {word}】", f"{mark}{word.upper()}：", mark + word]
+            lines += _varied([f"{mark}{word}"], len(lines))
+    return lines
+
+
+def test_the_gate_holds_for_every_line_a_rule_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kind_of without its gate (every line reaches the rules) says the same."""
+    lines = _gate_lines()
+    gated = [bp.kind_of(line) for line in lines]
+    monkeypatch.setattr(bp, "_held", lambda text, size: 63)  # every flag
+    plain = [bp.kind_of(line) for line in lines]
+    assert sum(k is not None for k in plain) > 3000  # the generated lines reach the rules
+    assert gated == plain
+    assert gated == [_reference_kind_of(line) for line in lines]
+
+
+def test_the_gate_rejects_most_sentences() -> None:
+    sentences = [s for s in _lines() if 12 < len(s.strip()) <= bp.LONG and "。" in s]
+    rejected = sum(not bp._held(s.strip(), len(s.strip())) for s in sentences)
+    assert rejected > len(sentences) // 3
+
+
+def test_lowered_english_words_find_what_ignorecase_finds() -> None:
+    """_GATE_LATIN looks in ``text.lower()`` for what the rules look for ignoring case: every
+    character the rules' letters match under IGNORECASE is an ASCII letter or one of
+    _ODD_LATIN (lines holding one of those skip the shortcut), and lowering keeps every
+    other character's place and turns no other character into a letter, space or bracket."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    matched = set(re.findall(f"[{letters}]", ALL_CHARS, re.IGNORECASE))
+    assert matched == set(letters + letters.upper() + "\u0130\u0131\u017f\u212a")
+    assert set(re.findall(bp._LATIN_LETTER.pattern, ALL_CHARS)) == matched
+    assert set(re.findall(bp._ODD_LATIN.pattern, ALL_CHARS)) == matched - set(
+        letters + letters.upper()
+    )
+    kept = set(letters + " ()")
+    for ch in ALL_CHARS:
+        if ch in matched - set(letters + letters.upper()):
+            continue
+        low = ch.lower()
+        assert len(low) == 1, ch
+        assert (low in kept) == (ch in kept or ch in letters.upper()), ch
+        if ch in letters.upper():
+            assert low == ch.swapcase()
+    assert set(bp._GATE_LATIN.pattern) <= kept | {"|", "\\"}

@@ -134,10 +134,13 @@ def test_fragment_checks() -> None:
         assert fragments.balanced(text) == _balanced(text), text
         words = len(fragments._WORD_CHAR_RE.findall(text))
         assert fragments._word_chars(text) == words, text
+        assert bool(fragments._SIX_WORD_CHARS.match(text)) == (words >= 6), text
+        assert fragments.punctuated(text) == bool(fragments._ROW_PUNCT_RE.search(text)), text
         assert fragments.is_fragment(text) == bool(fragments.fragment_reasons(text)), text
 
 
 def test_trimmed_connective() -> None:
+    assert summarize._CONNECTIVE_STARTS  # read from the pattern: the shortcut is on
     for text in TEXTS:
         assert summarize.trim_connective(text) == _trim_connective(text), text
     assert (
@@ -162,6 +165,12 @@ def test_trimmed_connective() -> None:
             ),
         ),
         (salience.is_list_item, _is_list_item),
+        (salience.is_aside, lambda t: bool(salience._ASIDE_RE.match(t))),
+        (
+            lambda t: salience.is_item(t, False),
+            lambda t: salience.is_marked_item(t) and not salience.is_later_step(t),
+        ),
+        (lambda t: salience.is_item(t, True), salience.is_marked_item),
         (salience.is_platitude, _is_platitude),
         (salience.is_meta, _is_meta),
         (salience.is_history, _is_history),
@@ -225,3 +234,84 @@ def test_table_rows() -> None:
     for text in texts:
         lines = text.split("\n")
         assert figures.table_rows(lines) == _table_rows(lines), text
+
+
+def test_every_call_is_a_view() -> None:
+    """prepare asks is_call only of views: THESIS_RE holds CALL_PATTERN as an alternative,
+    so a text a call matches is matched by the view rule too."""
+    from tests.test_regexguard import _matching_samples
+
+    assert salience.THESIS_RE.pattern.endswith("|" + salience.CALL_PATTERN + ")")
+    calls = _matching_samples(salience.CALL_RE, 500, 11)
+    assert len(calls) > 300
+    for text in TEXTS + calls:
+        if salience.is_call(text):
+            assert salience.is_thesis(text), text
+
+
+def _old_investor_factor(
+    text: str,
+    figures: list,
+    company: bool,
+    stance: bool = False,
+    present: int | None = None,
+    *,
+    thesis: bool | None = None,
+    list_item: bool | None = None,
+) -> float:
+    """investor_factor as it was before its shortcuts (issue 13)."""
+    value = bool(salience.investor_figures(figures)) or bool(
+        salience._INDEX_POINTS_NEEDS.search(text) and salience._INDEX_POINTS_RE.search(text)
+    )
+    kinds = sum(1 for pattern in salience._CATEGORIES if pattern.search(text))
+    if thesis is None:
+        thesis = salience.is_thesis(text)
+    if list_item is None:
+        list_item = salience.is_list_item(text)
+    factor = 1.0
+    if value and kinds:
+        factor *= 1.0 + salience.FIGURE_STEP * min(kinds, 2)
+    elif kinds:
+        factor *= salience.TERM_ONLY
+    if value and company:
+        factor *= salience.COMPANY_FIGURE
+    if company:
+        factor *= salience.COMPANY_NAMED
+    if thesis and not stance:
+        factor *= salience.THESIS_BOOST
+    if not (value or kinds or company or thesis or stance):
+        factor *= salience.FRAMING  # no figure, no subject, no call: context, not the point
+    if list_item:
+        factor *= salience.LIST_ITEM
+    if salience.is_history(text, present) and not thesis:
+        factor *= salience.HISTORY
+    if salience.is_global_colour(text) and not thesis:
+        factor *= salience.GLOBAL_COLOUR
+    if value and (salience.is_flow(text) or salience.is_index_move(text)):
+        factor *= salience.FLOW
+    if salience.is_management_outlook(text):
+        factor *= salience.MANAGEMENT_OUTLOOK
+    return factor
+
+
+def test_investor_factor() -> None:
+    """The rare categories' and world markets' words are looked for in one scan first."""
+    from tests.test_regexguard import _matching_samples
+
+    texts = list(TEXTS)
+    for k, rule in enumerate((*salience._CATEGORIES, salience._GLOBAL_RE)):
+        texts += _matching_samples(rule, 100, 40 + k)
+    rare = (salience._RESULTS_RE, salience._VALUATION_RE, salience._MOVES_RE, salience._GLOBAL_RE)
+    for text in texts:
+        if any(rule.search(text) for rule in rare):
+            assert salience._RARE_ANY.search(text), text
+        figs = figures.find_figures(text)
+        thesis = salience.is_thesis(text)
+        for company, stance, present in (
+            (False, False, None),
+            (True, False, 2024),
+            (False, True, 2026),
+        ):
+            assert salience.investor_factor(
+                text, figs, company, stance, present, thesis=thesis
+            ) == _old_investor_factor(text, figs, company, stance, present, thesis=thesis), text

@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
+from digests.regexguard import needs
 from digests.sources.byline import (
     BYLINE_MAX,
     has_subject,
@@ -285,13 +286,18 @@ def kind_of(line: str) -> Kind | None:
     if size > LONG:
         # Every rule but the list and bio headers is for shorter lines: prose skips them.
         return Kind.END if _LIST_HEADER.match(text) or _BIO_HEADER.match(text) else None
+    # What the line holds of what the rules need (see _held): none, and no rule can match;
+    # each rule below is asked only when the line holds what it needs.
+    held = _held(text, size)
+    if not held:
+        return None
     if size <= BYLINE_MAX:
         # Bylines, credits and date lines are never longer (is_byline, is_credit_line and
         # is_date_line say False past BYLINE_MAX, so _dated does too): prose skips them.
-        if is_byline(text) or is_credit_line(text):
+        if (held & _A_DIGIT and is_byline(text)) or (held & _A_MARK and is_credit_line(text)):
             return Kind.META
         # A date beside words about a subject (2026/03/21｜台股盤後重點) heads a section.
-        if _dated(text) and not has_subject(text):
+        if held & _A_DIGIT and _dated(text) and not has_subject(text):
             return Kind.META
     if size <= SHORT and _is_chrome(text):
         return Kind.CHROME
@@ -299,8 +305,13 @@ def kind_of(line: str) -> Kind | None:
         # The subject check only matters for the rare line a meta rule matches.
         if _is_meta(text) and not has_subject(text):
             return Kind.META
-        if _CREDIT.match(text) or (_CAPTION_END.search(text) and _CREDIT_CAPTION.match(text)):
+        if (held & (_A_MARK | _A_LATIN) and _CREDIT.match(text)) or (
+            held & _A_BRACKET and _CREDIT_CAPTION.match(text)
+        ):
             return Kind.CHROME
+    if not held & (_A_WORD | _A_LATIN):
+        # Every rule below needs a word or an English word, but _END's © and 出處：
+        return Kind.END if held & _A_MARK and _END.match(text) else None
     if _READ_MORE.match(text):
         return Kind.END
     if size <= 200:
@@ -318,6 +329,93 @@ def kind_of(line: str) -> Kind | None:
     if _LIST_HEADER.match(text) or _BIO_HEADER.match(text):
         return Kind.END
     return None
+
+
+# What every rule below needs, in a few scans (most sentences hold none of it).  Each
+# rule of ``kind_of`` for a line of at most LONG characters, and what it needs:
+# - a date or a digit (bylines, date lines, _DATELINE, _META_DATED, the chrome rules of
+#   weekdays, pages and numbers): a digit, and at most BYLINE_MAX characters;
+# - a separator or a mark (credit lines, _META's credits, _CREDIT, tags, 首頁 >,
+#   breadcrumbs, 原文：, hashtag rows, ©): one of _GATE_MARKS;
+# - a caption (_CREDIT_CAPTION, at most SHORT + 20): its closing bracket at the end;
+# - ``^[\W_\d]+$`` (chrome, at most SHORT): no letter at all;
+# - any other rule's words, wherever the rule wants them (_META_WORD, _END_ANYWHERE,
+#   _DISCLAIMER_WORD, _PAYWALL, _CTA_VERB, and the words the anchored rules open with:
+#   分享/留言, 上一篇, 訂閱/登入/搜尋, 廣告, 閱讀更多, 免責聲明, 本文…授權轉載, list
+#   and bio headers): one of _GATE_WORDS;
+# - an English word (by, page, home, share, subscribe, source, photo, read more,
+#   copyright, disclaimer, related, about the author…): the line opens with a Latin
+#   letter, or holds one of _GATE_LATIN: the words rules find anywhere (_END_ANYWHERE,
+#   _CTA_VERB) or after a bracket or bullet (_END, list and bio headers; a bracketed
+#   photo credit needs its colon, a mark).
+# tests/test_rulescan.py checks on generated matches of every rule that kind_of, which
+# now says None without any of these and asks each rule only of lines holding what it
+# needs, decides as the plain rules do.
+_GATE_MARKS = re.compile(r"[:：/／|｜>›»#©]")
+_GATE_WORDS = needs(
+    re.compile(
+        "|".join(
+            (
+                _META_WORD.pattern,
+                _DISCLAIMER_WORD.pattern,
+                _PAYWALL.pattern,
+                # _END_ANYWHERE's and _CTA_VERB's words
+                "版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载",
+                "加入|訂閱|订阅|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|點我|点我|點此|点此",
+                "掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|分享|轉發|转发",
+                "收藏|開啟|开启|解鎖|解锁|試閱|试阅|請上|请上|請見|请见|前往",
+                # the words the anchored rules open with (or close with: 本文…授權轉載)
+                "留言|評論|评论|回覆|回复|上一篇|下一篇|上一頁|下一頁|載入更多|加载更多|登入|登录",
+                "搜尋|搜索|廣告|广告|贊助內容|赞助内容|閱讀更多|阅读更多|繼續閱讀|继续阅读|更多文章",
+                "看更多|更多新聞|更多新闻|免責聲明|免责声明|免責宣告|免责宣告|風險警語|风险警语",
+                "風險聲明|风险声明|授權轉載|授权转载|轉載自|转载自|經授權|经授权|原文",
+                "延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀",
+                "推荐阅读|熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也|猜你喜歡",
+                "猜你喜欢|相關連結|相关链接|相關閱讀|相关阅读|推薦文章|推荐文章|編輯推薦|编辑推荐",
+                "更多相關|更多相关|作者簡介|作者简介|關於作者|关于作者|作者介紹|作者介绍",
+            )
+        )
+    )
+)
+"""One scan for all of them (plain words: :func:`digests.regexguard.needs` groups them by
+their first character)."""
+_GATE_LATIN = re.compile(
+    r"all rights reserved|subscribe|follow|download|join|like|share|disclaimer|related|"
+    r"more from|recommended|about the author|\(c\)"
+)
+"""The English words, in lower case: looked for in the line lowered, which finds what
+the rules' IGNORECASE finds when no letter of the line is one of _ODD_LATIN."""
+_LATIN_LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
+"""The characters an ASCII letter of a rule matches under IGNORECASE: both cases, and
+İ, ı, ſ and the Kelvin sign K, whose ``lower()`` is no ASCII letter of its own."""
+_ODD_LATIN = re.compile("[\u0130\u0131\u017f\u212a]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+_A_MARK, _A_DIGIT, _A_BRACKET, _A_BARE, _A_WORD, _A_LATIN = 1, 2, 4, 8, 16, 32
+"""What a line may hold that a rule needs (see above): one of _GATE_MARKS; a digit (at
+most BYLINE_MAX characters); a closing bracket at the end (the same); no letter at all
+(at most SHORT characters); one of _GATE_WORDS; an English word or a Latin first letter."""
+
+
+def _held(text: str, size: int) -> int:
+    """What ``text`` (stripped, at most LONG characters) holds of what the rules of
+    :func:`kind_of` need, as a set of the flags above: 0 when no rule can match."""
+    held = _A_MARK if _GATE_MARKS.search(text) else 0
+    if size <= BYLINE_MAX:
+        if _DIGIT.search(text):
+            held |= _A_DIGIT
+        if text[-1] in ")）":
+            held |= _A_BRACKET
+    if size <= SHORT and not _LETTER.search(text):
+        held |= _A_BARE
+    if _GATE_WORDS.search(text):
+        held |= _A_WORD
+    if _LATIN_LETTER.match(text) or (
+        _LATIN_LETTER.search(text) and (_ODD_LATIN.search(text) or _GATE_LATIN.search(text.lower()))
+    ):
+        held |= _A_LATIN
+    return held
 
 
 def _is_meta(text: str) -> bool:
