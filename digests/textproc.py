@@ -427,7 +427,17 @@ OVERLONG_SENTENCE = 160
 """A sentence longer than a whole digest may be cut at ；, and only there."""
 
 
-_BOUNDARY_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]+[" + re.escape(_CLOSERS) + "]*|\n")
+_BOUNDARY_RE = re.compile(
+    f"[{re.escape(_SENTENCE_END)}\n](?:(?<=[{re.escape(_SENTENCE_END)}])"
+    f"[{re.escape(_SENTENCE_END)}]*[{re.escape(_CLOSERS)}]*)?"
+)
+"""A sentence's end: a run of 。!? and the closing quotes after it, or a line break.
+
+The same matches as ``[。!?！？]+[」』”…]*|\n`` (a run of ends, or a line break): a match
+starts at one of the ends or at a line break, and only after an end (the lookbehind on
+the character just read) does it take the rest of the run and the closers.  Starting
+with one character class instead of an alternation lets ``re`` scan for it in its fast
+loop: half the time on article paragraphs (``tests/test_analysis_onepass.py``)."""
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -448,7 +458,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = match.end()
         if quoted and match.group() != "\n" and _open_quotes(text, start, end):
             continue
-        _push_sentence(text, start, end, spans)
+        if end - start > OVERLONG_SENTENCE:
+            _push_sentence(text, start, end, spans)
+        else:  # _push_sentence's common case, _push inline: 9,000 sentences an ingest
+            piece_end = end
+            while start < piece_end and text[start].isspace():
+                start += 1
+            while piece_end > start and text[piece_end - 1].isspace():
+                piece_end -= 1
+            if piece_end > start:
+                spans.append((start, piece_end))
         start = end
     _push_sentence(text, start, len(text), spans)
     return spans

@@ -50,10 +50,15 @@ def _old_amount_unit_positions(words: list[str]) -> list[int]:
     return units
 
 
+_OLD_BOUNDARY_RE = re.compile(
+    "[" + re.escape("。!?！？") + "]+[" + re.escape("」』”’)）》〉】") + "]*|\n"
+)
+
+
 def _old_split(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY_RE.finditer(text):
+    for match in _OLD_BOUNDARY_RE.finditer(text):
         end = match.end()
         piece = text[start:end]
         if match.group() != "\n" and sum(piece.count(ch) for ch in "「『“") > sum(
@@ -269,3 +274,13 @@ def test_content_terms_and_units_as_before(articles: list[Article]) -> None:
     for words in lists:
         assert content_terms(words) == _old_content_terms(words)
         assert amount_unit_positions(words) == _old_amount_unit_positions(words)
+
+
+def test_boundary_pattern_as_before(articles: list[Article]) -> None:
+    rng = random.Random(7)
+    texts = [p for a in articles for sec in a.sections for p in sec.paragraphs]
+    marks = "。!?！？」』”’)）》〉】\n a台「.；"
+    texts += ["".join(rng.choice(marks) for _ in range(rng.randrange(40))) for _ in range(5000)]
+    for text in texts:
+        want = [(m.span(), m.group()) for m in _OLD_BOUNDARY_RE.finditer(text)]
+        assert [(m.span(), m.group()) for m in _BOUNDARY_RE.finditer(text)] == want
