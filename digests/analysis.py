@@ -17,7 +17,7 @@ from itertools import compress
 from operator import attrgetter, methodcaller, mul
 
 from digests.currency import amount_unit_positions
-from digests.figures import _CN_DIGITS, Figure, find_figures
+from digests.figures import NUMBER_HINT_RE, Figure, find_figures
 from digests.models import Article
 from digests.salience import is_meta
 from digests.textproc import (
@@ -31,9 +31,10 @@ from digests.textproc import (
 
 Terms = dict[str, int]
 
-_DIGIT_RE = re.compile(rf"[\d{_CN_DIGITS}]")
-"""What every match of :data:`digests.figures.FIGURE_RE` holds: a digit or a Chinese numeral
-(its number part is required).  A sentence without one has no figures."""
+_DIGIT_RE = NUMBER_HINT_RE
+"""What every match of :data:`digests.figures.FIGURE_RE` holds (a digit, or a Chinese
+numeral before its unit: its number part is required).  A sentence without one has no
+figures, so :func:`find_figures` is not asked."""
 
 
 @dataclass(slots=True)
@@ -318,7 +319,7 @@ def _merge_sentences(
         first.section,
         index,
         terms,
-        find_figures(text),
+        find_figures(text) if _DIGIT_RE.search(text) else [],
         [t for part in parts for t in part.tokens],
     )
 

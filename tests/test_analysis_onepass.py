@@ -284,3 +284,26 @@ def test_boundary_pattern_as_before(articles: list[Article]) -> None:
     for text in texts:
         want = [(m.span(), m.group()) for m in _OLD_BOUNDARY_RE.finditer(text)]
         assert [(m.span(), m.group()) for m in _BOUNDARY_RE.finditer(text)] == want
+
+
+def test_number_hint_is_implied_by_every_figure(articles: list[Article]) -> None:
+    """No :data:`NUMBER_HINT_RE` in a text, no :data:`FIGURE_RE` match in it."""
+    from digests.figures import _CN_DIGITS, _NUM_AFTER, FIGURE_RE, NUMBER_HINT_RE
+
+    # FIGURE_RE's number part, as it was when the hint was read from it
+    assert (
+        r"(?:\d[\d,，]*(?:\.\d+)?|[零〇一二兩两三四五六七八九十百千]{1,6}(?=[萬万億亿兆倍成%％]))"
+        in FIGURE_RE.pattern
+    )
+    rng = random.Random(11)
+    texts = [p for a in articles for sec in a.sections for p in sec.paragraphs]
+    alphabet = _CN_DIGITS + _NUM_AFTER + "0123456789٣,.，約逾US$NT億元年月 台積電\n"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(20000)]
+    hinted = 0
+    for text in texts:
+        if NUMBER_HINT_RE.search(text):
+            hinted += 1
+        else:
+            assert FIGURE_RE.search(text) is None
+            assert find_figures(text) == []
+    assert 100 < hinted < len(texts) - 100
