@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, methodcaller, mul
 
-from digests.currency import amount_unit_positions
+from digests.currency import amount_units_in
 from digests.figures import NUMBER_HINT_RE, Figure, find_figures
 from digests.models import Article
 from digests.salience import is_meta
@@ -158,9 +158,10 @@ def analyze(article: Article) -> ArticleAnalysis:
     """
     chunks = _chunks(article)
     original = _join(chunks)
-    words, starts = word_spans(to_simplified(original))
+    simplified = to_simplified(original)
+    words, starts = word_spans(simplified)
     terms = content_terms(words)
-    for i in amount_unit_positions(words):
+    for i in amount_units_in(simplified, words, starts):
         terms[i] = None  # 新台幣 in "營收達新台幣120億元" is a unit, not currency news
     first_seen = _first_seen(terms, words, starts)
 

@@ -11,12 +11,19 @@ import random
 import re
 from bisect import bisect_left
 from collections import Counter
+from itertools import accumulate
 
 import pytest
 
 from digests import analysis as new
 from digests.analysis import ArticleAnalysis, SectionAnalysis, Sentence, analyze
-from digests.currency import CURRENCIES, _after_magnitude, _before_number, amount_unit_positions
+from digests.currency import (
+    CURRENCIES,
+    _after_magnitude,
+    _before_number,
+    amount_unit_positions,
+    amount_units_in,
+)
 from digests.figures import find_figures
 from digests.models import Article, Section
 from digests.salience import is_meta
@@ -273,7 +280,10 @@ def test_content_terms_and_units_as_before(articles: list[Article]) -> None:
     lists += [[rng.choice(pieces) for _ in range(rng.randrange(30))] for _ in range(2000)]
     for words in lists:
         assert content_terms(words) == _old_content_terms(words)
-        assert amount_unit_positions(words) == _old_amount_unit_positions(words)
+        want = _old_amount_unit_positions(words)
+        assert amount_unit_positions(words) == want
+        starts = list(accumulate(map(len, words), initial=0))[:-1]
+        assert amount_units_in("".join(words), words, starts) == want
 
 
 def test_boundary_pattern_as_before(articles: list[Article]) -> None:
@@ -307,3 +317,25 @@ def test_number_hint_is_implied_by_every_figure(articles: list[Article]) -> None
             assert FIGURE_RE.search(text) is None
             assert find_figures(text) == []
     assert 100 < hinted < len(texts) - 100
+
+
+def _old_keep_bmp(original: str, converted: str) -> str:
+    if converted.isascii() or max(converted) <= "\uffff":
+        return converted
+    return "".join(o if c > "\uffff" else c for o, c in zip(original, converted, strict=True))
+
+
+def test_keep_bmp_as_before(articles: list[Article]) -> None:
+    from digests.textproc import _keep_bmp, _t2s
+
+    rng = random.Random(17)
+    pairs = [(o, _t2s().convert(o)) for o in map(new.original_text, articles)]
+    pairs = [(o, c) for o, c in pairs if len(o) == len(c)]
+    alphabet = "鋐台灣a 1\n𬭎𠀀\U0010ffff\uffff\ue000"
+    for _ in range(5000):
+        original = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        converted = "".join(rng.choice([ch, rng.choice(alphabet)]) for ch in original)
+        pairs.append((original, converted))
+    for original, converted in pairs:
+        assert _keep_bmp(original, converted) == _old_keep_bmp(original, converted)
+    assert any(_keep_bmp(o, c) != c for o, c in pairs)
