@@ -339,3 +339,19 @@ def test_keep_bmp_as_before(articles: list[Article]) -> None:
     for original, converted in pairs:
         assert _keep_bmp(original, converted) == _old_keep_bmp(original, converted)
     assert any(_keep_bmp(o, c) != c for o, c in pairs)
+
+
+def test_restates_with_the_union_as_without() -> None:
+    """The union precheck of ``summarize._restates`` never changes its answer."""
+    from digests.summarize import _restates
+
+    rng = random.Random(19)
+    vocab = [f"t{i}" for i in range(12)]
+    sentence = Sentence("s", 0, 0, {}, [], [])
+    for _ in range(20000):
+        summary = [frozenset(rng.sample(vocab, rng.randrange(6))) for _ in range(rng.randrange(6))]
+        terms = frozenset(rng.sample(vocab, rng.randrange(8)))
+        union = frozenset().union(*summary)
+        assert _restates(sentence, terms, summary, set(), union) == _restates(
+            sentence, terms, summary, set()
+        )
