@@ -496,9 +496,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _open_quotes(text: str, start: int, end: int) -> bool:
-    piece = text[start:end]
-    opened = piece.count("「") + piece.count("『") + piece.count("“")
-    return opened > piece.count("」") + piece.count("』") + piece.count("”")
+    """Whether ``text[start:end]`` opens more quotations than it closes: counted in place
+    (``str.count`` with bounds, no slice), and closers only when something opened (a
+    piece without an opener never has more open)."""
+    count = text.count
+    opened = count("「", start, end) + count("『", start, end) + count("“", start, end)
+    return bool(opened) and opened > (
+        count("」", start, end) + count("』", start, end) + count("”", start, end)
+    )
 
 
 def _push_sentence(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

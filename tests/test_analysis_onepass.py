@@ -24,7 +24,7 @@ from digests.currency import (
     amount_unit_positions,
     amount_units_in,
 )
-from digests.figures import find_figures
+from digests.figures import Figure, _weight, find_figures
 from digests.models import Article, Section
 from digests.salience import is_meta
 from digests.sources import load
@@ -355,3 +355,44 @@ def test_restates_with_the_union_as_without() -> None:
         assert _restates(sentence, terms, summary, set(), union) == _restates(
             sentence, terms, summary, set()
         )
+
+
+def test_open_quotes_as_before() -> None:
+    from digests.textproc import _open_quotes
+
+    def plain(text: str, start: int, end: int) -> bool:
+        piece = text[start:end]
+        opened = piece.count("「") + piece.count("『") + piece.count("“")
+        return opened > piece.count("」") + piece.count("』") + piece.count("”")
+
+    rng = random.Random(23)
+    for _ in range(20000):
+        text = "".join(rng.choice("「」『』“”a。") for _ in range(rng.randrange(15)))
+        start = rng.randrange(len(text) + 2)
+        end = rng.randrange(len(text) + 2)
+        assert _open_quotes(text, start, end) == plain(text, start, end)
+
+
+def test_every_figure_match_holds_a_number(articles: list[Article]) -> None:
+    """What lets ``find_figures`` keep every match: the check it used to make holds."""
+    from digests.figures import _CN_DIGITS, FIGURE_RE
+
+    def plain(text: str) -> list[Figure]:
+        figures = []
+        for match in FIGURE_RE.finditer(text):
+            raw = match.group(0).strip()
+            if not any(ch.isdigit() or ch in _CN_DIGITS for ch in raw):
+                continue
+            figures.append(Figure(raw, _weight(raw)))
+        return figures
+
+    assert FIGURE_RE.groups == 0  # findall gives whole matches
+    rng = random.Random(29)
+    texts = [p for a in articles for sec in a.sections for p in sec.paragraphs]
+    alphabet = _CN_DIGITS + "萬億成倍%％0123456789٣¹①,.，約逾US$NT元年月 \n台"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(14))) for _ in range(20000)]
+    for text in texts:
+        for match in FIGURE_RE.finditer(text):
+            raw = match.group(0).strip()
+            assert any(ch.isdigit() or ch in _CN_DIGITS for ch in raw)
+        assert find_figures(text) == plain(text)
