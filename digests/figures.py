@@ -36,10 +36,11 @@ FIGURE_RE = re.compile(
 NUMBER_HINT_RE = re.compile(rf"[\d{_CN_DIGITS}](?:(?<=\d)|[{_NUM_AFTER}])")
 """What every match of :data:`FIGURE_RE` holds: its number part (:data:`_NUM`, never
 optional) is a digit, or Chinese numerals whose last one is followed by one of
-:data:`_NUM_AFTER`.  A text without either has no figure, and half the sentences that
-hold a numeral hold neither (一些, 十分, 千萬別…).  Read as ``\\d|[零…千][萬…％]``: one
-character class first (a digit, or a numeral then a required unit) lets ``re`` scan
-for it in its fast loop, twice as fast as the alternation."""
+:data:`_NUM_AFTER`.  A text without either has no figure, and nearly two thirds of
+the sentences that hold a numeral hold neither (一些, 十分, 千萬別…).  Read as
+``\\d|[零…千][萬…％]``: one character class first (a digit, or a numeral then a
+required unit) lets ``re`` scan for it in its fast loop, twice as fast as the
+alternation."""
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
 _DAY_RE = re.compile(r"\d{1,2}月|\d{1,2}日")
 
