@@ -13,10 +13,11 @@ from bisect import bisect_left
 from collections import _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import mul
+from itertools import compress
+from operator import attrgetter, methodcaller, mul
 
-from digests.currency import amount_unit_positions
-from digests.figures import _CN_DIGITS, Figure, find_figures
+from digests.currency import amount_units_in
+from digests.figures import NUMBER_HINT_RE, Figure, find_figures
 from digests.models import Article
 from digests.salience import is_meta
 from digests.textproc import (
@@ -30,9 +31,10 @@ from digests.textproc import (
 
 Terms = dict[str, int]
 
-_DIGIT_RE = re.compile(rf"[\d{_CN_DIGITS}]")
-"""What every match of :data:`digests.figures.FIGURE_RE` holds: a digit or a Chinese numeral
-(its number part is required).  A sentence without one has no figures."""
+_DIGIT_RE = NUMBER_HINT_RE
+"""What every match of :data:`digests.figures.FIGURE_RE` holds (a digit, or a Chinese
+numeral before its unit: its number part is required).  A sentence without one has no
+figures, so :func:`find_figures` is not asked."""
 
 
 @dataclass(slots=True)
@@ -148,25 +150,31 @@ def original_text(article: Article) -> str:
 
 
 def analyze(article: Article) -> ArticleAnalysis:
-    """Simplify and segment the whole article in one go and slice it back up."""
+    """Simplify and segment the whole article in one go and slice it back up.
+
+    Two passes go over every token (about 2,600 per article): :func:`content_terms` and
+    :func:`_first_seen` (fusing them into one loop was measured slower than the two);
+    the rest works per sentence (about 90), with slices and counts in C.  Currency units
+    are found in the text (:func:`amount_units_in`), figures are sought only where a
+    paragraph and then its sentence hold a number's hint.
+    """
     chunks = _chunks(article)
     original = _join(chunks)
-    words, starts = word_spans(to_simplified(original))
+    simplified = to_simplified(original)
+    words, starts = word_spans(simplified)
     terms = content_terms(words)
-    for i in amount_unit_positions(words):
+    for i in amount_units_in(simplified, words, starts):
         terms[i] = None  # 新台幣 in "營收達新台幣120億元" is a unit, not currency news
-
-    first_seen: dict[str, tuple[int, int]] = {}
-    for term, word, pos in zip(terms, words, starts, strict=True):
-        if term is not None and term not in first_seen:
-            first_seen[term] = (pos, pos + len(word))
+    first_seen = _first_seen(terms, words, starts)
 
     sections = [SectionAnalysis(s.heading, s.text) for s in article.sections]
-    # Offsets of each sentence in ``original``, to join a lead-in with what follows.
-    spans: dict[int, tuple[int, int]] = {}
+    # Offsets of each sentence in ``original``, per section in step with its sentences,
+    # to join a lead-in with what follows.
+    spans: list[list[tuple[int, int]]] = [[] for _ in sections]
     title_terms: Terms = {}
     title_tokens: list[str] = []
     offset = 0
+    digit = _DIGIT_RE.search
     for kind, si, text in chunks:
         lo = bisect_left(starts, offset)
         hi = bisect_left(starts, offset + len(text))
@@ -178,33 +186,54 @@ def analyze(article: Article) -> ArticleAnalysis:
             sections[si].heading_terms = _count(terms[lo:hi])
         else:
             section = sections[si]
-            section.tokens.extend(words[lo:hi])
+            section.tokens += words[lo:hi]
             counted = section._counted
+            made = section.sentences
+            where = spans[si]
+            # a sentence's hint is its paragraph's too: none in the paragraph, none to seek
+            hinted = digit(text) is not None
             for s_start, s_end in split_sentences(text):
-                a = bisect_left(starts, offset + s_start, lo, hi)
+                begin = offset + s_start
+                a = bisect_left(starts, begin, lo, hi)
                 b = bisect_left(starts, offset + s_end, lo, hi)
-                if a > lo and starts[a - 1] + len(words[a - 1]) > offset + s_start:
+                if a > lo and starts[a - 1] + len(words[a - 1]) > begin:
                     a -= 1  # a token straddling the boundary belongs to both
                 sentence = text[s_start:s_end]
                 sentence_terms = list(filter(None, terms[a:b]))
                 counted += sentence_terms
                 sentence_counts: Terms = {}
                 _count_elements(sentence_counts, sentence_terms)
-                made = Sentence(
-                    sentence,
-                    si,
-                    len(section.sentences),
-                    sentence_counts,
-                    # no digit, no figure: every figure holds one (its number)
-                    find_figures(sentence) if _DIGIT_RE.search(sentence) else [],
-                    words[a:b],
+                made.append(
+                    Sentence(
+                        sentence,
+                        si,
+                        len(made),
+                        sentence_counts,
+                        # no hint, no figure: every figure holds one (its number)
+                        find_figures(sentence) if hinted and digit(sentence) else [],
+                        words[a:b],
+                    )
                 )
-                section.sentences.append(made)
-                spans[id(made)] = (offset + s_start, offset + s_end)
+                where.append((begin, offset + s_end))
         offset += len(text) + 1  # the joining newline
-    for section in sections:
-        section.sentences = _join_lead_ins(section.sentences, spans, original)
+    for section, where in zip(sections, spans, strict=True):
+        section.sentences = _join_lead_ins(section.sentences, where, original)
     return ArticleAnalysis(article, title_terms, title_tokens, sections, original, first_seen)
+
+
+def _first_seen(
+    terms: list[str | None], words: list[str], starts: list[int]
+) -> dict[str, tuple[int, int]]:
+    """Each term's span at its first occurrence, in order of first occurrence.
+
+    A plain loop: building it in C (a dict filled from the last token back, then sorted
+    by index) was measured twice as slow, the loop mostly reading a dict.
+    """
+    first_seen: dict[str, tuple[int, int]] = {}
+    for term, word, pos in zip(terms, words, starts, strict=True):
+        if term is not None and term not in first_seen:
+            first_seen[term] = (pos, pos + len(word))
+    return first_seen
 
 
 _LEAD_IN_END = ("：", ":")
@@ -237,7 +266,7 @@ ANNOUNCE_MAX = 30
 
 
 def _join_lead_ins(
-    sentences: list[Sentence], spans: dict[int, tuple[int, int]], original: str
+    sentences: list[Sentence], spans: list[tuple[int, int]], original: str
 ) -> list[Sentence]:
     """Make a sentence ending in ： one unit with the sentence it introduces.
 
@@ -247,35 +276,50 @@ def _join_lead_ins(
     parallel details and crowds out the sentence that draws the conclusion.  The
     joined text is sliced from the original, line break included, so it stays
     verbatim section text.  A lead-in with nothing after it stays a fragment and
-    is never selected.
+    is never selected.  ``spans`` are the sentences' offsets in ``original``.
+
+    :func:`announces_list` is asked only of a sentence whose next sentence opens like a
+    first list item (its ``_FIRST_ITEM_RE.match``, one of its conditions, run over all
+    sentences by ``map`` in C): the other sentences' answer is False all the same.
     """
-    announces = [
-        i + 1 < len(sentences) and announces_list(s.text, sentences[i + 1].text)
-        for i, s in enumerate(sentences)
-    ]
-    if not any(s.text.endswith(_LEAD_IN_END) for s in sentences) and not any(announces):
+    n = len(sentences)
+    texts = list(map(_text, sentences))
+    leads = list(map(_ends_lead_in, texts))
+    announces = [False] * n
+    for i in compress(range(n - 1), map(_FIRST_ITEM_RE.match, texts[1:])):
+        announces[i] = announces_list(texts[i], texts[i + 1])
+    if not any(leads) and not any(announces):
         return sentences
     out: list[Sentence] = []
     i = 0
-    while i < len(sentences):
+    while i < n:
         j = i + 1
-        while (sentences[j - 1].text.endswith(_LEAD_IN_END) or announces[j - 1]) and j < len(
-            sentences
-        ):
+        while (leads[j - 1] or announces[j - 1]) and j < n:
             j += 1  # what it introduces (a nested lead-in takes its own)
-        out.append(_merge_sentences(sentences[i:j], spans, original, len(out)))
+        out.append(_merge_sentences(sentences, i, j, spans, original, len(out)))
         i = j
     return out
 
 
+_text = attrgetter("text")
+_ends_lead_in = methodcaller("endswith", _LEAD_IN_END)
+
+
 def _merge_sentences(
-    parts: list[Sentence], spans: dict[int, tuple[int, int]], original: str, index: int
+    sentences: list[Sentence],
+    i: int,
+    j: int,
+    spans: list[tuple[int, int]],
+    original: str,
+    index: int,
 ) -> Sentence:
-    first = parts[0]
-    if len(parts) == 1:
+    """Sentences ``i`` to ``j`` (excluded) as one."""
+    first = sentences[i]
+    if j == i + 1:
         first.index = index
         return first
-    text = original[spans[id(first)][0] : spans[id(parts[-1])][1]]
+    parts = sentences[i:j]
+    text = original[spans[i][0] : spans[j - 1][1]]
     terms: Terms = {}
     for part in parts:
         _merge(terms, part.terms)
@@ -284,7 +328,7 @@ def _merge_sentences(
         first.section,
         index,
         terms,
-        find_figures(text),
+        find_figures(text) if _DIGIT_RE.search(text) else [],
         [t for part in parts for t in part.tokens],
     )
 
