@@ -26,12 +26,10 @@ order, ambiguity marks), the same words taught to jieba (frequencies, total,
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import os
 import pickle
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -158,13 +156,12 @@ class Digester:
         must not use the lexicon (the ingest only stores what it receives).
         """
         if self.workers < 2 or len(articles) < MIN_PARALLEL_BATCH or not _can_fork():
-            with _fewer_collections():
-                for article in articles:
-                    lesson = self._learn(article)
-                    if isinstance(lesson, DigestFailure):
-                        yield lesson
-                    else:
-                        yield _safe_digest(article, self.lexicon, lesson)
+            for article in articles:
+                lesson = self._learn(article)
+                if isinstance(lesson, DigestFailure):
+                    yield lesson
+                else:
+                    yield _safe_digest(article, self.lexicon, lesson)
             return
         if self._pool is None:
             self._start_pool()
@@ -211,40 +208,6 @@ class Digester:
         except Exception as exc:
             return _failure(exc)
         return lesson
-
-
-_GC_YOUNG_THRESHOLD = 10_000
-_gc_lock = threading.Lock()
-_gc_users = [0]
-_gc_saved: list[tuple[int, int, int]] = []
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect the youngest generation every 10,000 allocations instead of every 700,
-    while articles are digested in this process.
-
-    Digesting an article allocates tens of thousands of short-lived containers
-    (sentences, their term counts and token lists) that reference counting frees; the
-    cycle collector's default threshold walks them about 130 times per 100 articles for
-    nothing (0.04 s of CPU against 0.003 s with this threshold, in one warm ingest of
-    the benchmark's 100 articles).  Collection stays on, and what is stored does not
-    change.  The threshold is restored when the last digester in the process is done
-    (several may digest at once on the bot's threads).
-    """
-    with _gc_lock:
-        if _gc_users[0] == 0:
-            saved = gc.get_threshold()
-            _gc_saved[:] = [saved]
-            gc.set_threshold(max(saved[0], _GC_YOUNG_THRESHOLD), *saved[1:])
-        _gc_users[0] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users[0] -= 1
-            if _gc_users[0] == 0 and _gc_saved:
-                gc.set_threshold(*_gc_saved.pop())
 
 
 def _can_fork() -> bool:
