@@ -8,8 +8,10 @@ module's name shapes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, count
+from operator import not_
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -21,7 +23,7 @@ from digests.companies import (
     preferred,
 )
 from digests.models import CompanyMention as Mention
-from digests.name_tokens import LETTER_RUN, MentionIndex, token_aliases
+from digests.name_tokens import LETTER_RUN, MentionIndex, aliases_at
 from digests.normalize import name_key
 from digests.textproc import to_simplified
 from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
@@ -106,9 +108,38 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     units = [(-1, analysis.article.title, analysis.title_tokens)]
     units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
     index = directory.derived("mentions", MentionIndex)
-    index.classify(chain.from_iterable(tokens for _, _, tokens in units))
-    for section, text, tokens in units:
-        hits = _sentence_companies(text, tokens, directory, index)
+    token_lists = [tokens for _, _, tokens in units]
+    index.classify(chain.from_iterable(token_lists))
+    texts = [text for _, text, _ in units]
+    # What each sentence holds that any finder below needs, tested in C over the whole
+    # article (one pass per test) rather than by each finder in each sentence.
+    latin = list(map(_LATIN.search, texts))
+    cites = list(map(_may_cite, texts))
+    places = index.places(token_lists)
+    todo = set(places)
+    todo.update(compress(count(), latin))
+    todo.update(compress(count(), cites))
+    # Where _phrase_hits may find something: a token that is a phrase's first word, or
+    # an empty token list or a text in ASCII alone (its other path, which reads the text).
+    phrasing: set[int] = set()
+    phrase_words = index.phrase_words
+    if not phrase_words.isdisjoint(chain.from_iterable(token_lists)):
+        phrasing.update(compress(count(), map(not_, map(phrase_words.isdisjoint, token_lists))))
+    phrasing.update(compress(count(), map(not_, token_lists)))
+    phrasing.update(compress(count(), map(str.isascii, texts)))
+    todo.update(phrasing)
+    for u in sorted(todo):
+        section, text, tokens = units[u]
+        hits = _sentence_companies(
+            text,
+            tokens,
+            directory,
+            index,
+            places.get(u, ()),
+            cites[u],
+            latin[u] is not None,
+            u in phrasing,
+        )
         if not hits:
             continue
         sure = {key for key, level in hits if level == CERTAIN}
@@ -124,15 +155,47 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     return [Mention(*k) for k in found]
 
 
+_LATIN = re.compile("[A-Za-z\u212a\u00c0-\u024f]")
+"""A Latin letter, the Kelvin sign (it lower-cases to k) or a letter with diacritics:
+what a mixed-script name (``_ASCII_LETTER``), a KY marker and a name with diacritics
+(``_ACCENTED``) each need.  A sentence without one skips those three finders."""
+
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
+"""``\\d{4}`` written out: the same matches, found several times faster (``re`` scans for
+the first digit instead of trying its repeat at every character)."""
+
+
+def _may_cite(text: str) -> bool:
+    """What every form of :func:`ticker_refs` and :func:`etf_codes` needs: a parenthesis
+    or four digits.  A sentence without them skips :func:`_ticker_hits`."""
+    return "(" in text or "（" in text or _FOUR_DIGITS.search(text) is not None
+
+
 def _sentence_companies(
-    text: str, tokens: list[str], directory: CompanyDirectory, index: MentionIndex
+    text: str,
+    tokens: list[str],
+    directory: CompanyDirectory,
+    index: MentionIndex,
+    places: Sequence[int],
+    may_cite: bool,
+    has_latin: bool,
+    may_phrase: bool,
 ) -> list[tuple[str, str]]:
-    cited, hits = _ticker_hits(text, directory)
-    phrases = _phrase_hits(text, tokens, directory, index)
-    mixed = _mixed_hits(text, directory, index)
-    if mixed:
-        phrases = phrases + mixed
-    for alias, compound, crossed in token_aliases(tokens, directory, index):
+    """What the sentence names.  ``places``: where its tokens may name a company (see
+    :meth:`MentionIndex.places`); ``may_cite``: :func:`_may_cite`; ``has_latin``: it has
+    a :data:`_LATIN` character; ``may_phrase``: some token may start a multi-word name
+    (false only when :func:`_phrase_hits` would find that none does).  A finder whose
+    condition fails would find nothing: it is not called."""
+    if may_cite:
+        cited, hits = _ticker_hits(text, directory)
+    else:
+        cited, hits = set(), []
+    phrases = _phrase_hits(text, tokens, directory, index) if may_phrase else []
+    if has_latin:
+        mixed = _mixed_hits(text, directory, index)
+        if mixed:
+            phrases = phrases + mixed
+    for alias, compound, crossed in aliases_at(tokens, places, directory, index):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
@@ -150,6 +213,8 @@ def _sentence_companies(
     # Most sentences have none of these: skip the calls (each tests the same first).
     if phrases:
         hits.extend((key, CERTAIN) for key, _, _ in phrases)
+    if not has_latin:
+        return hits  # no KY marker, no letter with diacritics
     if "KY" in text:
         hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
     if _ACCENTED.search(text):
@@ -157,7 +222,6 @@ def _sentence_companies(
     return hits
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
 _COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
 
 
@@ -303,7 +367,7 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
     """Companies whose ticker the sentence prints (cited), and those that count."""
     cited: set[str] = set()
     hits: list[tuple[str, str]] = []
-    if not ("(" in text or "（" in text or _FOUR_DIGITS.search(text)):
+    if not _may_cite(text):
         return cited, hits  # every form of ticker_refs and etf_codes needs one of these
     for ref in ticker_refs(text):
         company = resolve_ticker(ref, directory)
