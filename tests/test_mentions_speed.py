@@ -11,6 +11,7 @@ generated text.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ from digests.tickers import (
     CODE_BEFORE_NAME,
     NAME_BEFORE_CODE,
     codes_before_names,
+    lead_in,
     names_before_codes,
 )
 
@@ -305,3 +307,40 @@ def test_codes_before_names_match_the_pattern(units) -> None:
         found += bool(expected)
         assert [m.span() for m in codes_before_names(text)] == expected, text
     assert found > 1000
+
+
+_OLD_PAREN_GAP = re.compile(r"\s*(?:[*＊]?\s*[-－]?\s*KY創?|[-－]創|[*＊])?\s*$")
+_OLD_LEAD_IN = re.compile(r"[\u3400-\u9fff]{1,14}$|[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
+
+
+def _plain_lead_in(text: str, end: int) -> str:
+    """``lead_in`` as it was: both patterns searched from the first character."""
+    before = text[max(0, end - 48) : end]
+    gap = _OLD_PAREN_GAP.search(before)
+    before = before[: gap.start()] if gap else before
+    match = _OLD_LEAD_IN.search(before)
+    return match.group().strip() if match else ""
+
+
+def test_lead_in_matches_the_plain_search(units) -> None:
+    pieces = [
+        *"台積電鴻海 \u3000\t\n\x85\xa0*＊-－KY創ky&.,' AaZz09５(（",
+        "\u3400",
+        "\u9fff",
+        "\u33ff",
+        "\ua000",
+        "台" * 15,
+        "Corp " * 9,
+        " " * 50,
+        "-KY",
+        "* - KY創",
+    ]
+    shapes = ["譜瑞-KY ", "CoreWeave", "晶片廠譜瑞*KY創 ", "including NVIDIA Corp."]
+    texts = [text for text, _ in units] + _random_texts(19, pieces, shapes)
+    found = 0
+    for text in texts:
+        for end in range(len(text) + 1):
+            expected = _plain_lead_in(text, end)
+            found += bool(expected)
+            assert lead_in(text, end) == expected, (text, end)
+    assert found > 10000
