@@ -8,8 +8,8 @@ module's name shapes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
 from itertools import chain, compress, count
 from operator import not_
 
@@ -195,11 +195,13 @@ def _sentence_companies(
         mixed = _mixed_hits(text, directory, index)
         if mixed:
             phrases = phrases + mixed
+    # The sentence as aliases are keyed, converted at most once (only beside a longer name).
+    comparable = cache(partial(_comparable, text)) if phrases else None
     for alias, compound, crossed in aliases_at(tokens, places, directory, index):
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
-        if not compound and _inside_phrases(alias, text, phrases):
+        if not compound and phrases and _inside_phrases(alias, text, phrases, comparable):
             continue  # GE in GE Vernova, 三星 in 三星SDI: the longer name
         key = _pick(directory.by_alias[alias], directory)
         if key in cited or (compound and alias not in directory.ambiguous):
@@ -308,29 +310,44 @@ def _comparable(text: str) -> str:
     return lowered if len(lowered) == len(simplified) else simplified
 
 
-def _inside_phrases(alias: str, text: str, phrases: list[tuple[str, int, int]]) -> bool:
-    """Every place the sentence writes ``alias`` lies inside a longer name it also writes."""
+def _inside_phrases(
+    alias: str,
+    text: str,
+    phrases: list[tuple[str, int, int]],
+    comparable: Callable[[], str] | None = None,
+) -> bool:
+    """Every place the sentence writes ``alias`` lies inside a longer name it also writes.
+
+    ``comparable``: :func:`_comparable` of ``text``, remembered for the sentence."""
     spans = [(start, end) for _, start, end in phrases if end - start > len(alias)]
     if not spans:
         return False
     if alias.isascii():
-        places = [
-            m.start()
-            for m in re.finditer(
-                rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE
-            )
-        ]
+        places = [m.start() for m in _word_pattern(alias, True).finditer(text)]
     else:
-        low = _comparable(text)
-        places = [m.start() for m in re.finditer(re.escape(alias), low)]
+        low = comparable() if comparable is not None else _comparable(text)
+        places = [m.start() for m in _literal_pattern(alias).finditer(low)]
     return bool(places) and all(any(s <= p < e for s, e in spans) for p in places)
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str, ignore_case: bool) -> re.Pattern[str]:
+    """``word`` (a directory name) with no Latin letter beside it: compiled once per
+    name instead of escaped, formatted and looked up in ``re``'s cache at each call."""
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", flags)
+
+
+@lru_cache(maxsize=4096)
+def _literal_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(re.escape(word))
 
 
 def _bare_acronym(alias: str, text: str) -> bool:
     """An acronym name (GIS, PTC) with no company word or KY marker right after it."""
     if not alias.isascii() or alias.upper() not in ACRONYM_NAMES:
         return False
-    for m in re.finditer(rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE):
+    for m in _word_pattern(alias, True).finditer(text):
         if _COMPANY_AFTER.match(text, m.end()):
             return False
     return True
@@ -455,4 +472,4 @@ def _is_ky(company: Company | None) -> bool:
 
 
 def _has_latin_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text) is not None
+    return _word_pattern(word, False).search(text) is not None
