@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache, partial
-from itertools import chain, compress, count
-from operator import not_
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, contains, not_
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -105,20 +105,21 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     found: dict[tuple[str, int, str], None] = {}
     doubtful: list[Mention] = []
     confirmed: set[str] = set()
-    units = [(-1, analysis.article.title, analysis.title_tokens)]
-    units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    sentences = [s for sec in analysis.sections for s in sec.sentences]
+    texts = [analysis.article.title, *map(_TEXT, sentences)]
+    token_lists = [analysis.title_tokens, *map(_TOKENS, sentences)]
     index = directory.derived("mentions", MentionIndex)
-    token_lists = [tokens for _, _, tokens in units]
     index.classify(chain.from_iterable(token_lists))
-    texts = [text for _, text, _ in units]
     # What each sentence holds that any finder below needs, tested in C over the whole
     # article (one pass per test) rather than by each finder in each sentence.
-    latin = list(map(_LATIN.search, texts))
-    cites = list(map(_may_cite, texts))
+    latin = set(compress(count(), map(_LATIN.search, texts)))
+    cites = set(compress(count(), map(contains, texts, repeat("("))))
+    cites.update(compress(count(), map(contains, texts, repeat("（"))))
+    cites.update(compress(count(), map(_FOUR_DIGITS.search, texts)))
     places = index.places(token_lists)
     todo = set(places)
-    todo.update(compress(count(), latin))
-    todo.update(compress(count(), cites))
+    todo.update(latin)
+    todo.update(cites)
     # Where _phrase_hits may find something: a token that is a phrase's first word, or
     # an empty token list or a text in ASCII alone (its other path, which reads the text).
     phrasing: set[int] = set()
@@ -129,15 +130,16 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     phrasing.update(compress(count(), map(str.isascii, texts)))
     todo.update(phrasing)
     for u in sorted(todo):
-        section, text, tokens = units[u]
+        text = texts[u]
+        section = sentences[u - 1].section if u else -1
         hits = _sentence_companies(
             text,
-            tokens,
+            token_lists[u],
             directory,
             index,
             places.get(u, ()),
-            cites[u],
-            latin[u] is not None,
+            u in cites,
+            u in latin,
             u in phrasing,
         )
         if not hits:
@@ -155,6 +157,8 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     return [Mention(*k) for k in found]
 
 
+_TEXT = attrgetter("text")
+_TOKENS = attrgetter("tokens")
 _LATIN = re.compile("[A-Za-z\u212a\u00c0-\u024f]")
 """A Latin letter, the Kelvin sign (it lower-cases to k) or a letter with diacritics:
 what a mixed-script name (``_ASCII_LETTER``), a KY marker and a name with diacritics
@@ -197,7 +201,7 @@ def _sentence_companies(
             phrases = phrases + mixed
     # The sentence as aliases are keyed, converted at most once (only beside a longer name).
     comparable = cache(partial(_comparable, text)) if phrases else None
-    for alias, compound, crossed in aliases_at(tokens, places, directory, index):
+    for alias, compound, crossed in aliases_at(tokens, places, directory, index) if places else ():
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
@@ -247,11 +251,32 @@ def _phrase_hits(
             for p in labels
         ]
     out = []
+    lowered = text.lower() if _CASE_TWINS.search(text) is None else None
     for label, key in candidates:
+        if lowered is not None and not all(map(lowered.__contains__, _label_pieces(label))):
+            continue  # a piece of the name is missing: its pattern cannot match
         match = phrase_pattern(label).search(text)
         if match:
             out.append((key, match.start(), match.end()))
     return out
+
+
+_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The characters other than ASCII letters that ``re.IGNORECASE`` matches with an ASCII
+letter (İ and ı with i, ſ with s, the Kelvin sign with k): in a text holding none, an
+ASCII letter of a pattern matches a letter of ``text.lower()`` equal to its own lower
+case, and nothing else."""
+
+
+@lru_cache(maxsize=4096)
+def _label_pieces(label: str) -> tuple[str, ...]:
+    """What every match of :func:`phrase_pattern` of ``label`` holds, lower-cased: the
+    pieces of its words between hyphens (which it matches literally, any case; a
+    hyphen may become a space or vanish, words are joined by any spaces).  Only for
+    ASCII names: for any other, no piece is required (the pattern is searched)."""
+    if not label.isascii():
+        return ()
+    return tuple(p.lower() for word in label.split() for p in word.split("-") if p)
 
 
 def _mixed_hits(

@@ -18,9 +18,16 @@ import pytest
 
 from digests.aliases import names_with_parens
 from digests.analysis import analyze
-from digests.companies import Company, CompanyDirectory, build_directory
+from digests.companies import Company, CompanyDirectory, build_directory, phrase_pattern
 from digests.lexicon import default_lexicon
-from digests.mentions import NAME_WITH_PARENS, _comparable, _mixed_hits, _pick, find_mentions
+from digests.mentions import (
+    NAME_WITH_PARENS,
+    _comparable,
+    _mixed_hits,
+    _phrase_hits,
+    _pick,
+    find_mentions,
+)
 from digests.models import Article, Section
 from digests.name_tokens import (
     MentionIndex,
@@ -344,3 +351,67 @@ def test_lead_in_matches_the_plain_search(units) -> None:
             found += bool(expected)
             assert lead_in(text, end) == expected, (text, end)
     assert found > 10000
+
+
+def _plain_phrase_hits(
+    text: str, tokens: list[str], directory: CompanyDirectory, index: MentionIndex
+) -> list[tuple[str, int, int]]:
+    """``_phrase_hits`` as it was: every candidate's pattern searched."""
+    if tokens and not text.isascii():
+        if index.phrase_words.isdisjoint(tokens):
+            return []
+        lowered = {t.lower() for t in tokens if t.isascii()}
+        candidates = [
+            p for first in lowered & directory.phrases.keys() for p in directory.phrases[first]
+        ]
+    else:
+        lowered_text = text.lower()
+        candidates = [
+            p
+            for first, labels in directory.phrases.items()
+            if first in lowered_text
+            for p in labels
+        ]
+    out = []
+    for label, key in candidates:
+        match = phrase_pattern(label).search(text)
+        if match:
+            out.append((key, match.start(), match.end()))
+    return out
+
+
+def _written_variants(label: str, rng: random.Random) -> str:
+    """A name as a writer may print it: any case, hyphens as spaces or dropped, the
+    letters ``re.IGNORECASE`` pairs with ASCII ones (ı, İ, ſ, the Kelvin sign)."""
+    twins = {"i": "ıİ", "s": "ſ", "k": "\u212a"}
+    out = []
+    for ch in label:
+        r = rng.random()
+        if ch == "-" and r < 0.5:
+            out.append(rng.choice(("", " ", "\u3000", "--")))
+        elif ch.lower() in twins and r < 0.15:
+            out.append(rng.choice(twins[ch.lower()]))
+        elif ch == " " and r < 0.3:
+            out.append(rng.choice(("  ", "\t", "\u00a0", "")))
+        else:
+            out.append(ch.upper() if r < 0.3 else ch.lower() if r < 0.6 else ch)
+    return "".join(out)
+
+
+def test_phrase_hits_match_the_plain_search(directory, units) -> None:
+    index = MentionIndex(directory)
+    rng = random.Random(23)
+    labels = sorted(label for ps in directory.phrases.values() for label, _ in ps)
+    cases = list(units)
+    for _ in range(4000):
+        names = [_written_variants(rng.choice(labels), rng) for _ in range(rng.randint(1, 3))]
+        text = "與".join(names) + rng.choice(("", "公司", "。", "Inc"))
+        cases.append((text, []))
+        cases.append((text, [t for name in names for t in name.split()]))
+    found = 0
+    for text, tokens in cases:
+        index.classify(tokens)
+        expected = _plain_phrase_hits(text, tokens, directory, index)
+        found += bool(expected)
+        assert _phrase_hits(text, tokens, directory, index) == expected, text
+    assert found > 2000
