@@ -109,7 +109,8 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     texts = [analysis.article.title, *map(_TEXT, sentences)]
     token_lists = [analysis.title_tokens, *map(_TOKENS, sentences)]
     index = directory.derived("mentions", MentionIndex)
-    index.classify(chain.from_iterable(token_lists))
+    distinct = set(chain.from_iterable(token_lists))
+    index.classify(distinct)
     # What each sentence holds that any finder below needs, tested in C over the whole
     # article (one pass per test) rather than by each finder in each sentence.
     latin = set(compress(count(), map(_LATIN.search, texts)))
@@ -124,7 +125,7 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     # an empty token list or a text in ASCII alone (its other path, which reads the text).
     phrasing: set[int] = set()
     phrase_words = index.phrase_words
-    if not phrase_words.isdisjoint(chain.from_iterable(token_lists)):
+    if not phrase_words.isdisjoint(distinct):
         phrasing.update(compress(count(), map(not_, map(phrase_words.isdisjoint, token_lists))))
     phrasing.update(compress(count(), map(not_, token_lists)))
     phrasing.update(compress(count(), map(str.isascii, texts)))
