@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache, partial
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, contains, not_
+from operator import attrgetter, contains, ne, not_
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -26,7 +26,7 @@ from digests.models import CompanyMention as Mention
 from digests.name_tokens import LETTER_RUN, MentionIndex, aliases_at
 from digests.normalize import name_key
 from digests.textproc import to_simplified
-from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
+from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, etf_codes, ticker_refs
 
 NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
@@ -111,16 +111,14 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     index = directory.derived("mentions", MentionIndex)
     distinct = set(chain.from_iterable(token_lists))
     index.classify(distinct)
-    # What each sentence holds that any finder below needs, tested in C over the whole
-    # article (one pass per test) rather than by each finder in each sentence.
-    latin = set(compress(count(), map(_LATIN.search, texts)))
-    cites = set(compress(count(), map(contains, texts, repeat("("))))
-    cites.update(compress(count(), map(contains, texts, repeat("（"))))
-    cites.update(compress(count(), map(_FOUR_DIGITS.search, texts)))
+    # Which sentences each finder below may find something in, tested in C over the
+    # whole article (a few passes over its sentences) rather than by each finder in
+    # each sentence: a finder is called only where its own first tests would pass.
+    citing = _citing(texts)
+    mixing = _mixing(texts, directory, index)
+    marked = set(compress(count(), map(contains, texts, repeat("KY"))))
+    marked.update(compress(count(), map(_ACCENTED.search, texts)))
     places = index.places(token_lists)
-    todo = set(places)
-    todo.update(latin)
-    todo.update(cites)
     # Where _phrase_hits may find something: a token that is a phrase's first word, or
     # an empty token list or a text in ASCII alone (its other path, which reads the text).
     phrasing: set[int] = set()
@@ -129,7 +127,8 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
         phrasing.update(compress(count(), map(not_, map(phrase_words.isdisjoint, token_lists))))
     phrasing.update(compress(count(), map(not_, token_lists)))
     phrasing.update(compress(count(), map(str.isascii, texts)))
-    todo.update(phrasing)
+    todo = set(places)
+    todo.update(citing, mixing, marked, phrasing)
     for u in sorted(todo):
         text = texts[u]
         section = sentences[u - 1].section if u else -1
@@ -139,8 +138,9 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
             directory,
             index,
             places.get(u, ()),
-            u in cites,
-            u in latin,
+            u in citing,
+            u in mixing,
+            u in marked,
             u in phrasing,
         )
         if not hits:
@@ -160,11 +160,6 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 _TEXT = attrgetter("text")
 _TOKENS = attrgetter("tokens")
-_LATIN = re.compile("[A-Za-z\u212a\u00c0-\u024f]")
-"""A Latin letter, the Kelvin sign (it lower-cases to k) or a letter with diacritics:
-what a mixed-script name (``_ASCII_LETTER``), a KY marker and a name with diacritics
-(``_ACCENTED``) each need.  A sentence without one skips those three finders."""
-
 _FOUR_DIGITS = re.compile(r"\d\d\d\d")
 """``\\d{4}`` written out: the same matches, found several times faster (``re`` scans for
 the first digit instead of trying its repeat at every character)."""
@@ -176,6 +171,37 @@ def _may_cite(text: str) -> bool:
     return "(" in text or "（" in text or _FOUR_DIGITS.search(text) is not None
 
 
+def _citing(texts: list[str]) -> set[int]:
+    """The texts :func:`_ticker_hits` may find a ticker in: a parenthesised ticker
+    (:data:`PAREN_TICKER`, searched only in texts with a parenthesis) or four digits
+    (every other form: a code of four digits or more, an ETF code ``00`` + 2-4 digits).
+    In any other text it finds no citation at all."""
+    paren = set(compress(count(), map(contains, texts, repeat("("))))
+    paren.update(compress(count(), map(contains, texts, repeat("（"))))
+    order = sorted(paren)
+    out = set(compress(order, map(PAREN_TICKER.search, map(texts.__getitem__, order))))
+    out.update(compress(count(), map(_FOUR_DIGITS.search, texts)))
+    return out
+
+
+def _mixing(texts: list[str], directory: CompanyDirectory, index: MentionIndex) -> set[int]:
+    """The texts :func:`_mixed_hits` must look at: those its own first tests do not
+    rule out.  It finds nothing in a text without an ASCII letter (or Kelvin sign), nor
+    in one whose lower case keeps every offset, has no Kelvin sign and has no run of
+    Latin letters a mixed-script name starts with; these tests are made here in C,
+    one pass per test over the article's texts."""
+    if not directory.mixed:
+        return set()
+    lettered = list(compress(count(), map(_ASCII_LETTER.search, texts)))
+    written = list(map(texts.__getitem__, lettered))
+    lowered = list(map(str.lower, written))
+    runs_free = map(index.mixed_runs.isdisjoint, map(LETTER_RUN.findall, lowered))
+    out = set(compress(lettered, map(not_, runs_free)))
+    out.update(compress(lettered, map(ne, map(len, lowered), map(len, written))))
+    out.update(compress(lettered, map(contains, written, repeat("\u212a"))))
+    return out
+
+
 def _sentence_companies(
     text: str,
     tokens: list[str],
@@ -183,20 +209,22 @@ def _sentence_companies(
     index: MentionIndex,
     places: Sequence[int],
     may_cite: bool,
-    has_latin: bool,
+    may_mix: bool,
+    may_mark: bool,
     may_phrase: bool,
 ) -> list[tuple[str, str]]:
     """What the sentence names.  ``places``: where its tokens may name a company (see
-    :meth:`MentionIndex.places`); ``may_cite``: :func:`_may_cite`; ``has_latin``: it has
-    a :data:`_LATIN` character; ``may_phrase``: some token may start a multi-word name
-    (false only when :func:`_phrase_hits` would find that none does).  A finder whose
-    condition fails would find nothing: it is not called."""
+    :meth:`MentionIndex.places`); ``may_cite``: see :func:`_citing`; ``may_mix``: see
+    :func:`_mixing`; ``may_mark``: it has a KY marker or a letter with diacritics;
+    ``may_phrase``: some token may start a multi-word name (false only when
+    :func:`_phrase_hits` would find that none does).  A finder whose condition fails
+    would find nothing: it is not called."""
     if may_cite:
         cited, hits = _ticker_hits(text, directory)
     else:
         cited, hits = set(), []
     phrases = _phrase_hits(text, tokens, directory, index) if may_phrase else []
-    if has_latin:
+    if may_mix:
         mixed = _mixed_hits(text, directory, index)
         if mixed:
             phrases = phrases + mixed
@@ -220,7 +248,7 @@ def _sentence_companies(
     # Most sentences have none of these: skip the calls (each tests the same first).
     if phrases:
         hits.extend((key, CERTAIN) for key, _, _ in phrases)
-    if not has_latin:
+    if not may_mark:
         return hits  # no KY marker, no letter with diacritics
     if "KY" in text:
         hits.extend((key, CERTAIN) for key in _ky_names(text, directory))

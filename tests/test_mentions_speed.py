@@ -505,14 +505,16 @@ def test_find_mentions_matches_every_finder_on_every_sentence(directory) -> None
 def test_find_mentions_runs_each_finder_where_it_alone_finds_a_name() -> None:
     """Sentences in which one finder alone names a company: a mixed-script name (a
     letter, no token place), a name of digits and spaces (a phrase word, no letter),
-    an ETF code (four digits only)."""
+    a name with diacritics (cut apart by the segmenter)."""
     directory = CompanyDirectory()
     directory.add(Company("KRX:051910", "LG化學", (), "051910", "KRX"))
     directory.add(Company("US:SEVEN", "7 11", (), "SEVN", "US"))
     directory.add(Company("TWSE:2330", "台積電", (), "2330", "TWSE"))
-    texts = ["LG化學擴產。", "他說買7 11的人多。", "台積電擴產。", "今天天氣很好。"]
+    directory.add(Company("name:Ørsted", "Ørsted"))
+    texts = ["LG化學擴產。", "他說買7 11的人多。", "台積電擴產。", "丹麥的Ørsted擴產。", "天氣好。"]
     article = Article("測試", (Section("", tuple(texts)),), "t", "text")
     analysis = analyze(article)
     found = find_mentions(analysis, directory)
     assert found == _plain_find_mentions(analysis, directory)
-    assert {m.company_key for m in found} == {"KRX:051910", "US:SEVEN", "TWSE:2330"}
+    keys = {m.company_key for m in found}
+    assert keys == {"KRX:051910", "US:SEVEN", "TWSE:2330", "name:Ørsted"}
