@@ -224,12 +224,13 @@ def _sentence_companies(
     else:
         cited, hits = set(), []
     phrases = _phrase_hits(text, tokens, directory, index) if may_phrase else []
+    # The sentence as aliases are keyed, converted at most once (for mixed-script names
+    # and beside a longer name).
+    comparable = cache(partial(_comparable, text)) if may_mix or phrases else None
     if may_mix:
-        mixed = _mixed_hits(text, directory, index)
+        mixed = _mixed_hits(text, directory, index, comparable)
         if mixed:
             phrases = phrases + mixed
-    # The sentence as aliases are keyed, converted at most once (only beside a longer name).
-    comparable = cache(partial(_comparable, text)) if phrases else None
     for alias, compound, crossed in aliases_at(tokens, places, directory, index) if places else ():
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
@@ -309,9 +310,14 @@ def _label_pieces(label: str) -> tuple[str, ...]:
 
 
 def _mixed_hits(
-    text: str, directory: CompanyDirectory, index: MentionIndex
+    text: str,
+    directory: CompanyDirectory,
+    index: MentionIndex,
+    comparable: Callable[[], str] | None = None,
 ) -> list[tuple[str, int, int]]:
-    """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
+    """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans.
+
+    ``comparable``: :func:`_comparable` of ``text``, remembered for the sentence."""
     if not directory.mixed or text.isascii() or not _ASCII_LETTER.search(text):
         return []  # every such name has a Latin letter (and OpenCC makes none)
     # Where a name is found below, its first run of Latin letters is a whole run of the
@@ -327,9 +333,9 @@ def _mixed_hits(
         runs = set(LETTER_RUN.findall(lowered))
         if index.mixed_runs.isdisjoint(runs):
             return []
-        low = _comparable(text)
+        low = comparable() if comparable is not None else _comparable(text)
     else:
-        low = _comparable(text)
+        low = comparable() if comparable is not None else _comparable(text)
         runs = set(LETTER_RUN.findall(low))
     by_run = index.mixed_by_run
     names = sorted(name for run in runs for name in by_run.get(run, ()))

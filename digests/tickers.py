@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SUFFIX_FAMILY = {
     "TW": "tw",
@@ -127,8 +127,11 @@ def etf_codes(text: str) -> Iterator[tuple[str, int, int]]:
         yield m.group("code"), m.start(), m.end()
 
 
-@dataclass(frozen=True)
-class TickerRef:
+class TickerRef(NamedTuple):
+    """A ticker citation in a text.  A named tuple rather than a frozen dataclass: an
+    article makes a few dozen (most never resolve to a company), and a frozen
+    dataclass sets each of its eight fields through ``object.__setattr__``."""
+
     code: str
     family: str | None
     """Market family named by a suffix or exchange prefix (``tw``, ``us``...), if any."""
