@@ -13,7 +13,7 @@ Suffixes are Simplified, as the segmenter's tokens are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import compress, count, islice
 from operator import not_
 
@@ -52,7 +52,7 @@ def token_aliases(
 
 
 def aliases_at(
-    tokens: list[str], places: list[int], directory: CompanyDirectory, index: MentionIndex
+    tokens: list[str], places: Sequence[int], directory: CompanyDirectory, index: MentionIndex
 ) -> list[tuple[str, bool, bool]]:
     """:func:`token_aliases` read at ``places`` only: what :meth:`MentionIndex.places`
     gave for these tokens (every other token yields nothing and joins no pair that does)."""
