@@ -45,6 +45,7 @@ from digests.name_tokens import (
     _crosses_word,
     _joined_alias,
     _loosely_bound,
+    _touched,
     company_stem,
     misfit_stem,
     token_aliases,
@@ -518,3 +519,28 @@ def test_find_mentions_runs_each_finder_where_it_alone_finds_a_name() -> None:
     assert found == _plain_find_mentions(analysis, directory)
     keys = {m.company_key for m in found}
     assert keys == {"KRX:051910", "US:SEVEN", "TWSE:2330", "name:Ørsted"}
+
+
+def _plain_touched(aliases: list[str], firsts: set[str], seen: tuple[str, ...]) -> set[str]:
+    """``_touched`` as it was: each test a generator over ``seen``."""
+    touched: set[str] = set()
+    if firsts:
+        touched.update(t for t in seen if t.isascii() and t.lower() in firsts)
+    for alias in aliases:
+        touched.update(alias[:end] for end in range(1, len(alias)))
+        touched.update(token for token in seen if alias in token)
+        if alias.isascii():
+            touched.update(token for token in seen if token.isascii() and token.lower() == alias)
+    return touched
+
+
+def test_touched_matches_the_plain_scan(units) -> None:
+    rng = random.Random(29)
+    pool = sorted({t for _, tokens in units for t in tokens} | {"ACME", "Acme", "\u212aLA", "kla"})
+    for _ in range(200):
+        seen = tuple(rng.sample(pool, min(len(pool), 400)))
+        aliases = [rng.choice(pool).lower() for _ in range(rng.randint(0, 3))] + ["kla"]
+        firsts = {rng.choice(pool).lower() for _ in range(rng.randint(0, 2))} | {"acme"}
+        for chosen in (aliases, aliases[:0]):
+            for heads in (firsts, set()):
+                assert _touched(chosen, heads, seen) == _plain_touched(chosen, heads, seen)
