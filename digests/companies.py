@@ -293,6 +293,9 @@ class CompanyDirectory:
         # A phrase is indexed by its first word, so only prefixes of the query's first run
         # can key one that matches it whole: a few dict probes instead of a scan of them all.
         head = norm.split(" ", 1)[0]
+        # Phrases are keyed by ASCII words: only prefixes of the head's ASCII start can
+        # key one (a Chinese name has none, and skips the probes).
+        head = head[: _ASCII_START.match(head).end()]  # type: ignore[union-attr]
         written = query.strip()
         for end in range(len(head), 0, -1):  # longest first; the prefixes are all distinct
             for label, key in self.phrases.get(head[:end], ()):
@@ -310,6 +313,7 @@ FOREIGN_NAME_STOPWORDS = frozenset(
 """Index-data names that are also plain English words: never matched alone."""
 
 
+_ASCII_START = re.compile(r"[\x00-\x7f]*")
 _MIXED_SCRIPT = re.compile(r"[a-z][\u3400-\u9fff]|[\u3400-\u9fff][a-z]")
 _INNER_PUNCT = re.compile(r"[a-z0-9][-.&'+][a-z0-9]")
 
@@ -319,11 +323,15 @@ _LATIN_FOLD = str.maketrans(
 )  # fmt: skip
 
 
+_FOLDABLE = re.compile("[\u00c0-\u024f]")
+"""A Latin letter with diacritics (the test :func:`fold_latin` made per character)."""
+
+
 def fold_latin(text: str) -> str:
     """Latin letters without diacritics (Ørsted -> Orsted, Nestlé -> Nestle); other
     scripts untouched.  Writers and feeds drop the marks as often as they keep them,
     and the segmenter cuts a word at the first letter it does not know."""
-    if text.isascii() or not any("\u00c0" <= ch <= "\u024f" for ch in text):
+    if text.isascii() or _FOLDABLE.search(text) is None:
         return text
     out = []
     for ch in text.translate(_LATIN_FOLD):

@@ -8,8 +8,10 @@ module's name shapes."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from itertools import chain
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, contains, ne, not_
 
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
@@ -21,10 +23,10 @@ from digests.companies import (
     preferred,
 )
 from digests.models import CompanyMention as Mention
-from digests.name_tokens import LETTER_RUN, MentionIndex, token_aliases
+from digests.name_tokens import LETTER_RUN, MentionIndex, aliases_at
 from digests.normalize import name_key
 from digests.textproc import to_simplified
-from digests.tickers import KY_NAME, TickerRef, etf_codes, ticker_refs
+from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, etf_codes, ticker_refs
 
 NAME_WITH_PARENS = re.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
@@ -103,12 +105,44 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     found: dict[tuple[str, int, str], None] = {}
     doubtful: list[Mention] = []
     confirmed: set[str] = set()
-    units = [(-1, analysis.article.title, analysis.title_tokens)]
-    units += [(s.section, s.text, s.tokens) for sec in analysis.sections for s in sec.sentences]
+    sentences = [s for sec in analysis.sections for s in sec.sentences]
+    texts = [analysis.article.title, *map(_TEXT, sentences)]
+    token_lists = [analysis.title_tokens, *map(_TOKENS, sentences)]
     index = directory.derived("mentions", MentionIndex)
-    index.classify(chain.from_iterable(tokens for _, _, tokens in units))
-    for section, text, tokens in units:
-        hits = _sentence_companies(text, tokens, directory, index)
+    distinct = set(chain.from_iterable(token_lists))
+    index.classify(distinct)
+    # Which sentences each finder below may find something in, tested in C over the
+    # whole article (a few passes over its sentences) rather than by each finder in
+    # each sentence: a finder is called only where its own first tests would pass.
+    citing = _citing(texts)
+    mixing = _mixing(texts, directory, index)
+    marked = set(compress(count(), map(contains, texts, repeat("KY"))))
+    marked.update(compress(count(), map(_ACCENTED.search, texts)))
+    places = index.places(token_lists)
+    # Where _phrase_hits may find something: a token that is a phrase's first word, or
+    # an empty token list or a text in ASCII alone (its other path, which reads the text).
+    phrasing: set[int] = set()
+    phrase_words = index.phrase_words
+    if not phrase_words.isdisjoint(distinct):
+        phrasing.update(compress(count(), map(not_, map(phrase_words.isdisjoint, token_lists))))
+    phrasing.update(compress(count(), map(not_, token_lists)))
+    phrasing.update(compress(count(), map(str.isascii, texts)))
+    todo = set(places)
+    todo.update(citing, mixing, marked, phrasing)
+    for u in sorted(todo):
+        text = texts[u]
+        section = sentences[u - 1].section if u else -1
+        hits = _sentence_companies(
+            text,
+            token_lists[u],
+            directory,
+            index,
+            places.get(u, ()),
+            u in citing,
+            u in mixing,
+            u in marked,
+            u in phrasing,
+        )
         if not hits:
             continue
         sure = {key for key, level in hits if level == CERTAIN}
@@ -124,19 +158,84 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     return [Mention(*k) for k in found]
 
 
+_TEXT = attrgetter("text")
+_TOKENS = attrgetter("tokens")
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
+"""``\\d{4}`` written out: the same matches, found several times faster (``re`` scans for
+the first digit instead of trying its repeat at every character)."""
+
+
+def _may_cite(text: str) -> bool:
+    """What every form of :func:`ticker_refs` and :func:`etf_codes` needs: a parenthesis
+    or four digits.  A sentence without them skips :func:`_ticker_hits`."""
+    return "(" in text or "（" in text or _FOUR_DIGITS.search(text) is not None
+
+
+def _citing(texts: list[str]) -> set[int]:
+    """The texts :func:`_ticker_hits` may find a ticker in: a parenthesised ticker
+    (:data:`PAREN_TICKER`, searched only in texts with a parenthesis) or four digits
+    (every other form: a code of four digits or more, an ETF code ``00`` + 2-4 digits).
+    In any other text it finds no citation at all."""
+    paren = set(compress(count(), map(contains, texts, repeat("("))))
+    paren.update(compress(count(), map(contains, texts, repeat("（"))))
+    order = sorted(paren)
+    out = set(compress(order, map(PAREN_TICKER.search, map(texts.__getitem__, order))))
+    out.update(compress(count(), map(_FOUR_DIGITS.search, texts)))
+    return out
+
+
+def _mixing(texts: list[str], directory: CompanyDirectory, index: MentionIndex) -> set[int]:
+    """The texts :func:`_mixed_hits` must look at: those its own first tests do not
+    rule out.  It finds nothing in a text without an ASCII letter (or Kelvin sign), nor
+    in one whose lower case keeps every offset, has no Kelvin sign and has no run of
+    Latin letters a mixed-script name starts with; these tests are made here in C,
+    one pass per test over the article's texts."""
+    if not directory.mixed:
+        return set()
+    lettered = list(compress(count(), map(_ASCII_LETTER.search, texts)))
+    written = list(map(texts.__getitem__, lettered))
+    lowered = list(map(str.lower, written))
+    runs_free = map(index.mixed_runs.isdisjoint, map(LETTER_RUN.findall, lowered))
+    out = set(compress(lettered, map(not_, runs_free)))
+    out.update(compress(lettered, map(ne, map(len, lowered), map(len, written))))
+    out.update(compress(lettered, map(contains, written, repeat("\u212a"))))
+    return out
+
+
 def _sentence_companies(
-    text: str, tokens: list[str], directory: CompanyDirectory, index: MentionIndex
+    text: str,
+    tokens: list[str],
+    directory: CompanyDirectory,
+    index: MentionIndex,
+    places: Sequence[int],
+    may_cite: bool,
+    may_mix: bool,
+    may_mark: bool,
+    may_phrase: bool,
 ) -> list[tuple[str, str]]:
-    cited, hits = _ticker_hits(text, directory)
-    phrases = _phrase_hits(text, tokens, directory, index)
-    mixed = _mixed_hits(text, directory, index)
-    if mixed:
-        phrases = phrases + mixed
-    for alias, compound, crossed in token_aliases(tokens, directory, index):
+    """What the sentence names.  ``places``: where its tokens may name a company (see
+    :meth:`MentionIndex.places`); ``may_cite``: see :func:`_citing`; ``may_mix``: see
+    :func:`_mixing`; ``may_mark``: it has a KY marker or a letter with diacritics;
+    ``may_phrase``: some token may start a multi-word name (false only when
+    :func:`_phrase_hits` would find that none does).  A finder whose condition fails
+    would find nothing: it is not called."""
+    if may_cite:
+        cited, hits = _ticker_hits(text, directory)
+    else:
+        cited, hits = set(), []
+    phrases = _phrase_hits(text, tokens, directory, index) if may_phrase else []
+    # The sentence as aliases are keyed, converted at most once (for mixed-script names
+    # and beside a longer name).
+    comparable = cache(partial(_comparable, text)) if may_mix or phrases else None
+    if may_mix:
+        mixed = _mixed_hits(text, directory, index, comparable)
+        if mixed:
+            phrases = phrases + mixed
+    for alias, compound, crossed in aliases_at(tokens, places, directory, index) if places else ():
         labels = directory.exact_case.get(alias)
         if labels and not any(_has_latin_word(text, label) for label in labels):
             continue
-        if not compound and _inside_phrases(alias, text, phrases):
+        if not compound and phrases and _inside_phrases(alias, text, phrases, comparable):
             continue  # GE in GE Vernova, 三星 in 三星SDI: the longer name
         key = _pick(directory.by_alias[alias], directory)
         if key in cited or (compound and alias not in directory.ambiguous):
@@ -150,6 +249,8 @@ def _sentence_companies(
     # Most sentences have none of these: skip the calls (each tests the same first).
     if phrases:
         hits.extend((key, CERTAIN) for key, _, _ in phrases)
+    if not may_mark:
+        return hits  # no KY marker, no letter with diacritics
     if "KY" in text:
         hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
     if _ACCENTED.search(text):
@@ -157,7 +258,6 @@ def _sentence_companies(
     return hits
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
 _COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
 
 
@@ -181,17 +281,43 @@ def _phrase_hits(
             for p in labels
         ]
     out = []
+    lowered = text.lower() if _CASE_TWINS.search(text) is None else None
     for label, key in candidates:
+        if lowered is not None and not all(map(lowered.__contains__, _label_pieces(label))):
+            continue  # a piece of the name is missing: its pattern cannot match
         match = phrase_pattern(label).search(text)
         if match:
             out.append((key, match.start(), match.end()))
     return out
 
 
+_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The characters other than ASCII letters that ``re.IGNORECASE`` matches with an ASCII
+letter (İ and ı with i, ſ with s, the Kelvin sign with k): in a text holding none, an
+ASCII letter of a pattern matches a letter of ``text.lower()`` equal to its own lower
+case, and nothing else."""
+
+
+@lru_cache(maxsize=4096)
+def _label_pieces(label: str) -> tuple[str, ...]:
+    """What every match of :func:`phrase_pattern` of ``label`` holds, lower-cased: the
+    pieces of its words between hyphens (which it matches literally, any case; a
+    hyphen may become a space or vanish, words are joined by any spaces).  Only for
+    ASCII names: for any other, no piece is required (the pattern is searched)."""
+    if not label.isascii():
+        return ()
+    return tuple(p.lower() for word in label.split() for p in word.split("-") if p)
+
+
 def _mixed_hits(
-    text: str, directory: CompanyDirectory, index: MentionIndex
+    text: str,
+    directory: CompanyDirectory,
+    index: MentionIndex,
+    comparable: Callable[[], str] | None = None,
 ) -> list[tuple[str, int, int]]:
-    """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans."""
+    """Names mixing Latin and Chinese (三星SDI, LG化學), with their spans.
+
+    ``comparable``: :func:`_comparable` of ``text``, remembered for the sentence."""
     if not directory.mixed or text.isascii() or not _ASCII_LETTER.search(text):
         return []  # every such name has a Latin letter (and OpenCC makes none)
     # Where a name is found below, its first run of Latin letters is a whole run of the
@@ -207,9 +333,9 @@ def _mixed_hits(
         runs = set(LETTER_RUN.findall(lowered))
         if index.mixed_runs.isdisjoint(runs):
             return []
-        low = _comparable(text)
+        low = comparable() if comparable is not None else _comparable(text)
     else:
-        low = _comparable(text)
+        low = comparable() if comparable is not None else _comparable(text)
         runs = set(LETTER_RUN.findall(low))
     by_run = index.mixed_by_run
     names = sorted(name for run in runs for name in by_run.get(run, ()))
@@ -244,29 +370,44 @@ def _comparable(text: str) -> str:
     return lowered if len(lowered) == len(simplified) else simplified
 
 
-def _inside_phrases(alias: str, text: str, phrases: list[tuple[str, int, int]]) -> bool:
-    """Every place the sentence writes ``alias`` lies inside a longer name it also writes."""
+def _inside_phrases(
+    alias: str,
+    text: str,
+    phrases: list[tuple[str, int, int]],
+    comparable: Callable[[], str] | None = None,
+) -> bool:
+    """Every place the sentence writes ``alias`` lies inside a longer name it also writes.
+
+    ``comparable``: :func:`_comparable` of ``text``, remembered for the sentence."""
     spans = [(start, end) for _, start, end in phrases if end - start > len(alias)]
     if not spans:
         return False
     if alias.isascii():
-        places = [
-            m.start()
-            for m in re.finditer(
-                rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE
-            )
-        ]
+        places = [m.start() for m in _word_pattern(alias, True).finditer(text)]
     else:
-        low = _comparable(text)
-        places = [m.start() for m in re.finditer(re.escape(alias), low)]
+        low = comparable() if comparable is not None else _comparable(text)
+        places = [m.start() for m in _literal_pattern(alias).finditer(low)]
     return bool(places) and all(any(s <= p < e for s, e in spans) for p in places)
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str, ignore_case: bool) -> re.Pattern[str]:
+    """``word`` (a directory name) with no Latin letter beside it: compiled once per
+    name instead of escaped, formatted and looked up in ``re``'s cache at each call."""
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", flags)
+
+
+@lru_cache(maxsize=4096)
+def _literal_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(re.escape(word))
 
 
 def _bare_acronym(alias: str, text: str) -> bool:
     """An acronym name (GIS, PTC) with no company word or KY marker right after it."""
     if not alias.isascii() or alias.upper() not in ACRONYM_NAMES:
         return False
-    for m in re.finditer(rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", text, re.IGNORECASE):
+    for m in _word_pattern(alias, True).finditer(text):
         if _COMPANY_AFTER.match(text, m.end()):
             return False
     return True
@@ -303,7 +444,7 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
     """Companies whose ticker the sentence prints (cited), and those that count."""
     cited: set[str] = set()
     hits: list[tuple[str, str]] = []
-    if not ("(" in text or "（" in text or _FOUR_DIGITS.search(text)):
+    if not _may_cite(text):
         return cited, hits  # every form of ticker_refs and etf_codes needs one of these
     for ref in ticker_refs(text):
         company = resolve_ticker(ref, directory)
@@ -391,4 +532,4 @@ def _is_ky(company: Company | None) -> bool:
 
 
 def _has_latin_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text) is not None
+    return _word_pattern(word, False).search(text) is not None

@@ -13,8 +13,9 @@ Suffixes are Simplified, as the segmenter's tokens are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import islice
+from collections.abc import Iterable, Sequence
+from itertools import compress, count, islice, repeat
+from operator import contains, eq, not_
 
 from digests.companies import COMMON_WORD_FREQ, CompanyDirectory
 from digests.name_suffixes import suffix_fits
@@ -44,25 +45,25 @@ def token_aliases(
     counts as surely as a distinctive name, even for a short or everyday one.  The
     second says a two-character name may have been cut out of a word (新產能).
 
-    Only the tokens that may take part in a name are looked at (see
-    :class:`MentionIndex`): most sentences have a few, many none."""
-    relevant = index.relevant
-    if relevant.isdisjoint(tokens):
-        return []
-    named, starts = index.named, index.starts
+    Only the tokens that may start a name are looked at (see :meth:`MentionIndex.places`):
+    most sentences have a few, many none."""
+    places = index.places([tokens])
+    return aliases_at(tokens, places[0], directory, index) if places else []
+
+
+def aliases_at(
+    tokens: list[str], places: Sequence[int], directory: CompanyDirectory, index: MentionIndex
+) -> list[tuple[str, bool, bool]]:
+    """:func:`token_aliases` read at ``places`` only: what :meth:`MentionIndex.places`
+    gave for these tokens (every other token yields nothing and joins no pair that does)."""
     by_alias = directory.by_alias
     count = len(tokens)
     out: list[tuple[str, bool, bool]] = []
     taken = 0  # tokens before this were read as the second half of a pair
-    for i in [i for i, token in enumerate(tokens) if token in relevant]:
+    for i in places:
+        if i < taken:
+            continue
         token = tokens[i]
-        if i < taken or (
-            token not in named
-            and (
-                i + 1 == count or tokens[i + 1].isascii() or token + tokens[i + 1][:1] not in starts
-            )
-        ):
-            continue  # an alias's start, but the next token does not continue it
         key = token.lower() if token.isascii() else token
         if i + 1 < count and not key.isascii() and not tokens[i + 1].isascii():
             pair = key + tokens[i + 1]
@@ -187,6 +188,40 @@ class MentionIndex:
             answer = self.crossing[place] = _crosses_word(list(place), 1, directory)
         return answer
 
+    def places(self, units: list[list[str]]) -> dict[int, list[int]]:
+        """Where :func:`aliases_at` must look in each token list of ``units`` (all of an
+        article's, classified first): unit number -> positions, for the units that have
+        any.  A place is a ``named`` token, or an ``opens`` token followed, in its own
+        unit, by a non-Latin token whose first character continues it to the start of an
+        alias (``token + next[:1]`` in ``starts``): the tokens :func:`token_aliases` used
+        to pass over one by one yield nothing there, nor join a pair that does.
+
+        The units without a ``relevant`` token (one in ten) are found in C; in the others
+        one comprehension finds the places, where the finder used to collect every
+        ``relevant`` token first and then loop over them to drop most (only about one
+        ``opens`` token in 300 is continued)."""
+        relevant, named, starts = self.relevant, self.named, self.starts
+        out: dict[int, list[int]] = {}
+        for unit in compress(count(), map(not_, map(relevant.isdisjoint, units))):
+            tokens = units[unit]
+            last = len(tokens) - 1
+            found = [
+                i
+                for i, token in enumerate(tokens)
+                if token in relevant
+                and (
+                    token in named
+                    or (
+                        i < last
+                        and not tokens[i + 1].isascii()
+                        and token + tokens[i + 1][:1] in starts
+                    )
+                )
+            ]
+            if found:
+                out[unit] = found
+        return out
+
     def classify(self, tokens: Iterable[str]) -> None:
         """Classify the tokens not met before (``tokens`` of a whole article at once)."""
         fresh = set(tokens).difference(self.seen)
@@ -224,15 +259,23 @@ class MentionIndex:
 def _touched(aliases: list[str], firsts: set[str], seen: tuple[str, ...]) -> set[str]:
     """The tokens of ``seen`` whose class new ``aliases`` or phrases (their ``firsts``)
     may change: an alias itself (a Latin one in any case), its starts, the tokens that
-    hold it (a name with a company word or after a word), a phrase's first word."""
+    hold it (a name with a company word or after a word), a phrase's first word.
+
+    Each test runs over ``seen`` (up to :data:`_MEMO_LIMIT` tokens) in C (``map`` with
+    ``contains``, ``eq``, ``str.lower``); the few tokens it keeps are then checked for
+    being ASCII, the rest of the test, in Python."""
     touched: set[str] = set()
+    if firsts or any(map(str.isascii, aliases)):
+        lowered = list(map(str.lower, seen))
     if firsts:
-        touched.update(t for t in seen if t.isascii() and t.lower() in firsts)
+        hit = compress(seen, map(firsts.__contains__, lowered))
+        touched.update(t for t in hit if t.isascii())
     for alias in aliases:
         touched.update(alias[:end] for end in range(1, len(alias)))
-        touched.update(token for token in seen if alias in token)
+        touched.update(compress(seen, map(contains, seen, repeat(alias))))
         if alias.isascii():
-            touched.update(token for token in seen if token.isascii() and token.lower() == alias)
+            hit = compress(seen, map(eq, lowered, repeat(alias)))
+            touched.update(t for t in hit if t.isascii())
     return touched
 
 

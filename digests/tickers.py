@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SUFFIX_FAMILY = {
     "TW": "tw",
@@ -127,8 +127,11 @@ def etf_codes(text: str) -> Iterator[tuple[str, int, int]]:
         yield m.group("code"), m.start(), m.end()
 
 
-@dataclass(frozen=True)
-class TickerRef:
+class TickerRef(NamedTuple):
+    """A ticker citation in a text.  A named tuple rather than a frozen dataclass: an
+    article makes a few dozen (most never resolve to a company), and a frozen
+    dataclass sets each of its eight fields through ``object.__setattr__``."""
+
     code: str
     family: str | None
     """Market family named by a suffix or exchange prefix (``tw``, ``us``...), if any."""
@@ -144,11 +147,15 @@ class TickerRef:
     end: int
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
-_DIGIT_RUN = re.compile(r"\d{4,}")
+_DIGIT_RUN = re.compile(r"\d\d\d\d+")
+"""A run of four digits or more: ``\\d{4,}`` written out, the same matches found several
+times faster (``re`` then scans for a digit instead of trying its repeat at every
+character).  Every form below that prints a code without parentheses starts at one."""
 
 
-def codes_before_names(text: str) -> Iterator[re.Match[str]]:
+def codes_before_names(
+    text: str, runs: list[re.Match[str]] | None = None
+) -> Iterator[re.Match[str]]:
     """:data:`CODE_BEFORE_NAME`'s matches, found faster.
 
     The pattern opens with a look-behind, tried at every character.  Its code starts a
@@ -156,9 +163,9 @@ def codes_before_names(text: str) -> Iterator[re.Match[str]]:
     look-behind refuses), and a digit run inside one of its matches follows a word
     character too, so trying the pattern at the start of each such run finds every
     match, once and in order.  (A look-behind sees the text before where ``match``
-    starts.)
+    starts.)  ``runs``: :data:`_DIGIT_RUN`'s matches in ``text``, when the caller has them.
     """
-    for run in _DIGIT_RUN.finditer(text):
+    for run in _DIGIT_RUN.finditer(text) if runs is None else runs:
         m = CODE_BEFORE_NAME.match(text, run.start())
         if m is not None:
             yield m
@@ -180,9 +187,11 @@ def ticker_refs(text: str) -> Iterator[TickerRef]:
             m.start(),
             m.end(),
         )
-    if _FOUR_DIGITS.search(text) is None:
-        return  # the forms below print a code of four digits or more
-    for m in codes_before_names(text):
+    # The forms below print a code of four digits or more: both read the same runs.
+    runs = list(_DIGIT_RUN.finditer(text))
+    if not runs:
+        return
+    for m in codes_before_names(text, runs):
         yield TickerRef(
             m.group("code"),
             "tw",
@@ -193,15 +202,16 @@ def ticker_refs(text: str) -> Iterator[TickerRef]:
             m.start(),
             m.end(),
         )
-    for name, code, start, end in names_before_codes(text):
+    for name, code, start, end in names_before_codes(text, runs):
         yield TickerRef(code, "tw", False, name, "name_first", False, start, end)
 
 
-_CODE_AFTER_NAME = re.compile(r"\d{4,6}(?![\d.,%])")
 _NAME_BEFORE = re.compile(r"[\u3400-\u9fff]{1,12}\Z")
 
 
-def names_before_codes(text: str) -> Iterator[tuple[str, str, int, int]]:
+def names_before_codes(
+    text: str, runs: list[re.Match[str]] | None = None
+) -> Iterator[tuple[str, str, int, int]]:
     """:data:`NAME_BEFORE_CODE`'s matches (name, code, start, end), found faster.
 
     The pattern tries up to eleven name lengths at every Chinese character.  A match
@@ -209,11 +219,19 @@ def names_before_codes(text: str) -> Iterator[tuple[str, str, int, int]]:
     most), then has an optional KY marker, one optional space and the code.  So the
     codes are found first (an article has far fewer than it has runs) and read back
     from: the space, the marker, two Chinese characters.  A code the pattern takes
-    starts a run of digits, where a search for codes from the left always tries it;
-    one starting inside a run has a digit before it and is passed over.
+    starts a run of digits: one starting inside a run has a digit before it, where
+    neither a space, a marker nor a Chinese character is.  At a run's start the code
+    (``\\d{4,6}(?![\\d.,%])``) is the whole run, when it has four to six digits and
+    is not followed by ``.``, ``,`` or ``%`` (a digit cannot follow a whole run): so
+    the codes are read from :data:`_DIGIT_RUN`'s matches (``runs``, when the caller
+    has them), those of seven digits or more and those followed by those marks
+    passed over.
     """
-    for code in _CODE_AFTER_NAME.finditer(text):
-        end = code.start()
+    size = len(text)
+    for code in _DIGIT_RUN.finditer(text) if runs is None else runs:
+        end, after = code.span()
+        if after - end > 6 or (after < size and text[after] in ".,%"):
+            continue
         if end > 0 and text[end - 1] in " \t\u3000":
             end -= 1
         ky_at = end
@@ -229,16 +247,37 @@ def names_before_codes(text: str) -> Iterator[tuple[str, str, int, int]]:
             continue
         name = _NAME_BEFORE.search(text, max(0, ky_at - 12), ky_at)
         start = name.start()  # type: ignore[union-attr]  # two Chinese characters end there
-        yield text[start:end], code.group(), start, code.end()  # name and marker
+        yield text[start:end], code.group(), start, after  # name and marker
 
 
 def lead_in(text: str, end: int) -> str:
     """The Chinese (or Latin) run that ends right before ``end``, markers dropped.
 
     ``晶片廠譜瑞-KY ( 4966 )`` -> ``晶片廠譜瑞``; ``CoreWeave(CRWV-US)`` -> ``CoreWeave``.
+
+    What :data:`_PAREN_GAP` and :data:`_LEAD_IN` find, searched from where a match can
+    start rather than from every one of the 48 characters.  Every character of a gap
+    match is a space, ``*＊-－``, ``K``, ``Y`` or ``創`` and the match runs to the end, so
+    it starts inside the longest tail of such characters (read in one match on the
+    reversed text).  Before the gap the text ends with no space (a space there would
+    start an earlier gap match), so a lead-in ends at the end: a Chinese one in the
+    last 14 characters, a Latin one in the last 41; the leftmost of the two is the
+    leftmost match of the pattern, and both hold the same text from there on.
     """
     before = text[max(0, end - 48) : end]
-    gap = _PAREN_GAP.search(before)
+    tail = _GAP_TAIL.match(before[::-1])
+    gap = _PAREN_GAP.search(before, len(before) - tail.end())  # type: ignore[union-attr]
     before = before[: gap.start()] if gap else before
-    match = _LEAD_IN.search(before)
-    return match.group().strip() if match else ""
+    size = len(before)
+    zh = _ZH_END.search(before, max(0, size - 14))
+    latin = _LATIN_END.search(before, max(0, size - 41))
+    if zh is not None and (latin is None or zh.start() < latin.start()):
+        return zh.group().strip()
+    return latin.group().strip() if latin is not None else ""
+
+
+_GAP_TAIL = re.compile(r"[\s*＊\-－KY創]*")
+"""The characters a :data:`_PAREN_GAP` match is made of (matched on reversed text)."""
+_ZH_END = re.compile(r"[\u3400-\u9fff]{1,14}$")
+_LATIN_END = re.compile(r"[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
+"""The two alternatives of :data:`_LEAD_IN`, each searched where it can start."""
