@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from digests import regexcache
 from digests.companies import (
     AMBIGUOUS_WORD_FREQ,
     Company,
@@ -71,9 +72,9 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
     return list(learned.values())
 
 
-_OPEN_PAREN = re.compile("[（(]")
-_ZH_BEFORE = re.compile(r"[\u3400-\u9fff]{2,14}\Z")
-_IN_PARENS = re.compile(r"[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]")
+_OPEN_PAREN = regexcache.compile("[（(]")
+_ZH_BEFORE = regexcache.compile(r"[\u3400-\u9fff]{2,14}\Z")
+_IN_PARENS = regexcache.compile(r"[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]")
 
 
 def names_with_parens(text: str) -> Iterator[tuple[str, str]]:
@@ -109,11 +110,13 @@ _FAMILY_MARKET = {
     "ch": "SIX",
     "au": "ASX",
 }
-_TERM_END = re.compile(
+_TERM_END = regexcache.compile(
     r"(?:管理|系統|系统|規劃|规划|技術|技术|平台|模型|指數|指数|標準|标准|協議|协议|架構|架构|"
     r"方案|服務|服务|軟體|软件|設計|设计|製造|制造|流程|分析|網路|网络|計畫|计划|資源|资源)$"
 )
-_NOT_NAME_END = re.compile(r"[年月日季週周期度前後后底初中元股檔档家張张倍億亿萬万點点天次]$")
+_NOT_NAME_END = regexcache.compile(
+    r"[年月日季週周期度前後后底初中元股檔档家張张倍億亿萬万點点天次]$"
+)
 
 
 def _learn_from_ticker(ref: TickerRef, directory: CompanyDirectory) -> LearnedAlias | None:
@@ -215,16 +218,16 @@ def _known_suffix(zh: str, company: Company, directory: CompanyDirectory) -> str
     return max(endings, key=len) if endings else None
 
 
-_AFTER_COMPANY = re.compile(r"^.*公司(?=.{2,}$)")
-_AFTER_GROUP = re.compile(r"^.*(?:集團|集团)(?=.{2,}$)")
-_AFTER_TRADER = re.compile(r"^.{2,}商(?=.{3,}$)")
-_COMPANY_END = re.compile(r"公司$")
-_CODE_OTHER = re.compile(r"\d{4,6}(?:\.TWO?)?")
-_FIGURE_OTHER = re.compile(r"[\d.,%\s]+.*")
-_SHORT_CAPS = re.compile(r"[A-Z][A-Z0-9]{0,5}")
-_LATIN_OTHER = re.compile(r"[A-Za-z][A-Za-z0-9&.,'’/\- ]{1,46}")
-_ALL_CAPS = re.compile(r"[A-Z]{1,5}")
-_WORD_GAPS = re.compile(r"[\s\-]+")
+_AFTER_COMPANY = regexcache.compile(r"^.*公司(?=.{2,}$)")
+_AFTER_GROUP = regexcache.compile(r"^.*(?:集團|集团)(?=.{2,}$)")
+_AFTER_TRADER = regexcache.compile(r"^.{2,}商(?=.{3,}$)")
+_COMPANY_END = regexcache.compile(r"公司$")
+_CODE_OTHER = regexcache.compile(r"\d{4,6}(?:\.TWO?)?")
+_FIGURE_OTHER = regexcache.compile(r"[\d.,%\s]+.*")
+_SHORT_CAPS = regexcache.compile(r"[A-Z][A-Z0-9]{0,5}")
+_LATIN_OTHER = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,'’/\- ]{1,46}")
+_ALL_CAPS = regexcache.compile(r"[A-Z]{1,5}")
+_WORD_GAPS = regexcache.compile(r"[\s\-]+")
 
 
 @lru_cache(maxsize=16384)

@@ -8,7 +8,6 @@ the work beyond them stays a small fraction of the OpenCC + jieba floor.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections import _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, methodcaller, mul
 
+from digests import regexcache
 from digests.currency import amount_units_in
 from digests.figures import NUMBER_HINT_RE, Figure, find_figures
 from digests.models import Article
@@ -237,12 +237,12 @@ def _first_seen(
 
 
 _LEAD_IN_END = ("：", ":")
-_ANNOUNCE_RE = re.compile(
+_ANNOUNCE_RE = regexcache.compile(
     r"(?:[一二兩两三四五六七八九十幾几數数多\d]+\s*(?:項|项|個|个|點|点|大|方面|重點|重点|面向|層面|层面|"
     r"部分|要點|要点|原因|理由|風險|风险|觀察|观察|看法|動能|动能|焦點|焦点|步驟|步骤)|如下|以下幾|以下几)"
     r"[^。！？]{0,12}[。.]$"
 )
-_FIRST_ITEM_RE = re.compile(
+_FIRST_ITEM_RE = regexcache.compile(
     r"^\s*(?:1\s*[.、)）](?!\d)|[（(][1一][)）]|一[、.]|①|⑴|❶|首先|第一[，,、]|其一[，,、])"
 )
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from digests import regexcache
 from digests.figures import figure_weight
 from digests.fragments import is_table_row
 from digests.salience import is_anaphoric, is_marked_item
@@ -153,11 +154,11 @@ def in_context(sentence: str, texts: Sequence[str]) -> str:
     return joined if len(joined) <= POINT_MAX else sentence
 
 
-_ITEM_MARK = re.compile(
+_ITEM_MARK = regexcache.compile(
     r"^\s*(?:[-*•●◆■▪‧・·▍►▶✅]|\d{1,2}\s*[.、)）]|[（(](?:\d{1,2}|[一二三四五六七八九十])[)）]|"
     r"[一二三四五六七八九十][、.]|[①-⑳⑴-⒇❶-❿])\s*"
 )
-_NAMED_ITEM = re.compile(
+_NAMED_ITEM = regexcache.compile(
     r"^[^\s:：，,。]{0,12}(?:[(（]\s*[A-Za-z]{0,8}[:：]?\s*\d{4,6}[A-Za-z]?(?:[-.][A-Za-z]{2,3})?\s*[)）]|"
     r"[(（][A-Z]{1,5}(?:[-.][A-Z]{2})?[)）])[^\s:：，,。]{0,4}[:：]\s*\S"
 )

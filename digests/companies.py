@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from digests import regexcache
 from digests.normalize import name_key
 
 T = TypeVar("T")
@@ -313,9 +314,9 @@ FOREIGN_NAME_STOPWORDS = frozenset(
 """Index-data names that are also plain English words: never matched alone."""
 
 
-_ASCII_START = re.compile(r"[\x00-\x7f]*")
-_MIXED_SCRIPT = re.compile(r"[a-z][\u3400-\u9fff]|[\u3400-\u9fff][a-z]")
-_INNER_PUNCT = re.compile(r"[a-z0-9][-.&'+][a-z0-9]")
+_ASCII_START = regexcache.compile(r"[\x00-\x7f]*")
+_MIXED_SCRIPT = regexcache.compile(r"[a-z][\u3400-\u9fff]|[\u3400-\u9fff][a-z]")
+_INNER_PUNCT = regexcache.compile(r"[a-z0-9][-.&'+][a-z0-9]")
 
 _LATIN_FOLD = str.maketrans(
     {"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "Ł": "L",
@@ -323,7 +324,7 @@ _LATIN_FOLD = str.maketrans(
 )  # fmt: skip
 
 
-_FOLDABLE = re.compile("[\u00c0-\u024f]")
+_FOLDABLE = regexcache.compile("[\u00c0-\u024f]")
 """A Latin letter with diacritics (the test :func:`fold_latin` made per character)."""
 
 
@@ -363,8 +364,8 @@ def preferred(keys: set[str], companies: dict[str, Company]) -> str:
 # --- loading -------------------------------------------------------------------
 
 
-_MARKERS = re.compile(r"[*＊\s\u3000]")
-_KY = re.compile(r"[-－](KY|DR)?創?$")
+_MARKERS = regexcache.compile(r"[*＊\s\u3000]")
+_KY = regexcache.compile(r"[-－](KY|DR)?創?$")
 
 
 def clean_listed_name(raw: str) -> tuple[str, tuple[str, ...]]:
@@ -452,17 +453,17 @@ def curated_companies() -> tuple[Company, ...]:
     return tuple(parse_curated(path.read_text(encoding="utf-8")))
 
 
-_EN_TRADE_SUFFIX = re.compile(
+_EN_TRADE_SUFFIX = regexcache.compile(
     r"\s+(?:Technology|Technologies|Semiconductors?|Networks|Systems|Software|Industries|"
     r"International|Pharmaceuticals|Therapeutics)$"
 )
-_EN_LEGAL_SUFFIX = re.compile(
+_EN_LEGAL_SUFFIX = regexcache.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corporation|Corp|Co|Company|Companies|Holdings?|plc|PLC|"
     r"N\.?V|S\.?A|SE|AG|Ltd|Limited|Group|Class [A-C]|\(Class [A-C]\)|& Co))+\.?$"
 )
 
 
-_ACRONYM = re.compile(r"[A-Z0-9&]{1,5}")
+_ACRONYM = regexcache.compile(r"[A-Z0-9&]{1,5}")
 
 
 def foreign_names(names: list[str]) -> list[str]:

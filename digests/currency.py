@@ -13,9 +13,10 @@ a magnitude, and a currency that moves is followed by a verb, not a number.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
+
+from digests import regexcache
 
 CURRENCIES = frozenset(
     {"新台币", "台币", "美元", "人民币", "日圆", "日元", "欧元", "港币", "韩元", "英镑"}
@@ -47,11 +48,11 @@ _QUALIFIERS = frozenset(
 )
 """Words between a currency and its amount: 新台幣約120億元, 新台幣逾百億元."""
 
-_NUMBER = re.compile(
+_NUMBER = regexcache.compile(
     r"[\d.,，]*\d[\d.,，]*[%％]?|[零〇一二两三四五六七八九十百千万亿兆数几]+(?:多)?[亿万兆元]*"
 )
 """120, 1.2, 1,250, 一百二十, 百亿元, 数十亿元."""
-_MAGNITUDE = re.compile(r".*[亿万兆]")
+_MAGNITUDE = regexcache.compile(r".*[亿万兆]")
 """A token ending an amount: 亿, 百万, 120亿 (the next word is then its unit)."""
 
 

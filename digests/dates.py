@@ -20,6 +20,8 @@ import warnings
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from digests import regexcache
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 """The zone of a date written without one."""
 
@@ -83,8 +85,8 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p + _WEEKDAY + _TIME, re.IGNORECASE) for p in _DATE_FORMS)
 
 
-_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-_RFC822 = re.compile(
+_ISO_DATE = regexcache.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+_RFC822 = regexcache.compile(
     r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
     r"\s*(?:[+-]\d{4}|[A-Za-z]{1,5})?$"
 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digests import regexcache
+
 _CN_DIGITS = "零〇一二兩两三四五六七八九十百千"
 _NUM_AFTER = "萬万億亿兆倍成%％"
 """What a number in Chinese numerals needs right after it (三成, 十億, 兩倍)."""
@@ -28,12 +30,12 @@ _CURRENCIES = ("US$", "NT$", "$", "¥", "€")
 # first characters lets ``re`` skip every other position of the text at once (three
 # times faster on article text, same matches; see digests.regexguard).
 _STARTS = sorted({q[0] for q in _QUALIFIERS.split("|")} | {c[0] for c in _CURRENCIES})
-FIGURE_RE = re.compile(
+FIGURE_RE = regexcache.compile(
     rf"(?=[\d{_CN_DIGITS}{re.escape(''.join(_STARTS))}])"
     rf"(?:{_QUALIFIERS})?(?:{'|'.join(map(re.escape, _CURRENCIES))})?"
     rf"{_NUM}\s*(?:[{_MAGNITUDE}]+)?\s*(?:{_VALUE_UNITS})?"
 )
-NUMBER_HINT_RE = re.compile(rf"[\d{_CN_DIGITS}](?:(?<=\d)|[{_NUM_AFTER}])")
+NUMBER_HINT_RE = regexcache.compile(rf"[\d{_CN_DIGITS}](?:(?<=\d)|[{_NUM_AFTER}])")
 """What every match of :data:`FIGURE_RE` holds: its number part (:data:`_NUM`, never
 optional) is a digit, or Chinese numerals whose last one is followed by one of
 :data:`_NUM_AFTER`.  A text without either has no figure, and nearly two thirds of
@@ -41,8 +43,8 @@ the sentences that hold a numeral hold neither (一些, 十分, 千萬別…).  
 ``\\d|[零…千][萬…％]``: one character class first (a digit, or a numeral then a
 required unit) lets ``re`` scan for it in its fast loop, twice as fast as the
 alternation."""
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
-_DAY_RE = re.compile(r"\d{1,2}月|\d{1,2}日")
+_YEAR_RE = regexcache.compile(r"^(?:19|20)\d\d(?:年)?$")
+_DAY_RE = regexcache.compile(r"\d{1,2}月|\d{1,2}日")
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,10 @@ def has_value_figure(text: str) -> bool:
 
 # --- table rows: figures only under their column names ------------------------------
 
-_TICKER_HEADER_RE = re.compile(r"代號|代号|代碼|代码|股號|股号|ticker|code|symbol", re.IGNORECASE)
-_HEADER_UNIT_RE = re.compile(r"\s*[(（](?:單位[:：]?\s*)?([^()（）]{1,6})[)）]\s*$")
+_TICKER_HEADER_RE = regexcache.compile(
+    r"代號|代号|代碼|代码|股號|股号|ticker|code|symbol", re.IGNORECASE
+)
+_HEADER_UNIT_RE = regexcache.compile(r"\s*[(（](?:單位[:：]?\s*)?([^()（）]{1,6})[)）]\s*$")
 MAX_TABLE_ROWS = 3
 """Rows a key-figures block shows at most: the table's point is in the text around it."""
 

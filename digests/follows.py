@@ -17,12 +17,12 @@ way round (which recent articles hit this follow), memoising each keyword's hits
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from digests import regexcache
 from digests.answers import stands_alone
 from digests.textproc import sentences as split_sentences
 from digests.textproc import to_simplified
@@ -32,7 +32,7 @@ KINDS = (COMPANY, KEYWORD)
 MIN_KEYWORD = 2
 MAX_KEYWORD = 40
 SENTENCES_PER_HIT = 2
-_SPACES = re.compile(r"\s+")
+_SPACES = regexcache.compile(r"\s+")
 _VARIANTS = str.maketrans({"矽": "硅"})
 """Taiwan and mainland spellings OpenCC's t2s keeps apart (矽晶圓 / 硅晶圆)."""
 

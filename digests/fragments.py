@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from digests import regexcache
+
 MIN_CLAUSE = 40
 """A piece ending in ；/; shorter than this is a clause cut from its sentence.
 
@@ -33,23 +35,23 @@ _FINAL_OR_SEMI = _FINAL + _SEMI_END
 
 # Function words that cannot open a sentence: what is left when the head of a
 # sentence was cut off or a connective trimmed too eagerly (其實是… -> 是…).
-_REMNANT_RE = re.compile(
+_REMNANT_RE = regexcache.compile(
     r"^(?:的(?![確确])|了(?![解])|嗎|吗|呢|吧|啊|呀|"
     r"是(?!否)|也(?!許|许)|並(?!非|不|無|无)|并(?!非|不|无)|且|則|则|卻|却|"
     r"而是|而已|等等)"
 )
-_BYLINE_RE = re.compile(
+_BYLINE_RE = regexcache.compile(
     r"^[【\[(（]?\s*[^，,。]{0,8}(?:記者|记者|編譯|编译|撰文|文\s*[／/]|圖\s*[／/]|图\s*[／/])"
     r"[^。！？!?]{0,40}$"
 )
-_REMNANT_OR_BYLINE_RE = re.compile(f"(?:{_REMNANT_RE.pattern})|(?:{_BYLINE_RE.pattern})")
+_REMNANT_OR_BYLINE_RE = regexcache.compile(f"(?:{_REMNANT_RE.pattern})|(?:{_BYLINE_RE.pattern})")
 """Either rule, in one match: both are anchored at the start (``match`` fails for both
 exactly when it fails for this one)."""
-_WORD_CHAR_RE = re.compile(r"[\w\u3400-\u9fff]")
-_NON_WORD_CHAR_RE = re.compile(r"[^\w\u3400-\u9fff]")
+_WORD_CHAR_RE = regexcache.compile(r"[\w\u3400-\u9fff]")
+_NON_WORD_CHAR_RE = regexcache.compile(r"[^\w\u3400-\u9fff]")
 """Its complement: a sentence has few of these, so counting them is the cheap way to
 count word characters (every character is one or the other)."""
-_FIGURE_RE = re.compile(r"\d")
+_FIGURE_RE = regexcache.compile(r"\d")
 
 
 def _word_chars(text: str) -> int:
@@ -57,7 +59,7 @@ def _word_chars(text: str) -> int:
     return len(text) - len(_NON_WORD_CHAR_RE.findall(text))
 
 
-_SIX_WORD_CHARS = re.compile(r"(?:[^\w\u3400-\u9fff]*[\w\u3400-\u9fff]){6}")
+_SIX_WORD_CHARS = regexcache.compile(r"(?:[^\w\u3400-\u9fff]*[\w\u3400-\u9fff]){6}")
 """Matches (at the start) exactly when ``_word_chars(text) >= 6``: it reads up to the
 sixth word character, where counting them all reads the whole sentence.  Its two
 classes are each other's complement, so it never backtracks."""
@@ -128,7 +130,7 @@ def _has_table_line(text: str) -> bool:
 
 _OPENERS = {pair[0]: pair[1] for pair in _PAIRS}
 _CLOSERS = frozenset(pair[1] for pair in _PAIRS)
-_BRACKET_RE = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
+_BRACKET_RE = regexcache.compile("[" + re.escape("".join(_PAIRS)) + "]")
 """The quotes and brackets of :data:`_PAIRS`: only they move the stack in :func:`balanced`."""
 
 
@@ -153,18 +155,18 @@ def balanced(text: str) -> bool:
 # told by its shape: several short cells, most of them numbers, and no clause or
 # sentence punctuation.  A "label：value" line (承銷價：52元) labels itself and is no row.
 
-_CELL_SPLIT_RE = re.compile(r"\s*[|｜\t]\s*|\s+")
-_NUMBER_CELL_RE = re.compile(
+_CELL_SPLIT_RE = regexcache.compile(r"\s*[|｜\t]\s*|\s+")
+_NUMBER_CELL_RE = regexcache.compile(
     r"^[(（]?[-+−–▲▼△▽]?(?:US\$|NT\$|\$|¥|€)?\d[\d,]*(?:\.\d+)?[)）]?"
     r"(?:%|％|x|X|倍|元|億|亿|萬|万|兆|百萬|千|bps|pp|點|张|張)?[)）]?$"
 )
-_EMPTY_CELL_RE = re.compile(r"^(?:-|–|—|－|N/?A|n\.?a\.?|NM|nm|\*)$")
-_PERIOD_CELL_RE = re.compile(
+_EMPTY_CELL_RE = regexcache.compile(r"^(?:-|–|—|－|N/?A|n\.?a\.?|NM|nm|\*)$")
+_PERIOD_CELL_RE = regexcache.compile(
     r"^(?:(?:19|20)\d\d(?:[A-Z]|年|年度)?|[1-4]Q\d\d[A-Z]?|\d{2,4}Q[1-4][A-Z]?|Q[1-4]|"
     r"[12]H\d\d[A-Z]?|\d{2,3}年(?:度|第?[一二三四1-4]季|[1-4]Q)?|\d{1,2}月)$"
 )
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
-_ROW_PUNCT_RE = re.compile(r"[，。；：！？、:;!?]")
+_ROW_PUNCT_RE = regexcache.compile(r"[，。；：！？、:;!?]")
 _ROW_PUNCT_CHARS = frozenset("，。；：！？、:;!?")
 """The characters of :data:`_ROW_PUNCT_RE`'s class."""
 MAX_CELL_CHARS = 14

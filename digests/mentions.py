@@ -13,6 +13,7 @@ from functools import cache, lru_cache, partial
 from itertools import chain, compress, count, repeat
 from operator import attrgetter, contains, ne, not_
 
+from digests import regexcache
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
     Company,
@@ -28,30 +29,30 @@ from digests.normalize import name_key
 from digests.textproc import to_simplified
 from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, etf_codes, ticker_refs
 
-NAME_WITH_PARENS = re.compile(
+NAME_WITH_PARENS = regexcache.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
 )
 # Everything up to the last function word or descriptor is not part of the name:
 # 約華爾街的貝萊德 -> 貝萊德, 晶片巨頭輝達 -> 輝達.  Longer alternatives come first.
-ZH_CUT = re.compile(
+ZH_CUT = regexcache.compile(
     r".*(?:為何|为何|例如|包括|包含|其中|以及|旗下|子公司|母公司|龍頭|龙头|大廠|大厂|業者|业者|"
     r"巨頭|巨头|巨擘|領頭羊|领头羊|當年|当年|根據|根据|不亞於|不亚于|如同|"
     r"新創|新创|新貴|新贵|新股|新兵|個股|个股|概念股|供應商|供应商|廠商|厂商|代工廠|代工厂|"
     r"製造商|制造商|對手|对手|客戶|客户|同業|同业|廠|厂|"
     r"的|與|与|和|及|、|是|在|由|如|像|被|從|从|為|为|對|对|向|讓|让|將|将|把|以|跟|同|或|了|於|于)"
 )
-ZH_COMPANY_SUFFIX = re.compile(
+ZH_COMPANY_SUFFIX = regexcache.compile(
     r"(?:公司|集團|集团|科技|電子|电子|銀行|银行|資本|资本|控股|材料|半導體|半导体|能源|汽車|汽车|"
     r"證券|证券|投信|投顧|金控|航運|航运|生技|製藥|制药|電機|电机|工業|工业|實業|实业|咖啡)$"
 )
-EN_COMPANY_SUFFIX = re.compile(
+EN_COMPANY_SUFFIX = regexcache.compile(
     r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|Group|Holdings|Materials|Technologies|Technology|"
     r"Systems|Capital|Bank|Motors|Energy|Semiconductor|Electronics|Industries|Pharmaceuticals|"
     r"Rare Earths|Coffee|Partners|Securities|AG|SE|SA|PLC|NV|ASA|A/S|AB|Oyj|GmbH|KGaA|SpA|"
     r"S\.A|S\.p\.A|N\.V|K\.K)\.?$",
     re.IGNORECASE,
 )
-ZH_NOT_COMPANY = re.compile(
+ZH_NOT_COMPANY = regexcache.compile(
     r"(?:局|署|部|會|会|院|組織|组织|協會|协会|委員會|委员会|中心|大學|大学|政府|指數|指数)$"
 )
 TERM_ACRONYMS = frozenset(
@@ -160,7 +161,7 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
 
 _TEXT = attrgetter("text")
 _TOKENS = attrgetter("tokens")
-_FOUR_DIGITS = re.compile(r"\d\d\d\d")
+_FOUR_DIGITS = regexcache.compile(r"\d\d\d\d")
 """``\\d{4}`` written out: the same matches, found several times faster (``re`` scans for
 the first digit instead of trying its repeat at every character)."""
 
@@ -258,7 +259,9 @@ def _sentence_companies(
     return hits
 
 
-_COMPANY_AFTER = re.compile(r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE)
+_COMPANY_AFTER = regexcache.compile(
+    r"\s*(?:[-－]?\s*KY|公司|集團|集团|Inc|Corp|Ltd|Group)", re.IGNORECASE
+)
 
 
 def _phrase_hits(
@@ -291,7 +294,7 @@ def _phrase_hits(
     return out
 
 
-_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+_CASE_TWINS = regexcache.compile("[\u0130\u0131\u017f\u212a]")
 """The characters other than ASCII letters that ``re.IGNORECASE`` matches with an ASCII
 letter (İ and ı with i, ſ with s, the Kelvin sign with k): in a text holding none, an
 ASCII letter of a pattern matches a letter of ``text.lower()`` equal to its own lower
@@ -360,7 +363,7 @@ def _mixed_hits(
     return out
 
 
-_ASCII_LETTER = re.compile("[A-Za-z\u212a]")  # the Kelvin sign lower-cases to k
+_ASCII_LETTER = regexcache.compile("[A-Za-z\u212a]")  # the Kelvin sign lower-cases to k
 
 
 def _comparable(text: str) -> str:
@@ -413,8 +416,8 @@ def _bare_acronym(alias: str, text: str) -> bool:
     return True
 
 
-_ACCENTED = re.compile(r"[\u00c0-\u024f]")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:[-.&'][A-Za-z0-9\u00c0-\u024f]+)*")
+_ACCENTED = regexcache.compile(r"[\u00c0-\u024f]")
+_LATIN_WORD = regexcache.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:[-.&'][A-Za-z0-9\u00c0-\u024f]+)*")
 
 
 def _accented_names(text: str, directory: CompanyDirectory) -> list[str]:
@@ -491,7 +494,7 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
     )
 
 
-_KY_END = re.compile(r"[-－]?KY$")
+_KY_END = regexcache.compile(r"[-－]?KY$")
 
 
 @lru_cache(maxsize=65536)

@@ -12,16 +12,16 @@ Suffixes are Simplified, as the segmenter's tokens are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from itertools import compress, count, islice, repeat
 from operator import contains, eq, not_
 
+from digests import regexcache
 from digests.companies import COMMON_WORD_FREQ, CompanyDirectory
 from digests.name_suffixes import suffix_fits
 from digests.textproc import general_word_freq, segmenter_word_freq, words_taught
 
-LETTER_RUN = re.compile("[A-Za-z]+")
+LETTER_RUN = regexcache.compile("[A-Za-z]+")
 
 CROSSING_WORD_FREQ = 50
 """A word the segmenter knows at least this often is a real word a short name may

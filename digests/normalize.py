@@ -6,13 +6,13 @@ collapse to the same key, so 台积电, 台積電 and ＴＳＭＣ/tsmc meet in 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
+from digests import regexcache
 from digests.textproc import to_simplified
 
-_SPACES = re.compile(r"\s+")
+_SPACES = regexcache.compile(r"\s+")
 _STRIP = " \t\r\n\"'「」『』“”‘’()（）[]【】<>《》.,，。:：;；!！?？、/\\|"
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import _sre
 import re
 
+from digests import regexcache
+
 try:  # Python 3.11+
     from re import _constants as _c
     from re import _parser as _p
@@ -132,7 +134,7 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         if not chars:
             return pattern
         head = "".join(re.escape(ch) for ch in sorted(chars))
-        return re.compile(f"(?=[{head}])(?:{pattern.pattern})", pattern.flags)
+        return regexcache.compile(f"(?=[{head}])(?:{pattern.pattern})", pattern.flags)
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
         return pattern
 
@@ -252,7 +254,7 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
         found = None
     if not found:
-        return re.compile("")
+        return regexcache.compile("")
     # A string holding another needed one adds nothing: 今日 is found wherever 日 is.
     found = {s for s in found if not any(o != s and o in s for o in found)}
     # One branch per first character (的(?:選擇|標的)): where a common character stands,
@@ -260,7 +262,7 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
     heads: dict[str, list[str]] = {}
     for s in sorted(found):
         heads.setdefault(s[0], []).append(re.escape(s[1:]))
-    return re.compile(
+    return regexcache.compile(
         "|".join(
             re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
             for head, tails in heads.items()

@@ -31,25 +31,26 @@ from __future__ import annotations
 
 import re
 
+from digests import regexcache
 from digests.figures import Figure
 from digests.regexguard import grouped, guarded, needs, starts
 
-_RESULTS_RE = re.compile(
+_RESULTS_RE = regexcache.compile(
     r"營收|营收|每股盈餘|每股盈余|每股純益|每股纯益|每股稅後|每股税后|EPS|稅後純益|税后纯益|"
     r"純益|纯益|淨利|净利|獲利|获利|毛利率|營益率|营益率|營業利益|营业利益|虧損|亏损|營利|营利|"
     r"損益兩平|损益两平|轉虧為盈|转亏为盈|接單|接单"
 )
-_GUIDANCE_RE = re.compile(
+_GUIDANCE_RE = regexcache.compile(
     r"展望|財測|财测|指引|預估|预估|預期|预期|上修|下修|調升|调升|調降|调降|上調|上调|下調|下调|"
     r"產能|产能|出貨|出货|訂單|订单|資本支出|资本支出|投產|投产|量產|量产|倍增|翻倍|市場規模|市场规模|"
     # a forward-looking statement: what the company or the writer expects next
     r"可望|預計|预计|上看|有機會|有机会|挑戰|挑战|目標|目标"
 )
-_VALUATION_RE = re.compile(
+_VALUATION_RE = regexcache.compile(
     r"目標價|目标价|合理價|合理价|本益比|殖利率|股價淨值比|股价净值比|評等|评等|承銷價|承销价|"
     r"認購價|认购价|股利|配息|配發率|配发率|市占率|市佔率"
 )
-_MOVES_RE = re.compile(
+_MOVES_RE = regexcache.compile(
     r"年增|季增|月增|年減|年减|季減|季减|月減|月减|漲幅|涨幅|跌幅|上漲|上涨|下跌|大漲|大涨|大跌|"
     r"買超|买超|賣超|卖超|創新高|创新高|歷史新高|历史新高"
 )
@@ -81,10 +82,10 @@ CALL_PATTERN = (
 Narrower than a view (我們認為…): it names what to do, which is what a column's closing
 or valuation passage is for.
 """
-CALL_RE = guarded(re.compile(CALL_PATTERN))
+CALL_RE = guarded(regexcache.compile(CALL_PATTERN))
 _CALL_NEEDS = needs(CALL_RE)
 
-THESIS_RE = re.compile(
+THESIS_RE = regexcache.compile(
     r"我們認為|我们认为|我認為|我认为|我們的建議|我们的建议|我們建議|我们建议|投資建議|投资建议|"
     r"看好|看淡|首選|首选|推薦|推荐|最看好|最值得|評等|评等|"
     # the conclusion of a passage
@@ -98,7 +99,7 @@ THESIS_RE = re.compile(
     r"持有|申購|申购|操作|持股|追高|參與|参与))|" + CALL_PATTERN
 )
 """The writer's view or call; a target price alone is a valuation figure, not a call."""
-_DATELINE_RE = re.compile(
+_DATELINE_RE = regexcache.compile(
     r"[今昨前明]\s*[(（]\s*\d{1,2}\s*[)）]\s*日|^[^，,。]{0,30}(?:今日|昨日)|\d{1,2}日[電电][)）]"
 )
 
@@ -119,11 +120,11 @@ HISTORY = 0.4
 MANAGEMENT_OUTLOOK = 1.3
 
 
-_SPEC_UNIT_RE = re.compile(r"(?:奈米|纳米|nm|吋|英寸|[kKMG]?W|瓦)$")
+_SPEC_UNIT_RE = regexcache.compile(r"(?:奈米|纳米|nm|吋|英寸|[kKMG]?W|瓦)$")
 """Specifications (4奈米, 12吋, 1,400瓦) are figures but not results or prices."""
 
 
-_INDEX_POINTS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*點")
+_INDEX_POINTS_RE = regexcache.compile(r"\d[\d,]*(?:\.\d+)?\s*點")
 """An index level or move (收在23,412點、上漲126點): the figures of a market report."""
 _INDEX_POINTS_NEEDS = needs(_INDEX_POINTS_RE)
 
@@ -205,12 +206,12 @@ def investor_factor(
     return factor
 
 
-_SPEAKER_RE = re.compile(
+_SPEAKER_RE = regexcache.compile(
     r"(?:公司|管理層|管理层|經營層|经营层|董事長|董事长|總經理|总经理|執行長|执行长|財務長|财务长|"
     r"發言人|发言人|總裁|总裁|CEO|CFO)[^，,。；]{0,12}?"
     r"(?:表示|指出|預估|预估|預期|预期|強調|强调|坦言|直言|透露|說明|说明|提到|重申)"
 )
-_OUTLOOK_RE = re.compile(
+_OUTLOOK_RE = regexcache.compile(
     r"可望|預計|预计|預估|预估|預期|预期|目標|目标|將達|将达|上看|挑戰|挑战|展望|"
     r"明年|下半年|下季|第[一二三四1-4]季|全年"
 )
@@ -227,7 +228,7 @@ def is_management_outlook(text: str) -> bool:
     return bool(match) and bool(_OUTLOOK_RE.search(text, match.end()))
 
 
-_HISTORY_RE = re.compile(
+_HISTORY_RE = regexcache.compile(
     r"^(?:[^，,。]{0,6}[，,、]\s*)?(?:回顧|回顾|回頭看|回头看|回想|早年|當年|当年|早在|多年前|"
     r"過去(?:[一二兩两三四五六七八九十數数幾几]+|\d+)年|过去(?:[一二两三四五六七八九十数几]+|\d+)年|"
     r"過去十年|过去十年|(?:十|二十|數|数|幾|几)年前|(?:19|20)\d\d年(?:以前|之前|初期|那年|時|时)|"
@@ -238,16 +239,16 @@ _HISTORY_RE = re.compile(
 )
 
 
-_YEAR_OPENING_RE = re.compile(
+_YEAR_OPENING_RE = regexcache.compile(
     r"^(?:[^，,。]{0,8}?(?:以|在|於|于|從|从|到了|直到|例如|比如|像是))?\s*((?:19|20)\d\d)\s*年"
 )
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-_FORWARD_RE = re.compile(
+_YEAR_RE = regexcache.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_FORWARD_RE = regexcache.compile(
     r"可望|預計|预计|預估|预估|預期|预期|將|将|最快|才是|目標|目标|展望|明年|後年|后年|"
     r"計畫|计划|規劃|规划|有望|上看|挑戰|挑战|估計|估计|即將|即将"
 )
 _HISTORY_NEEDS = needs(_HISTORY_RE)
-_PAST_RE = re.compile(
+_PAST_RE = regexcache.compile(
     r"曾經|曾经|曾|一度|當時|当时|那時|那时|那年|那次|當年|当年|果然|過去|过去|早年|早期|起家|成立於|成立于"
 )
 
@@ -286,7 +287,7 @@ def is_history(text: str, present: int | None = None) -> bool:
     return (present is not None and year < present) or bool(_PAST_RE.search(text))
 
 
-_META_RE = re.compile(
+_META_RE = regexcache.compile(
     # the article names itself: 這篇…拆解, 本文將…說明, 以下分三點說明
     r"^(?:[^，,。]{0,4}[，,]\s*)?(?:(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
     r"本期|這期|这期|下文|筆者將|笔者将)[^。！？]{0,30}?|"
@@ -341,15 +342,15 @@ def is_meta(text: str, thesis: bool | None = None) -> bool:
 
 
 META_MAX = 60
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = regexcache.compile(r"\d")
 _META_NEEDS = needs(_META_RE)
-_SELF_RE = re.compile(
+_SELF_RE = regexcache.compile(
     r"^(?:[^，,。]{0,4}[，,]\s*)?(?:這篇|这篇|本篇|本文|這一篇|这一篇|這份報告|这份报告|本報告|本报告|"
     r"下文|筆者將|笔者将)"
 )
 
 
-_PLATITUDE_RE = re.compile(
+_PLATITUDE_RE = regexcache.compile(
     r"(?:機遇|机遇|機會|机会|挑戰|挑战|風險|风险|危機|危机|轉機|转机)[^。！？，,]{0,2}(?:與|与|和|及|、|並存|并存)"
     r"(?:機遇|机遇|機會|机会|挑戰|挑战|風險|风险|危機|危机|轉機|转机)|"
     r"(?:機遇|机遇|機會|机会|風險|风险|挑戰|挑战)[^。！？\d]{0,14}(?:也|更|又|亦|同時|同时|卻|却|儘管|尽管|但|雖然|虽然)[^。！？\d]{0,14}"
@@ -373,7 +374,7 @@ def is_platitude(text: str) -> bool:
     )
 
 
-_ANAPHOR_RE = re.compile(
+_ANAPHOR_RE = regexcache.compile(
     r"^(?:但|而|且|也|但是|不過|不过|可是)?[，,]?\s*"
     r"(?:這|这|它|他們|他们|她們|她们|前者|後者|后者|兩者|两者|上述|對此|对此|為此|为此|"
     r"其(?![實实他它餘余次])|此(?![外])|該(?=[公集基企銀银廠厂案國国股品產产項项])|"
@@ -381,7 +382,7 @@ _ANAPHOR_RE = re.compile(
 )
 
 
-_SOFT_ANAPHOR_RE = re.compile(
+_SOFT_ANAPHOR_RE = regexcache.compile(
     r"^(?:但|而|且|也)?[，,]?\s*(?:其中|這一?次|这一?次|此次|這回|这回|這一?季|这一?季)"
 )
 
@@ -400,7 +401,7 @@ def is_anaphoric(text: str, subject: bool = False) -> bool:
     return bool(_ANAPHOR_RE.match(text))
 
 
-_ASIDE_RE = re.compile(
+_ASIDE_RE = regexcache.compile(
     r"^(?:原因在於|原因在于|原因是|主因是|主因在於|主要原因是|這是因為|这是因为|因為|因为|由於|由于)"
 )
 
@@ -425,19 +426,19 @@ _ITEM_MARK_PATTERN = (
     r"[一二三四五六七八九十][、.]|[①-⑳⑴-⒇❶-❿]"
 )
 """Bullets, 1. / 1、/ (1) / （一） / 一、 and circled numbers (①): how lists are marked."""
-_ORDINAL_RE = re.compile(
+_ORDINAL_RE = regexcache.compile(
     r"^\s*(?:其次|再者|再來|再来|第[二三四五六七八九十][，,、]|其[二三四][，,、]|最後[，,]|最后[，,])"
 )
 """A list told in prose (首先，…其次，…最後，…): each step after the first leans on the
 ones before (其次，車用營收… says second of what?)."""
 _FIRST_STEP = r"首先|第一[，,、]|其一[，,、]"
-_MARKED_ITEM_RE = re.compile(r"^\s*(?:" + _ITEM_MARK_PATTERN + ")")
+_MARKED_ITEM_RE = regexcache.compile(r"^\s*(?:" + _ITEM_MARK_PATTERN + ")")
 """首先，… is not marked: a prose list's first step reads alone once 首先 is trimmed, and a
 short sentence announcing it (法人的看法可分為三點。) is joined with it as a unit
 (:func:`digests.analysis.announces_list`)."""
-_OPENS_STEPS_RE = re.compile(r"(?:^|[。！？!?\n]\s*)(?:" + _FIRST_STEP + ")")
+_OPENS_STEPS_RE = regexcache.compile(r"(?:^|[。！？!?\n]\s*)(?:" + _FIRST_STEP + ")")
 _OPENS_STEPS_NEEDS = needs(_OPENS_STEPS_RE)
-_COLON_BREAK_RE = re.compile(r"[:：]\s*\n")
+_COLON_BREAK_RE = regexcache.compile(r"[:：]\s*\n")
 
 
 def is_later_step(text: str) -> bool:
@@ -475,16 +476,16 @@ def is_marked_item(text: str) -> bool:
     return bool(_MARKED_ITEM_RE.match(text)) and not _COLON_BREAK_RE.search(text)
 
 
-_GLOBAL_RE = re.compile(
+_GLOBAL_RE = regexcache.compile(
     r"美股|美國股市|美国股市|標普|标普|那斯達克|纳斯达克|道瓊|道琼|費城半導體|费城半导体|費半|费半|日經|日经|"
     r"日股|韓股|韩股|歐股|欧股|陸股|陆股|港股|恆生|恒生|斯托克|上證|上证|國際油價|国际油价|布蘭特|布兰特|"
     r"西德州|美債|美债|美元指數|美元指数|國際股市|国际股市|亞股|亚股|全球股市"
 )
-_LOCAL_MARKET_RE = re.compile(
+_LOCAL_MARKET_RE = regexcache.compile(
     r"台股|台股|加權|加权|櫃買|柜买|外資|外资|投信|自營商|自营商|法人|融資|融资|新台幣|新台币|"
     r"上市|上櫃|上柜|集中市場|集中市场"
 )
-_FLOW_RE = re.compile(
+_FLOW_RE = regexcache.compile(
     r"(?:外資|外资|投信|自營商|自营商|法人|主力)[^。！？]{0,12}(?:買超|买超|賣超|卖超|淨買|净买|淨賣|净卖|"
     r"加碼|加码|減碼|减码|回補|回补|提款)"
 )
@@ -508,7 +509,7 @@ def is_global_colour(text: str) -> bool:
     return bool(_GLOBAL_ANY.search(text)) and not _LOCAL_MARKET_RE.search(text)
 
 
-_LOCAL_INDEX_RE = re.compile(
+_LOCAL_INDEX_RE = regexcache.compile(
     r"(?:加權指數|加权指数|加權股價指數|台股|櫃買指數|柜买指数|大盤|大盘)[^。！？]{0,16}?"
     r"(?:上漲|上涨|下跌|大漲|大涨|大跌|收在|收於|收于|站上|跌破|漲|涨|跌)[^。！？]{0,8}?\d[\d,]*(?:\.\d+)?\s*點"
 )
@@ -524,7 +525,7 @@ def is_flow(text: str) -> bool:
     return bool(_FLOW_RE.search(text))
 
 
-_SIGN_OFF_RE = re.compile(
+_SIGN_OFF_RE = regexcache.compile(
     r"(?:歡迎|欢迎|記得|记得|請|请|立即|趕快|赶快)[^。！？!?]{0,8}"
     r"(?:訂閱|订阅|追蹤|追踪|按讚|按赞|加入|分享給|分享给|轉發|转发)|"
     r"非(?:屬)?投資建議|非(?:属)?投资建议|以(?:公司)?(?:公告|財報|财报)為準|以(?:公司)?(?:公告|财报)为准|"
@@ -561,7 +562,7 @@ def is_thesis(text: str) -> bool:
     return bool(_THESIS_NEEDS.search(text) and THESIS_RE.search(text))
 
 
-_LIST_ITEM_RE = re.compile(r"(?:^|\n)\s*(?:" + _ITEM_MARK_PATTERN + ")")
+_LIST_ITEM_RE = regexcache.compile(r"(?:^|\n)\s*(?:" + _ITEM_MARK_PATTERN + ")")
 _FINAL_PUNCT = ("。", "！", "？", "!", "?", "」", "』")
 
 

@@ -12,21 +12,21 @@ pipeline: the decoded source, and every title, heading and paragraph a reader pr
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from digests import regexcache
 from digests.models import Article, Section
 
 # Line breaks in all their spellings become "\n", so no line is glued to the next.
-_BREAKS_RE = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BREAKS_RE = regexcache.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # C0 and C1 controls except tab and newline; bidi embeddings, overrides, isolates and
 # marks (U+202A-202E, U+2066-2069, U+200E/F, U+061C); zero-width space, (non-)joiner,
 # word joiner and the BOM / zero-width no-break space.
-_INVISIBLE_RE = re.compile(
+_INVISIBLE_RE = regexcache.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
     "\u200b-\u200d\u2060\ufeff]"
 )
-_SPACES_RE = re.compile(r"\s+")
+_SPACES_RE = regexcache.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:

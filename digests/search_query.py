@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from digests import regexcache
 from digests.answers import marked_window, query_terms, term_pattern
 from digests.normalize import clean_query
 from digests.textproc import split_sentences, stopwords, to_simplified
@@ -23,10 +24,10 @@ from digests.textproc import split_sentences, stopwords, to_simplified
 SNIPPET_CHARS = 140
 """A longer sentence is cut to a window around its first match."""
 
-_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+_QUOTED = regexcache.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 _OR = frozenset({"OR", "|", "｜"})
 _OWN_BRACKETS = str.maketrans("【】", "〖〗")
-_QUOTE_CHARS = re.compile(r"[\"“”「」『』]")
+_QUOTE_CHARS = regexcache.compile(r"[\"“”「」『』]")
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ Two refinements came from readers' sub-sector words (issue 10):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from digests import regexcache
 from digests.industries import Industries
 from digests.normalize import name_key
 from digests.resolve import resolve_topic
@@ -68,7 +68,7 @@ def literal_terms(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in key.split() if len(w) >= 2))
 
 
-_NOT_WORD = re.compile(r"\W|_")
+_NOT_WORD = regexcache.compile(r"\W|_")
 
 
 def compound_parts(term: str, known: frozenset[str] | set[str] = frozenset()) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
+from digests import regexcache
 from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, tf_idf
 from digests.companies import Company, CompanyDirectory, LearnedAlias
@@ -73,7 +74,7 @@ __all__ = [
 SECTION_BUDGET = 160
 SUMMARY_BUDGET = 240
 
-_CONNECTIVE_RE = re.compile(
+_CONNECTIVE_RE = regexcache.compile(
     r"^(?:然而|此外|另外|首先|其次|再者|最後|最后|同時|同时|因此|所以|不過|不过|而且|並且|并且|"
     r"換句話說|换句话说|事實上|事实上|值得注意的是|整體而言|整体而言|簡言之|简言之|總結而言|总结而言|"
     r"總而言之|总而言之|總的來說|总的来说|綜上所述|综上所述|與此同時|与此同时|另一方面|更重要的是|"
@@ -81,7 +82,7 @@ _CONNECTIVE_RE = re.compile(
     r"也因此|因而|但是|可是)"
     r"[,，、:：]?\s*"
 )
-_CLAIM_RE = re.compile(
+_CLAIM_RE = regexcache.compile(
     r"預估|预估|預計|预计|預期|预期|估計|估计|達到|达到|成長|成长|增長|增长|下滑|衰退|佔|占|"
     r"意味|顯示|显示|關鍵|关键|核心|主因|導致|导致|帶動|带动|規模|规模|市佔|市占|龍頭|龙头|"
     r"第一|最大|最高|突破|翻倍|倍增"
@@ -89,7 +90,7 @@ _CLAIM_RE = re.compile(
 
 # Where an analyst states the point of a passage: these sentences carry the key claim
 # even when they hold no figure.
-_STANCE_RE = re.compile(
+_STANCE_RE = regexcache.compile(
     r"我們認為|我们认为|我們的看法|我们的看法|我們估計|我们估计|我們判斷|我们判断|筆者認為|笔者认为|"
     r"換言之|换言之|換句話說|换句话说|也就是說|也就是说|真正的|關鍵在於|关键在于|核心在於|核心在于|"
     r"意味著|意味着|其實|其实|事實上|事实上|本質上|本质上|最直接|最重要|最大的|說明了|说明了|"
@@ -366,7 +367,7 @@ def key_figures(
     return tuple(dict.fromkeys(c[2] for c in ordered))
 
 
-_MAYBE_ROW_RE = re.compile(r"\n(?=[^\n" + _ROW_PUNCT_RE.pattern[1:-1] + r"]*+\n)[^\n\d]*\d")
+_MAYBE_ROW_RE = regexcache.compile(r"\n(?=[^\n" + _ROW_PUNCT_RE.pattern[1:-1] + r"]*+\n)[^\n\d]*\d")
 """In text between line breaks: a line without the punctuation a table row never has,
 with a digit.  Each line that :func:`~digests.fragments.is_table_row` accepts is one (it
 rejects any of ``_ROW_PUNCT_RE``, which stripping spaces cannot remove, and its values

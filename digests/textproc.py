@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import opencc
 
+from digests import regexcache
+from digests.cachedir import cache_dir
 from digests.fragments import MIN_CLAUSE, is_fragment
 from digests.wordindex import StoredFreq, open_index, write_index
 
@@ -84,7 +86,7 @@ def _keep_bmp(original: str, converted: str) -> str:
     return "".join(parts)
 
 
-_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_RE = regexcache.compile("[\U00010000-\U0010ffff]")
 """One character outside the Basic Multilingual Plane."""
 
 
@@ -116,21 +118,6 @@ def _import_jieba():  # type: ignore[no-untyped-def]
     finally:
         del sys.modules["pkg_resources"]
     return jieba
-
-
-def cache_dir() -> Path:
-    """Where prepared data is kept between runs: ``$BRIEFBOT_CACHE_DIR`` (the Docker image
-    builds it in), else the user's cache folder (``$XDG_CACHE_HOME/briefbot``)."""
-    configured = os.environ.get("BRIEFBOT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory (a bare service account)
-            base = tempfile.gettempdir()
-    return Path(base) / "briefbot"
 
 
 _PREPARED_VERSION = 1
@@ -441,7 +428,7 @@ _MAX_IDF = 13.0
 
 
 _SENTENCE_END = "。!?！？"
-_CLAUSE_SEP_RE = re.compile("[;；]")
+_CLAUSE_SEP_RE = regexcache.compile("[;；]")
 _CLOSERS = "」』”’)）》〉】"
 _OPENERS = "「『“‘(（《〈【"
 
@@ -449,7 +436,7 @@ OVERLONG_SENTENCE = 160
 """A sentence longer than a whole digest may be cut at ；, and only there."""
 
 
-_BOUNDARY_RE = re.compile(
+_BOUNDARY_RE = regexcache.compile(
     f"[{re.escape(_SENTENCE_END)}\n](?:(?<=[{re.escape(_SENTENCE_END)}])"
     f"[{re.escape(_SENTENCE_END)}]*[{re.escape(_CLOSERS)}]*)?"
 )
@@ -538,8 +525,8 @@ def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
-_PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
-_NUMBER_RE = re.compile(r"^[\d.,%]+$")
+_PUNCT_RE = regexcache.compile(r"^[\W_]+$", re.UNICODE)
+_NUMBER_RE = regexcache.compile(r"^[\d.,%]+$")
 
 
 @cache

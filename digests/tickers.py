@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from digests import regexcache
+
 SUFFIX_FAMILY = {
     "TW": "tw",
     "TWO": "tw",
@@ -73,7 +75,7 @@ _SUFFIXES = "|".join(sorted(SUFFIX_FAMILY, key=len, reverse=True))
 _EXCHANGES = "|".join(sorted(EXCHANGE_FAMILY, key=len, reverse=True))
 _CODE = r"\d{4,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:[.-][A-B])?"
 
-PAREN_TICKER = re.compile(
+PAREN_TICKER = regexcache.compile(
     r"[（(]\s*"
     r"(?:(?:股票代號|股票代碼|股號|代號|代碼)\s*[:：]?\s*)?"
     rf"(?:(?P<ex>{_EXCHANGES})\s*[:：]?\s*)?"
@@ -83,30 +85,30 @@ PAREN_TICKER = re.compile(
 )
 """A ticker alone in parentheses, with an optional exchange prefix or market suffix."""
 
-CODE_BEFORE_NAME = re.compile(
+CODE_BEFORE_NAME = regexcache.compile(
     r"(?<![\w.,，%])(?P<code>\d{4,6})(?:[-.](?P<sfx>TWO|TW))?[ \t\u3000]*"
     r"(?![年月日季週周億亿萬万元股張张檔档倍點点瓦度秒分時时個个家人名位次天])"
     r"(?P<name>[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{0,11}(?:[-－]KY)?)"
 )
 """``2330 台積電`` in lists and bullets: a Taiwan code, then the name."""
 
-NAME_BEFORE_CODE = re.compile(
+NAME_BEFORE_CODE = regexcache.compile(
     r"(?P<name>[\u3400-\u9fff]{2,12}(?:[-－]?KY)?)[ \t\u3000]?"
     r"(?P<code>\d{4,6})(?![\d.,%])"
 )
 """``台積電2330``: the name, then its Taiwan code without parentheses."""
 
-KY_NAME = re.compile(r"(?P<name>[\u3400-\u9fff]{2,12})\s*[*＊]?\s*[-－]?\s*KY(?![A-Za-z])")
+KY_NAME = regexcache.compile(r"(?P<name>[\u3400-\u9fff]{2,12})\s*[*＊]?\s*[-－]?\s*KY(?![A-Za-z])")
 """``譜瑞-KY``, ``譜瑞KY``: foreign-registered Taiwan listings keep the KY marker."""
 
-_LINE_START = re.compile(
+_LINE_START = regexcache.compile(
     r"(?:^|\n)[ \t\u3000]*(?:[-*•‧・●○■□◆◇▶►★☆✓✔]|\d{1,2}[.、)）])?[ \t\u3000]*$"
 )
-_LEAD_IN = re.compile(r"[\u3400-\u9fff]{1,14}$|[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
-_PAREN_GAP = re.compile(r"\s*(?:[*＊]?\s*[-－]?\s*KY創?|[-－]創|[*＊])?\s*$")
+_LEAD_IN = regexcache.compile(r"[\u3400-\u9fff]{1,14}$|[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
+_PAREN_GAP = regexcache.compile(r"\s*(?:[*＊]?\s*[-－]?\s*KY創?|[-－]創|[*＊])?\s*$")
 
 
-ETF_CODE = re.compile(
+ETF_CODE = regexcache.compile(
     r"(?<![\w/:\-－])(?<!\d[.,])(?P<code>00\d{2,4}(?:[A-Z](?![A-Za-z]))?)"
     r"(?![\d%正反]|[.,]\d)",
     re.ASCII,
@@ -147,7 +149,7 @@ class TickerRef(NamedTuple):
     end: int
 
 
-_DIGIT_RUN = re.compile(r"\d\d\d\d+")
+_DIGIT_RUN = regexcache.compile(r"\d\d\d\d+")
 """A run of four digits or more: ``\\d{4,}`` written out, the same matches found several
 times faster (``re`` then scans for a digit instead of trying its repeat at every
 character).  Every form below that prints a code without parentheses starts at one."""
@@ -206,7 +208,7 @@ def ticker_refs(text: str) -> Iterator[TickerRef]:
         yield TickerRef(code, "tw", False, name, "name_first", False, start, end)
 
 
-_NAME_BEFORE = re.compile(r"[\u3400-\u9fff]{1,12}\Z")
+_NAME_BEFORE = regexcache.compile(r"[\u3400-\u9fff]{1,12}\Z")
 
 
 def names_before_codes(
@@ -276,8 +278,8 @@ def lead_in(text: str, end: int) -> str:
     return latin.group().strip() if latin is not None else ""
 
 
-_GAP_TAIL = re.compile(r"[\s*＊\-－KY創]*")
+_GAP_TAIL = regexcache.compile(r"[\s*＊\-－KY創]*")
 """The characters a :data:`_PAREN_GAP` match is made of (matched on reversed text)."""
-_ZH_END = re.compile(r"[\u3400-\u9fff]{1,14}$")
-_LATIN_END = re.compile(r"[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
+_ZH_END = regexcache.compile(r"[\u3400-\u9fff]{1,14}$")
+_LATIN_END = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,' -]{0,40}$")
 """The two alternatives of :data:`_LEAD_IN`, each searched where it can start."""

@@ -16,8 +16,9 @@ from bot.core.zonedata import (
     CITY_ZONES,
     FIXED_OFFSET_ZONES,
 )
+from digests import regexcache
 
-_HHMM_RE = re.compile(r"^(\d{1,2})\s*[:：.時点點]\s*(\d{2})\s*分?$")
+_HHMM_RE = regexcache.compile(r"^(\d{1,2})\s*[:：.時点點]\s*(\d{2})\s*分?$")
 
 
 def parse_hhmm(text: str) -> time | None:
@@ -49,7 +50,7 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_CN_NUMBER = re.compile(r"[零〇一二兩两三四五六七八九十]+")
+_CN_NUMBER = regexcache.compile(r"[零〇一二兩两三四五六七八九十]+")
 
 # Words for the part of the day, and which half of the clock they put an hour in.
 _MORNING = ("上午", "早上", "早晨", "清晨", "凌晨", "半夜", "午夜", "早", "am", "a.m.", "a.m")
@@ -72,7 +73,7 @@ _EVENING = (
     "p.m.",
     "p.m",
 )
-_PERIOD = re.compile(
+_PERIOD = regexcache.compile(
     "^(?P<pre>" + "|".join(map(re.escape, _MORNING + _NOON + _EVENING)) + ")?\\s*(?P<core>.+?)\\s*"
     "(?P<post>am|a\\.m\\.?|pm|p\\.m\\.?|上午|下午|晚上|早上)?$"
 )
@@ -172,11 +173,11 @@ class ZoneReading:
     """Zones offered when the text was refused or not understood."""
 
 
-_OFFSET_RE = re.compile(
+_OFFSET_RE = regexcache.compile(
     r"^(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?:(?::|\.|h)?(?P<m>\d{2}))?$"
     r"|^(?:utc|gmt)(?P<bare>\d{1,2})$"
 )
-_EAST_WEST_RE = re.compile(r"^(?P<side>[东西])(?P<h>\d{1,2})区$")
+_EAST_WEST_RE = regexcache.compile(r"^(?P<side>[东西])(?P<h>\d{1,2})区$")
 _SUFFIXES = ("标准时间", "时间", "时区", "standard time", "time zone", "timezone", "time", "市")
 _UTC_WORDS = frozenset(
     {"utc", "gmt", "z", "zulu", "世界标准", "格林威治", "格林尼治", "协调世界时"}

@@ -7,15 +7,15 @@ converted with the rest of the message (``i18n.localize``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import cache
 
+from digests import regexcache
 from digests.companies import Company, CompanyDirectory, curated_companies
 from digests.taxonomy import Taxonomy, Topic
 
-_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_NAME = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
+_CJK = regexcache.compile(r"[\u3400-\u9fff]")
 
 
 def topic_name(topic: Topic, lang: str) -> str:

@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from digests import regexcache
+
 _NON_ASCII = r"[^\x00-\x7f]"
-_PAREN = re.compile(r"\(([^()\n]*)\)")
+_PAREN = regexcache.compile(r"\(([^()\n]*)\)")
 _AFTER_CJK = {
     ":": "：",
     ",": "，",
@@ -21,11 +23,11 @@ _AFTER_CJK = {
     "!": "！",
     "?": "？",
 }
-_MARK_AFTER_CJK = re.compile(rf"(?<={_NON_ASCII}|[）」』])[ \t]*([:,;!?])(?![\w/]*://)")
-_COMMA_BEFORE_CJK = re.compile(rf",[ \t]*(?={_NON_ASCII})")
-_SPACE_AFTER_FULL_STOP = re.compile(r"(?<=[。，；：！？、])[ \t]+(?=\S)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ENDS_WITH_MARK = re.compile(r"[:：。！？!?；;，,、…]$")
+_MARK_AFTER_CJK = regexcache.compile(rf"(?<={_NON_ASCII}|[）」』])[ \t]*([:,;!?])(?![\w/]*://)")
+_COMMA_BEFORE_CJK = regexcache.compile(rf",[ \t]*(?={_NON_ASCII})")
+_SPACE_AFTER_FULL_STOP = regexcache.compile(r"(?<=[。，；：！？、])[ \t]+(?=\S)")
+_CJK = regexcache.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ENDS_WITH_MARK = regexcache.compile(r"[:：。！？!?；;，,、…]$")
 
 
 @lru_cache(maxsize=4096)

@@ -8,13 +8,13 @@ closing and reopening any tag a split would cut through.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 
+from digests import regexcache
 from digests.sanitize import clean_text
 
 LIMIT = 4096
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>")
+_TAG_RE = regexcache.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>")
 
 
 def esc(text: object) -> str:

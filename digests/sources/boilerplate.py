@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
+from digests import regexcache
 from digests.regexguard import needs
 from digests.sources.byline import (
     BYLINE_MAX,
@@ -93,7 +94,7 @@ _BREADCRUMB = at_start(
     # Breadcrumbs: short segments joined by > › » (財經新聞 > 產業).
     r"^[^\s>›»]{1,12}(?:\s*[>›»]\s*[^\s>›»]{1,12}){1,4}$",
 )
-_CRUMB_MARK = re.compile("[>›»]")
+_CRUMB_MARK = regexcache.compile("[>›»]")
 """Every breadcrumb holds one: other lines skip its backtracking segments."""
 
 
@@ -124,7 +125,7 @@ _META_DATED = at_start(
     # 財經新報編輯部／2025-03-21: a desk then a date
     rf"^{_DESK}\s*[|｜/／·•]\s*{_DATE}$",
 )
-_DIGIT = re.compile(r"\d")
+_DIGIT = regexcache.compile(r"\d")
 _META_REPORTED = at_start(r"^\S{0,16}[/／]\S{0,10}(?:綜合|综合|即時|即时)?(?:報導|报导)$")
 _REPORTED_WORD = any_of("報導", "报导")
 _META = at_start(
@@ -157,10 +158,10 @@ _CREDIT_CAPTION = at_start(
     r"^[▲△▼▶]?.{0,40}[(（](?:圖|图|照片|圖片|图片|攝影|摄影)?\S{0,12}"
     r"(?:資料照|资料照|攝|摄|翻攝|翻摄|提供|取自)\S{0,12}[)）]$",
 )
-_CAPTION_END = re.compile(r"[)）]$")
+_CAPTION_END = regexcache.compile(r"[)）]$")
 """Every caption match ends so: most lines skip its backtracking ``.{0,40}``."""
 
-_DISCLAIMER_CORE = re.compile(
+_DISCLAIMER_CORE = regexcache.compile(
     r"(?:不構成|不构成|並非|并非|非屬|非属)(?:任何)?(?:投資|投资|買賣|买卖)(?:建議|建议|邀約|邀约|推薦|推荐|之?依據)|"
     r"(?:不代表|非屬|非属|並非|并非|不是)(?:任何)?(?:投資|投资)(?:建議|建议)|"
     r"不代表(?:本站|本刊|本報|本报|本網|本网|本台|本平台|本公司|本社|本頻道|本频道|平台)之?"
@@ -178,12 +179,12 @@ _DISCLAIMER_WORD = any_of(
 of the first eight (not …, 代表…) or holds one of the others (僅供參考, 有風險, 自負, 承擔)."""
 DISCLAIMER_BARE_MAX = 40
 """A disclaimer this short needs no subject (投資有風險，請審慎評估): it is nothing else."""
-_DISCLAIMER_SUBJECT = re.compile(
+_DISCLAIMER_SUBJECT = regexcache.compile(
     r"本文|本報告|本报告|本網站|本网站|本頁|本页|本資料|本资料|本節目|本节目|本影片|本專欄|本专栏|以上|"
     r"文章|內容|内容|資訊|资讯|投資人|投资人|讀者|读者"
 )
 
-_READ_MORE = re.compile(
+_READ_MORE = regexcache.compile(
     r"^(?:閱讀更多|阅读更多|閱讀全文|阅读全文|繼續閱讀|继续阅读|更多文章|看更多|更多新聞|更多新闻|"
     r"read more|continue reading)"
     r"(?:\s|[:：>»›…]|$).{0,30}$",
@@ -213,27 +214,29 @@ _CTA_VERB = led_by(
     r"\b(?:subscribe|follow|download|join|like|share)\b)",
     re.IGNORECASE,
 )
-_CTA_NAMED = re.compile(
+_CTA_NAMED = regexcache.compile(
     r"(?:LINE|YouTube|Facebook|\bFB\b|\bIG\b|Instagram|Podcast|Telegram|Threads|Discord|頻道|频道|"
     r"粉絲專頁|粉丝专页|粉絲團|粉丝团|粉專|粉专|電子報|电子报|App Store|Google Play|QR ?code|"
     r"小鈴鐺|小铃铛|信箱|官方帳號|官方账号|https?://)",
     re.IGNORECASE,
 )
-_CTA_GENERIC = re.compile(
+_CTA_GENERIC = regexcache.compile(
     r"(?:APP|社群|社團|社团|群組|群组|會員|会员|官網|官网|網站|网站|直播|節目|节目|專欄|专栏|連結|链接|"
     r"全文|內容|内容)",
     re.IGNORECASE,
 )
-_PAYWALL = re.compile(
+_PAYWALL = regexcache.compile(
     r"付費會員|付费会员|會員專區|会员专区|會員專屬|会员专属|會員獨享|会员独享|訂戶專屬|订户专属|"
     r"解鎖(?:完整|全文|更多)|解锁(?:完整|全文|更多)|免費試閱|免费试阅|閱讀全文|阅读全文|"
     r"限時優惠|限时优惠|訂閱(?:享|方案|優惠)|订阅(?:享|方案|优惠)"
 )
 """Paywall and subscription offers: promotions even without a call to action's channel."""
 PAYWALL_MAX = 50
-_PICTOGRAPH_LEAD = re.compile(r"^[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+_PICTOGRAPH_LEAD = regexcache.compile(
+    r"^[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+)
 """An emoji or arrow opening a line (👉, ➡️, 📌, 🔔): with a call to action, a promotion."""
-_CTA_FILLER = re.compile(
+_CTA_FILLER = regexcache.compile(
     r"[\W_]|我們|我们|大家|朋友|身邊|身边|需要|支持|最大|記得|记得|一下|一起|現在|现在|馬上|马上|"
     r"喜歡|喜欢|文章|本篇|這篇|这篇|頻道|频道|的|是|對|对|給|给|我|你|您|請|请|並|并|與|与|和|及|也|都|就"
 )
@@ -241,11 +244,11 @@ CTA_ONLY_MAX = 30
 CTA_RESIDUE_MAX = 3
 """A short line of two or more calls to action and little else (按讚追蹤, 按讚、分享、訂閱，是對
 我們最大的支持) is a promotion: what remains without its verbs and filler words is this short."""
-_CTA_CUE = re.compile(
+_CTA_CUE = regexcache.compile(
     r"https?://|^[^\w\s]|歡迎|欢迎|立即|馬上|马上|第一時間|第一时间|搶先|抢先|一起|請|请|您|你|"
     r"本(?:電子報|电子报|頻道|频道|站|網|网|刊|台|粉專)|點我|点我|點此|点此|掃描|扫描"
 )
-_LIST_HEADER = re.compile(
+_LIST_HEADER = regexcache.compile(
     r"^[【〈《〔\[(（▌|｜#▶►→➤➜⇒●■◆★☆\s]*"
     r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀|推荐阅读|"
     r"熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也(?:喜歡|喜欢|想看)|猜你喜歡|猜你喜欢|"
@@ -255,14 +258,14 @@ _LIST_HEADER = re.compile(
     r"(?:[:：>》»›].*)?$",
     re.IGNORECASE,
 )
-_BIO_HEADER = re.compile(
+_BIO_HEADER = regexcache.compile(
     r"^[【〈\[(（]?\s*(?:作者簡介|作者简介|關於作者|关于作者|作者介紹|作者介绍|about the author)"
     r"\s*[】〉\])）]?\s*[:：]?$",
     re.IGNORECASE,
 )
 _BIO_MAX = 200
-_LIST_BULLET = re.compile(r"^[‧•·・●○◆◇▪▫■□►▶➤➜→\-–—*]\s*")
-_INLINE_BYLINE = re.compile(
+_LIST_BULLET = regexcache.compile(r"^[‧•·・●○◆◇▪▫■□►▶➤➜→\-–—*]\s*")
+_INLINE_BYLINE = regexcache.compile(
     r"^\s*[(（【\[〔]\s*(?:\S{0,8}記者|\S{0,8}记者|中央社|中央社記者|\S{0,8}編譯|\S{0,8}编译)"
     r"[^)）】\]〕]{0,30}[)）】\]〕]\s*"
 )
@@ -351,7 +354,7 @@ def kind_of(line: str) -> Kind | None:
 # tests/test_rulescan.py checks on generated matches of every rule that kind_of, which
 # now says None without any of these and asks each rule only of lines holding what it
 # needs, decides as the plain rules do.
-_GATE_MARKS = re.compile(r"[:：/／|｜>›»#©]")
+_GATE_MARKS = regexcache.compile(r"[:：/／|｜>›»#©]")
 _GATE_WORDS = needs(
     re.compile(
         "|".join(
@@ -379,17 +382,17 @@ _GATE_WORDS = needs(
 )
 """One scan for all of them (plain words: :func:`digests.regexguard.needs` groups them by
 their first character)."""
-_GATE_LATIN = re.compile(
+_GATE_LATIN = regexcache.compile(
     r"all rights reserved|subscribe|follow|download|join|like|share|disclaimer|related|"
     r"more from|recommended|about the author|\(c\)"
 )
 """The English words, in lower case: looked for in the line lowered, which finds what
 the rules' IGNORECASE finds when no letter of the line is one of _ODD_LATIN."""
-_LATIN_LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
+_LATIN_LETTER = regexcache.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
 """The characters an ASCII letter of a rule matches under IGNORECASE: both cases, and
 İ, ı, ſ and the Kelvin sign K, whose ``lower()`` is no ASCII letter of its own."""
-_ODD_LATIN = re.compile("[\u0130\u0131\u017f\u212a]")
-_LETTER = re.compile(r"[^\W\d_]")
+_ODD_LATIN = regexcache.compile("[\u0130\u0131\u017f\u212a]")
+_LETTER = regexcache.compile(r"[^\W\d_]")
 
 
 _A_MARK, _A_DIGIT, _A_BRACKET, _A_BARE, _A_WORD, _A_LATIN = 1, 2, 4, 8, 16, 32
@@ -448,7 +451,7 @@ def _is_promotion(text: str) -> bool:
     return bool(_CTA_GENERIC.search(text) and _CTA_CUE.search(text))
 
 
-_NAMES_DESK = re.compile(_DESK)
+_NAMES_DESK = regexcache.compile(_DESK)
 
 
 def is_dateline(line: str) -> bool:
@@ -534,7 +537,7 @@ def classify(lines: Sequence[str]) -> list[Kind | None]:
     return kinds
 
 
-_ARROW_ITEM = re.compile(r"^[▶►➤➜➔→⇒]\s*[^\s:：。]")
+_ARROW_ITEM = regexcache.compile(r"^[▶►➤➜➔→⇒]\s*[^\s:：。]")
 """An arrow-led line: how pages list related headlines (▶ 記憶體報價連三季上漲)."""
 ARROW_LIST_MIN = 2
 

@@ -11,6 +11,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from digests import regexcache
 from digests.dates import all_dates, find_date, parse_loose
 from digests.models import Article
 from digests.sources.boilerplate import Kind, kind_of
@@ -24,7 +25,7 @@ from digests.sources.htmltext import (
 )
 from digests.sources.sniff import NO_TEXT_REASON, has_sentences
 
-_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_XML_DECLARATION_RE = regexcache.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_META = (
     "article:published_time",
     "og:published_time",

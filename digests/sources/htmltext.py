@@ -15,6 +15,7 @@ from collections.abc import Callable
 from lxml import etree
 from lxml import html as lxml_html
 
+from digests import regexcache
 from digests.models import Section
 from digests.sources.boilerplate import classify, clean_paragraph
 from digests.sources.qa import is_qa_line
@@ -24,7 +25,7 @@ _BLOCK_TAGS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
 _BOLD_TAGS = {"b", "strong"}
 MAX_BOLD_HEADING_CHARS = 64
 """A bold paragraph longer than this is emphasised prose, not a heading."""
-_SENTENCE_END = re.compile(r"[。；;!！]\s*$|[。；;]\S")
+_SENTENCE_END = regexcache.compile(r"[。；;!！]\s*$|[。；;]\S")
 
 
 def clean_text(text: str) -> str:

@@ -27,6 +27,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from digests import regexcache
 from digests.models import Article, Section
 from digests.sources.boilerplate import drop_boilerplate
 from digests.sources.errors import SourceError
@@ -51,10 +52,10 @@ MIN_TEXT_CHARS = 20
 EXTRACTOR = "digests.sources.pdfextract"
 """The module that runs pdfminer, in the child process only."""
 
-_PDF_DATE_RE = re.compile(
+_PDF_DATE_RE = regexcache.compile(
     r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz+\-])(\d{2})?'?(\d{2})?'?)?"
 )
-_JUNK_TITLE_RE = re.compile(
+_JUNK_TITLE_RE = regexcache.compile(
     r"^(?:untitled|無標題|未命名|microsoft (?:word|powerpoint|excel)\b|powerpoint 簡報|"
     r"簡報標題|document\d*|slide \d+)|\.(?:docx?|pptx?|xlsx?|pdf|indd|txt)$",
     re.IGNORECASE,

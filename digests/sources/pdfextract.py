@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 
+from digests import regexcache
 from digests.sources.errors import SourceError
 from digests.sources.pdflayout import Page, TextLine, is_bold_font
 from digests.sources.sniff import has_sentences
@@ -42,7 +42,7 @@ is built to flood the reader, and its text is not sent back."""
 MAX_COUNTED_PAGES = 100_000
 """Pages counted past the reading cap, for the warning; a page tree longer is refused."""
 
-_CID_RE = re.compile(r"\(cid:\d+\)")
+_CID_RE = regexcache.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from digests import regexcache
+
 HEADING_SIZE_RATIO = 1.15
 """A line this much larger than the body text (and at least 1 pt larger) is a heading."""
 REPEATED_SHARE = 0.5
@@ -43,21 +45,23 @@ IN_PLACE = 3.0
 same place on every page, while a sentence a report happens to repeat lands wherever the
 text flow puts it, and so is kept."""
 
-_BOLD_FONT_RE = re.compile(r"bold|heavy|black|semibold|demi|,b\b|-b\b|w[6-9]\b", re.IGNORECASE)
-_DIGITS_RE = re.compile(r"\d+")
-_SPACE_RE = re.compile(r"\s+")
-_PAGE_NUMBER_RE = re.compile(
+_BOLD_FONT_RE = regexcache.compile(
+    r"bold|heavy|black|semibold|demi|,b\b|-b\b|w[6-9]\b", re.IGNORECASE
+)
+_DIGITS_RE = regexcache.compile(r"\d+")
+_SPACE_RE = regexcache.compile(r"\s+")
+_PAGE_NUMBER_RE = regexcache.compile(
     r"^(?:第#頁(?:[,，/／]?共#頁)?|#(?:/|／|of)#|[-–—]#[-–—]|(?:page|p\.?)#(?:(?:/|of)#)?|#|[(（]#[)）])$",
     re.IGNORECASE,
 )
-_SENTENCE_END_RE = re.compile(r"[。！？!?；;：:」』）)]$")
-_LIST_MARK_RE = re.compile(
+_SENTENCE_END_RE = regexcache.compile(r"[。！？!?；;：:」』）)]$")
+_LIST_MARK_RE = regexcache.compile(
     r"^(?:[•●○■□◆◇▪▶►‧・\-–—*]\s*|\d{1,2}\s*[.、)）](?![\d%])|[(（]\s*\d{1,2}\s*[)）]|"
     r"[一二三四五六七八九十]+\s*[、.]|[(（][一二三四五六七八九十]+[)）])"
 )
-_LABEL_RE = re.compile(r"^[^\s，,。：:]{1,8}[：:]\s*\S")
-_ASCII_WORD_END_RE = re.compile(r"[A-Za-z0-9,.;:%)]$")
-_ASCII_WORD_START_RE = re.compile(r"^[A-Za-z0-9(]")
+_LABEL_RE = regexcache.compile(r"^[^\s，,。：:]{1,8}[：:]\s*\S")
+_ASCII_WORD_END_RE = regexcache.compile(r"[A-Za-z0-9,.;:%)]$")
+_ASCII_WORD_START_RE = regexcache.compile(r"^[A-Za-z0-9(]")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
+from digests import regexcache
+
 _LABEL = r"(?:問|问|答|提問|提问|追問|追问|回答|Q|A|Ｑ|Ａ)"
-_QA_LINE = re.compile(
+_QA_LINE = regexcache.compile(
     rf"^(?:[(（【\[〔]{_LABEL}[)）】\]〕]\s*[:：.．、]?|{_LABEL}\s*[:：.．、])", re.IGNORECASE
 )
-_NUMBERED_QA = re.compile(r"^([QAＱＡ])\s*\d{1,2}\s*[:：.．、]\s*\S", re.IGNORECASE)
+_NUMBERED_QA = regexcache.compile(r"^([QAＱＡ])\s*\d{1,2}\s*[:：.．、]\s*\S", re.IGNORECASE)
 """Q1. / A1：: numbered questions, told from a quarter (Q3：毛利率回升) by what follows."""
 
 

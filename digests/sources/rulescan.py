@@ -21,20 +21,22 @@ from __future__ import annotations
 
 import re
 
+from digests import regexcache
+
 
 def at_start(*patterns: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """One pattern for rules that all start with ``^``, to be used with ``match``."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return regexcache.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 def led_by(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` behind a lookahead on ``first``, the body of a character class holding
     every character a match can start with (``\\d`` included; under the same flags, so a
     case-insensitive letter admits its other cases as the pattern's own letters do)."""
-    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+    return regexcache.compile(f"(?=[{first}])(?:{pattern})", flags)
 
 
 def any_of(*literals: str) -> re.Pattern[str]:
     """A search for any of ``literals`` (plain, case-sensitive), a cheap first test: all
     alternatives open with a plain character, so ``re`` skips the positions that cannot."""
-    return re.compile("|".join(map(re.escape, literals)))
+    return regexcache.compile("|".join(map(re.escape, literals)))

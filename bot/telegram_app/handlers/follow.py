@@ -8,7 +8,6 @@ followed as a keyword.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import replace
 
@@ -31,6 +30,7 @@ from bot.telegram_app.handlers.common import (
     language,
     reply,
 )
+from digests import regexcache
 from digests.companies import Company
 from digests.follows import COMPANY, KEYWORD, keyword_key, valid_keyword
 from digests.normalize import clean_query, name_key
@@ -39,7 +39,7 @@ from store import follows
 from store.articles import get_article
 from store.chats import ChatSettings
 
-_QUIET_RE = re.compile(r"^(.+?)\s*(?:-|–|—|~|～|到|至|to)\s*(.+)$")
+_QUIET_RE = regexcache.compile(r"^(.+?)\s*(?:-|–|—|~|～|到|至|to)\s*(.+)$")
 
 
 def _chat_id(update: Update) -> int:

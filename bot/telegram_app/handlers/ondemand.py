@@ -41,6 +41,7 @@ from bot.messages.i18n import localize, text
 from bot.messages.names import company_names
 from bot.messages.render import article_command, esc, split_html
 from bot.telegram_app.handlers.common import NO_PREVIEW, language, localize_keyboard, reply
+from digests import regexcache
 from digests.lexicon import Lexicon
 from digests.parallel import Digester
 from digests.sanitize import clean_line, clean_text
@@ -82,7 +83,7 @@ _DOCUMENT_TYPES = frozenset(
         "application/atom+xml",
     }
 )
-_LINK_RE = re.compile(r"https?://[^\s<>\"'「」『』（）()，。、；！？]+", re.IGNORECASE)
+_LINK_RE = regexcache.compile(r"https?://[^\s<>\"'「」『』（）()，。、；！？]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\"…"
 
 _DIGEST_LOCK = threading.Lock()

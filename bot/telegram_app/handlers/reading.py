@@ -33,6 +33,7 @@ from bot.telegram_app.handlers.common import (
     reply,
     reply_pieces,
 )
+from digests import regexcache
 from digests.briefing import compose_briefing
 from digests.sanitize import clean_line
 from digests.search_query import too_common
@@ -339,7 +340,7 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _show_article(update, context, value, lang)
 
 
-ARTICLE_LINK = re.compile(rf"^{re.escape(ARTICLE_COMMAND)}(\d{{1,12}})(?:@(\w+))?$")
+ARTICLE_LINK = regexcache.compile(rf"^{re.escape(ARTICLE_COMMAND)}(\d{{1,12}})(?:@(\w+))?$")
 """``/a12`` or, tapped in a group, ``/a12@botname``: the one-tap way into article 12."""
 
 

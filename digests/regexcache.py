@@ -1,0 +1,173 @@
+"""Compiled regular expressions kept between runs, as the segmenter's dictionary is.
+
+CPython turns a pattern's source into the regex engine's code in pure Python
+(``re._parser`` and ``re._compiler``).  The ~270 patterns our modules define at import cost
+every fresh process about 0.1 s of CPU (a one-shot command, each ``briefbot ingest``), to
+produce the same code each time.  :func:`compile` keeps that code in :func:`cache_dir`, in a
+file named by the exact interpreter build and regex engine version, and builds the pattern
+from it with the engine's own constructor, the call ``re.compile`` itself ends with.
+
+A pattern enters the cache only after the pattern built from its code compared equal to
+``re.compile``'s own: ``re.Pattern`` equality compares the source, the flags and the whole
+compiled code.  So a hit is exactly what ``re.compile`` gives.  Anything unexpected (bytes,
+debug flags, another interpreter's internals, an unreadable file) falls back to
+``re.compile``, and a missing or read-only cache folder only costs the compile.
+
+Only patterns with a fixed source belong here (module-level constants): the cache keeps
+every source it is given, so patterns built from data (company names) use ``re.compile``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from digests.cachedir import cache_dir
+
+try:  # the engine's internals: absent or changed, every call is a plain re.compile
+    import _sre
+    from re import _compiler, _parser
+
+    _ENGINE = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{sys.maxunicode}"
+except (ImportError, AttributeError):  # pragma: no cover - other interpreters
+    _ENGINE = ""
+
+_FORMAT = 1
+"""Bump when what an entry holds changes."""
+
+_UNCACHED_FLAGS = int(re.DEBUG) | int(getattr(re, "TEMPLATE", 0))
+"""Flags ``re.compile`` treats specially (prints, warns): always compiled by it."""
+
+_MAX_ENTRIES = 5000
+"""A bound on the file, should a caller ever feed it sources built from data."""
+
+Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+"""What ``_sre.compile`` takes besides the source: flags, code, groups, group names."""
+
+_lock = threading.Lock()
+_entries: dict[tuple[str, int], Entry] | None = None
+_added = 0
+
+
+def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, built from code kept between runs when possible."""
+    flags = int(flags)
+    if not _ENGINE or not isinstance(source, str) or flags & _UNCACHED_FLAGS:
+        return re.compile(source, flags)
+    entries = _load()
+    entry = entries.get((source, flags))
+    if entry is not None:
+        try:
+            return _build(source, entry)
+        except (TypeError, ValueError, RuntimeError):
+            pass  # an entry this engine does not take: compile it afresh below
+    pattern = re.compile(source, flags)
+    fresh = _entry(source, flags)
+    if fresh is not None and len(entries) < _MAX_ENTRIES:
+        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+            if _build(source, fresh) == pattern:
+                _remember(entries, (source, flags), fresh)
+    return pattern
+
+
+def _build(source: str, entry: Entry) -> re.Pattern[str]:
+    final_flags, code, groups, groupindex, indexgroup = entry
+    # _sre.compile keeps what it is given: hand it copies, never the cache's own objects.
+    return _sre.compile(source, final_flags, list(code), groups, dict(groupindex), indexgroup)
+
+
+def _entry(source: str, flags: int) -> Entry | None:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` for ``source``."""
+    try:
+        parsed = _parser.parse(source, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        return (
+            flags | parsed.state.flags,
+            code,
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
+    except Exception:  # internals we do not own: never fail a compile
+        return None
+
+
+def _path() -> Path:
+    key = hashlib.sha256(f"{_FORMAT}|{_ENGINE}".encode()).hexdigest()[:16]
+    return cache_dir() / f"regex-{key}.marshal"
+
+
+def _load() -> dict[tuple[str, int], Entry]:
+    global _entries
+    entries = _entries
+    if entries is not None:
+        return entries
+    with _lock:
+        if _entries is None:
+            _entries = _read(_path())
+        return _entries
+
+
+def _read(path: Path) -> dict[tuple[str, int], Entry]:
+    """The cached entries, or none when the file is missing or not one of ours.
+
+    The file is written by this module into the user's own cache folder (or the image's),
+    as trusted as the installed code that reads it, like the segmenter's pickle.
+    """
+    try:
+        with path.open("rb") as fh:
+            loaded = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _remember(entries: dict[tuple[str, int], Entry], key: tuple[str, int], entry: Entry) -> None:
+    global _added
+    with _lock:
+        if key not in entries:
+            entries[key] = entry
+            if _added == 0:
+                atexit.register(_save)
+            _added += 1
+
+
+def _save() -> None:
+    """Write the cache once at exit, when this process compiled something new.
+
+    Atomic replace: concurrent processes each write a whole file; the last one stays.
+    """
+    entries = _entries
+    if not _added or entries is None:
+        return
+    path = _path()
+    with contextlib.suppress(OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        on_disk = _read(path)  # keep what other processes added meanwhile
+        merged = {**on_disk, **entries} if len(on_disk) + len(entries) <= _MAX_ENTRIES else entries
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump(merged, fh)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        # Files of another Python build, unused for a week, go.
+        week_ago = time.time() - 7 * 86400
+        for stale in path.parent.glob("regex-*.marshal"):
+            if stale != path and stale.stat().st_atime < week_ago:
+                stale.unlink(missing_ok=True)
