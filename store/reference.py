@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,8 @@ def _sync_tables(db: Database, lexicon: Lexicon) -> None:
             pk="id",
         )
         reference = [c for c in lexicon.directory.companies.values() if c.source != "learned"]
-        save_companies(db, reference)
-        _refresh_companies(db, reference)
+        inserted = save_companies(db, reference)
+        _refresh_companies(db, [c for c in reference if c.key not in inserted])
         db["meta"].upsert({"key": VERSION_KEY, "value": version}, pk="key")
 
 
@@ -210,21 +211,29 @@ def ingest_lexicon(db: Database) -> Lexicon:
     return lexicon
 
 
-def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> None:
+def save_companies(
+    db: Database, companies: list[Company], alias_source: str = ""
+) -> frozenset[str]:
     """Insert companies that are new (by key) and every alias not stored yet.
 
     Plain ``executemany`` of the same rows, in the same order, as sqlite-utils'
     ``insert_all`` wrote (it checks every value; these are built here from typed fields),
     and only the ids of these companies are read back: ingest calls this for every
     article that taught an alias, and the directory holds thousands of companies.
+
+    Returns the keys inserted now whose company the list holds once: their rows hold that
+    company's fields as given, so :func:`_refresh_companies` has nothing to compare for
+    them (a new store's whole directory: 15 ms of a first ingest spent reading back every
+    row just written).  A key listed twice is left out: the row holds the last company
+    of that key, and the refresh may still rewrite it from an earlier one, as it did.
     """
     if not companies:
-        return
+        return frozenset()
     with db.atomic():
         existing = company_ids(db, {c.key for c in companies})
+        by_key = {c.key: c for c in companies if c.key not in existing}
         new_rows = [
-            (c.key, c.name, c.ticker, c.market, c.industry, c.source)
-            for c in {c.key: c for c in companies if c.key not in existing}.values()
+            (c.key, c.name, c.ticker, c.market, c.industry, c.source) for c in by_key.values()
         ]
         if new_rows:
             db.conn.executemany(
@@ -243,6 +252,10 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
                 if alias != c.name
             ],
         )
+    if len(by_key) == len(companies):  # every key new and listed once (a new store)
+        return frozenset(by_key)
+    listed = Counter(c.key for c in companies)
+    return frozenset(key for key in by_key if listed[key] == 1)
 
 
 _KEYS_PER_QUERY = 500
@@ -268,6 +281,8 @@ def company_ids(db: Database, keys: set[str]) -> dict[str, int]:
 def _refresh_companies(db: Database, companies: list[Company]) -> None:
     """Bring stored reference rows up to date (a cleaned name, a new industry): rows
     keep their id, so mentions stay attached."""
+    if not companies:
+        return  # nothing to compare: the table is not read
     stored = {
         key: (row_id, fields)
         for row_id, key, *fields in db.conn.execute(
