@@ -230,7 +230,13 @@ def save_companies(
     if not companies:
         return frozenset()
     with db.atomic():
-        existing = company_ids(db, {c.key for c in companies})
+        # A new store's directory sync (thousands of keys, an empty table) neither asks for
+        # ids that cannot be there nor filters its read-back by key: every row is its own.
+        fresh = (
+            len(companies) > _KEYS_PER_QUERY
+            and not db.conn.execute("SELECT 1 FROM companies LIMIT 1").fetchone()
+        )
+        existing = {} if fresh else company_ids(db, {c.key for c in companies})
         by_key = {c.key: c for c in companies if c.key not in existing}
         new_rows = [
             (c.key, c.name, c.ticker, c.market, c.industry, c.source) for c in by_key.values()
@@ -241,7 +247,11 @@ def save_companies(
                 "[source]) VALUES (?, ?, ?, ?, ?, ?)",
                 new_rows,
             )
-            existing = company_ids(db, {c.key for c in companies})
+            existing = (
+                dict(db.conn.execute("SELECT key, id FROM companies"))
+                if fresh
+                else company_ids(db, {c.key for c in companies})
+            )
         db.conn.executemany(
             "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
             "VALUES (?, ?, ?)",

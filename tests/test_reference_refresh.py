@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digests.companies import Company
 from store import open_db
-from store.reference import _refresh_companies, save_companies
+from store.reference import _refresh_companies, company_ids, save_companies
 
 
 def _rows(db) -> list[tuple]:
@@ -17,9 +17,36 @@ def _rows(db) -> list[tuple]:
     ).fetchall()
 
 
+def _save_companies_before(db, companies: list[Company]) -> None:
+    """store.reference.save_companies as it was (frozen here): ids looked up by key."""
+    with db.atomic():
+        existing = company_ids(db, {c.key for c in companies})
+        new_rows = [
+            (c.key, c.name, c.ticker, c.market, c.industry, c.source)
+            for c in {c.key: c for c in companies if c.key not in existing}.values()
+        ]
+        if new_rows:
+            db.conn.executemany(
+                "INSERT INTO [companies] ([key], [name], [ticker], [market], [industry], "
+                "[source]) VALUES (?, ?, ?, ?, ?, ?)",
+                new_rows,
+            )
+            existing = company_ids(db, {c.key for c in companies})
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
+            "VALUES (?, ?, ?)",
+            [
+                (existing[c.key], alias, c.source)
+                for c in companies
+                for alias in c.aliases
+                if alias != c.name
+            ],
+        )
+
+
 def _sync_as_before(db, companies: list[Company]) -> None:
     """The sync before: insert, then compare every company with the stored rows."""
-    save_companies(db, companies)
+    _save_companies_before(db, companies)
     _refresh_companies(db, companies)
 
 
@@ -58,3 +85,30 @@ def test_same_rows_as_comparing_every_company(tmp_path: Path) -> None:
             _sync_as_before(before, companies)
             _sync_now(now, companies)
         assert _rows(now) == _rows(before), syncs
+
+
+def _aliases(db) -> list[tuple]:
+    return db.conn.execute(
+        "SELECT company_id, alias, source FROM company_aliases ORDER BY company_id, alias"
+    ).fetchall()
+
+
+def test_a_new_store_sync_stores_what_the_key_lookups_stored(tmp_path: Path) -> None:
+    """Thousands of companies into an empty table skip the lookups by key: same rows."""
+    many = [
+        Company(
+            key=f"name:公司{i}", name=f"公司{i}", aliases=(f"別名{i}", f"公司{i}"), ticker=str(i)
+        )
+        for i in range(1200, 0, -1)
+    ]
+    twice = [*many, replace(many[5], name="改名")]  # a key listed twice
+    changed = [replace(c, industry="半導體業") for c in many[:700]]
+    cases = [[many], [twice], [twice, many[:700]], [many, changed], [many[:10], twice]]
+    for n, syncs in enumerate(cases):
+        before = open_db(tmp_path / f"before{n}.db")
+        now = open_db(tmp_path / f"now{n}.db")
+        for companies in syncs:
+            _sync_as_before(before, companies)
+            _sync_now(now, companies)
+        assert _rows(now) == _rows(before), n
+        assert _aliases(now) == _aliases(before), n
