@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Container, Iterator
 from functools import cache
 from math import isnan
@@ -124,13 +125,18 @@ def _dropped_path() -> Path:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """A read-only or missing cache folder only costs the next process the rebuild."""
+    """A read-only or missing cache folder only costs the next process the rebuild.
+    Files of an older dictionary or tag list, unused for a week, go (as the segmenter's)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+        week_ago = time.time() - 7 * 86400
+        for stale in path.parent.glob("jieba-dropped-*.txt"):
+            if stale != path and stale.stat().st_atime < week_ago:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass
 
