@@ -54,7 +54,7 @@ def test_a_damaged_file_is_rebuilt(tmp_path, monkeypatch: pytest.MonkeyPatch) ->
         first = keywords._dropped_words()
         path = keywords._dropped_path()
         assert path.parent == tmp_path and path.exists()
-        assert isinstance(first, keywords._WordGroups)
+        assert isinstance(first._words, keywords._WordGroups)
         data = path.read_bytes()
         for damaged in (data[:-1], data[: len(data) // 2], b"", data.replace(b"\t", b"", 1)):
             path.write_bytes(damaged)
@@ -62,6 +62,6 @@ def test_a_damaged_file_is_rebuilt(tmp_path, monkeypatch: pytest.MonkeyPatch) ->
             keywords._dropped_words.cache_clear()
             again = keywords._dropped_words()
             assert path.read_bytes() == data
-            assert ("这个" in again) == ("这个" in words_tagged(DROP_TAGS))
+            assert again["这个"] == ("这个" in words_tagged(DROP_TAGS))
     finally:
         keywords._dropped_words.cache_clear()
