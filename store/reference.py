@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,18 @@ DIRECTORY_SOURCE_KEY = "company_directory_source"
 
 
 def _version(lexicon: Lexicon) -> str:
-    digest = hashlib.sha256()
-    for topic in lexicon.taxonomy.topics:
-        digest.update(json.dumps([topic.id, topic.name, topic.aliases]).encode())
-    for company in sorted(lexicon.directory.companies.values(), key=lambda c: c.key):
-        if company.source != "learned":
-            fields = [company.key, company.name, company.aliases, company.ticker, company.industry]
-            digest.update(json.dumps(fields).encode())
-    return digest.hexdigest()
+    """A hash of the reference data the tables hold: the JSON of each topic, then of each
+    listed or curated company by key, hashed as one text (the same digest as one update
+    per row: a hash reads the concatenation), each row encoded by the encoder
+    ``json.dumps`` uses with its default arguments."""
+    encode = json.JSONEncoder().encode
+    rows = [encode([t.id, t.name, t.aliases]) for t in lexicon.taxonomy.topics]
+    rows += [
+        encode([c.key, c.name, c.aliases, c.ticker, c.industry])
+        for c in sorted(lexicon.directory.companies.values(), key=attrgetter("key"))
+        if c.source != "learned"
+    ]
+    return hashlib.sha256("".join(rows).encode()).hexdigest()
 
 
 def sync_reference(db: Database, lexicon: Lexicon) -> None:

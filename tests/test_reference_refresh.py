@@ -112,3 +112,34 @@ def test_a_new_store_sync_stores_what_the_key_lookups_stored(tmp_path: Path) -> 
             _sync_now(now, companies)
         assert _rows(now) == _rows(before), n
         assert _aliases(now) == _aliases(before), n
+
+
+def test_the_reference_version_is_the_hash_it_was() -> None:
+    """store.reference._version, frozen here as it was: one update per row."""
+    import hashlib
+    import json
+
+    from digests.lexicon import build_lexicon
+    from store.reference import _version
+
+    def version_before(lexicon) -> str:
+        digest = hashlib.sha256()
+        for topic in lexicon.taxonomy.topics:
+            digest.update(json.dumps([topic.id, topic.name, topic.aliases]).encode())
+        for company in sorted(lexicon.directory.companies.values(), key=lambda c: c.key):
+            if company.source != "learned":
+                fields = [
+                    company.key,
+                    company.name,
+                    company.aliases,
+                    company.ticker,
+                    company.industry,
+                ]
+                digest.update(json.dumps(fields).encode())
+        return digest.hexdigest()
+
+    lexicon = build_lexicon()  # not the shared default: companies are added below
+    assert _version(lexicon) == version_before(lexicon)
+    lexicon.directory.add(Company(key="name:晶研創新", name="晶研創新", source="learned"))
+    lexicon.directory.add(Company(key='name:\u00e9"', name='é"\n', aliases=("\ud7ff",)))
+    assert _version(lexicon) == version_before(lexicon)
