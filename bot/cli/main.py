@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a source or the database failed, 2 usage error,
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -225,6 +226,7 @@ def cmd_ingest(db: Database, args: argparse.Namespace) -> int:
     from bot.ingest.orchestrate import ingest_all, total_line
     from digests.sources import expand
 
+    _collect_less()
     sources = list(expand(args.sources))
     show_progress = not args.quiet and sys.stderr.isatty()
 
@@ -240,6 +242,27 @@ def cmd_ingest(db: Database, args: argparse.Namespace) -> int:
     if not args.quiet:  # for cron: only what needs a look (errors, warnings) is printed
         print(total_line(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+INGEST_GC_THRESHOLD = 10_000
+"""Container allocations between young-generation collections in ``briefbot ingest``
+(Python's default is 700)."""
+
+
+def _collect_less() -> None:
+    """Fewer garbage collections for a one-shot ingest, which allocates millions of short
+    lived containers (tokens, sentences, counters) that reference counting frees anyway.
+
+    The modules imported so far live as long as the process: frozen, a full collection no
+    longer walks them (one took 9 ms in a 100-article ingest).  With the young generation
+    collected every 10,000 allocations instead of 700, that ingest runs 57 collections
+    instead of 194, none of them full: 0.03 s of collector time less, and 0.05 s less CPU
+    in all (six runs each way).  Only when collections happen changes, never what is
+    stored; forked workers inherit both settings.  Not for the bot's own long-running
+    process, where objects frozen once would never be collected.
+    """
+    gc.freeze()
+    gc.set_threshold(INGEST_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _progress_bar(source: str, articles: list[Article]) -> Callable[[], None]:
