@@ -110,11 +110,25 @@ def _dropped_words() -> _Answers:
         if groups is not None:
             return _Answers(groups)
         words = words_tagged(DROP_TAGS)
-        data = _WordGroups.encode(words)
-        if data is None:
-            return _Answers(words)  # a word this form cannot hold (none in jieba's dictionary)
-        _write_atomically(path, data)
-        return _Answers(_WordGroups.decode(data) or words)
+        if _can_write(path.parent):  # else (a read-only image) no time goes to encoding
+            data = _WordGroups.encode(words)
+            if data is not None:  # None: a word this form cannot hold (none in jieba's)
+                _write_atomically(path, data)
+        return _Answers(words)  # the same answers as the file's
+
+
+def load_dropped_words() -> None:
+    """Load (and write, if missing) what the keyword filter reads of jieba's tags, e.g. when
+    a container image prepares its cache folder."""
+    _dropped_words()
+
+
+def _can_write(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 class _Answers(dict[str, bool]):

@@ -51,10 +51,12 @@ def test_a_damaged_file_is_rebuilt(tmp_path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
     keywords._dropped_words.cache_clear()
     try:
-        first = keywords._dropped_words()
+        first = keywords._dropped_words()  # builds the file: answers from the frozenset
         path = keywords._dropped_path()
         assert path.parent == tmp_path and path.exists()
-        assert isinstance(first._words, keywords._WordGroups)
+        keywords._dropped_words.cache_clear()
+        assert isinstance(keywords._dropped_words()._words, keywords._WordGroups)
+        assert first["这个"] == keywords._dropped_words()["这个"]
         data = path.read_bytes()
         for damaged in (data[:-1], data[: len(data) // 2], b"", data.replace(b"\t", b"", 1)):
             path.write_bytes(damaged)
@@ -63,5 +65,20 @@ def test_a_damaged_file_is_rebuilt(tmp_path, monkeypatch: pytest.MonkeyPatch) ->
             again = keywords._dropped_words()
             assert path.read_bytes() == data
             assert again["这个"] == ("这个" in words_tagged(DROP_TAGS))
+    finally:
+        keywords._dropped_words.cache_clear()
+
+
+def test_a_read_only_cache_folder_costs_no_encoding(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(keywords, "_can_write", lambda folder: False)
+    monkeypatch.setattr(keywords._WordGroups, "encode", None)  # would fail if called
+    keywords._dropped_words.cache_clear()
+    try:
+        answers = keywords._dropped_words()
+        assert not keywords._dropped_path().exists()
+        assert answers["这个"] == ("这个" in words_tagged(DROP_TAGS))
     finally:
         keywords._dropped_words.cache_clear()
