@@ -12,6 +12,8 @@ import json
 import os
 import tempfile
 import time
+from collections import Counter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +31,18 @@ DIRECTORY_SOURCE_KEY = "company_directory_source"
 
 
 def _version(lexicon: Lexicon) -> str:
-    digest = hashlib.sha256()
-    for topic in lexicon.taxonomy.topics:
-        digest.update(json.dumps([topic.id, topic.name, topic.aliases]).encode())
-    for company in sorted(lexicon.directory.companies.values(), key=lambda c: c.key):
-        if company.source != "learned":
-            fields = [company.key, company.name, company.aliases, company.ticker, company.industry]
-            digest.update(json.dumps(fields).encode())
-    return digest.hexdigest()
+    """A hash of the reference data the tables hold: the JSON of each topic, then of each
+    listed or curated company by key, hashed as one text (the same digest as one update
+    per row: a hash reads the concatenation), each row encoded by the encoder
+    ``json.dumps`` uses with its default arguments."""
+    encode = json.JSONEncoder().encode
+    rows = [encode([t.id, t.name, t.aliases]) for t in lexicon.taxonomy.topics]
+    rows += [
+        encode([c.key, c.name, c.aliases, c.ticker, c.industry])
+        for c in sorted(lexicon.directory.companies.values(), key=attrgetter("key"))
+        if c.source != "learned"
+    ]
+    return hashlib.sha256("".join(rows).encode()).hexdigest()
 
 
 def sync_reference(db: Database, lexicon: Lexicon) -> None:
@@ -67,10 +73,8 @@ def _sync_tables(db: Database, lexicon: Lexicon) -> None:
             pk="id",
         )
         reference = [c for c in lexicon.directory.companies.values() if c.source != "learned"]
-        stored_before = save_companies(db, reference)
-        # A row inserted just now holds these very fields: only those stored before can
-        # be stale (a new store stored none, and skips reading its thousands of rows back).
-        _refresh_companies(db, [c for c in reference if c.key in stored_before])
+        inserted = save_companies(db, reference)
+        _refresh_companies(db, [c for c in reference if c.key not in inserted])
         db["meta"].upsert({"key": VERSION_KEY, "value": version}, pk="key")
 
 
@@ -212,23 +216,35 @@ def ingest_lexicon(db: Database) -> Lexicon:
     return lexicon
 
 
-def save_companies(db: Database, companies: list[Company], alias_source: str = "") -> set[str]:
-    """Insert companies that are new (by key) and every alias not stored yet; the keys
-    of ``companies`` that were stored before.
+def save_companies(
+    db: Database, companies: list[Company], alias_source: str = ""
+) -> frozenset[str]:
+    """Insert companies that are new (by key) and every alias not stored yet.
 
     Plain ``executemany`` of the same rows, in the same order, as sqlite-utils'
     ``insert_all`` wrote (it checks every value; these are built here from typed fields),
     and only the ids of these companies are read back: ingest calls this for every
     article that taught an alias, and the directory holds thousands of companies.
+
+    Returns the keys inserted now whose company the list holds once: their rows hold that
+    company's fields as given, so :func:`_refresh_companies` has nothing to compare for
+    them (a new store's whole directory: 15 ms of a first ingest spent reading back every
+    row just written).  A key listed twice is left out: the row holds the last company
+    of that key, and the refresh may still rewrite it from an earlier one, as it did.
     """
     if not companies:
-        return set()
+        return frozenset()
     with db.atomic():
-        existing = company_ids(db, {c.key for c in companies})
-        stored_before = set(existing)
+        # A new store's directory sync (thousands of keys, an empty table) neither asks for
+        # ids that cannot be there nor filters its read-back by key: every row is its own.
+        fresh = (
+            len(companies) > _KEYS_PER_QUERY
+            and not db.conn.execute("SELECT 1 FROM companies LIMIT 1").fetchone()
+        )
+        existing = {} if fresh else company_ids(db, {c.key for c in companies})
+        by_key = {c.key: c for c in companies if c.key not in existing}
         new_rows = [
-            (c.key, c.name, c.ticker, c.market, c.industry, c.source)
-            for c in {c.key: c for c in companies if c.key not in existing}.values()
+            (c.key, c.name, c.ticker, c.market, c.industry, c.source) for c in by_key.values()
         ]
         if new_rows:
             db.conn.executemany(
@@ -236,7 +252,11 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
                 "[source]) VALUES (?, ?, ?, ?, ?, ?)",
                 new_rows,
             )
-            existing = company_ids(db, {c.key for c in companies})
+            existing = (
+                dict(db.conn.execute("SELECT key, id FROM companies"))
+                if fresh
+                else company_ids(db, {c.key for c in companies})
+            )
         db.conn.executemany(
             "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
             "VALUES (?, ?, ?)",
@@ -247,7 +267,10 @@ def save_companies(db: Database, companies: list[Company], alias_source: str = "
                 if alias != c.name
             ],
         )
-    return stored_before
+    if len(by_key) == len(companies):  # every key new and listed once (a new store)
+        return frozenset(by_key)
+    listed = Counter(c.key for c in companies)
+    return frozenset(key for key in by_key if listed[key] == 1)
 
 
 _KEYS_PER_QUERY = 500
@@ -282,7 +305,7 @@ def _refresh_companies(db: Database, companies: list[Company]) -> None:
     """Bring stored reference rows up to date (a cleaned name, a new industry): rows
     keep their id, so mentions stay attached."""
     if not companies:
-        return
+        return  # nothing to compare: the table is not read
     stored = {
         key: (row_id, fields)
         for row_id, key, *fields in db.conn.execute(

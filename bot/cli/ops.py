@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.config import ConfigError, Settings
+from digests import regexcache
 from store import StoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -77,7 +77,7 @@ def _reason(exc: BaseException) -> str:
     return _CLASS_PREFIX.sub("", line)  # httpx.ConnectError: All connection attempts failed
 
 
-_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*:\s*")
+_CLASS_PREFIX = regexcache.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*:\s*")
 
 
 class _NoToken(Exception):

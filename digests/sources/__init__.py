@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from digests import regexcache
 from digests.models import Article
 from digests.sanitize import clean_article, clean_line, clean_text
 from digests.sources.decoding import decode
@@ -48,7 +48,7 @@ class Loaded(tuple[str, list[Article]]):
         return self[1]
 
 
-_OTHER_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,15}://")
+_OTHER_SCHEME_RE = regexcache.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,15}://")
 """ftp://, file://, s3://…: a URL we do not fetch, rather than a missing file."""
 
 

@@ -8,8 +8,8 @@ chooses by measuring how coherent each candidate decoding is.
 from __future__ import annotations
 
 import codecs
-import re
 
+from digests import regexcache
 from digests.sources.errors import SourceError
 
 _BOMS = (
@@ -22,7 +22,7 @@ _BOMS = (
 
 
 # C0/C1 controls (bar tab, newlines, form feed), surrogates and private-use characters.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
+_CONTROL_RE = regexcache.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 
 
 def decode(data: bytes, declared: str | None = None) -> str:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from digests import regexcache
 from digests.dates import find_date
 from digests.fragments import is_table_header, is_table_row
 from digests.sources.boilerplate import (
@@ -28,7 +29,7 @@ from digests.sources.qa import is_qa_line
 
 MAX_HEADING_CHARS = 64
 
-ENUMERATOR = re.compile(
+ENUMERATOR = regexcache.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．)]|"
     r"第[一二三四五六七八九十\d]+\s*(?:階段|阶段|部分|章|節|节|步|點|点|個|个|層|层)|"
     r"(?:戰場|战场|步驟|步骤|階段|阶段|關鍵|关键|趨勢|趋势|策略|挑戰|挑战)[一二三四五六七八九十\d]+|"
@@ -36,36 +37,36 @@ ENUMERATOR = re.compile(
     re.IGNORECASE,
 )
 _MARKS = "■□◆◇●▌▍▋▶►"
-_HEADING_MARK = re.compile(rf"^[{_MARKS}]\s*\S")
+_HEADING_MARK = regexcache.compile(rf"^[{_MARKS}]\s*\S")
 """Block marks that writers also put before section headings (not -, *, •, ·: list dashes)."""
-_HEADING_MARK_PREFIX = re.compile(rf"^[{_MARKS}]\s*")
+_HEADING_MARK_PREFIX = regexcache.compile(rf"^[{_MARKS}]\s*")
 BLOCK_MARK_TEXT = 30
 """A marked line heads a section only above a paragraph at least this long."""
 BLOCK_MARK_HEADING = 24
 """…and only when it is short itself: a long marked line is a bullet point."""
-_BULLET = re.compile(r"^[•·・‧●○◆◇▪▫■□►▶▷▸‣➤➜➔→⇒✓✔*\-–—]\s*")
-_BRACKETED = re.compile(r"^(?:[〈【《〔［\[「]|※)")
-_TICKER_FIRST = re.compile(
+_BULLET = regexcache.compile(r"^[•·・‧●○◆◇▪▫■□►▶▷▸‣➤➜➔→⇒✓✔*\-–—]\s*")
+_BRACKETED = regexcache.compile(r"^(?:[〈【《〔［\[「]|※)")
+_TICKER_FIRST = regexcache.compile(
     r"^(?:\d{4,6}[A-Z]?(?:[.\-](?:TW|TWO))?\s*(?!年|月|日|季|元|萬|万|億|亿|張|张|股|家|人|名|年度)"
     r"[\u3400-\u9fff]|[\u3400-\u9fffA-Za-z&.\-]{2,12}\s*[（(]\s*\d{4,6}[A-Z]?"
     r"(?:\s*[-.]\s*(?:TW|TWO|TT))?\s*[)）])"
 )
-_NUMBERED = re.compile(r"^(\d+)\s*[.．)]")
+_NUMBERED = regexcache.compile(r"^(\d+)\s*[.．)]")
 """Also the test for a "1. xxx" line: ``^\\d+\\s*[.．)]`` with a group, matching the same lines."""
-_SHORT_HAN = re.compile(r"[\u3400-\u9fff]{2,3}")
-_DIGIT = re.compile(r"\d")
-_COLON = re.compile(r"[:：]")
-_FIGURE_FIELD = re.compile(
+_SHORT_HAN = regexcache.compile(r"[\u3400-\u9fff]{2,3}")
+_DIGIT = regexcache.compile(r"\d")
+_COLON = regexcache.compile(r"[:：]")
+_FIGURE_FIELD = regexcache.compile(
     r"[\u3400-\u9fffA-Za-z]{1,6}\s*[:：]?\s*(?:約|约|逾|近)?\s*\d[\d,./:～~\-]*\s*"
     r"(?:%|％|倍|元|萬|万|億|亿|張|张|股|美元|萬元|億元|百萬|次)?"
 )
-_TICKER_KEY = re.compile(
+_TICKER_KEY = regexcache.compile(
     r"^(?:\d{4,6}[A-Z]?\s*[\u3400-\u9fffA-Za-z\-]{2,10}|[\u3400-\u9fffA-Za-z\-]{2,10}\s*[（(]\s*"
     r"\d{4,6}[A-Z]?(?:\s*[-.]\s*(?:TW|TWO))?\s*[)）])\s*[:：]\s*"
 )
 """A stock named before a colon (華磊光電(6990)：, 3661 世芯-KY：): the key of a data row."""
-_FIELD_SEPARATORS = re.compile(r"\s*[，,、;；|｜]\s*|\s{2,}")
-_KEY_VALUE = re.compile(r"^[^\s:：，,。]{1,8}[:：]\s*\S")
+_FIELD_SEPARATORS = regexcache.compile(r"\s*[，,、;；|｜]\s*|\s{2,}")
+_KEY_VALUE = regexcache.compile(r"^[^\s:：，,。]{1,8}[:：]\s*\S")
 _SENTENCE_END = "。;；"
 _TRAILING_PUNCT = "。;；,，、:："
 

@@ -31,39 +31,40 @@ from functools import reduce
 from itertools import chain, repeat
 from operator import add, mul
 
+from digests import regexcache
 from digests.models import Article, Section
 from digests.sources.lines import ENUMERATOR, Block, heading_text, is_heading_style, split_blocks
 
-_MARKET_TAG = re.compile(
+_MARKET_TAG = regexcache.compile(
     r"^(?:台股|美股|港股|陸股|陆股|A股|日股|韓股|韩股|歐股|欧股|ETF|基金|加密貨幣)\s*[:：]"
 )
 
-_FIRST_ENUMERATOR = re.compile(
+_FIRST_ENUMERATOR = regexcache.compile(
     r"^(?:一\s*[、.．]|[(（][一1][)）]|1\s*[、.．)]|第[一1]\s*\S|(?:戰場|战场|步驟|步骤|階段|阶段)[一1])"
 )
 
-_CONCLUSION_HEADING = re.compile(
+_CONCLUSION_HEADING = regexcache.compile(
     r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|小結|小结|後記|后记|尾聲|尾声|寫在最後|写在最后|"
     r"conclusion)"
 )
 
-_FINAL_HEADING = re.compile(
+_FINAL_HEADING = regexcache.compile(
     r"^[〈【《〔\[(（]?\s*(?:結論|结论|結語|结语|總結|总结|後記|后记|尾聲|尾声|寫在最後|写在最后|conclusion)"
 )
 """A conclusion that ends an article (a 小結 ends only a part of one)."""
 
-_CONCLUSION_OPENER = re.compile(
+_CONCLUSION_OPENER = regexcache.compile(
     r"^(?:總結而言|总结而言|總而言之|总而言之|綜上所述|综上所述|總的來說|总的来说|總結來說|总结来说|"
     r"總之|总之|結論是|结论是|綜合來看|综合来看)"
 )
 
-_REGION_LABEL = re.compile(
+_REGION_LABEL = regexcache.compile(
     r"^(?:美國|美国|台灣|台湾|日本|中國|中国|歐洲|欧洲|韓國|韩国|印度|東南亞|东南亚|德國|德国|"
     r"大陸|大陆|香港|全球|亞洲|亚洲)(?:市場|市场|模式|企業|企业|觀點|观点)?\s*[:：]"
 )
 
-_COMMA = re.compile(r"[,，]")
-_NOT_WORD = re.compile(r"[\W_]+")
+_COMMA = regexcache.compile(r"[,，]")
+_NOT_WORD = regexcache.compile(r"[\W_]+")
 
 TITLE_THRESHOLD = 2.0
 
@@ -71,7 +72,7 @@ BYLINED_MIN_CHARS = 40
 """Under a byline a news item is whole with one paragraph (listing pages' excerpts run short)."""
 
 
-_RUN = re.compile(r"[\u3400-\u9fff]{2,}|[A-Za-z]{2,}")
+_RUN = regexcache.compile(r"[\u3400-\u9fff]{2,}|[A-Za-z]{2,}")
 """Runs of two or more Chinese characters or Latin letters (a lone character has no bigram)."""
 
 

@@ -15,6 +15,8 @@ import json
 import re
 from collections import Counter
 
+from digests import regexcache
+
 PDF_REASON = "looks like a PDF"
 JSON_REASON = "looks like JSON"
 CSV_REASON = "looks like CSV data"
@@ -49,20 +51,22 @@ _HTML_ROOTS = {
     "link", "title", "script", "style", "form", "blockquote", "pre", "figure", "br", "b",
     "i", "strong", "em", "font", "center", "frameset", "iframe", "noscript", "template",
 }  # fmt: skip
-_PROLOG_RE = re.compile(
+_PROLOG_RE = regexcache.compile(
     # The internal subset is [^\]]*: a lazy ".*?" there backtracks exponentially on "[][]…".
     r"\s*(?:<\?.*?\?>|<!--.*?-->|<!doctype[^\[>]*(?:\[[^\]]*\][^\[>]*)?>)",
     re.DOTALL | re.IGNORECASE,
 )
-_ELEMENT_RE = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
-_DOCTYPE_HTML_RE = re.compile(r"<!doctype\s+html", re.IGNORECASE)
-_FEED_TAG_RE = re.compile(r"<\?xml\s|<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|article)[\s>]", re.IGNORECASE)
-_HTML_CLOSE_RE = re.compile(r"</(?:p|div|body|html)>", re.IGNORECASE)
-_JSON_START_RE = re.compile(r'[{]\s*"|\[\s*(?:[{\["]|-?\d+(?:\.\d+)?\s*,|\])|[{]\s*[}]')
-_CJK_RE = re.compile("[\u2e80-\u2fff\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
-_NUMBER_RE = re.compile(r"^[-+(]?[$€£¥]?\d[\d.,:/%\-\s]*\)?$")
-_SENTENCE_END_RE = re.compile(r"[。！？!?.]\s*$")
+_ELEMENT_RE = regexcache.compile(r"\s*<([A-Za-z_][\w.:-]*)")
+_DOCTYPE_HTML_RE = regexcache.compile(r"<!doctype\s+html", re.IGNORECASE)
+_FEED_TAG_RE = regexcache.compile(r"<\?xml\s|<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+_HTML_RE = regexcache.compile(r"<(?:!doctype\s+html|html|head|body|article)[\s>]", re.IGNORECASE)
+_HTML_CLOSE_RE = regexcache.compile(r"</(?:p|div|body|html)>", re.IGNORECASE)
+_JSON_START_RE = regexcache.compile(r'[{]\s*"|\[\s*(?:[{\["]|-?\d+(?:\.\d+)?\s*,|\])|[{]\s*[}]')
+_CJK_RE = regexcache.compile(
+    "[\u2e80-\u2fff\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+_NUMBER_RE = regexcache.compile(r"^[-+(]?[$€£¥]?\d[\d.,:/%\-\s]*\)?$")
+_SENTENCE_END_RE = regexcache.compile(r"[。！？!?.]\s*$")
 
 PREFIX_LIMIT = 1024
 """Junk tolerated before a feed's markup (blank lines, a PHP notice), in characters."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from digests import regexcache
 from digests.answers import (
     fts_query,
     query_terms,
@@ -27,7 +28,7 @@ PART_SHARE = 0.75
 nearly the word, written out, but a sentence may join them by chance."""
 LOOSE_SHARE = 0.2
 """Parts merely in the same section (or title) count this share of one body mention."""
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_SENTENCE_END = regexcache.compile(r"[。！？；!?;\n]")
 
 
 @dataclass
