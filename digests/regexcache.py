@@ -128,8 +128,9 @@ def _read(path: Path) -> dict[tuple[str, int], Entry]:
     as trusted as the installed code that reads it, like the segmenter's pickle.
     """
     try:
-        with path.open("rb") as fh:
-            loaded = marshal.load(fh)
+        # loads() of the bytes read at once: load() on a file reads it piece by piece
+        # through the file object, 24 ms instead of 2 for this file.
+        loaded = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return loaded if isinstance(loaded, dict) else {}
