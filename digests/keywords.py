@@ -16,15 +16,14 @@ Terms arrive in the simplified script the analysis runs on.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
-import time
 from collections.abc import Container, Iterator
 from functools import cache
 from math import isnan
 from pathlib import Path
 
 from digests import regexcache, textproc
+from digests.cachedir import write_cache_file
 from digests.textproc import (
     general_word_freq,
     segmenter_word_freq,
@@ -111,7 +110,7 @@ def _dropped_words() -> _Answers:
         if _can_write(path.parent):  # else (a read-only image) no time goes to encoding
             data = _WordGroups.encode(words)
             if data is not None:  # None: a word this form cannot hold (none in jieba's)
-                _write_atomically(path, data)
+                write_cache_file(path, data, "jieba-dropped-*.txt")
         return _Answers(words)  # the same answers as the file's
 
 
@@ -151,23 +150,6 @@ def _dropped_path() -> Path:
     jieba = textproc._import_jieba()
     extra = f"{_WordGroups.FORMAT}|" + " ".join(sorted(DROP_TAGS))
     return textproc._prepared_path(jieba, "dropped", extra).with_suffix(".txt")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A read-only or missing cache folder only costs the next process the rebuild.
-    Files of an older dictionary or tag list, unused for a week, go (as the segmenter's)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        week_ago = time.time() - 7 * 86400
-        for stale in path.parent.glob("jieba-dropped-*.txt"):
-            if stale != path and stale.stat().st_atime < week_ago:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 class _WordGroups:

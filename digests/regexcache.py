@@ -23,15 +23,12 @@ import atexit
 import contextlib
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 import threading
-import time
 from pathlib import Path
 
-from digests.cachedir import cache_dir
+from digests.cachedir import cache_dir, write_cache_file
 
 try:  # the engine's internals: absent or changed, every call is a plain re.compile
     import _sre
@@ -155,20 +152,7 @@ def _save() -> None:
     if not _added or entries is None:
         return
     path = _path()
-    with contextlib.suppress(OSError, ValueError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        on_disk = _read(path)  # keep what other processes added meanwhile
-        merged = {**on_disk, **entries} if len(on_disk) + len(entries) <= _MAX_ENTRIES else entries
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                marshal.dump(merged, fh)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        # Files of another Python build, unused for a week, go.
-        week_ago = time.time() - 7 * 86400
-        for stale in path.parent.glob("regex-*.marshal"):
-            if stale != path and stale.stat().st_atime < week_ago:
-                stale.unlink(missing_ok=True)
+    on_disk = _read(path)  # keep what other processes added meanwhile
+    merged = {**on_disk, **entries} if len(on_disk) + len(entries) <= _MAX_ENTRIES else entries
+    with contextlib.suppress(ValueError):  # marshal: an entry it cannot hold (none so far)
+        write_cache_file(path, marshal.dumps(merged), "regex-*.marshal")

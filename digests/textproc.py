@@ -11,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import pickle
 import re
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,7 +27,7 @@ from typing import TYPE_CHECKING
 import opencc
 
 from digests import regexcache
-from digests.cachedir import cache_dir
+from digests.cachedir import cache_dir, write_cache_file
 from digests.fragments import MIN_CLAUSE, is_fragment
 from digests.wordindex import StoredFreq, open_index, write_index
 
@@ -154,22 +152,9 @@ def _read_cache(path: Path) -> object | None:
 
 
 def _write_cache(path: Path, value: object) -> None:
-    """Write atomically; a read-only or missing cache folder only costs the next start."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=5)
-        os.replace(tmp, path)
-        # Files built from an older jieba or word list, unused for a week, go (two
-        # checkouts with different word lists each keep theirs while in use).
-        kind = path.name.rsplit("-", 1)[0]
-        week_ago = time.time() - 7 * 86400
-        for stale in path.parent.glob(f"{kind}-*.pickle"):
-            if stale != path and stale.stat().st_atime < week_ago:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Keep ``value`` pickled in ``path`` (files of an older jieba or word list go)."""
+    kind = path.name.rsplit("-", 1)[0]
+    write_cache_file(path, pickle.dumps(value, protocol=5), f"{kind}-*.pickle")
 
 
 _loaded: jieba.Tokenizer | None = None

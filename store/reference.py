@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-import time
 from collections import Counter
 from operator import attrgetter
 from pathlib import Path
@@ -19,10 +16,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests.cachedir import cache_dir, write_cache_file
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.lexicon import Lexicon, lexicon_for_queries
 from digests.snapshot import directory_from_state, directory_state, reference_source_key
-from digests.textproc import cache_dir, load_segmenter
+from digests.textproc import load_segmenter
 
 VERSION_KEY = "reference_version"
 DIRECTORY_KEY = "company_directory"
@@ -127,22 +125,8 @@ def _cached_state(source_key: str) -> tuple[str, CompanyDirectory] | None:
 
 
 def _keep_state(source_key: str, text: str) -> None:
-    """Write atomically; a read-only or missing cache folder only costs the next store."""
-    path = _state_file(source_key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".directory-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-        # Each change to the data files or the code that builds them names a new file:
-        # those unused for a week go, as the segmenter's prepared files do.
-        week_ago = time.time() - 7 * 86400
-        for stale in path.parent.glob("directory-*.json"):
-            if stale != path and stale.stat().st_atime < week_ago:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Keep the built directory for the next new store (older builds' files go)."""
+    write_cache_file(_state_file(source_key), text.encode("utf-8"), "directory-*.json")
 
 
 def query_lexicon(db: Database) -> Lexicon:
