@@ -147,9 +147,8 @@ class _Answers(dict[str, bool]):
 def _dropped_path() -> Path:
     """Named like the segmenter's prepared files (jieba's version and dictionary file, the
     dropped tags), so a new dictionary or tag list writes a new file."""
-    jieba = textproc._import_jieba()
     extra = f"{_WordGroups.FORMAT}|" + " ".join(sorted(DROP_TAGS))
-    return textproc._prepared_path(jieba, "dropped", extra).with_suffix(".txt")
+    return textproc.prepared_file("dropped", extra, ".txt")
 
 
 class _WordGroups:

@@ -138,6 +138,13 @@ def _prepared_path(jieba_module: object, kind: str, extra: str = "") -> Path:
     return cache_dir() / f"jieba-{kind}-{key}.pickle"
 
 
+def prepared_file(kind: str, extra: str, suffix: str) -> Path:
+    """Where another module keeps data derived from jieba's dictionary (the keyword
+    filter's dropped words): named like the segmenter's prepared files, so a new jieba,
+    dictionary or ``extra`` writes a new file."""
+    return _prepared_path(_import_jieba(), kind, extra).with_suffix(suffix)
+
+
 def _read_cache(path: Path) -> object | None:
     """A prepared file's content, or None when it is missing or unreadable.
 
