@@ -218,14 +218,9 @@ def save_companies(
     """
     if not companies:
         return frozenset()
+    keys = {c.key for c in companies}
     with db.atomic():
-        # A new store's directory sync (thousands of keys, an empty table) neither asks for
-        # ids that cannot be there nor filters its read-back by key: every row is its own.
-        fresh = (
-            len(companies) > _KEYS_PER_QUERY
-            and not db.conn.execute("SELECT 1 FROM companies LIMIT 1").fetchone()
-        )
-        existing = {} if fresh else company_ids(db, {c.key for c in companies})
+        existing = company_ids(db, keys)
         by_key = {c.key: c for c in companies if c.key not in existing}
         new_rows = [
             (c.key, c.name, c.ticker, c.market, c.industry, c.source) for c in by_key.values()
@@ -236,11 +231,7 @@ def save_companies(
                 "[source]) VALUES (?, ?, ?, ?, ?, ?)",
                 new_rows,
             )
-            existing = (
-                dict(db.conn.execute("SELECT key, id FROM companies"))
-                if fresh
-                else company_ids(db, {c.key for c in companies})
-            )
+            existing = company_ids(db, keys)
         db.conn.executemany(
             "INSERT OR IGNORE INTO [company_aliases] ([company_id], [alias], [source]) "
             "VALUES (?, ?, ?)",
@@ -262,27 +253,24 @@ _KEYS_PER_QUERY = 500
 
 
 def company_ids(db: Database, keys: set[str]) -> dict[str, int]:
-    """Stored company ids by key, for ``keys`` only (in chunks under SQLite's bound-parameter
-    limit: a directory sync asks for thousands, an article's mentions for a few)."""
+    """Stored company ids by key, for ``keys`` only: a few (an article's mentions) looked
+    up by key, in one statement under SQLite's bound-parameter limit; more (a directory
+    sync's thousands) read in one pass over the table (keys are unique), a third of the
+    cost of looking them up 500 at a time."""
+    if not keys:
+        return {}
     if len(keys) > _KEYS_PER_QUERY:
-        # A directory sync's thousands: one pass over the table (keys are unique) costs
-        # a third of looking them up 500 at a time.
         return {
             key: row_id
             for key, row_id in db.conn.execute("SELECT key, id FROM companies")
             if key in keys
         }
-    ids: dict[str, int] = {}
-    wanted = sorted(keys)
-    for start in range(0, len(wanted), _KEYS_PER_QUERY):
-        chunk = wanted[start : start + _KEYS_PER_QUERY]
-        placeholders = ",".join("?" * len(chunk))
-        ids.update(
-            db.conn.execute(
-                f"SELECT key, id FROM companies WHERE key IN ({placeholders})", chunk
-            ).fetchall()
-        )
-    return ids
+    placeholders = ",".join("?" * len(keys))
+    return dict(
+        db.conn.execute(
+            f"SELECT key, id FROM companies WHERE key IN ({placeholders})", sorted(keys)
+        ).fetchall()
+    )
 
 
 def _refresh_companies(db: Database, companies: list[Company]) -> None:
