@@ -33,11 +33,10 @@ from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
 from digests.regexguard import grouped, starts
 from digests.salience import (
-    _ANAPHOR_RE,
-    _SOFT_ANAPHOR_RE,
     has_dateline,
     investor_factor,
     investor_figures,
+    is_anaphoric,
     is_aside,
     is_call,
     is_item,
@@ -205,15 +204,13 @@ def prepare(
                 if lead:
                     led.add(s.section)
                     reported = company or has_dateline(text)
-        # Pointing back (is_anaphoric) unless the sentence has its own subject (a company
-        # or a figure) and opens softly (其中…, 這一次…); the subject is worked out only then.
-        anaphor = False
-        if _ANAPHOR_RE.match(text):
-            anaphor = True
-            if _SOFT_ANAPHOR_RE.match(text):
-                if company is None:
-                    company = _company(s, text, directory, named)
-                anaphor = not (company or bool(investor_figures(s.figures)))
+        # Pointing back, unless the sentence has its own subject (a company or a figure)
+        # and opens softly (is_anaphoric); a fragment's subject is worked out only then.
+        anaphor = is_anaphoric(text)
+        if anaphor:
+            if company is None:
+                company = _company(s, text, directory, named)
+            anaphor = is_anaphoric(text, company or bool(investor_figures(s.figures)))
         prepared[id(s)] = Prepared(
             text,
             q,
