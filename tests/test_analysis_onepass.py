@@ -30,13 +30,13 @@ from digests.salience import is_meta
 from digests.sources import load
 from digests.textproc import (
     _BOUNDARY_RE,
-    _push_sentence,
     content_term,
     content_terms,
     to_simplified,
     word_spans,
 )
 from tests.conftest import FIXTURES, PAGEDUMPS
+from tests.test_analysis_equivalence import plain_split
 
 # --- the code before the one-pass rewrite, frozen ------------------------------------
 
@@ -63,19 +63,7 @@ _OLD_BOUNDARY_RE = re.compile(
 
 
 def _old_split(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _OLD_BOUNDARY_RE.finditer(text):
-        end = match.end()
-        piece = text[start:end]
-        if match.group() != "\n" and sum(piece.count(ch) for ch in "「『“") > sum(
-            piece.count(ch) for ch in "」』”"
-        ):
-            continue
-        _push_sentence(text, start, end, spans)
-        start = end
-    _push_sentence(text, start, len(text), spans)
-    return spans
+    return plain_split(text, _OLD_BOUNDARY_RE)
 
 
 _OLD_DIGIT_RE = re.compile(r"[\d零〇一二兩两三四五六七八九十百千]")
