@@ -324,15 +324,16 @@ _LATIN_FOLD = str.maketrans(
 )  # fmt: skip
 
 
-_FOLDABLE = regexcache.compile("[\u00c0-\u024f]")
-"""A Latin letter with diacritics (the test :func:`fold_latin` made per character)."""
+ACCENTED_LATIN = regexcache.compile("[\u00c0-\u024f]")
+"""A Latin letter with diacritics (Ø, é): what :func:`fold_latin` folds, and what a name
+written with one needs (digests.mentions)."""
 
 
 def fold_latin(text: str) -> str:
     """Latin letters without diacritics (Ørsted -> Orsted, Nestlé -> Nestle); other
     scripts untouched.  Writers and feeds drop the marks as often as they keep them,
     and the segmenter cuts a word at the first letter it does not know."""
-    if text.isascii() or _FOLDABLE.search(text) is None:
+    if text.isascii() or ACCENTED_LATIN.search(text) is None:
         return text
     out = []
     for ch in text.translate(_LATIN_FOLD):

@@ -16,6 +16,7 @@ from operator import attrgetter, contains, ne, not_
 from digests import regexcache
 from digests.analysis import ArticleAnalysis
 from digests.companies import (
+    ACCENTED_LATIN,
     Company,
     CompanyDirectory,
     fold_latin,
@@ -118,7 +119,7 @@ def find_mentions(analysis: ArticleAnalysis, directory: CompanyDirectory) -> lis
     citing = _citing(texts)
     mixing = _mixing(texts, directory, index)
     marked = set(compress(count(), map(contains, texts, repeat("KY"))))
-    marked.update(compress(count(), map(_ACCENTED.search, texts)))
+    marked.update(compress(count(), map(ACCENTED_LATIN.search, texts)))
     places = index.places(token_lists)
     # Where _phrase_hits may find something: a token that is a phrase's first word, or
     # an empty token list or a text in ASCII alone (its other path, which reads the text).
@@ -254,7 +255,7 @@ def _sentence_companies(
         return hits  # no KY marker, no letter with diacritics
     if "KY" in text:
         hits.extend((key, CERTAIN) for key in _ky_names(text, directory))
-    if _ACCENTED.search(text):
+    if ACCENTED_LATIN.search(text):
         hits.extend((key, CERTAIN) for key in _accented_names(text, directory))
     return hits
 
@@ -416,19 +417,18 @@ def _bare_acronym(alias: str, text: str) -> bool:
     return True
 
 
-_ACCENTED = regexcache.compile(r"[\u00c0-\u024f]")
 _LATIN_WORD = regexcache.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:[-.&'][A-Za-z0-9\u00c0-\u024f]+)*")
 
 
 def _accented_names(text: str, directory: CompanyDirectory) -> list[str]:
     """Names written with diacritics (Ørsted, Nestlé), which the segmenter cuts apart:
     matched on the Latin words of the text with the marks folded away."""
-    if not _ACCENTED.search(text):
+    if not ACCENTED_LATIN.search(text):
         return []
     folded = fold_latin(text)
     keys = []
     for m in _LATIN_WORD.finditer(text):
-        if not _ACCENTED.search(m.group()):
+        if not ACCENTED_LATIN.search(m.group()):
             continue
         word = fold_latin(m.group()).lower()
         if word in directory.by_alias:
