@@ -15,6 +15,10 @@ debug flags, another interpreter's internals, an unreadable file) falls back to
 
 Only patterns with a fixed source belong here (module-level constants): the cache keeps
 every source it is given, so patterns built from data (company names) use ``re.compile``.
+
+:func:`derived` keeps, in the same file, small values worked out from such a pattern's
+parsed source (``digests.regexguard``'s prefilters): parsing the source again in every
+process is what they cost, 0.02 s of a fresh process for about thirty patterns.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ import marshal
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from digests.cachedir import cache_dir, write_cache_file
 
@@ -50,9 +56,14 @@ _MAX_ENTRIES = 5000
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 """What ``_sre.compile`` takes besides the source: flags, code, groups, group names."""
 
+Key = tuple[str, int] | tuple[str, int, str]
+"""(source, flags) for a pattern's code; (source, flags, kind) for a :func:`derived` value."""
+
 _lock = threading.Lock()
-_entries: dict[tuple[str, int], Entry] | None = None
+_entries: dict[Key, object] | None = None
 _added = 0
+
+_V = TypeVar("_V")
 
 
 def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
@@ -64,7 +75,7 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     entry = entries.get((source, flags))
     if entry is not None:
         try:
-            return _build(source, entry)
+            return _build(source, entry)  # type: ignore[arg-type]  # checked by _sre
         except (TypeError, ValueError, RuntimeError):
             pass  # an entry this engine does not take: compile it afresh below
     pattern = re.compile(source, flags)
@@ -74,6 +85,41 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
             if _build(source, fresh) == pattern:
                 _remember(entries, (source, flags), fresh)
     return pattern
+
+
+def derived(
+    kind: str,
+    source: str,
+    flags: int | re.RegexFlag,
+    compute: Callable[[], _V],
+    valid: Callable[[object], bool],
+) -> _V:
+    """``compute()``, a value worked out from the pattern ``source`` with ``flags``, kept
+    between runs beside the patterns' code.
+
+    ``kind`` must name the function that computes it and the exact version of that
+    function's code (``digests.regexguard`` passes a hash of its own source): a value is
+    kept under the very source, flags and code it was computed by, on the same engine
+    (the file's name), so a value read back is what ``compute()`` returns.  A value that
+    marshal would not give back equal is not kept; one read back that ``valid`` rejects
+    (a damaged file) is computed afresh.  Without a ``kind`` (no code version known) or
+    without the engine's internals, every call computes.
+    """
+    flags = int(flags)
+    if not _ENGINE or not kind or not isinstance(source, str):
+        return compute()
+    entries = _load()
+    key = (source, flags, kind)
+    if key in entries:
+        kept = entries[key]
+        if valid(kept):
+            return kept  # type: ignore[return-value]  # valid() checked it
+    value = compute()
+    if len(entries) < _MAX_ENTRIES:
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            if marshal.loads(marshal.dumps(value)) == value:
+                _remember(entries, key, value, replace=True)  # over a rejected one
+    return value
 
 
 def _build(source: str, entry: Entry) -> re.Pattern[str]:
@@ -107,7 +153,7 @@ def _path() -> Path:
     return cache_dir() / f"regex-{key}.marshal"
 
 
-def _load() -> dict[tuple[str, int], Entry]:
+def _load() -> dict[Key, object]:
     global _entries
     entries = _entries
     if entries is not None:
@@ -118,7 +164,7 @@ def _load() -> dict[tuple[str, int], Entry]:
         return _entries
 
 
-def _read(path: Path) -> dict[tuple[str, int], Entry]:
+def _read(path: Path) -> dict[Key, object]:
     """The cached entries, or none when the file is missing or not one of ours.
 
     The file is written by this module into the user's own cache folder (or the image's),
@@ -133,10 +179,10 @@ def _read(path: Path) -> dict[tuple[str, int], Entry]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _remember(entries: dict[tuple[str, int], Entry], key: tuple[str, int], entry: Entry) -> None:
+def _remember(entries: dict[Key, object], key: Key, entry: object, replace: bool = False) -> None:
     global _added
     with _lock:
-        if key not in entries:
+        if key not in entries or replace:
             entries[key] = entry
             if _added == 0:
                 atexit.register(_save)

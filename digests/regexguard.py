@@ -21,7 +21,11 @@ sentences never reach the rule.
 from __future__ import annotations
 
 import _sre
+import hashlib
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 from digests import regexcache
 
@@ -123,20 +127,68 @@ def _scans_fast(data: list[tuple[object, object]], ignorecase: bool) -> bool:
     )
 
 
+def _code_id() -> str:
+    """This module's source, hashed: what a derived value kept between runs is keyed on
+    (:func:`_kept`), so that an edit of any rule below computes every value afresh.
+    Empty (nothing kept) when the source cannot be read."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except (OSError, TypeError, NameError):
+        return ""
+
+
+_CODE_ID = _code_id()
+
+_V = TypeVar("_V")
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_str_or_none(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_chars_or_none(value: object) -> bool:
+    return value is None or (
+        isinstance(value, frozenset) and all(isinstance(ch, str) for ch in value)
+    )
+
+
+def _kept(
+    kind: str,
+    pattern: re.Pattern[str],
+    compute: Callable[[], _V],
+    valid: Callable[[object], bool],
+) -> _V:
+    """``compute()``, read from :mod:`digests.regexcache`'s file when this same code
+    computed it for this same source and flags before (:func:`regexcache.derived`):
+    parsing each rule again (``re._parser`` is pure Python) cost every process 0.02 s."""
+    kind = f"regexguard.{kind}:{_CODE_ID}" if _CODE_ID else ""
+    return regexcache.derived(kind, pattern.pattern, pattern.flags, compute, valid)
+
+
 def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a lookahead on its possible first characters, when they are certain."""
+    source = _kept("guarded", pattern, lambda: _guarded_source(pattern), _is_str_or_none)
+    return pattern if source is None else regexcache.compile(source, pattern.flags)
+
+
+def _guarded_source(pattern: re.Pattern[str]) -> str | None:
+    """The source :func:`guarded` compiles, or None when it returns ``pattern`` itself."""
     try:
         data = _p.parse(pattern.pattern, pattern.flags).data
         ignorecase = bool(pattern.flags & re.IGNORECASE)
         if _scans_fast(data, ignorecase):
-            return pattern
+            return None
         chars = _first(data, ignorecase)
         if not chars:
-            return pattern
+            return None
         head = "".join(re.escape(ch) for ch in sorted(chars))
-        return regexcache.compile(f"(?=[{head}])(?:{pattern.pattern})", pattern.flags)
+        return f"(?=[{head}])(?:{pattern.pattern})"
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
-        return pattern
+        return None
 
 
 # --- required literals ----------------------------------------------------------------
@@ -248,13 +300,18 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
     (an optional part, a negated class or ``\\d`` contributes none), and the test looks
     at the whole text.  When no literal is certain the result matches every text.
     """
+    return regexcache.compile(_kept("needs", pattern, lambda: _needs_source(pattern), _is_str))
+
+
+def _needs_source(pattern: re.Pattern[str]) -> str:
+    """The source :func:`needs` compiles ("" when no literal is certain)."""
     try:
         data = _p.parse(pattern.pattern, pattern.flags).data
         found = _sequence(data, bool(pattern.flags & re.IGNORECASE))[1]
     except (re.error, AttributeError, TypeError, IndexError, ValueError):
         found = None
     if not found:
-        return regexcache.compile("")
+        return ""
     # A string holding another needed one adds nothing: 今日 is found wherever 日 is.
     found = {s for s in found if not any(o != s and o in s for o in found)}
     # One branch per first character (的(?:選擇|標的)): where a common character stands,
@@ -262,11 +319,9 @@ def needs(pattern: re.Pattern[str]) -> re.Pattern[str]:
     heads: dict[str, list[str]] = {}
     for s in sorted(found):
         heads.setdefault(s[0], []).append(re.escape(s[1:]))
-    return regexcache.compile(
-        "|".join(
-            re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
-            for head, tails in heads.items()
-        )
+    return "|".join(
+        re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
+        for head, tails in heads.items()
     )
 
 
@@ -275,6 +330,11 @@ def starts(pattern: re.Pattern[str]) -> frozenset[str] | None:
     with, or None when unsure (see :func:`_first`).  ``text[:1] in starts(p)`` is then
     a test ``p.match(text)`` cannot pass without: one set lookup instead of a call that
     tries each alternative in turn."""
+    return _kept("starts", pattern, lambda: _starts(pattern), _is_chars_or_none)
+
+
+def _starts(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """What :func:`starts` returns, worked out from the parsed pattern."""
     try:
         data = list(_p.parse(pattern.pattern, pattern.flags).data)
         if data and data[0] == (_c.AT, _c.AT_BEGINNING):
@@ -306,10 +366,18 @@ def grouped(pattern: re.Pattern[str]) -> re.Pattern[str]:
     first character, which ``re`` tries in one step where a character opens several.
     Only for a truth test (the match found may differ); any other pattern is returned as
     it is."""
+    words = _kept("grouped", pattern, lambda: _plain_words(pattern), _is_bool)
+    return needs(pattern) if words else pattern
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _plain_words(pattern: re.Pattern[str]) -> bool:
+    """Whether :func:`grouped` groups ``pattern``: an alternation of plain words, no flags."""
     try:
         parsed = _p.parse(pattern.pattern, pattern.flags)
     except re.error:  # pragma: no cover - a compiled pattern parses
-        return pattern
-    if pattern.flags & ~re.UNICODE or not _words_only(list(parsed.data)):
-        return pattern
-    return needs(pattern)
+        return False
+    return not pattern.flags & ~re.UNICODE and _words_only(list(parsed.data))

@@ -113,9 +113,10 @@ def test_every_pattern_our_modules_keep_is_what_re_compile_builds(tmp_path: Path
         "        importlib.import_module(mod.name)\n"
         "entries = regexcache._load()\n"
         "assert entries, 'nothing kept'\n"
-        "for (source, flags), entry in entries.items():\n"
+        "code = {k: e for k, e in entries.items() if len(k) == 2}\n"
+        "for (source, flags), entry in code.items():\n"
         "    assert regexcache._build(source, entry) == re.compile(source, flags), source\n"
-        "print(len(entries), regexcache._added)\n"
+        "print(len(code), len(entries) - len(code), regexcache._added)\n"
     )
     env = {"BRIEFBOT_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT), "PATH": ""}
     runs = [
@@ -126,7 +127,49 @@ def test_every_pattern_our_modules_keep_is_what_re_compile_builds(tmp_path: Path
     ]
     for run in runs:
         assert run.returncode == 0, run.stderr
-    kept_first, added_first = map(int, runs[0].stdout.split())
-    kept_second, added_second = map(int, runs[1].stdout.split())
-    assert added_first == kept_first > 150
-    assert (kept_second, added_second) == (kept_first, 0)
+    kept_first, derived_first, added_first = map(int, runs[0].stdout.split())
+    kept_second, derived_second, added_second = map(int, runs[1].stdout.split())
+    assert added_first == kept_first + derived_first and kept_first > 150
+    assert derived_first > 20  # digests.regexguard's prefilters
+    assert (kept_second, derived_second, added_second) == (kept_first, derived_first, 0)
+
+
+def test_derived_values_are_kept_per_source_flags_and_code(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def compute(value: object) -> object:
+        calls.append("computed")
+        return value
+
+    def is_str(value: object) -> bool:
+        return isinstance(value, str)
+
+    assert regexcache.derived("k:v1", "a|b", 0, lambda: compute("ab"), is_str) == "ab"
+    regexcache._save()
+    _reload(monkeypatch)
+    calls.clear()
+    assert regexcache.derived("k:v1", "a|b", 0, lambda: compute("x"), is_str) == "ab"
+    assert calls == []  # read back, not computed
+    # another code version, other flags, another source: each computed afresh
+    assert regexcache.derived("k:v2", "a|b", 0, lambda: compute("v2"), is_str) == "v2"
+    assert regexcache.derived("k:v1", "a|b", re.I, lambda: compute("i"), is_str) == "i"
+    assert regexcache.derived("k:v1", "a|c", 0, lambda: compute("c"), is_str) == "c"
+    assert len(calls) == 3
+    # no code version: never kept
+    assert regexcache.derived("", "a|d", 0, lambda: compute("d"), is_str) == "d"
+    assert not any(len(key) == 3 and key[2] == "" for key in regexcache._load())
+    # a pattern's own code is not mistaken for a derived value, nor the reverse
+    assert regexcache.compile("a|b") == re.compile("a|b")
+
+
+def test_a_damaged_derived_value_is_computed_afresh(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regexcache._path().parent.mkdir(parents=True, exist_ok=True)
+    regexcache._path().write_bytes(marshal.dumps({("a|b", 0, "k:v1"): ["not", "a", "str"]}))
+    _reload(monkeypatch)
+    value = regexcache.derived("k:v1", "a|b", 0, lambda: "ab", lambda v: isinstance(v, str))
+    assert value == "ab"
+    assert regexcache._load()[("a|b", 0, "k:v1")] == "ab"  # replaced, written at exit

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+
+import pytest
 
 from digests.regexguard import _c, _p, grouped, guarded, needs, starts
 from digests.salience import CALL_PATTERN, THESIS_RE
@@ -192,3 +195,59 @@ def test_grouped_words_match_the_same_texts() -> None:
         assert grouped(compiled) is compiled
     case_folded = re.compile("subscribe|訂閱", re.IGNORECASE)
     assert grouped(case_folded) is case_folded
+
+
+def test_values_kept_between_runs_are_what_the_functions_compute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """needs, guarded, starts and grouped read from the cache file give exactly what they
+    compute from the parsed pattern, for every rule of the modules that use them."""
+    from digests import regexcache, regexguard, salience, summarize
+
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regexcache.atexit, "register", lambda fn: None)
+    patterns = [
+        *salience._CATEGORIES,
+        salience._GLOBAL_RE,
+        summarize._CLAIM_RE,
+        summarize._STANCE_RE,
+        summarize._CONNECTIVE_RE,
+        salience._ASIDE_RE,
+        re.compile(CALL_PATTERN),
+        re.compile(r"(?:加入|按讚)(?:LINE|YouTube)|(?:訂閱|追蹤)[^。]{0,4}頻道", re.I),
+        re.compile(r"^記者\S+"),
+        re.compile(r"\d+元"),
+        re.compile("subscribe|訂閱", re.IGNORECASE),
+    ]
+
+    def results() -> list[object]:
+        out: list[object] = []
+        for p in patterns:
+            out += [needs(p), guarded(p), starts(p), grouped(p)]
+        return out
+
+    runs = []
+    for _ in range(2):  # computed (an empty file), then read back (a new process)
+        monkeypatch.setattr(regexcache, "_entries", None)
+        monkeypatch.setattr(regexcache, "_added", 0)
+        runs.append(results())
+        if not regexcache._added:
+            break
+        regexcache._save()
+    assert len(runs) == 2 and regexcache._added == 0  # the second run computed nothing
+    kept = [key for key in regexcache._load() if len(key) == 3]
+    assert len(kept) >= 4 * len(patterns) - 4 and all(regexguard._CODE_ID in k[2] for k in kept)
+
+    def fresh(p: re.Pattern[str]) -> list[object]:
+        source = regexguard._guarded_source(p)
+        needed = regexcache.compile(regexguard._needs_source(p))
+        return [
+            needed,
+            p if source is None else re.compile(source, p.flags),
+            regexguard._starts(p),
+            needed if regexguard._plain_words(p) else p,
+        ]
+
+    computed = [x for p in patterns for x in fresh(p)]
+    for first, second, fresh in zip(runs[0], runs[1], computed, strict=True):
+        assert first == second == fresh  # pattern equality: source, flags and code
