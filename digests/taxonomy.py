@@ -7,13 +7,22 @@ twenty times from outweighing ten different signals.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import sys
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
+import opencc
+
+from digests.cachedir import cache_dir, write_cache_file
 from digests.models import TopicScore
 from digests.normalize import name_key
 
@@ -125,6 +134,71 @@ def parse_taxonomy(text: str) -> Taxonomy:
 
 @cache
 def load_taxonomy() -> Taxonomy:
-    """The taxonomy shipped in ``digests/data/topics.toml``."""
+    """The taxonomy shipped in ``digests/data/topics.toml``, parsed once per version of
+    the file (:func:`_parsed_once`)."""
     path = resources.files("digests") / "data" / "topics.toml"
-    return parse_taxonomy(path.read_text(encoding="utf-8"))
+    return _parsed_once(path.read_text(encoding="utf-8"))
+
+
+_CACHE_FORMAT = 1
+"""Bump when what the kept taxonomy file holds changes."""
+
+_KEY_MODULES = ("taxonomy.py", "normalize.py", "textproc.py")
+"""The code :func:`parse_taxonomy` runs: its terms go through ``name_key``, which goes
+through ``textproc.to_simplified`` (OpenCC)."""
+
+
+def _cache_key(text: str) -> str:
+    """Everything a parsed taxonomy is built from: the file's text, the code that parses
+    and normalises it, OpenCC's and Unicode's versions."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version}|".encode())
+    digest.update(f"{getattr(opencc, '__version__', '')}|{unicodedata.unidata_version}|".encode())
+    here = Path(__file__).parent
+    for module in _KEY_MODULES:
+        digest.update((here / module).read_bytes())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _parsed_once(text: str) -> Taxonomy:
+    """:func:`parse_taxonomy` of ``text``, kept in :func:`cache_dir` as the parsed topics.
+
+    Parsing costs every process that loads the lexicon about 10 ms (TOML, then
+    ``name_key`` of each of the ~1,000 terms through OpenCC); the kept file is named by
+    everything the result is built from (:func:`_cache_key`), so it holds exactly what
+    parsing gives, terms in the same order with the same weights (JSON keeps a float's
+    exact value).  It is JSON, checked field by field: anything unreadable is parsed
+    afresh, and a missing or read-only folder only costs the parse.
+    """
+    try:
+        path = cache_dir() / f"taxonomy-{_cache_key(text)}.json"
+    except OSError:
+        return parse_taxonomy(text)
+    try:
+        return Taxonomy(_topics_from_json(json.loads(path.read_bytes())))
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    taxonomy = parse_taxonomy(text)
+    rows = [[t.id, t.name, list(t.aliases), dict(t.terms), t.name_en] for t in taxonomy.topics]
+    write_cache_file(path, json.dumps(rows, ensure_ascii=False).encode(), "taxonomy-*.json")
+    return taxonomy
+
+
+def _topics_from_json(rows: Any) -> list[Topic]:
+    """The topics :func:`_parsed_once` kept, or ValueError when the file is not one."""
+    if not isinstance(rows, list):
+        raise ValueError("not a kept taxonomy")
+    topics = []
+    for topic_id, name, aliases, terms, name_en in rows:
+        if not (
+            isinstance(topic_id, str)
+            and isinstance(name, str)
+            and isinstance(name_en, str)
+            and isinstance(aliases, list)
+            and all(isinstance(a, str) for a in aliases)
+            and isinstance(terms, dict)
+            and all(type(w) is float for w in terms.values())
+        ):
+            raise ValueError("not a kept taxonomy")
+        topics.append(Topic(topic_id, name, tuple(aliases), terms, name_en))
+    return topics
