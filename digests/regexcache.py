@@ -87,6 +87,22 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     return pattern
 
 
+def prime(source: str, flags: int | re.RegexFlag = 0) -> None:
+    """Put ``compile(source, flags)`` where ``re.compile`` looks before compiling (its own
+    cache, keyed as ``re._compile`` keys it), for a third-party module's pattern with a
+    fixed source: its import then gets, from ``re.compile``, a pattern equal to the one
+    it would have compiled, built from the kept code.  Only where ``re`` keeps that cache
+    as this module knows it (CPython 3.11's ``re._cache`` dict); elsewhere nothing is
+    done and the module compiles its pattern itself."""
+    flags = int(flags)
+    cache = getattr(re, "_cache", None)
+    if not _ENGINE or not isinstance(cache, dict) or flags & _UNCACHED_FLAGS:
+        return
+    key = (str, source, flags)
+    if key not in cache:
+        cache[key] = compile(source, flags)
+
+
 def derived(
     kind: str,
     source: str,

@@ -44,6 +44,9 @@ def _import_sqlite_utils() -> None:
     store)."""
     if "sqlite_utils" not in sys.modules:
         _defer_import("dateutil.parser")
+        from store.sqlite_patterns import prime
+
+        prime()  # its slowest pattern, from the kept code (store/sqlite_patterns.py)
     if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
         sys.modules["numpy"] = None  # type: ignore[assignment]  # its import fails, as if absent
         try:
