@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests import companies as companies_module
+from digests import snapshot
 from digests.cachedir import cache_dir, write_cache_file
 from digests.companies import Company, CompanyDirectory, build_directory
 from digests.lexicon import Lexicon, lexicon_for_queries
@@ -43,19 +45,85 @@ def _version(lexicon: Lexicon) -> str:
     return hashlib.sha256("".join(rows).encode()).hexdigest()
 
 
+MadeOf = tuple[str, list[Company]]
+"""What a lexicon's directory was made of: the snapshot's JSON text, then the learned
+companies added to it in order (:func:`directory_from_state`)."""
+
+_VERSION_MEMO = "reference-version.json"
+_MEMO_ENTRIES = 8
+"""Versions kept in the memo file: a few stores (the bot's, a test's) each find theirs."""
+
+
+def _version_of(lexicon: Lexicon, made_of: MadeOf | None) -> str:
+    """:func:`_version` of a lexicon just made from ``made_of`` and the taxonomy, kept in
+    the cache folder under a hash of everything it is computed from.
+
+    Encoding and hashing the 4,000 reference companies costs 6 ms of every ingest
+    process, to compare with the version the store already holds.  The memo's key
+    hashes the snapshot text, the learned companies (every field, in order), the
+    topics' rows and the code that turns them into the directory and the version
+    (this module, ``digests.companies``, ``digests.snapshot``): the same key means the
+    same inputs to :func:`_version`, so a kept version is what it would compute (1 ms
+    to hash instead).  Without ``made_of`` (a directory built from the data files, or
+    changed since), or when the folder cannot be read, it is computed.
+    """
+    if made_of is None:
+        return _version(lexicon)
+    try:
+        key = _memo_key(lexicon, made_of)
+        path = cache_dir() / _VERSION_MEMO
+    except OSError:
+        return _version(lexicon)
+    memo = _read_memo(path)
+    kept = memo.get(key)
+    if isinstance(kept, str) and len(kept) == 64:
+        return kept
+    version = _version(lexicon)
+    memo.pop(key, None)
+    memo[key] = version
+    recent = dict(list(memo.items())[-_MEMO_ENTRIES:])
+    write_cache_file(path, json.dumps(recent).encode(), _VERSION_MEMO)
+    return version
+
+
+def _memo_key(lexicon: Lexicon, made_of: MadeOf) -> str:
+    state_text, learned = made_of
+    digest = hashlib.sha256(b"1|")
+    for module in (Path(__file__), Path(companies_module.__file__), Path(snapshot.__file__)):
+        digest.update(module.read_bytes())
+    topics = [[t.id, t.name, list(t.aliases)] for t in lexicon.taxonomy.topics]
+    digest.update(json.dumps(topics, ensure_ascii=False).encode())
+    digest.update(repr(learned).encode())
+    digest.update(b"\x00")
+    digest.update(state_text.encode())
+    return digest.hexdigest()
+
+
+def _read_memo(path: Path) -> dict[str, object]:
+    try:
+        memo = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
 def sync_reference(db: Database, lexicon: Lexicon) -> None:
     """Upsert topics and listed/curated companies when the data files changed.
 
     One transaction with the stored directory (:func:`_save_snapshot`): a store never
     keeps a current directory beside reference tables that missed the same change.
     """
+    _sync_reference(db, lexicon, None)
+
+
+def _sync_reference(db: Database, lexicon: Lexicon, made_of: MadeOf | None) -> None:
     with db.atomic():
         _save_snapshot(db)
-        _sync_tables(db, lexicon)
+        _sync_tables(db, lexicon, made_of)
 
 
-def _sync_tables(db: Database, lexicon: Lexicon) -> None:
-    version = _version(lexicon)
+def _sync_tables(db: Database, lexicon: Lexicon, made_of: MadeOf | None = None) -> None:
+    version = _version_of(lexicon, made_of)
     if _meta(db, VERSION_KEY) == version:
         return
     with db.atomic():
@@ -149,8 +217,9 @@ def query_lexicon(db: Database) -> Lexicon:
     return _current_lexicon(db)[0]
 
 
-def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
-    """:func:`query_lexicon`, and whether it just synced the reference tables.
+def _current_lexicon(db: Database) -> tuple[Lexicon, bool, MadeOf | None]:
+    """:func:`query_lexicon`, whether it just synced the reference tables, and what its
+    directory was made of (None: built from the data files).
 
     A new store (or new data files) builds the directory once, or takes the same
     state from the user's cache folder (:func:`_cached_state`): its state is stored as
@@ -170,10 +239,12 @@ def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
             except (ValueError, KeyError, TypeError):
                 pass  # an unreadable copy is rebuilt below
             else:
-                return lexicon_for_queries(directory), False
+                return lexicon_for_queries(directory), False, (state, learned)
     cached = _cached_state(source_key)
+    made_of: MadeOf | None = None
     if cached is not None:
         state_text, directory = cached
+        made_of = (state_text, learned)
     else:
         directory = build_directory()
         state_text = _state_text(directory_state(directory))
@@ -183,8 +254,8 @@ def _current_lexicon(db: Database) -> tuple[Lexicon, bool]:
     lexicon = lexicon_for_queries(directory)
     with db.atomic():
         _store_snapshot(db, state_text, source_key)
-        _sync_tables(db, lexicon)
-    return lexicon, True
+        _sync_tables(db, lexicon, made_of)
+    return lexicon, True, made_of
 
 
 def reference_lexicon(db: Database) -> Lexicon:
@@ -197,9 +268,9 @@ def reference_lexicon(db: Database) -> Lexicon:
     The same words, ambiguity marks and directory as :func:`build_lexicon` gives,
     without rebuilding the directory from its data files (nor twice for a new store).
     """
-    lexicon, synced = _current_lexicon(db)
+    lexicon, synced, made_of = _current_lexicon(db)
     if not synced:
-        sync_reference(db, lexicon)
+        _sync_reference(db, lexicon, made_of)
     return lexicon
 
 
