@@ -110,12 +110,18 @@ def is_fragment(sentence: str) -> bool:
     last = text.rstrip("」』）)】》〉”’ ")[-1:] or text[-1]
     if last in _SEMI_END and len(text) < MIN_CLAUSE:
         return True
-    # Most sentences end in 。: only the others need their word characters counted.
-    if _REMNANT_OR_BYLINE_RE.match(text) or not _SIX_WORD_CHARS.match(text):
+    # Six letters, digits or CJK characters opening the text (most sentences) are six word
+    # characters: _SIX_WORD_CHARS's class holds every str.isalnum character (\w is those
+    # and _), so it would match.
+    if _REMNANT_OR_BYLINE_RE.match(text) or not (text[:6].isalnum() or _SIX_WORD_CHARS.match(text)):
         return True
+    # Most sentences end in 。: only the others need their word characters counted.
     if last not in _FINAL_OR_SEMI and _word_chars(text) <= 15 and not _FIGURE_RE.search(text):
         return True
-    return not balanced(text) or _has_table_line(text)
+    if not balanced(text):
+        return True
+    # One line ending in clause or sentence punctuation is punctuated: no table line
+    return ("\n" in text or text[-1] not in _ROW_PUNCT_CHARS) and _has_table_line(text)
 
 
 def _has_table_line(text: str) -> bool:

@@ -162,7 +162,7 @@ def investor_factor(
     :func:`is_thesis` and :func:`is_list_item` of ``text`` when the caller has them
     already (:func:`digests.summarize.prepare` needs both for every sentence).
     """
-    value = bool(investor_figures(figures)) or bool(
+    value = bool(figures and investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)
     )
     # _CATEGORIES one by one (no generator); three of them and the world markets are

@@ -239,7 +239,10 @@ def _company(
     found one in it (``named``) or, without ``named``, a known alias; or a ticker stands
     in it."""
     if named is not None:
-        return (s.section, s.text) in named or PAREN_TICKER.search(text) is not None
+        return (s.section, s.text) in named or (
+            # every ticker match opens with a bracket: most sentences hold neither
+            ("(" in text or "（" in text) and PAREN_TICKER.search(text) is not None
+        )
     return _names_company(text, s.terms, directory)
 
 
