@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from digests.sources.pagedump import WeightedBag, _bigrams
+from digests.sources.pagedump import WeightedBag, _add_in_turn, _bigrams, _reduce_add
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -83,3 +83,19 @@ def test_bag_gives_the_same_floats_as_the_loops() -> None:
                 assert fast.cosine(window) == plain.cosine(window)
                 assert fast.sum_squares == plain.sum_squares
                 assert fast.counts == plain.counts
+
+
+def test_the_sum_adds_each_term_in_turn_as_the_loop_does() -> None:
+    """The fold's sum (``sum`` up to 3.11, ``reduce`` after) rounds after every addition."""
+    rng = random.Random(7)
+    for _ in range(300):
+        start = rng.choice([0.0, rng.random() * 10 ** rng.randint(-3, 6)])
+        terms = [
+            rng.randint(1, 40) * (math.log(rng.randint(2, 500)) + 1.0) ** 2
+            for _ in range(rng.randint(0, 300))
+        ]
+        total = start
+        for term in terms:
+            total += term
+        assert _add_in_turn(iter(terms), start) == total
+        assert _reduce_add(iter(terms), start) == total
