@@ -14,7 +14,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from digests.sources.pagedump import WeightedBag, _bigrams
+from digests.sources.lines import split_blocks
+from digests.sources.pagedump import (
+    WeightedBag,
+    _add_in_turn,
+    _bigrams,
+    _PageGrams,
+    _reduce_add,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -83,3 +90,36 @@ def test_bag_gives_the_same_floats_as_the_loops() -> None:
                 assert fast.cosine(window) == plain.cosine(window)
                 assert fast.sum_squares == plain.sum_squares
                 assert fast.counts == plain.counts
+
+
+def test_the_sum_adds_each_term_in_turn_as_the_loop_does() -> None:
+    """The fold's sum (``sum`` up to 3.11, ``reduce`` after) rounds after every addition."""
+    rng = random.Random(7)
+    for _ in range(300):
+        start = rng.choice([0.0, rng.random() * 10 ** rng.randint(-3, 6)])
+        terms = [
+            rng.randint(1, 40) * (math.log(rng.randint(2, 500)) + 1.0) ** 2
+            for _ in range(rng.randint(0, 300))
+        ]
+        total = start
+        for term in terms:
+            total += term
+        assert _add_in_turn(iter(terms), start) == total
+        assert _reduce_add(iter(terms), start) == total
+
+
+def test_page_weights_are_the_idf_of_each_key() -> None:
+    """A page's weights (document frequencies counted in one pass, replaced in place by
+    their weights) are the formula's, key by key, in first-seen order."""
+    pages = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))]
+    pages.append("\n\n".join(_paragraphs()))
+    for page in pages:
+        blocks = split_blocks(page)
+        if not blocks:
+            continue
+        doc_freq: Counter[str] = Counter()
+        for block in blocks:
+            doc_freq.update(_reference_bigrams(block.text).keys())
+        n = len(blocks)
+        expected = [(k, (math.log((1 + n) / (1 + df)) + 1.0) ** 2) for k, df in doc_freq.items()]
+        assert list(_PageGrams(blocks).idf_squared().items()) == expected
