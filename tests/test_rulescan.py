@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from digests.regexguard import needs
 from digests.sources import boilerplate as bp
 from digests.sources import byline
 
@@ -434,32 +433,3 @@ def test_lowered_english_words_find_what_ignorecase_finds() -> None:
         if ch in letters.upper():
             assert low == ch.swapcase()
     assert set(bp._GATE_LATIN.pattern) <= kept | {"|", "\\"}
-
-
-def test_the_gate_words_are_what_the_rules_need() -> None:
-    """_GATE_WORD_LIST is written out to spare every process the reading at import;
-    :func:`needs` of the rules' words (as kind_of's gate was first built) gives the same."""
-    rule_words = re.compile(
-        "|".join(
-            (
-                bp._META_WORD.pattern,
-                bp._DISCLAIMER_WORD.pattern,
-                bp._PAYWALL.pattern,
-                # _END_ANYWHERE's and _CTA_VERB's words
-                "版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载",
-                "加入|訂閱|订阅|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|點我|点我|點此|点此",
-                "掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|分享|轉發|转发",
-                "收藏|開啟|开启|解鎖|解锁|試閱|试阅|請上|请上|請見|请见|前往",
-                # the words the anchored rules open with (or close with: 本文…授權轉載)
-                "留言|評論|评论|回覆|回复|上一篇|下一篇|上一頁|下一頁|載入更多|加载更多|登入|登录",
-                "搜尋|搜索|廣告|广告|贊助內容|赞助内容|閱讀更多|阅读更多|繼續閱讀|继续阅读|更多文章",
-                "看更多|更多新聞|更多新闻|免責聲明|免责声明|免責宣告|免责宣告|風險警語|风险警语",
-                "風險聲明|风险声明|授權轉載|授权转载|轉載自|转载自|經授權|经授权|原文",
-                "延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀",
-                "推荐阅读|熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也|猜你喜歡",
-                "猜你喜欢|相關連結|相关链接|相關閱讀|相关阅读|推薦文章|推荐文章|編輯推薦|编辑推荐",
-                "更多相關|更多相关|作者簡介|作者简介|關於作者|关于作者|作者介紹|作者介绍",
-            )
-        )
-    )
-    assert needs(rule_words).pattern == bp._GATE_WORDS.pattern

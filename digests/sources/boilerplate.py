@@ -31,10 +31,11 @@ rule goes into a group whose test it satisfies; ``tests/test_rulescan.py`` check
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import Enum
 
 from digests import regexcache
+from digests.regexguard import needs
 from digests.sources.byline import (
     BYLINE_MAX,
     has_subject,
@@ -354,47 +355,33 @@ def kind_of(line: str) -> Kind | None:
 # now says None without any of these and asks each rule only of lines holding what it
 # needs, decides as the plain rules do.
 _GATE_MARKS = regexcache.compile(r"[:：/／|｜>›»#©]")
-_GATE_WORD_LIST = (
-    "上一篇 上一頁 下一篇 下一頁 下載 下载 不得轉載 不得转载 不是 不构成 "
-    "不構成 並非 仅供 付費會員 付费会员 代表 会员专区 会员专属 会员独享 "
-    "作者 你可能也 僅供 免責宣告 免責聲明 免责声明 免责宣告 关注 分享 "
-    "分析师 分析師 前往 加入 加载更多 原文 回复 回覆 報名 報導 并非 广告 "
-    "廣告 延伸閱讀 延伸阅读 开启 扫描 承担 承擔 抢先 报名 报导 按讚 按赞 "
-    "掃描 授权转载 授權轉載 推荐文章 推荐阅读 推薦文章 推薦閱讀 搜尋 搜索 "
-    "搶先 撰文 收听 收看 收聽 收藏 更多文章 更多新聞 更多新闻 更多相关 "
-    "更多相關 會員專區 會員專屬 會員獨享 有風險 有风险 欢迎 歡迎 注册 点击 "
-    "点我 点此 热门文章 热门新闻 熱門文章 熱門新聞 版权所有 版權所有 特派员 "
-    "特派員 猜你喜欢 猜你喜歡 留言 登入 登录 相关文章 相关新闻 相关链接 "
-    "相关阅读 相關文章 相關新聞 相關連結 相關閱讀 看更多 研究员 研究員 "
-    "禁止轉載 禁止转载 立即 經授權 編譯 編輯推薦 繼續閱讀 经授权 继续阅读 "
-    "编译 编辑推荐 自負 自负 解鎖 解锁 訂戶專屬 訂閱 記者 註冊 評論 試閱 "
-    "請上 請見 订户专属 订阅 记者 评论 试阅 请上 请见 贊助內容 赞助内容 "
-    "載入更多 轉發 轉載自 转发 转载自 追踪 追蹤 開啟 閱讀全文 閱讀更多 "
-    "關注 阅读全文 阅读更多 限时优惠 限時優惠 非属 非屬 風險聲明 風險警語 "
-    "风险声明 风险警语 點我 點擊 點此 "
-).split()
-"""The words of _META_WORD, _DISCLAIMER_WORD and _PAYWALL, of _END_ANYWHERE and _CTA_VERB,
-and those the anchored rules open with, less every word that holds another (作者簡介
-adds nothing where 作者 is looked for): what :func:`digests.regexguard.needs` reads from
-their alternation, written out because reading it costs every process 4-5 ms at import.
-``tests/test_rulescan.py`` derives it again from the rules and compares."""
-
-
-def _by_first_character(words: Iterable[str]) -> str:
-    """An alternation of ``words`` with one branch per first character (更(?:多文章|多新聞)),
-    as :func:`digests.regexguard.needs` writes it: where a common character stands, ``re``
-    then tries only the words opening with it."""
-    heads: dict[str, list[str]] = {}
-    for word in sorted(words):
-        heads.setdefault(word[0], []).append(re.escape(word[1:]))
-    return "|".join(
-        re.escape(head) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})")
-        for head, tails in heads.items()
+_GATE_WORDS = needs(
+    re.compile(
+        "|".join(
+            (
+                _META_WORD.pattern,
+                _DISCLAIMER_WORD.pattern,
+                _PAYWALL.pattern,
+                # _END_ANYWHERE's and _CTA_VERB's words
+                "版權所有|版权所有|未經授權|未经授权|禁止轉載|禁止转载|不得轉載|不得转载",
+                "加入|訂閱|订阅|追蹤|追踪|關注|关注|按讚|按赞|下載|下载|點擊|点击|點我|点我|點此|点此",
+                "掃描|扫描|收看|收聽|收听|立即|歡迎|欢迎|註冊|注册|報名|报名|搶先|抢先|分享|轉發|转发",
+                "收藏|開啟|开启|解鎖|解锁|試閱|试阅|請上|请上|請見|请见|前往",
+                # the words the anchored rules open with (or close with: 本文…授權轉載)
+                "留言|評論|评论|回覆|回复|上一篇|下一篇|上一頁|下一頁|載入更多|加载更多|登入|登录",
+                "搜尋|搜索|廣告|广告|贊助內容|赞助内容|閱讀更多|阅读更多|繼續閱讀|继续阅读|更多文章",
+                "看更多|更多新聞|更多新闻|免責聲明|免责声明|免責宣告|免责宣告|風險警語|风险警语",
+                "風險聲明|风险声明|授權轉載|授权转载|轉載自|转载自|經授權|经授权|原文",
+                "延伸閱讀|延伸阅读|相關新聞|相关新闻|相關報導|相关报导|相關文章|相关文章|推薦閱讀",
+                "推荐阅读|熱門文章|热门文章|熱門新聞|热门新闻|更多報導|更多报导|你可能也|猜你喜歡",
+                "猜你喜欢|相關連結|相关链接|相關閱讀|相关阅读|推薦文章|推荐文章|編輯推薦|编辑推荐",
+                "更多相關|更多相关|作者簡介|作者简介|關於作者|关于作者|作者介紹|作者介绍",
+            )
+        )
     )
-
-
-_GATE_WORDS = regexcache.compile(_by_first_character(_GATE_WORD_LIST))
-"""One scan for all of them."""
+)
+"""One scan for all of them (plain words: :func:`digests.regexguard.needs` groups them by
+their first character)."""
 _GATE_LATIN = regexcache.compile(
     r"all rights reserved|subscribe|follow|download|join|like|share|disclaimer|related|"
     r"more from|recommended|about the author|\(c\)"
