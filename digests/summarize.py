@@ -20,6 +20,7 @@ from collections import _count_elements  # type: ignore[attr-defined]
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
+from math import inf, isnan
 
 from digests import regexcache
 from digests.aliases import learn_aliases
@@ -27,7 +28,7 @@ from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, 
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import _ROW_PUNCT_RE, is_fragment, is_table_row
-from digests.keywords import by_weight, is_keyword, known_keywords
+from digests.keywords import by_weight, heaviest_first, is_keyword, known_keywords, runs_by_term
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -297,28 +298,49 @@ def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
 
 
 def keywords(
-    weights: dict[str, float], analysis: ArticleAnalysis, limit: int = 8, minimum: int = 3
+    weights: dict[str, float],
+    analysis: ArticleAnalysis,
+    limit: int = 8,
+    minimum: int = 3,
+    ranked: list[str] | None = None,
 ) -> tuple[str, ...]:
     """Top terms, shown in the original script; at least ``minimum`` when available.
 
     Filler (measure phrases, numerals with units, verbs, generic nouns:
-    :func:`digests.keywords.is_keyword`) is never a keyword.
+    :func:`digests.keywords.is_keyword`) is never a keyword.  ``ranked``:
+    :func:`~digests.keywords.heaviest_first` of ``weights``, when the caller has it.
+
+    Terms come heaviest first, so once ``minimum`` keywords are ranked, a term under
+    0.3 of the top keyword's weight ends the walk: every later one weighs no more, sits
+    past ``minimum`` and would fail the same test below (without NaN, ``<`` is the
+    negation of ``>=``; with one, the order is not by weight and every term is read).
     """
-    ranked = []
+    ranked_terms = []
     known = known_keywords()  # the answers so far: most terms recur across sections
-    for term, weight in by_weight(weights):
+    descending = not isnan(sum(weights.values()))
+    pairs = (
+        runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
+        if descending
+        else by_weight(weights)
+    )
+    cut = -inf  # 0.3 of the top keyword's weight, once there is one
+    for term, weight in pairs:
+        if weight < cut and len(ranked_terms) >= minimum:
+            break  # nothing from here on can be picked
         if len(term) >= 2:
             answer = known.get(term)
             if answer is None:
                 answer = is_keyword(term)
             if answer:
-                ranked.append((term, weight))
-                if len(ranked) >= limit:
+                if not ranked_terms and descending:
+                    cut = 0.3 * weight
+                ranked_terms.append((term, weight))
+                if len(ranked_terms) >= limit:
                     break  # the rest is never shown: no need to judge it
-    if not ranked:
+    if not ranked_terms:
         return ()
-    top = ranked[0][1]
-    picked = [t for i, (t, w) in enumerate(ranked[:limit]) if i < minimum or w >= 0.3 * top]
+    top = ranked_terms[0][1]
+    picked = [t for i, (t, w) in enumerate(ranked_terms[:limit]) if i < minimum or w >= 0.3 * top]
     return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
 
 
@@ -442,13 +464,16 @@ def digest_article(
     # says what the summary did not, so the two complement each other and a view that
     # shows both never repeats a sentence.
     weights = _article_weights(analysis)
+    ranked = heaviest_first(weights)  # one sort for the selection and the keywords
     candidates = analysis.all_sentences()
     prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
     for key, value in lead_prior(
         analysis.sections[0].sentences if analysis.sections else [], prepared
     ).items():
         prior[key] *= value
-    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
+    summary = select_sentences(
+        candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared, ranked=ranked
+    )
     said = {prepared[id(s)].text for s in summary}
     summary_terms = [prepared[id(s)].terms for s in summary]
     summary_figures = {f.text for s in summary for f in s.figures}
@@ -463,6 +488,7 @@ def digest_article(
             ):
                 fresh.append(s)
         section_weights = _section_weights(analysis, i)
+        section_ranked = heaviest_first(section_weights)
         chosen = select_sentences(
             fresh,
             section_weights,
@@ -471,6 +497,7 @@ def digest_article(
             prepared=prepared,
             call_first=True,
             headed=True,
+            ranked=section_ranked,
         )
         said.update(prepared[id(s)].text for s in chosen)  # a paragraph repeated later
         section_digests.append(
@@ -478,7 +505,7 @@ def digest_article(
                 heading=sec.heading,
                 text=sec.text,
                 digest=tuple(prepared[id(s)].text for s in chosen),
-                keywords=keywords(section_weights, analysis),
+                keywords=keywords(section_weights, analysis, ranked=section_ranked),
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
                 digest_tokens=tuple(chain.from_iterable(s.tokens for s in chosen)),
@@ -493,7 +520,7 @@ def digest_article(
     return DigestedArticle(
         article=article,
         summary=tuple(prepared[id(s)].text for s in summary),
-        keywords=keywords(weights, analysis),
+        keywords=keywords(weights, analysis, ranked=ranked),
         key_figures=key_figures(analysis, prepared),
         sections=tuple(section_digests),
         content_hash=content_hash(article),

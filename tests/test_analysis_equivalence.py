@@ -13,7 +13,7 @@ import pytest
 
 from digests.analysis import _DIGIT_RE, ArticleAnalysis, _count, _merge, analyze
 from digests.figures import find_figures
-from digests.keywords import by_weight
+from digests.keywords import by_weight, heaviest_first, is_keyword
 from digests.lexicon import default_lexicon
 from digests.sources import load
 from digests.textproc import (
@@ -108,6 +108,71 @@ def test_by_weight_is_the_sorted_order() -> None:
         assert list(by_weight(weights)) == want
     with_nan = {"a": 1.0, "b": math.nan, "c": 2.0}
     assert list(by_weight(with_nan)) == sorted(with_nan.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def test_by_weight_along_a_shared_sort() -> None:
+    rng = random.Random(5)
+    for _ in range(300):
+        weights = {
+            f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
+            for _ in range(rng.randrange(40))
+        }
+        want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert list(by_weight(weights, heaviest_first(weights))) == want
+        # the sorted values a selection reads from it: as sorting the values
+        values = [weights[t] for t in heaviest_first(weights)]
+        assert [(v, math.copysign(1, v)) for v in values] == [
+            (v, math.copysign(1, v)) for v in sorted(weights.values(), reverse=True)
+        ]
+
+
+def _reference_keywords(
+    weights: dict[str, float], analysis: ArticleAnalysis, limit: int = 8, minimum: int = 3
+) -> tuple[str, ...]:
+    """:func:`digests.summarize.keywords` as it was: reads terms until ``limit`` are
+    ranked, however light the rest."""
+    ranked = []
+    for term, weight in by_weight(weights):
+        if len(term) >= 2 and is_keyword(term):
+            ranked.append((term, weight))
+            if len(ranked) >= limit:
+                break
+    if not ranked:
+        return ()
+    top = ranked[0][1]
+    picked = [t for i, (t, w) in enumerate(ranked[:limit]) if i < minimum or w >= 0.3 * top]
+    return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
+
+
+def test_keywords_stop_where_nothing_more_is_picked(analyses: list[ArticleAnalysis]) -> None:
+    """The walk ends at the first term under 0.3 of the top once ``minimum`` are ranked:
+    the same keywords, on every section's and article's weights of the fixtures and on
+    reshuffled, tied, zero, negative and NaN weights."""
+    from digests.summarize import _article_weights, _section_weights, keywords
+
+    rng = random.Random(8)
+    compared = 0
+    for analysis in analyses:
+        cases = [_article_weights(analysis)]
+        cases += [_section_weights(analysis, i) for i in range(len(analysis.sections))]
+        for weights in cases:
+            terms = list(weights)
+            variants = [
+                weights,
+                {t: rng.choice([0.0, 1.0, 2.0, 4.0, 10.0]) for t in terms},
+                {t: w * rng.choice([1.0, -1.0, 0.1, 0.35]) for t, w in weights.items()},
+                dict(zip(terms, rng.sample(list(weights.values()), len(terms)), strict=True)),
+            ]
+            if terms:
+                variants.append({**weights, rng.choice(terms): math.nan})
+            for variant in variants:
+                for limit, minimum in ((8, 3), (3, 1), (5, 5), (12, 0)):
+                    want = _reference_keywords(variant, analysis, limit, minimum)
+                    assert keywords(variant, analysis, limit, minimum) == want
+                    shared = heaviest_first(variant)
+                    assert keywords(variant, analysis, limit, minimum, ranked=shared) == want
+                    compared += 1
+    assert compared > 1000
 
 
 def test_score_terms_as_before(analyses: list[ArticleAnalysis]) -> None:
