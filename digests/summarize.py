@@ -283,10 +283,26 @@ def _add_section_terms(counts: dict[str, int], analysis: ArticleAnalysis) -> Non
                 counts[term] = counts.get(term, 0) + count
 
 
-def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
-    counts = dict(analysis.title_terms)
+def _article_weights(
+    analysis: ArticleAnalysis, body: dict[str, int] | None = None
+) -> dict[str, float]:
+    """TF-IDF of the article's terms, title and headings weighing more.
+
+    ``body``: the sections' counts (:func:`_add_section_terms` into an empty dict), when
+    the caller has them (the article's topics read the same).  The title's counts, then
+    ``body`` added, are the counts of adding the sections to the title's: ``update``
+    keeps the title's terms where they are and appends the others in the body's order,
+    and only a term of both needs its sum.
+    """
+    title = analysis.title_terms
+    counts = dict(title)
+    if body is None:
+        _add_section_terms(counts, analysis)
+    else:
+        counts.update(body)
+        for term in filter(body.__contains__, title):
+            counts[term] = title[term] + body[term]
     headings: set[str] = set()
-    _add_section_terms(counts, analysis)
     for sec in analysis.sections:
         headings.update(sec.heading_terms)
     weights = tf_idf(counts)
@@ -463,7 +479,9 @@ def digest_article(
     # The summary is chosen first, from the whole article; each section digest then
     # says what the summary did not, so the two complement each other and a view that
     # shows both never repeats a sentence.
-    weights = _article_weights(analysis)
+    body: dict[str, int] = {}  # every section's counts: the weights' and topics' share them
+    _add_section_terms(body, analysis)
+    weights = _article_weights(analysis, body)
     ranked = heaviest_first(weights)  # one sort for the selection and the keywords
     candidates = analysis.all_sentences()
     prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
@@ -525,7 +543,7 @@ def digest_article(
         sections=tuple(section_digests),
         content_hash=content_hash(article),
         title_tokens=tuple(analysis.title_tokens),
-        topics=tuple(_article_topics(analysis, lexicon)),
+        topics=tuple(_article_topics(analysis, lexicon, body)),
         mentions=tuple(mentions),
         learned_companies=lesson.learned,
     )
@@ -565,10 +583,14 @@ def _restates(
     return any(said and len(terms & said) / n > REDUNDANT_OVERLAP for said in summary_terms)
 
 
-def _article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
-    body: dict[str, int] = {}
+def _article_topics(
+    analysis: ArticleAnalysis, lexicon: Lexicon, body: dict[str, int] | None = None
+) -> list[TopicScore]:
+    """The article's topics; ``body``: the sections' counts, if the caller has them."""
+    if body is None:
+        body = {}
+        _add_section_terms(body, analysis)
     headings: dict[str, int] = {}
-    _add_section_terms(body, analysis)
     for sec in analysis.sections:
         for term, count in sec.heading_terms.items():
             headings[term] = headings.get(term, 0) + count

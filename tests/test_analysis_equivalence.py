@@ -249,3 +249,17 @@ def test_article_term_sums_as_before(analyses: list[ArticleAnalysis]) -> None:
         got = dict(analysis.title_terms)
         _add_section_terms(got, analysis)
         assert list(got.items()) == list(want.items())
+
+
+def test_article_weights_and_topics_from_shared_counts(analyses: list[ArticleAnalysis]) -> None:
+    """The sections' counts worked out once serve the article's weights and topics: the
+    same weights in the same order, the same topics."""
+    from digests.summarize import _add_section_terms, _article_topics, _article_weights
+
+    lexicon = default_lexicon()
+    for analysis in analyses:
+        body: dict[str, int] = {}
+        _add_section_terms(body, analysis)
+        alone = _article_weights(analysis)
+        assert list(_article_weights(analysis, body).items()) == list(alone.items())
+        assert _article_topics(analysis, lexicon, body) == _article_topics(analysis, lexicon)
