@@ -214,6 +214,18 @@ def test_content_hash_kept_is_the_hash(analyses: list[ArticleAnalysis]) -> None:
     for analysis in analyses:
         article = analysis.article
         assert content_hash(article) == content_hash(article) == plain(article)
+    # kept on each article however many are hashed before they are asked again (a batch
+    # reads all its articles, then digests them), and invisible to equality and repr
+    import dataclasses
+    import pickle
+
+    many = [Article(f"t{k}", (Section("h", (f"第{k}段。",)),), "s", "text") for k in range(300)]
+    first = [content_hash(a) for a in many]
+    assert [a.__dict__.get("_content_hash") for a in many] == first == [plain(a) for a in many]
+    fresh = dataclasses.replace(many[0])
+    assert fresh == many[0] and repr(fresh) == repr(many[0])
+    assert "_content_hash" not in fresh.__dict__
+    assert content_hash(pickle.loads(pickle.dumps(many[1]))) == first[1]
     # paragraphs that can change under it are never kept
     paragraphs = ["一段。"]
     article = Article("t", (Section("h", paragraphs),), "s", "text")  # type: ignore[arg-type]
