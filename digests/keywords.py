@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from functools import cache
 from math import isnan
 from pathlib import Path
@@ -269,7 +269,7 @@ def heaviest_first(weights: dict[str, float]) -> list[str]:
 
 
 def by_weight(
-    weights: dict[str, float], ranked: list[str] | None = None
+    weights: dict[str, float], ranked: Sequence[str] | None = None
 ) -> Iterator[tuple[str, float]]:
     """``weights`` heaviest first, equal weights by term: the order of
     ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
@@ -287,7 +287,7 @@ def by_weight(
     yield from runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
 
 
-def runs_by_term(weights: dict[str, float], ranked: list[str]) -> Iterator[tuple[str, float]]:
+def runs_by_term(weights: dict[str, float], ranked: Sequence[str]) -> Iterator[tuple[str, float]]:
     """(term, weight) along ``ranked`` (:func:`heaviest_first` of ``weights``, which
     hold no NaN), each run of equal weights sorted by term as it is reached."""
     i, n = 0, len(ranked)

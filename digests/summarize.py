@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import _count_elements  # type: ignore[attr-defined]
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from math import inf, isnan
@@ -318,7 +318,7 @@ def keywords(
     analysis: ArticleAnalysis,
     limit: int = 8,
     minimum: int = 3,
-    ranked: list[str] | None = None,
+    ranked: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Top terms, shown in the original script; at least ``minimum`` when available.
 
