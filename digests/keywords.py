@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from functools import cache
 from math import isnan
 from pathlib import Path
@@ -257,30 +257,49 @@ def known_keywords() -> dict[str, bool]:
     return _known
 
 
-def by_weight(weights: dict[str, float]) -> Iterator[tuple[str, float]]:
+def heaviest_first(weights: dict[str, float]) -> list[str]:
+    """The terms of ``weights`` heaviest first, equal weights in the dict's order.
+
+    One stable sort per weighting, shared: :func:`by_weight` (the keywords) walks it, and
+    :func:`digests.selection.select_sentences` reads its figure unit's top weights and
+    the lowest weight from it instead of sorting the same values again (a sort with a key
+    orders the keys exactly as sorting the values themselves would, NaN included).
+    """
+    return sorted(weights, key=weights.__getitem__, reverse=True)
+
+
+def by_weight(
+    weights: dict[str, float], ranked: Sequence[str] | None = None
+) -> Iterator[tuple[str, float]]:
     """``weights`` heaviest first, equal weights by term: the order of
     ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``, for the part read.
 
     One sort in C of the terms by weight (stable, so equal weights stay together), then
     each run of equal weights sorted by term as it is reached: only the few read before
     :func:`digests.summarize.keywords` has its terms are ever put in order.
+    ``ranked``: :func:`heaviest_first` of ``weights``, when the caller has it.
     """
     if isnan(sum(weights.values())):  # NaN orders no sort the same way: the key as such
         yield from sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         return
     # the terms by weight (the sort is stable: as ``list(weights.items())`` sorted by
     # weight would be), with no (term, weight) pair made for the terms never read
-    terms = sorted(weights, key=weights.__getitem__, reverse=True)
-    i, n = 0, len(terms)
+    yield from runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
+
+
+def runs_by_term(weights: dict[str, float], ranked: Sequence[str]) -> Iterator[tuple[str, float]]:
+    """(term, weight) along ``ranked`` (:func:`heaviest_first` of ``weights``, which
+    hold no NaN), each run of equal weights sorted by term as it is reached."""
+    i, n = 0, len(ranked)
     while i < n:
-        weight = weights[terms[i]]
+        weight = weights[ranked[i]]
         j = i + 1
-        while j < n and weights[terms[j]] == weight:
+        while j < n and weights[ranked[j]] == weight:
             j += 1
         if j - i == 1:
-            yield terms[i], weight
+            yield ranked[i], weight
         else:
-            for term in sorted(terms[i:j]):  # terms are distinct: by term
+            for term in sorted(ranked[i:j]):  # terms are distinct: by term
                 yield term, weights[term]
         i = j
 

@@ -86,6 +86,7 @@ def select_sentences(
     prior: dict[int, float] | None = None,
     call_first: bool = False,
     headed: bool = False,
+    ranked: Sequence[str] | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted coverage over ``candidates``; returns them in document order.
 
@@ -93,6 +94,8 @@ def select_sentences(
     ``call_first`` (section digests) starts from the writer's call when the passage has one.
     ``headed``: the digest is shown under its section's heading, the context of the
     section's first sentence (a list's first item, 這家公司… after the company's name).
+    ``ranked``: the terms of ``weights`` heaviest first
+    (:func:`digests.keywords.heaviest_first`), when the caller sorted them already.
 
     A sentence that depends on the one before it (它們…, "2. …") competes as a unit with
     what it needs: its gain and its cost are the unit's, so the pair is chosen together
@@ -123,7 +126,15 @@ def select_sentences(
     # spoils a sort and min but never hides from the sum; weights of at least 0 sum to at
     # least the largest of them.)
     every = weights.values()
-    if figured:
+    if ranked is not None:
+        # The values along ``ranked`` are ``sorted(every, reverse=True)`` (the same sort
+        # on the same keys): its top for the figure unit, its last as the lowest weight
+        # (only ``low >= 0.0`` is asked, true of -0.0 as of 0.0, and a NaN spoils the
+        # sum below whatever ``low`` is).
+        low = weights[ranked[-1]] if ranked else 0.0
+        if figured:
+            figure_unit = _figure_unit(weights, list(map(weights.__getitem__, ranked[:8])))
+    elif figured:
         ordered = sorted(every, reverse=True)
         figure_unit = _figure_unit(weights, ordered)
         low = ordered[-1] if ordered else 0.0

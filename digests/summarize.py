@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import _count_elements  # type: ignore[attr-defined]
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from math import inf, isnan
 
 from digests import regexcache
 from digests.aliases import learn_aliases
@@ -27,7 +28,7 @@ from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, 
 from digests.companies import Company, CompanyDirectory, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import _ROW_PUNCT_RE, is_fragment, is_table_row
-from digests.keywords import by_weight, is_keyword, known_keywords
+from digests.keywords import by_weight, heaviest_first, is_keyword, known_keywords, runs_by_term
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -285,10 +286,26 @@ def _add_section_terms(counts: dict[str, int], analysis: ArticleAnalysis) -> Non
                 counts[term] = counts.get(term, 0) + count
 
 
-def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
-    counts = dict(analysis.title_terms)
+def _article_weights(
+    analysis: ArticleAnalysis, body: dict[str, int] | None = None
+) -> dict[str, float]:
+    """TF-IDF of the article's terms, title and headings weighing more.
+
+    ``body``: the sections' counts (:func:`_add_section_terms` into an empty dict), when
+    the caller has them (the article's topics read the same).  The title's counts, then
+    ``body`` added, are the counts of adding the sections to the title's: ``update``
+    keeps the title's terms where they are and appends the others in the body's order,
+    and only a term of both needs its sum.
+    """
+    title = analysis.title_terms
+    counts = dict(title)
+    if body is None:
+        _add_section_terms(counts, analysis)
+    else:
+        counts.update(body)
+        for term in filter(body.__contains__, title):
+            counts[term] = title[term] + body[term]
     headings: set[str] = set()
-    _add_section_terms(counts, analysis)
     for sec in analysis.sections:
         headings.update(sec.heading_terms)
     weights = tf_idf(counts)
@@ -300,28 +317,49 @@ def _article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
 
 
 def keywords(
-    weights: dict[str, float], analysis: ArticleAnalysis, limit: int = 8, minimum: int = 3
+    weights: dict[str, float],
+    analysis: ArticleAnalysis,
+    limit: int = 8,
+    minimum: int = 3,
+    ranked: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Top terms, shown in the original script; at least ``minimum`` when available.
 
     Filler (measure phrases, numerals with units, verbs, generic nouns:
-    :func:`digests.keywords.is_keyword`) is never a keyword.
+    :func:`digests.keywords.is_keyword`) is never a keyword.  ``ranked``:
+    :func:`~digests.keywords.heaviest_first` of ``weights``, when the caller has it.
+
+    Terms come heaviest first, so once ``minimum`` keywords are ranked, a term under
+    0.3 of the top keyword's weight ends the walk: every later one weighs no more, sits
+    past ``minimum`` and would fail the same test below (without NaN, ``<`` is the
+    negation of ``>=``; with one, the order is not by weight and every term is read).
     """
-    ranked = []
+    ranked_terms = []
     known = known_keywords()  # the answers so far: most terms recur across sections
-    for term, weight in by_weight(weights):
+    descending = not isnan(sum(weights.values()))
+    pairs = (
+        runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
+        if descending
+        else by_weight(weights)
+    )
+    cut = -inf  # 0.3 of the top keyword's weight, once there is one
+    for term, weight in pairs:
+        if weight < cut and len(ranked_terms) >= minimum:
+            break  # nothing from here on can be picked
         if len(term) >= 2:
             answer = known.get(term)
             if answer is None:
                 answer = is_keyword(term)
             if answer:
-                ranked.append((term, weight))
-                if len(ranked) >= limit:
+                if not ranked_terms and descending:
+                    cut = 0.3 * weight
+                ranked_terms.append((term, weight))
+                if len(ranked_terms) >= limit:
                     break  # the rest is never shown: no need to judge it
-    if not ranked:
+    if not ranked_terms:
         return ()
-    top = ranked[0][1]
-    picked = [t for i, (t, w) in enumerate(ranked[:limit]) if i < minimum or w >= 0.3 * top]
+    top = ranked_terms[0][1]
+    picked = [t for i, (t, w) in enumerate(ranked_terms[:limit]) if i < minimum or w >= 0.3 * top]
     return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
 
 
@@ -444,14 +482,19 @@ def digest_article(
     # The summary is chosen first, from the whole article; each section digest then
     # says what the summary did not, so the two complement each other and a view that
     # shows both never repeats a sentence.
-    weights = _article_weights(analysis)
+    body: dict[str, int] = {}  # every section's counts: the weights' and topics' share them
+    _add_section_terms(body, analysis)
+    weights = _article_weights(analysis, body)
+    ranked = heaviest_first(weights)  # one sort for the selection and the keywords
     candidates = analysis.all_sentences()
     prior = {id(s): (1.3 if s.section == 0 else 1.0) for s in candidates}
     for key, value in lead_prior(
         analysis.sections[0].sentences if analysis.sections else [], prepared
     ).items():
         prior[key] *= value
-    summary = select_sentences(candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared)
+    summary = select_sentences(
+        candidates, weights, SUMMARY_BUDGET, prior=prior, prepared=prepared, ranked=ranked
+    )
     said = {prepared[id(s)].text for s in summary}
     summary_terms = [prepared[id(s)].terms for s in summary]
     summary_figures = {f.text for s in summary for f in s.figures}
@@ -466,6 +509,7 @@ def digest_article(
             ):
                 fresh.append(s)
         section_weights = _section_weights(analysis, i)
+        section_ranked = heaviest_first(section_weights)
         chosen = select_sentences(
             fresh,
             section_weights,
@@ -474,6 +518,7 @@ def digest_article(
             prepared=prepared,
             call_first=True,
             headed=True,
+            ranked=section_ranked,
         )
         said.update(prepared[id(s)].text for s in chosen)  # a paragraph repeated later
         section_digests.append(
@@ -481,7 +526,7 @@ def digest_article(
                 heading=sec.heading,
                 text=sec.text,
                 digest=tuple(prepared[id(s)].text for s in chosen),
-                keywords=keywords(section_weights, analysis),
+                keywords=keywords(section_weights, analysis, ranked=section_ranked),
                 tokens=tuple(sec.tokens),
                 heading_tokens=tuple(sec.heading_tokens),
                 digest_tokens=tuple(chain.from_iterable(s.tokens for s in chosen)),
@@ -496,12 +541,12 @@ def digest_article(
     return DigestedArticle(
         article=article,
         summary=tuple(prepared[id(s)].text for s in summary),
-        keywords=keywords(weights, analysis),
+        keywords=keywords(weights, analysis, ranked=ranked),
         key_figures=key_figures(analysis, prepared),
         sections=tuple(section_digests),
         content_hash=content_hash(article),
         title_tokens=tuple(analysis.title_tokens),
-        topics=tuple(_article_topics(analysis, lexicon)),
+        topics=tuple(_article_topics(analysis, lexicon, body)),
         mentions=tuple(mentions),
         learned_companies=lesson.learned,
     )
@@ -541,10 +586,14 @@ def _restates(
     return any(said and len(terms & said) / n > REDUNDANT_OVERLAP for said in summary_terms)
 
 
-def _article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
-    body: dict[str, int] = {}
+def _article_topics(
+    analysis: ArticleAnalysis, lexicon: Lexicon, body: dict[str, int] | None = None
+) -> list[TopicScore]:
+    """The article's topics; ``body``: the sections' counts, if the caller has them."""
+    if body is None:
+        body = {}
+        _add_section_terms(body, analysis)
     headings: dict[str, int] = {}
-    _add_section_terms(body, analysis)
     for sec in analysis.sections:
         for term, count in sec.heading_terms.items():
             headings[term] = headings.get(term, 0) + count
@@ -606,21 +655,24 @@ def content_hash(article: Article) -> str:
     """Hash of title and text with whitespace collapsed: the identity of a URL-less article.
 
     Ingest asks it of each article up to three times (its fingerprint, the unchanged
-    check, the digest): the answer is kept for the last few articles, by identity, when
-    the article cannot change (its sections and paragraphs are tuples of strings).
+    check, the digest).  When the article cannot change (its sections and paragraphs are
+    tuples of strings) the answer is kept on the article itself, in its ``__dict__``
+    beside the fields (a frozen dataclass refuses ``setattr``, not the dict): it lives
+    as long as the article and no longer, and holds however many articles a batch reads
+    before digesting them.  (A table of the last 64 articles missed every one of a
+    batch of 100: all read first, then all digested, about 0.1 ms each.)  Not a field, so
+    equality, ``repr``, ``fields`` and ``replace`` never see it.
     """
-    kept = _hashes.get(id(article))
-    if kept is not None and kept[0] is article:
-        return kept[1]
+    kept = article.__dict__.get(_HASH_KEY)
+    if kept is not None:
+        return kept
     normalized = re.sub(r"\s+", " ", f"{article.title}\n{article.body}").strip()
     value = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
     if type(article.sections) is tuple and all(
         type(s.paragraphs) is tuple for s in article.sections
     ):
-        if len(_hashes) >= 64:
-            _hashes.clear()
-        _hashes[id(article)] = (article, value)
+        article.__dict__[_HASH_KEY] = value
     return value
 
 
-_hashes: dict[int, tuple[Article, str]] = {}
+_HASH_KEY = "_content_hash"

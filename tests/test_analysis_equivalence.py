@@ -13,7 +13,7 @@ import pytest
 
 from digests.analysis import _DIGIT_RE, ArticleAnalysis, _count, _merge, analyze
 from digests.figures import find_figures
-from digests.keywords import by_weight
+from digests.keywords import by_weight, heaviest_first, is_keyword
 from digests.lexicon import default_lexicon
 from digests.sources import load
 from digests.textproc import (
@@ -110,6 +110,71 @@ def test_by_weight_is_the_sorted_order() -> None:
     assert list(by_weight(with_nan)) == sorted(with_nan.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def test_by_weight_along_a_shared_sort() -> None:
+    rng = random.Random(5)
+    for _ in range(300):
+        weights = {
+            f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
+            for _ in range(rng.randrange(40))
+        }
+        want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert list(by_weight(weights, heaviest_first(weights))) == want
+        # the sorted values a selection reads from it: as sorting the values
+        values = [weights[t] for t in heaviest_first(weights)]
+        assert [(v, math.copysign(1, v)) for v in values] == [
+            (v, math.copysign(1, v)) for v in sorted(weights.values(), reverse=True)
+        ]
+
+
+def _reference_keywords(
+    weights: dict[str, float], analysis: ArticleAnalysis, limit: int = 8, minimum: int = 3
+) -> tuple[str, ...]:
+    """:func:`digests.summarize.keywords` as it was: reads terms until ``limit`` are
+    ranked, however light the rest."""
+    ranked = []
+    for term, weight in by_weight(weights):
+        if len(term) >= 2 and is_keyword(term):
+            ranked.append((term, weight))
+            if len(ranked) >= limit:
+                break
+    if not ranked:
+        return ()
+    top = ranked[0][1]
+    picked = [t for i, (t, w) in enumerate(ranked[:limit]) if i < minimum or w >= 0.3 * top]
+    return tuple(dict.fromkeys(analysis.surface(t) for t in picked))
+
+
+def test_keywords_stop_where_nothing_more_is_picked(analyses: list[ArticleAnalysis]) -> None:
+    """The walk ends at the first term under 0.3 of the top once ``minimum`` are ranked:
+    the same keywords, on every section's and article's weights of the fixtures and on
+    reshuffled, tied, zero, negative and NaN weights."""
+    from digests.summarize import _article_weights, _section_weights, keywords
+
+    rng = random.Random(8)
+    compared = 0
+    for analysis in analyses:
+        cases = [_article_weights(analysis)]
+        cases += [_section_weights(analysis, i) for i in range(len(analysis.sections))]
+        for weights in cases:
+            terms = list(weights)
+            variants = [
+                weights,
+                {t: rng.choice([0.0, 1.0, 2.0, 4.0, 10.0]) for t in terms},
+                {t: w * rng.choice([1.0, -1.0, 0.1, 0.35]) for t, w in weights.items()},
+                dict(zip(terms, rng.sample(list(weights.values()), len(terms)), strict=True)),
+            ]
+            if terms:
+                variants.append({**weights, rng.choice(terms): math.nan})
+            for variant in variants:
+                for limit, minimum in ((8, 3), (3, 1), (5, 5), (12, 0)):
+                    want = _reference_keywords(variant, analysis, limit, minimum)
+                    assert keywords(variant, analysis, limit, minimum) == want
+                    shared = heaviest_first(variant)
+                    assert keywords(variant, analysis, limit, minimum, ranked=shared) == want
+                    compared += 1
+    assert compared > 1000
+
+
 def test_score_terms_as_before(analyses: list[ArticleAnalysis]) -> None:
     taxonomy = default_lexicon().taxonomy
 
@@ -149,6 +214,18 @@ def test_content_hash_kept_is_the_hash(analyses: list[ArticleAnalysis]) -> None:
     for analysis in analyses:
         article = analysis.article
         assert content_hash(article) == content_hash(article) == plain(article)
+    # kept on each article however many are hashed before they are asked again (a batch
+    # reads all its articles, then digests them), and invisible to equality and repr
+    import dataclasses
+    import pickle
+
+    many = [Article(f"t{k}", (Section("h", (f"第{k}段。",)),), "s", "text") for k in range(300)]
+    first = [content_hash(a) for a in many]
+    assert [a.__dict__.get("_content_hash") for a in many] == first == [plain(a) for a in many]
+    fresh = dataclasses.replace(many[0])
+    assert fresh == many[0] and repr(fresh) == repr(many[0])
+    assert "_content_hash" not in fresh.__dict__
+    assert content_hash(pickle.loads(pickle.dumps(many[1]))) == first[1]
     # paragraphs that can change under it are never kept
     paragraphs = ["一段。"]
     article = Article("t", (Section("h", paragraphs),), "s", "text")  # type: ignore[arg-type]
@@ -184,3 +261,17 @@ def test_article_term_sums_as_before(analyses: list[ArticleAnalysis]) -> None:
         got = dict(analysis.title_terms)
         _add_section_terms(got, analysis)
         assert list(got.items()) == list(want.items())
+
+
+def test_article_weights_and_topics_from_shared_counts(analyses: list[ArticleAnalysis]) -> None:
+    """The sections' counts worked out once serve the article's weights and topics: the
+    same weights in the same order, the same topics."""
+    from digests.summarize import _add_section_terms, _article_topics, _article_weights
+
+    lexicon = default_lexicon()
+    for analysis in analyses:
+        body: dict[str, int] = {}
+        _add_section_terms(body, analysis)
+        alone = _article_weights(analysis)
+        assert list(_article_weights(analysis, body).items()) == list(alone.items())
+        assert _article_topics(analysis, lexicon, body) == _article_topics(analysis, lexicon)

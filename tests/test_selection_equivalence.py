@@ -21,6 +21,7 @@ import pytest
 import digests.summarize as summarize
 from digests.analysis import Sentence
 from digests.figures import Figure
+from digests.keywords import heaviest_first
 from digests.selection import (
     COST_EXPONENT,
     LONG_SINGLE_MARGIN,
@@ -201,13 +202,16 @@ def test_same_picks_as_the_plain_greedy(monkeypatch: pytest.MonkeyPatch) -> None
                 else (rng.choice([40, 100, 160, 240, 400]), rng.choice([1, 2, 3, 5]))
             )
             options = dict(kw)
+            ranked = options.pop("ranked", None)  # the reference sorts for itself
             if variant is not weights:
                 options["call_first"] = rng.random() < 0.5
                 options["headed"] = rng.random() < 0.5
                 if rng.random() < 0.3:  # priors: zero, equal and boosted qualities
                     choices = [0.0, 0.5, 1.0, 1.3, 2.0]
                     options["prior"] = {id(s): rng.choice(choices) for s in candidates}
-            got = plain(candidates, variant, budget_, limit, **options)  # type: ignore[arg-type]
+            # the shared sort (digest_article's), of the variant's own weights
+            shared = ranked if variant is weights else heaviest_first(variant)
+            got = plain(candidates, variant, budget_, limit, ranked=shared, **options)  # type: ignore[arg-type]
             want = _reference_select(candidates, variant, budget_, limit, **options)  # type: ignore[arg-type]
             assert [id(s) for s in got] == [id(s) for s in want]
             compared[0] += 1
@@ -263,4 +267,7 @@ def test_same_picks_on_generated_ties() -> None:
         budget, limit = rng.choice([40, 100, 160, 240, 400]), rng.choice([1, 2, 3, 5])
         got = select_sentences(candidates, weights, budget, limit, **options)  # type: ignore[arg-type]
         want = _reference_select(candidates, weights, budget, limit, **options)  # type: ignore[arg-type]
+        assert [id(s) for s in got] == [id(s) for s in want]
+        shared = heaviest_first(weights)
+        got = select_sentences(candidates, weights, budget, limit, ranked=shared, **options)  # type: ignore[arg-type]
         assert [id(s) for s in got] == [id(s) for s in want]
