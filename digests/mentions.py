@@ -399,12 +399,13 @@ def _word_pattern(word: str, ignore_case: bool) -> re.Pattern[str]:
     """``word`` (a directory name) with no Latin letter beside it: compiled once per
     name instead of escaped, formatted and looked up in ``re``'s cache at each call."""
     flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", flags)
+    # Kept between runs as phrase_pattern's are (regexcache.compile_data).
+    return regexcache.compile_data(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", flags)
 
 
 @lru_cache(maxsize=4096)
 def _literal_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(re.escape(word))
+    return regexcache.compile_data(re.escape(word))
 
 
 def _bare_acronym(alias: str, text: str) -> bool:
