@@ -32,7 +32,7 @@ from digests.mentions import (
 from digests.name_tokens import company_stem
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, to_simplified
-from digests.tickers import PAREN_TICKER, TickerRef, ticker_refs
+from digests.tickers import PAREN_TICKER, TickerRef, ticker_refs, with_name
 
 
 def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
@@ -48,8 +48,8 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
     IEA, USGS, ESS, TWh) never make a company.
     """
     learned: dict[tuple[str, str], LearnedAlias] = {}
-    for ref in ticker_refs(text):
-        item = _learn_from_ticker(ref, directory)
+    for ref in ticker_refs(text, names=False):  # named below only where it is read
+        item = _learn_from_ticker(ref, directory, text)
         if item is not None:
             learned[(item.company.key, item.alias)] = item
     for run, other in names_with_parens(text):
@@ -124,11 +124,17 @@ _NOT_NAME_END = regexcache.compile(
 )
 
 
-def _learn_from_ticker(ref: TickerRef, directory: CompanyDirectory) -> LearnedAlias | None:
+def _learn_from_ticker(
+    ref: TickerRef, directory: CompanyDirectory, text: str
+) -> LearnedAlias | None:
+    """What a citation of ``text`` teaches; ``ref`` may come without its name
+    (``ticker_refs(text, names=False)``): it is read (:func:`with_name`) only past the
+    tests that need none."""
     company = resolve_ticker(ref, directory)
     if company is None:
-        new = _new_listed_company(ref)
+        new = _new_listed_company(ref, text)
         return LearnedAlias(new.name, new) if new is not None else None
+    ref = with_name(ref, text)
     names = directory.names(company.key)
     if not ref.name or names_at(ref.name, names, start=ref.form == "code_first"):
         return None  # nothing new: the name beside the ticker is already known
@@ -180,7 +186,7 @@ def _written_name(run: str) -> str | None:
     return trim_chinese_name(run)
 
 
-def _new_listed_company(ref: TickerRef) -> Company | None:
+def _new_listed_company(ref: TickerRef, text: str) -> Company | None:
     """A name beside a ticker no table knows: a new listing (興櫃, this year's IPOs) or a
     foreign company outside the index data.  Bare numbers need a plausible code (not a
     year) and a name that is no everyday word; Latin tickers need a market suffix."""
@@ -192,9 +198,10 @@ def _new_listed_company(ref: TickerRef) -> Company | None:
             return None
         if ref.form == "code_first" and not ref.line_start:
             return None  # only a list line (``7854 晶研創新：…``) introduces a company
-        name = ref.name if ref.form == "code_first" else trim_chinese_name(ref.name)
+        written = with_name(ref, text).name
+        name = written if ref.form == "code_first" else trim_chinese_name(written)
     elif ref.explicit and ref.form == "paren":
-        name = _written_name(ref.name)
+        name = _written_name(with_name(ref, text).name)
     else:
         return None
     if not name or not _new_name_ok(name):

@@ -28,7 +28,14 @@ from digests.models import CompanyMention as Mention
 from digests.name_tokens import LETTER_RUN, MentionIndex, aliases_at
 from digests.normalize import name_key
 from digests.textproc import to_simplified
-from digests.tickers import KY_NAME, PAREN_TICKER, TickerRef, etf_codes, ticker_refs
+from digests.tickers import (
+    KY_NAME,
+    PAREN_TICKER,
+    TickerRef,
+    etf_codes,
+    ticker_refs,
+    with_name,
+)
 
 NAME_WITH_PARENS = regexcache.compile(
     r"(?P<zh>[\u3400-\u9fff]{2,14})\s*[（(]\s*(?P<other>[^()（）\n]{1,48}?)\s*[)）]"
@@ -466,12 +473,12 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
     hits: list[tuple[str, str]] = []
     if not _may_cite(text):
         return cited, hits  # every form of ticker_refs and etf_codes needs one of these
-    for ref in ticker_refs(text):
+    for ref in ticker_refs(text, names=False):  # the name only for the few that resolve
         company = resolve_ticker(ref, directory)
         if company is None:
             continue
         cited.add(company.key)
-        if _ticker_counts(ref, company, directory):
+        if ref.explicit or _ticker_counts(with_name(ref, text), company, directory):
             hits.append((company.key, CERTAIN))
     for code, _, _ in etf_codes(text):  # ETFs are named by code alone (買0050)
         company = directory.by_code(code, "tw")

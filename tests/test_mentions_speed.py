@@ -576,3 +576,20 @@ def test_name_patterns_kept_between_runs_equal_compiled_ones(
     for label in labels:
         pattern = phrase_pattern(label)
         assert pattern == re.compile(pattern.pattern, re.IGNORECASE)
+
+
+def test_refs_named_later_equal_refs_named_at_once(units) -> None:
+    """``ticker_refs(text, names=False)`` then :func:`with_name` gives each citation as
+    ``ticker_refs(text)`` does, for sentences and for whole texts (alias learning reads
+    an article's text at once)."""
+    from digests.tickers import ticker_refs, with_name
+
+    texts = [text for text, _ in units]
+    texts += ["\n".join(texts[i : i + 40]) for i in range(0, len(texts), 40)]
+    seen = 0
+    for text in texts:
+        named = list(ticker_refs(text))
+        later = [with_name(ref, text) for ref in ticker_refs(text, names=False)]
+        assert later == named, text
+        seen += sum(ref.form == "paren" and bool(ref.name) for ref in named)
+    assert seen > 50
