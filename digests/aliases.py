@@ -7,7 +7,6 @@ the English one.  The name shapes and ticker rules are shared with :mod:`digests
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -33,7 +32,7 @@ from digests.mentions import (
 from digests.name_tokens import company_stem
 from digests.normalize import name_key
 from digests.textproc import general_word_freq, to_simplified
-from digests.tickers import PAREN_TICKER, TickerRef, ticker_refs
+from digests.tickers import PAREN_TICKER, TickerRef, ticker_refs, with_name
 
 
 def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
@@ -49,8 +48,8 @@ def learn_aliases(text: str, directory: CompanyDirectory) -> list[LearnedAlias]:
     IEA, USGS, ESS, TWh) never make a company.
     """
     learned: dict[tuple[str, str], LearnedAlias] = {}
-    for ref in ticker_refs(text):
-        item = _learn_from_ticker(ref, directory)
+    for ref in ticker_refs(text, names=False):  # named below only where it is read
+        item = _learn_from_ticker(ref, directory, text)
         if item is not None:
             learned[(item.company.key, item.alias)] = item
     for run, other in names_with_parens(text):
@@ -114,16 +113,28 @@ _TERM_END = regexcache.compile(
     r"(?:管理|系統|系统|規劃|规划|技術|技术|平台|模型|指數|指数|標準|标准|協議|协议|架構|架构|"
     r"方案|服務|服务|軟體|软件|設計|设计|製造|制造|流程|分析|網路|网络|計畫|计划|資源|资源)$"
 )
+# Module constants rather than ``re`` calls with the source inline: kept between runs by
+# regexcache, where re compiled each in every fresh process (about 0.4 ms each).
+_KY_MARK = regexcache.compile(r"[-－]?KY$")
+_LATIN_NAME = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,' -]{1,40}")
+_FOUR_DIGIT_CODE = regexcache.compile(r"\d{4}")
+_NOT_NAME_CHAR = regexcache.compile(r"[^\u3400-\u9fffA-Za-z0-9]")
 _NOT_NAME_END = regexcache.compile(
     r"[年月日季週周期度前後后底初中元股檔档家張张倍億亿萬万點点天次]$"
 )
 
 
-def _learn_from_ticker(ref: TickerRef, directory: CompanyDirectory) -> LearnedAlias | None:
+def _learn_from_ticker(
+    ref: TickerRef, directory: CompanyDirectory, text: str
+) -> LearnedAlias | None:
+    """What a citation of ``text`` teaches; ``ref`` may come without its name
+    (``ticker_refs(text, names=False)``): it is read (:func:`with_name`) only past the
+    tests that need none."""
     company = resolve_ticker(ref, directory)
     if company is None:
-        new = _new_listed_company(ref)
+        new = _new_listed_company(ref, text)
         return LearnedAlias(new.name, new) if new is not None else None
+    ref = with_name(ref, text)
     names = directory.names(company.key)
     if not ref.name or names_at(ref.name, names, start=ref.form == "code_first"):
         return None  # nothing new: the name beside the ticker is already known
@@ -143,7 +154,7 @@ def _variant_name(ref: TickerRef, names: tuple[str, ...]) -> str | None:
     """The writer's name for a listed company: the run from where the exchange name
     starts (``電信三雄中華電信`` -> 中華電信 for 中華電); ``None`` when the run shares no
     start with any of its names (``去年(2024)`` is not 志聯)."""
-    run = re.sub(r"[-－]?KY$", "", ref.name)
+    run = _KY_MARK.sub("", ref.name)
     key = name_key(run)
     if len(key) != len(run):
         return None
@@ -166,7 +177,7 @@ def _variant_name(ref: TickerRef, names: tuple[str, ...]) -> str | None:
 
 def _written_name(run: str) -> str | None:
     """The name printed before a ticker: the end of a Chinese run, or a Latin name."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9&.,' -]{1,40}", run):
+    if _LATIN_NAME.fullmatch(run):
         words = run.strip(" ,.").split()
         while words and not words[0][:1].isupper():
             words.pop(0)  # "including CoreWeave" -> CoreWeave
@@ -175,21 +186,22 @@ def _written_name(run: str) -> str | None:
     return trim_chinese_name(run)
 
 
-def _new_listed_company(ref: TickerRef) -> Company | None:
+def _new_listed_company(ref: TickerRef, text: str) -> Company | None:
     """A name beside a ticker no table knows: a new listing (興櫃, this year's IPOs) or a
     foreign company outside the index data.  Bare numbers need a plausible code (not a
     year) and a name that is no everyday word; Latin tickers need a market suffix."""
     code = ref.code.upper()
     if code[:1].isdigit():
-        if ref.family not in (None, "tw") or not re.fullmatch(r"\d{4}", code):
+        if ref.family not in (None, "tw") or not _FOUR_DIGIT_CODE.fullmatch(code):
             return None
         if not ref.explicit and (1900 <= int(code) <= 2100 or ref.form == "name_first"):
             return None
         if ref.form == "code_first" and not ref.line_start:
             return None  # only a list line (``7854 晶研創新：…``) introduces a company
-        name = ref.name if ref.form == "code_first" else trim_chinese_name(ref.name)
+        written = with_name(ref, text).name
+        name = written if ref.form == "code_first" else trim_chinese_name(written)
     elif ref.explicit and ref.form == "paren":
-        name = _written_name(ref.name)
+        name = _written_name(with_name(ref, text).name)
     else:
         return None
     if not name or not _new_name_ok(name):
@@ -203,7 +215,7 @@ def _new_name_ok(name: str) -> bool:
         return 2 <= len(name) <= 40 and _is_name_like(name)
     return (
         2 <= len(name) <= 8
-        and not re.search(r"[^\u3400-\u9fffA-Za-z0-9]", name)
+        and not _NOT_NAME_CHAR.search(name)
         and not _NOT_NAME_END.search(name)
         and not ZH_NOT_COMPANY.search(name)
         and general_word_freq(to_simplified(name)) < AMBIGUOUS_WORD_FREQ

@@ -18,6 +18,11 @@ from digests.textproc import add_words, fetch_words, general_word_freq, when_seg
 class _GeneralWords(dict[str, int]):
     """Read-only view of jieba's general word frequencies for ambiguity checks."""
 
+    never_rises = True
+    """A count only falls (to 0, when the word is taught: ``general_word_freq``), so
+    ``CompanyDirectory.mark_ambiguous`` need not look up again an alias it found
+    unambiguous."""
+
     def get(self, key: str, default: int = 0) -> int:  # type: ignore[override]
         return general_word_freq(key) or default
 

@@ -224,7 +224,8 @@ class MentionIndex:
 
     def classify(self, tokens: Iterable[str]) -> None:
         """Classify the tokens not met before (``tokens`` of a whole article at once)."""
-        fresh = set(tokens).difference(self.seen)
+        # find_mentions passes a set: no copy of it is needed to take the difference.
+        fresh = (tokens if isinstance(tokens, set) else set(tokens)).difference(self.seen)
         if not fresh:
             return
         by_alias = self.by_alias

@@ -122,3 +122,49 @@ def test_mentions_keep_the_sentence(directory) -> None:
     [mention] = find_mentions(analyze(article), directory)
     assert mention.sentence == "星巴克在中國展店放緩。"
     assert mention.section == 0
+
+
+class _FallingCounts(dict[str, int]):
+    """Word counts that only fall, as jieba's general counts do when words are taught."""
+
+    never_rises = True
+    asked = 0
+
+    def get(self, key: str, default: int = 0) -> int:  # type: ignore[override]
+        self.asked += 1
+        return super().get(key, default)
+
+
+def test_ambiguity_marked_again_after_learning_equals_marking_afresh() -> None:
+    """mark_ambiguous looks up only new and formerly ambiguous aliases when the counts
+    never rise: the marks equal those a full pass over every alias gives, through
+    learned names (new aliases, aliases joining a curated company) and counts that
+    fall to 0."""
+    import random
+
+    from digests.companies import Company, build_directory
+
+    rng = random.Random(7)
+    directory = build_directory()
+    chinese = [a for a in directory.by_alias if not a.isascii()]
+    counts = _FallingCounts({a: rng.choice((0,) * 8 + (10, 40, 500, 3000)) for a in chinese})
+    directory.mark_ambiguous(counts)
+    curated = [c for c in directory.companies.values() if c.source == "curated"]
+    for step in range(6):
+        new = [f"新名{step}{i}字" for i in range(3)] + [f"新{step}"]
+        for word in new:
+            counts[word] = rng.choice((0, 40, 3000))
+        directory.add(Company(f"name:learned{step}", new[0], tuple(new[1:]), source="learned"))
+        # A learned alias of a curated company makes that name curated (threshold rises).
+        taken = rng.choice(chinese)
+        directory.add(Company(curated[step].key, taken, (), source="learned"))
+        for word in rng.sample(sorted(counts), 40):
+            counts[word] = 0  # taught: its general count falls to 0
+        counts.asked = 0
+        directory.mark_ambiguous(counts)
+        assert 0 < counts.asked < len(chinese) // 3  # the new and the ambiguous only
+        plain = build_directory()
+        plain.companies, plain.by_alias = directory.companies, directory.by_alias
+        plain.mark_ambiguous(dict(counts))  # a plain dict: every alias looked up
+        assert directory.ambiguous == plain.ambiguous
+        assert directory.weak == plain.weak

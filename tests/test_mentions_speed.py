@@ -544,3 +544,52 @@ def test_touched_matches_the_plain_scan(units) -> None:
         for chosen in (aliases, aliases[:0]):
             for heads in (firsts, set()):
                 assert _touched(chosen, heads, seen) == _plain_touched(chosen, heads, seen)
+
+
+def test_name_patterns_kept_between_runs_equal_compiled_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phrase and word patterns built from names come from regexcache.compile_data's own
+    file in a later process: each equals re.compile's (source, flags and code)."""
+    from digests import regexcache
+
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regexcache, "_data_entries", None)
+    monkeypatch.setattr(regexcache, "_data_added", 0)
+    monkeypatch.setattr(regexcache.atexit, "register", lambda fn: None)
+    labels = ["Shin-Etsu Chemical", "GE Vernova", "Lynas Rare Earths", "AT&T", "S&P Global"]
+    sources = [
+        (rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", flags)
+        for w in ("AMD", "Coherent", "GIS")
+        for flags in (0, int(re.IGNORECASE))
+    ]
+    first = [regexcache.compile_data(s, f) for s, f in sources]
+    regexcache._save_data()
+    assert len(list(tmp_path.glob("names-regex-*.marshal"))) == 1
+    assert not list(tmp_path.glob("regex-*.marshal"))  # the module patterns' file is apart
+    monkeypatch.setattr(regexcache, "_data_entries", None)
+    monkeypatch.setattr(regexcache, "_data_added", 0)
+    again = [regexcache.compile_data(s, f) for s, f in sources]
+    assert regexcache._data_added == 0  # every one came from the file
+    for (source, flags), one, two in zip(sources, first, again, strict=True):
+        assert one == two == re.compile(source, flags)
+    for label in labels:
+        pattern = phrase_pattern(label)
+        assert pattern == re.compile(pattern.pattern, re.IGNORECASE)
+
+
+def test_refs_named_later_equal_refs_named_at_once(units) -> None:
+    """``ticker_refs(text, names=False)`` then :func:`with_name` gives each citation as
+    ``ticker_refs(text)`` does, for sentences and for whole texts (alias learning reads
+    an article's text at once)."""
+    from digests.tickers import ticker_refs, with_name
+
+    texts = [text for text, _ in units]
+    texts += ["\n".join(texts[i : i + 40]) for i in range(0, len(texts), 40)]
+    seen = 0
+    for text in texts:
+        named = list(ticker_refs(text))
+        later = [with_name(ref, text) for ref in ticker_refs(text, names=False)]
+        assert later == named, text
+        seen += sum(ref.form == "paren" and bool(ref.name) for ref in named)
+    assert seen > 50
