@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import _count_elements  # type: ignore[attr-defined]
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress
@@ -89,8 +90,9 @@ class ArticleAnalysis:
     title_tokens: list[str]
     sections: list[SectionAnalysis]
     original: str
-    first_seen: dict[str, tuple[int, int]]
-    """Term -> span of its first occurrence, to show keywords in the original script."""
+    first_seen: Mapping[str, tuple[int, int]]
+    """Term -> span of its first occurrence, to show keywords in the original script
+    (a :class:`FirstSeen`, worked out per term asked)."""
 
     def all_sentences(self) -> list[Sentence]:
         return [s for sec in self.sections for s in sec.sentences]
@@ -152,9 +154,10 @@ def original_text(article: Article) -> str:
 def analyze(article: Article) -> ArticleAnalysis:
     """Simplify and segment the whole article in one go and slice it back up.
 
-    Two passes go over every token (about 2,600 per article): :func:`content_terms` and
-    :func:`_first_seen` (fusing them into one loop was measured slower than the two);
-    the rest works per sentence (about 90), with slices and counts in C.  Currency units
+    One pass in Python goes over every token (about 2,600 per article),
+    :func:`content_terms`, reading a memo by ``map``; a keyword's first occurrence is
+    looked up when asked (:class:`FirstSeen`); the rest works per sentence (about 90),
+    with slices and counts in C.  Currency units
     are found in the text (:func:`amount_units_in`), figures are sought only where a
     paragraph and then its sentence hold a number's hint.
     """
@@ -165,7 +168,7 @@ def analyze(article: Article) -> ArticleAnalysis:
     terms = content_terms(words)
     for i in amount_units_in(simplified, words, starts):
         terms[i] = None  # 新台幣 in "營收達新台幣120億元" is a unit, not currency news
-    first_seen = _first_seen(terms, words, starts)
+    first_seen = FirstSeen(terms, words, starts)
 
     sections = [SectionAnalysis(s.heading, s.text) for s in article.sections]
     # Offsets of each sentence in ``original``, per section in step with its sentences,
@@ -221,14 +224,53 @@ def analyze(article: Article) -> ArticleAnalysis:
     return ArticleAnalysis(article, title_terms, title_tokens, sections, original, first_seen)
 
 
+class FirstSeen(Mapping[str, tuple[int, int]]):
+    """Each term's span at its first occurrence, in order of first occurrence: read from
+    the token list when asked.
+
+    Only :func:`digests.summarize.keywords` reads it, for its eight terms at most, so a
+    term's first index is found by ``list.index`` (in C, stopping at the first match:
+    keywords are mostly in the title) instead of a dict built over every token of every
+    article (about 2,600 an article, 15 ms per 100 articles).  Iterating it builds that
+    dict once, with the loop that used to fill it.
+    """
+
+    __slots__ = ("_all", "_starts", "_terms", "_words")
+
+    def __init__(self, terms: list[str | None], words: list[str], starts: list[int]) -> None:
+        self._terms = terms
+        self._words = words
+        self._starts = starts
+        self._all: dict[str, tuple[int, int]] | None = None
+
+    def __getitem__(self, term: str) -> tuple[int, int]:
+        if self._all is not None:
+            return self._all[term]
+        if term is None:  # a dropped token, never a key
+            raise KeyError(term)
+        try:
+            i = self._terms.index(term)
+        except ValueError:
+            raise KeyError(term) from None
+        pos = self._starts[i]
+        return (pos, pos + len(self._words[i]))
+
+    def _dict(self) -> dict[str, tuple[int, int]]:
+        if self._all is None:
+            self._all = _first_seen(self._terms, self._words, self._starts)
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+
 def _first_seen(
     terms: list[str | None], words: list[str], starts: list[int]
 ) -> dict[str, tuple[int, int]]:
-    """Each term's span at its first occurrence, in order of first occurrence.
-
-    A plain loop: building it in C (a dict filled from the last token back, then sorted
-    by index) was measured twice as slow, the loop mostly reading a dict.
-    """
+    """Each term's span at its first occurrence, in order of first occurrence."""
     first_seen: dict[str, tuple[int, int]] = {}
     for term, word, pos in zip(terms, words, starts, strict=True):
         if term is not None and term not in first_seen:

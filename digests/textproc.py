@@ -543,6 +543,21 @@ def content_term(word: str) -> str | None:
 
 
 def content_terms(words: list[str]) -> list[str | None]:
-    """:func:`content_term` over a token list, reading the memo inline for speed."""
+    """:func:`content_term` over a token list, reading the memo by ``map`` (in C).
+
+    An article's tokens not yet in the memo (a few new words) are judged first, each
+    once; the memo then holds every token and one ``map`` reads them all, instead of a
+    test and a lookup per token in Python.  Once the memo is full, new words are judged
+    as they come.
+    """
     cache = _content_cache
-    return [cache[w] if w in cache else content_term(w) for w in words]
+    try:
+        return list(map(cache.__getitem__, words))
+    except KeyError:
+        pass
+    for word in set(words).difference(cache):
+        content_term(word)
+    try:
+        return list(map(cache.__getitem__, words))
+    except KeyError:  # the memo is full
+        return [cache[w] if w in cache else content_term(w) for w in words]

@@ -384,3 +384,37 @@ def test_every_figure_match_holds_a_number(articles: list[Article]) -> None:
             raw = match.group(0).strip()
             assert any(ch.isdigit() or ch in _CN_DIGITS for ch in raw)
         assert find_figures(text) == plain(text)
+
+
+def test_first_seen_lookup_is_the_dict(articles: list[Article]) -> None:
+    """:class:`~digests.analysis.FirstSeen` answers a term by ``list.index`` when asked:
+    the same span as the dict of first occurrences, and no answer for what it lacks."""
+    rng = random.Random(31)
+    generated = [_article(rng) for _ in range(200)]
+    for article in [*articles, *generated]:
+        seen = analyze(article).first_seen
+        want = _old_analyze(article).first_seen
+        fresh = analyze(article).first_seen  # asked before it is ever iterated
+        for term in [*want, "不在文中的詞", "", None]:
+            assert fresh.get(term) == want.get(term)  # type: ignore[arg-type]
+            assert (term in fresh) == (term in want)
+        assert _items(seen) == _items(want)
+        for term in want:  # and after
+            assert seen[term] == want[term]
+
+
+def test_content_terms_fill_the_memo_as_before(
+    articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New tokens are judged before the memo is read by ``map``; a full memo judges them
+    one by one: the same terms either way."""
+    from digests import textproc
+
+    lists = [word_spans(to_simplified(new.original_text(a)))[0] for a in articles[:8]]
+    want = [_old_content_terms(words) for words in lists]
+    monkeypatch.setattr(textproc, "_content_cache", {})
+    assert [content_terms(words) for words in lists] == want
+    full = dict.fromkeys((f"x{i}" for i in range(500_000)), None)
+    monkeypatch.setattr(textproc, "_content_cache", full)
+    assert [content_terms(words) for words in lists] == want
+    assert len(full) == 500_000
