@@ -537,27 +537,34 @@ def content_term(word: str) -> str | None:
         or (len(word) == 1 and not word.isascii())
     ):
         term = None
-    if len(_content_cache) < 500_000:
+    if len(_content_cache) < _CONTENT_MEMO_MAX:
         _content_cache[word] = term
     return term
+
+
+_CONTENT_MEMO_MAX = 500_000
 
 
 def content_terms(words: list[str]) -> list[str | None]:
     """:func:`content_term` over a token list, reading the memo by ``map`` (in C).
 
-    An article's tokens not yet in the memo (a few new words) are judged first, each
-    once; the memo then holds every token and one ``map`` reads them all, instead of a
-    test and a lookup per token in Python.  Once the memo is full, new words are judged
-    as they come.
+    One ``map`` over the memo reads every token an earlier article already met, and
+    ``list.extend`` keeps what it read when a token is new: that token (the one after
+    the terms read so far) is judged by :func:`content_term`, which memoises it, and the
+    same ``map`` goes on from the next token (a map is not spent by an exception in its
+    function).  A few new words an article cost one judgement each, as in the plain
+    loop, instead of a test and a lookup per token in Python.  Once the memo is full,
+    new words are no longer kept, so each would raise again: the plain loop then.
     """
     cache = _content_cache
-    try:
-        return list(map(cache.__getitem__, words))
-    except KeyError:
-        pass
-    for word in set(words).difference(cache):
-        content_term(word)
-    try:
-        return list(map(cache.__getitem__, words))
-    except KeyError:  # the memo is full
+    if len(cache) >= _CONTENT_MEMO_MAX:
         return [cache[w] if w in cache else content_term(w) for w in words]
+    out: list[str | None] = []
+    lookup = map(cache.__getitem__, words)
+    while True:
+        try:
+            out.extend(lookup)
+        except KeyError:
+            out.append(content_term(words[len(out)]))
+        else:
+            return out

@@ -406,14 +406,26 @@ def test_first_seen_lookup_is_the_dict(articles: list[Article]) -> None:
 def test_content_terms_fill_the_memo_as_before(
     articles: list[Article], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """New tokens are judged before the memo is read by ``map``; a full memo judges them
-    one by one: the same terms either way."""
+    """New tokens are judged where ``map`` meets them and ``map`` goes on; a full memo
+    judges them one by one: the same terms either way (empty, partly known, filling up
+    on the way, full)."""
     from digests import textproc
 
     lists = [word_spans(to_simplified(new.original_text(a)))[0] for a in articles[:8]]
     want = [_old_content_terms(words) for words in lists]
     monkeypatch.setattr(textproc, "_content_cache", {})
     assert [content_terms(words) for words in lists] == want
+    rng = random.Random(37)
+    for words in lists:  # a few new words an article, as in use
+        for word in rng.sample(words, min(len(words), 12)):
+            textproc._content_cache.pop(word, None)
+        assert content_terms(words) == _old_content_terms(words)
+    monkeypatch.setattr(textproc, "_CONTENT_MEMO_MAX", len(textproc._content_cache) + 3)
+    for words in lists:  # the memo fills up part way through
+        for word in rng.sample(words, min(len(words), 12)):
+            textproc._content_cache.pop(word, None)
+        assert content_terms(words) == _old_content_terms(words)
+    monkeypatch.setattr(textproc, "_CONTENT_MEMO_MAX", 500_000)
     full = dict.fromkeys((f"x{i}" for i in range(500_000)), None)
     monkeypatch.setattr(textproc, "_content_cache", full)
     assert [content_terms(words) for words in lists] == want
