@@ -430,3 +430,52 @@ def test_content_terms_fill_the_memo_as_before(
     monkeypatch.setattr(textproc, "_content_cache", full)
     assert [content_terms(words) for words in lists] == want
     assert len(full) == 500_000
+
+
+def test_read_memo_is_the_plain_loop() -> None:
+    """:func:`digests.textproc._read_memo` (a map over the memo that goes on past new
+    words, then the plain loop where they come thick) gives what the plain loop gave and
+    leaves the memo as it left it, whatever the share of new words and the memo's room."""
+    from digests.textproc import _read_memo
+
+    def judge_into(memo: dict[str, str], limit: int):  # type: ignore[no-untyped-def]
+        def judge(word: str) -> str:
+            if word in memo:
+                return memo[word]
+            value = word.upper() + str(len(word))
+            if len(memo) < limit:
+                memo[word] = value
+            return value
+
+        return judge
+
+    rng = random.Random(41)
+    vocab = [f"w{i}" for i in range(300)]
+    for case in range(600):
+        words = [rng.choice(vocab) for _ in range(rng.randrange(0, 900))]
+        known = rng.sample(vocab, rng.randrange(0, 301))
+        limit = rng.choice([10**6, len(known) + rng.randrange(0, 20), len(known)])
+        got_memo = {w: judge_into({}, 10**6)(w) for w in known}
+        want_memo = dict(got_memo)
+        source = iter(words) if case % 3 == 0 else dict.fromkeys(words) if case % 3 == 1 else words
+        plain = dict.fromkeys(words) if case % 3 == 1 else words
+        got = _read_memo(got_memo, source, judge_into(got_memo, limit), limit)
+        want_judge = judge_into(want_memo, limit)
+        want = [want_memo[w] if w in want_memo else want_judge(w) for w in plain]
+        assert got == want
+        assert list(got_memo.items()) == list(want_memo.items())
+
+
+def test_word_idfs_after_the_memo_is_cleared(articles: list[Article]) -> None:
+    from digests import textproc
+    from digests.textproc import word_idf, word_idfs
+
+    lists = [word_spans(to_simplified(new.original_text(a)))[0] for a in articles[:6]]
+    want = [[word_idf(w) for w in words] for words in lists]
+    textproc._idf_cache.clear()
+    assert [word_idfs(words) for words in lists] == want
+    rng = random.Random(43)
+    for words in lists:
+        for word in rng.sample(words, min(len(words), 9)):
+            textproc._idf_cache.pop(word, None)
+        assert word_idfs(dict.fromkeys(words)) == [word_idf(w) for w in dict.fromkeys(words)]
