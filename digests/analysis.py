@@ -158,9 +158,8 @@ def analyze(article: Article) -> ArticleAnalysis:
     Every token (about 2,600 per article) is met in C: :func:`content_terms` reads its
     memo by ``map``, a keyword's first occurrence comes from a dict built when first
     asked (:class:`FirstSeen`); the rest works per sentence (about 90), with slices and
-    counts in C.  Currency units
-    are found in the text (:func:`amount_units_in`), figures are sought only where a
-    paragraph and then its sentence hold a number's hint.
+    counts in C.  Currency units are found in the text (:func:`amount_units_in`),
+    figures are sought only where a paragraph and then its sentence hold a number's hint.
     """
     chunks = _chunks(article)
     original = _join(chunks)
