@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import opencc
 
@@ -397,22 +397,64 @@ def word_idf(word: str) -> float:
     tok = _tokenizer()
     freq = tok.FREQ.get(word, 0)
     value = min(_MAX_IDF, math.log(tok.total / freq)) if freq else _UNKNOWN_IDF
-    if len(_idf_cache) < 500_000:
+    if len(_idf_cache) < _IDF_MEMO_MAX:
         _idf_cache[word] = value
     return value
 
 
 _idf_cache: dict[str, float] = {}
+_IDF_MEMO_MAX = 500_000
 
 
 def word_idfs(words: Iterable[str]) -> list[float]:
-    """:func:`word_idf` of each word, reading its memo inline: a digest weighs every
-    term of an article and of each of its sections, most of them already known."""
-    cache = _idf_cache
-    try:  # every word known (all but an article's first weighing): read by map, in C
-        return list(map(cache.__getitem__, words))
-    except KeyError:
-        return [cache[w] if w in cache else word_idf(w) for w in words]
+    """:func:`word_idf` of each word, reading its memo in C (:func:`_read_memo`): a
+    digest weighs every term of an article and of each of its sections, most of them
+    already known (all but an article's new terms, or every term after the segmenter
+    was taught a word)."""
+    return _read_memo(_idf_cache, words, word_idf, _IDF_MEMO_MAX)
+
+
+_T = TypeVar("_T")
+
+_READ_PER_MISS = 16
+"""Known words :func:`_read_memo` must have read per new word (beyond a first allowance
+of :data:`_MISSES_FIRST` new words) to go on reading in C.  A new word costs an
+exception, about what reading 16 words by the plain loop instead of the map costs; a
+list of mostly new words (a process's first article, the first weighing after the
+segmenter was taught a word) is read by the plain loop instead."""
+_MISSES_FIRST = 32
+
+
+def _read_memo(
+    memo: dict[str, _T], words: Iterable[str], judge: Callable[[str], _T], limit: int
+) -> list[_T]:
+    """``judge`` of each word, read from ``memo`` (which ``judge`` fills, up to ``limit``
+    entries) by one ``map`` in C.
+
+    A word not in the memo stops ``list.extend`` with the word in its ``KeyError`` (what
+    was read so far is kept): it is judged, and the same ``map`` goes on from the next
+    word (a map is not spent by an exception in its function).  Where new words come
+    thick (:data:`_READ_PER_MISS`), or with a full memo (a new word would raise at every
+    occurrence), the rest is read by the plain loop, from where the map stopped.
+    """
+    if len(memo) >= limit:
+        return [memo[w] if w in memo else judge(w) for w in words]
+    out: list[_T] = []
+    rest = iter(words)
+    lookup = map(memo.__getitem__, rest)
+    allowance = _MISSES_FIRST * _READ_PER_MISS
+    while True:
+        try:
+            out.extend(lookup)
+        except KeyError as missing:
+            out.append(judge(missing.args[0]))
+            allowance -= _READ_PER_MISS
+            if allowance + len(out) < 0:
+                break
+        else:
+            return out
+    out += [memo[w] if w in memo else judge(w) for w in rest]
+    return out
 
 
 _UNKNOWN_IDF = 12.0
@@ -537,12 +579,15 @@ def content_term(word: str) -> str | None:
         or (len(word) == 1 and not word.isascii())
     ):
         term = None
-    if len(_content_cache) < 500_000:
+    if len(_content_cache) < _CONTENT_MEMO_MAX:
         _content_cache[word] = term
     return term
 
 
+_CONTENT_MEMO_MAX = 500_000
+
+
 def content_terms(words: list[str]) -> list[str | None]:
-    """:func:`content_term` over a token list, reading the memo inline for speed."""
-    cache = _content_cache
-    return [cache[w] if w in cache else content_term(w) for w in words]
+    """:func:`content_term` over a token list, reading the memo in C
+    (:func:`_read_memo`): all but a few new words an article are known."""
+    return _read_memo(_content_cache, words, content_term, _CONTENT_MEMO_MAX)

@@ -384,3 +384,98 @@ def test_every_figure_match_holds_a_number(articles: list[Article]) -> None:
             raw = match.group(0).strip()
             assert any(ch.isdigit() or ch in _CN_DIGITS for ch in raw)
         assert find_figures(text) == plain(text)
+
+
+def test_first_seen_lookup_is_the_dict(articles: list[Article]) -> None:
+    """:class:`~digests.analysis.FirstSeen` answers a term by ``list.index`` when asked:
+    the same span as the dict of first occurrences, and no answer for what it lacks."""
+    rng = random.Random(31)
+    generated = [_article(rng) for _ in range(200)]
+    for article in [*articles, *generated]:
+        seen = analyze(article).first_seen
+        want = _old_analyze(article).first_seen
+        fresh = analyze(article).first_seen  # asked before it is ever iterated
+        for term in [*want, "不在文中的詞", "", None]:
+            assert fresh.get(term) == want.get(term)  # type: ignore[arg-type]
+            assert (term in fresh) == (term in want)
+        assert _items(seen) == _items(want)
+        for term in want:  # and after
+            assert seen[term] == want[term]
+
+
+def test_content_terms_fill_the_memo_as_before(
+    articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New tokens are judged where ``map`` meets them and ``map`` goes on; a full memo
+    judges them one by one: the same terms either way (empty, partly known, filling up
+    on the way, full)."""
+    from digests import textproc
+
+    lists = [word_spans(to_simplified(new.original_text(a)))[0] for a in articles[:8]]
+    want = [_old_content_terms(words) for words in lists]
+    monkeypatch.setattr(textproc, "_content_cache", {})
+    assert [content_terms(words) for words in lists] == want
+    rng = random.Random(37)
+    for words in lists:  # a few new words an article, as in use
+        for word in rng.sample(words, min(len(words), 12)):
+            textproc._content_cache.pop(word, None)
+        assert content_terms(words) == _old_content_terms(words)
+    monkeypatch.setattr(textproc, "_CONTENT_MEMO_MAX", len(textproc._content_cache) + 3)
+    for words in lists:  # the memo fills up part way through
+        for word in rng.sample(words, min(len(words), 12)):
+            textproc._content_cache.pop(word, None)
+        assert content_terms(words) == _old_content_terms(words)
+    monkeypatch.setattr(textproc, "_CONTENT_MEMO_MAX", 500_000)
+    full = dict.fromkeys((f"x{i}" for i in range(500_000)), None)
+    monkeypatch.setattr(textproc, "_content_cache", full)
+    assert [content_terms(words) for words in lists] == want
+    assert len(full) == 500_000
+
+
+def test_read_memo_is_the_plain_loop() -> None:
+    """:func:`digests.textproc._read_memo` (a map over the memo that goes on past new
+    words, then the plain loop where they come thick) gives what the plain loop gave and
+    leaves the memo as it left it, whatever the share of new words and the memo's room."""
+    from digests.textproc import _read_memo
+
+    def judge_into(memo: dict[str, str], limit: int):  # type: ignore[no-untyped-def]
+        def judge(word: str) -> str:
+            if word in memo:
+                return memo[word]
+            value = word.upper() + str(len(word))
+            if len(memo) < limit:
+                memo[word] = value
+            return value
+
+        return judge
+
+    rng = random.Random(41)
+    vocab = [f"w{i}" for i in range(300)]
+    for case in range(600):
+        words = [rng.choice(vocab) for _ in range(rng.randrange(0, 900))]
+        known = rng.sample(vocab, rng.randrange(0, 301))
+        limit = rng.choice([10**6, len(known) + rng.randrange(0, 20), len(known)])
+        got_memo = {w: judge_into({}, 10**6)(w) for w in known}
+        want_memo = dict(got_memo)
+        source = iter(words) if case % 3 == 0 else dict.fromkeys(words) if case % 3 == 1 else words
+        plain = dict.fromkeys(words) if case % 3 == 1 else words
+        got = _read_memo(got_memo, source, judge_into(got_memo, limit), limit)
+        want_judge = judge_into(want_memo, limit)
+        want = [want_memo[w] if w in want_memo else want_judge(w) for w in plain]
+        assert got == want
+        assert list(got_memo.items()) == list(want_memo.items())
+
+
+def test_word_idfs_after_the_memo_is_cleared(articles: list[Article]) -> None:
+    from digests import textproc
+    from digests.textproc import word_idf, word_idfs
+
+    lists = [word_spans(to_simplified(new.original_text(a)))[0] for a in articles[:6]]
+    want = [[word_idf(w) for w in words] for words in lists]
+    textproc._idf_cache.clear()
+    assert [word_idfs(words) for words in lists] == want
+    rng = random.Random(43)
+    for words in lists:
+        for word in rng.sample(words, min(len(words), 9)):
+            textproc._idf_cache.pop(word, None)
+        assert word_idfs(dict.fromkeys(words)) == [word_idf(w) for w in dict.fromkeys(words)]
