@@ -4,6 +4,7 @@ the loopback Bot API."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGEDUMPS = ROOT / "bot" / "cli" / "demo_data" / "pagedumps"
 """Sample page dumps (our own text): the demo's articles and the segmentation fixtures."""
 CORPUS = ROOT.parent / "shared" / "corpus" / "blog-page-62.txt"
+
+
+def _keep_test_caches_apart() -> None:
+    """Point ``$BRIEFBOT_CACHE_DIR`` (unless set) at a cache folder of the tests' own,
+    beside the user's: patterns and names built from test data would otherwise fill the
+    user's cache files, which stop taking entries at their bound, and a test that
+    clears or damages a cache file would do it to the user's.  Kept between runs, so
+    the suite still finds jieba's prepared dictionary ready."""
+    if not os.environ.get("BRIEFBOT_CACHE_DIR"):
+        from digests.cachedir import cache_dir
+
+        os.environ["BRIEFBOT_CACHE_DIR"] = str(cache_dir().with_name("briefbot-tests"))
+
+
+_keep_test_caches_apart()
 
 
 @pytest.fixture
