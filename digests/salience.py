@@ -160,7 +160,7 @@ def investor_factor(
     (its own cue list), so the thesis boost is not given twice.  ``present`` is the
     text's :func:`reference_year`, for dated history.  ``thesis`` and ``list_item`` are
     :func:`is_thesis` and :func:`is_list_item` of ``text`` when the caller has them
-    already (:func:`digests.summarize.prepare` needs both for every sentence).
+    already (:func:`digests.preparation.prepare` needs both for every sentence).
     """
     value = bool(figures and investor_figures(figures)) or bool(
         _INDEX_POINTS_NEEDS.search(text) and _INDEX_POINTS_RE.search(text)

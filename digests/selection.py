@@ -7,7 +7,7 @@ redundancy is avoided by construction.  Greedy selection by gain per character,
 then restored to document order, is the classic (1 - 1/e)-approximate answer.
 
 What a sentence is (its shown text, quality and kind) is decided once per article in
-:func:`digests.summarize.prepare`; this module only chooses among them, keeping the
+:func:`digests.preparation.prepare`; this module only chooses among them, keeping the
 rules that make a digest readable out of context: a sentence pointing back (它們…)
 comes with the sentence it points to, a list item with the item or lead-in before it.
 """
@@ -43,7 +43,7 @@ class Prepared:
     Not frozen: one is built per sentence (about 90 per article) and a frozen
     dataclass's ``__init__`` sets each of its twelve fields through
     ``object.__setattr__``, twice the cost of plain slot stores.  Nothing changes a
-    ``Prepared`` after :func:`digests.summarize.prepare` builds it, and nothing hashes
+    ``Prepared`` after :func:`digests.preparation.prepare` builds it, and nothing hashes
     one (they are looked up by ``id`` of their sentence).
     """
 
@@ -90,7 +90,7 @@ def select_sentences(
 ) -> list[Sentence]:
     """Greedy budgeted coverage over ``candidates``; returns them in document order.
 
-    ``prepared``: :func:`digests.summarize.prepare` of the candidates (or more).
+    ``prepared``: :func:`digests.preparation.prepare` of the candidates (or more).
     ``call_first`` (section digests) starts from the writer's call when the passage has one.
     ``headed``: the digest is shown under its section's heading, the context of the
     section's first sentence (a list's first item, 這家公司… after the company's name).

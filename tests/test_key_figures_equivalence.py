@@ -16,9 +16,10 @@ from digests.analysis import ArticleAnalysis, analyze
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import is_table_row
 from digests.models import Article, Section
+from digests.preparation import prepare
 from digests.selection import Prepared
 from digests.sources import load
-from digests.summarize import _labelled_rows, _may_hold_row, key_figures, prepare
+from digests.summarize import _labelled_rows, _may_hold_row, key_figures
 from tests.conftest import FIXTURES, PAGEDUMPS
 
 

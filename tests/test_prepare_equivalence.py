@@ -19,6 +19,15 @@ from digests.fragments import is_fragment
 from digests.lexicon import default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, Section
+from digests.preparation import (
+    _CLAIM_RE,
+    _STANCE_RE,
+    SALIENT_FACTOR,
+    STANCE_BOOST,
+    _names_company,
+    prepare,
+    trim_connective,
+)
 from digests.salience import (
     has_dateline,
     investor_factor,
@@ -39,15 +48,6 @@ from digests.salience import (
 from digests.selection import Prepared
 from digests.sources.boilerplate import is_boilerplate
 from digests.sources.pagedump import parse_page_dump
-from digests.summarize import (
-    _CLAIM_RE,
-    _STANCE_RE,
-    SALIENT_FACTOR,
-    STANCE_BOOST,
-    _names_company,
-    prepare,
-    trim_connective,
-)
 from digests.tickers import PAREN_TICKER
 from tests.conftest import ROOT
 from tests.test_salience_prefilters import TEXTS

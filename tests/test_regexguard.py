@@ -160,9 +160,9 @@ def test_letters_of_every_script_have_cases() -> None:
 
 
 def test_starts_holds_the_first_character_of_every_match() -> None:
-    from digests import salience, summarize
+    from digests import preparation, salience
 
-    for pattern in (summarize._CONNECTIVE_RE, salience._ASIDE_RE, re.compile(r"^(?:ab|c)d")):
+    for pattern in (preparation._CONNECTIVE_RE, salience._ASIDE_RE, re.compile(r"^(?:ab|c)d")):
         first = starts(pattern)
         assert first
         samples = _matching_samples(pattern, 400, 7)
@@ -176,13 +176,13 @@ def test_starts_holds_the_first_character_of_every_match() -> None:
 
 
 def test_grouped_words_match_the_same_texts() -> None:
-    from digests import salience, summarize
+    from digests import preparation, salience
     from tests.test_salience_prefilters import TEXTS
 
     pairs = [(p, grouped(p)) for p in (*salience._CATEGORIES, salience._GLOBAL_RE)]
     pairs += [
-        (summarize._CLAIM_RE, summarize._CLAIM_ANY),
-        (summarize._STANCE_RE, summarize._STANCE_ANY),
+        (preparation._CLAIM_RE, preparation._CLAIM_ANY),
+        (preparation._STANCE_RE, preparation._STANCE_ANY),
     ]
     for k, (plain, fast) in enumerate(pairs):
         assert fast is not plain and fast.pattern != plain.pattern
@@ -202,16 +202,16 @@ def test_values_kept_between_runs_are_what_the_functions_compute(
 ) -> None:
     """needs, guarded, starts and grouped read from the cache file give exactly what they
     compute from the parsed pattern, for every rule of the modules that use them."""
-    from digests import regexcache, regexguard, salience, summarize
+    from digests import preparation, regexcache, regexguard, salience
 
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(regexcache.atexit, "register", lambda fn: None)
     patterns = [
         *salience._CATEGORIES,
         salience._GLOBAL_RE,
-        summarize._CLAIM_RE,
-        summarize._STANCE_RE,
-        summarize._CONNECTIVE_RE,
+        preparation._CLAIM_RE,
+        preparation._STANCE_RE,
+        preparation._CONNECTIVE_RE,
         salience._ASIDE_RE,
         re.compile(CALL_PATTERN),
         re.compile(r"(?:加入|按讚)(?:LINE|YouTube)|(?:訂閱|追蹤)[^。]{0,4}頻道", re.I),

@@ -1,6 +1,6 @@
 """The sentence rules' shortcuts decide exactly as the plain rules do (issue 13).
 
-:func:`digests.summarize.prepare` asks a dozen rules of every sentence, so they skip work:
+:func:`digests.preparation.prepare` asks a dozen rules of every sentence, so they skip work:
 a literal every match needs is looked for first (:func:`digests.regexguard.needs`), a rule
 anchored at the start is matched, not searched, values several rules read are computed
 once, :func:`digests.fragments.is_fragment` stops at its first reason.  Each shortcut is
@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from digests import figures, fragments, salience, summarize
+from digests import figures, fragments, preparation, salience
 from digests.textproc import split_sentences
 from tests.conftest import ROOT
 
@@ -109,10 +109,10 @@ def _reference_year(texts: list[str]) -> int | None:
 
 
 def _trim_connective(sentence: str) -> str:
-    trimmed = summarize._CONNECTIVE_RE.sub("", sentence, count=1)
+    trimmed = preparation._CONNECTIVE_RE.sub("", sentence, count=1)
     if (
         trimmed == sentence
-        or len(trimmed) < summarize.MIN_TRIMMED
+        or len(trimmed) < preparation.MIN_TRIMMED
         or fragments.is_fragment(trimmed)
     ):
         return sentence
@@ -140,11 +140,11 @@ def test_fragment_checks() -> None:
 
 
 def test_trimmed_connective() -> None:
-    assert summarize._CONNECTIVE_STARTS  # read from the pattern: the shortcut is on
+    assert preparation._CONNECTIVE_STARTS  # read from the pattern: the shortcut is on
     for text in TEXTS:
-        assert summarize.trim_connective(text) == _trim_connective(text), text
+        assert preparation.trim_connective(text) == _trim_connective(text), text
     assert (
-        summarize.trim_connective("此外，台積電第三季營收年增三成。")
+        preparation.trim_connective("此外，台積電第三季營收年增三成。")
         == "台積電第三季營收年增三成。"
     )
 

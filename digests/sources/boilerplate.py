@@ -21,7 +21,7 @@ advertising revenue is kept.  Three forms need no channel, because article text 
 them: a short line of two or more calls to action alone (按讚追蹤, 按讚、分享、訂閱), a short line
 opened by an emoji or arrow (👉 立即訂閱), and a paywall offer (付費會員, 閱讀全文, 限時優惠).
 
-Every sentence of every article meets these rules (``summarize.prepare``), and almost none
+Every sentence of every article meets these rules (``preparation.prepare``), and almost none
 is boilerplate, so they are written to say no cheaply with the same matches: rules anchored
 at ``^`` run with ``match``, the others behind a test for a word every match holds or a
 lookahead on the characters a match starts with (:mod:`digests.sources.rulescan`).  A new

@@ -1,6 +1,6 @@
 """Cheaper scans for the line rules of boilerplate and bylines, with exactly the same matches.
 
-Every sentence of every article meets the boilerplate rules (``summarize.prepare`` asks
+Every sentence of every article meets the boilerplate rules (``preparation.prepare`` asks
 ``is_boilerplate`` of each), and almost none of them is boilerplate, so what costs is
 saying "no".  Python's ``re`` skips positions by their first character only when every
 alternative of a pattern opens with a plain, caseless character; otherwise a ``search``
