@@ -17,8 +17,8 @@ from digests.companies import (
     CompanyDirectory,
     LearnedAlias,
     fold_latin,
-    foreign_names,
 )
+from digests.directory_sources import foreign_names
 from digests.mentions import (
     ACRONYM_NAMES,
     EN_COMPANY_SUFFIX,

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from digests.companies import Company, CompanyDirectory, build_directory
+from digests.companies import Company, CompanyDirectory
+from digests.directory_sources import build_directory
 from digests.taxonomy import Taxonomy, load_taxonomy
 from digests.textproc import add_words, fetch_words, general_word_freq, when_segmenter_loads
 

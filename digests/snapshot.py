@@ -92,7 +92,13 @@ def reference_source_key() -> str:
     for path in files:
         digest.update(_file_id(path).encode())
     here = Path(__file__).parent
-    for module in ("companies.py", "normalize.py", "taxonomy.py", "snapshot.py"):
+    for module in (
+        "companies.py",
+        "directory_sources.py",
+        "normalize.py",
+        "taxonomy.py",
+        "snapshot.py",
+    ):
         try:
             digest.update((here / module).read_bytes())
         except OSError:

@@ -17,9 +17,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from digests import companies as companies_module
-from digests import snapshot
+from digests import directory_sources, snapshot
 from digests.cachedir import cache_dir, write_cache_file
-from digests.companies import Company, CompanyDirectory, build_directory
+from digests.companies import Company, CompanyDirectory
+from digests.directory_sources import build_directory
 from digests.lexicon import Lexicon, lexicon_for_queries
 from digests.snapshot import directory_from_state, directory_state, reference_source_key
 from digests.textproc import load_segmenter
@@ -89,7 +90,8 @@ def _version_of(lexicon: Lexicon, made_of: MadeOf | None) -> str:
 def _memo_key(lexicon: Lexicon, made_of: MadeOf) -> str:
     state_text, learned = made_of
     digest = hashlib.sha256(b"1|")
-    for module in (Path(__file__), Path(companies_module.__file__), Path(snapshot.__file__)):
+    made_by = (companies_module, directory_sources, snapshot)
+    for module in (Path(__file__), *(Path(str(m.__file__)) for m in made_by)):
         digest.update(module.read_bytes())
     topics = [[t.id, t.name, list(t.aliases)] for t in lexicon.taxonomy.topics]
     digest.update(json.dumps(topics, ensure_ascii=False).encode())

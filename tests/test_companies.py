@@ -142,7 +142,8 @@ def test_ambiguity_marked_again_after_learning_equals_marking_afresh() -> None:
     fall to 0."""
     import random
 
-    from digests.companies import Company, build_directory
+    from digests.companies import Company
+    from digests.directory_sources import build_directory
 
     rng = random.Random(7)
     directory = build_directory()

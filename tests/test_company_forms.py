@@ -10,12 +10,8 @@ import pytest
 
 from digests.aliases import learn_aliases
 from digests.analysis import analyze
-from digests.companies import (
-    clean_listed_name,
-    foreign_companies,
-    is_etf,
-    twstock_companies,
-)
+from digests.companies import is_etf
+from digests.directory_sources import clean_listed_name, foreign_companies, twstock_companies
 from digests.lexicon import build_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, Section

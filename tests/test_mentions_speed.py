@@ -18,7 +18,8 @@ import pytest
 
 from digests.aliases import names_with_parens
 from digests.analysis import analyze
-from digests.companies import Company, CompanyDirectory, build_directory, phrase_pattern
+from digests.companies import Company, CompanyDirectory, phrase_pattern
+from digests.directory_sources import build_directory
 from digests.lexicon import default_lexicon
 from digests.mentions import (
     AMBIGUOUS,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from digests.companies import Company, CompanyDirectory, build_directory
+from digests.companies import Company, CompanyDirectory
+from digests.directory_sources import build_directory
 from digests.lexicon import build_lexicon
 from digests.snapshot import directory_from_state, directory_state
 from store import open_db

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from functools import cache
 
 from digests import regexcache
-from digests.companies import Company, CompanyDirectory, curated_companies
+from digests.companies import Company, CompanyDirectory
+from digests.directory_sources import curated_companies
 from digests.taxonomy import Taxonomy, Topic
 
 _LATIN_NAME = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,'’ -]*")
