@@ -78,13 +78,24 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
             return _build(source, entry)  # type: ignore[arg-type]  # checked by _sre
         except (TypeError, ValueError, RuntimeError):
             pass  # an entry this engine does not take: compile it afresh below
+    pattern, fresh = _compiled(source, flags)
+    if fresh is not None and len(entries) < _MAX_ENTRIES:
+        _remember(entries, (source, flags), fresh)
+    return pattern
+
+
+def _compiled(source: str, flags: int) -> tuple[re.Pattern[str], Entry | None]:
+    """``re.compile``'s pattern, and the engine code to keep for it: only code that
+    rebuilds a pattern equal to it (source, flags and the whole compiled code)."""
     pattern = re.compile(source, flags)
     fresh = _entry(source, flags)
-    if fresh is not None and len(entries) < _MAX_ENTRIES:
-        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+    if fresh is not None:
+        try:
             if _build(source, fresh) == pattern:
-                _remember(entries, (source, flags), fresh)
-    return pattern
+                return pattern, fresh
+        except (TypeError, ValueError, RuntimeError):
+            pass
+    return pattern, None
 
 
 def prime(source: str, flags: int | re.RegexFlag = 0) -> None:
@@ -257,12 +268,10 @@ def compile_data(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
             return _build(source, marshal.loads(packed))
         except (TypeError, ValueError, RuntimeError, EOFError):
             pass  # an entry this engine does not take: compile it afresh below
-    pattern = re.compile(source, flags)
-    fresh = _entry(source, flags)
+    pattern, fresh = _compiled(source, flags)
     if fresh is not None and len(entries) < _MAX_DATA_ENTRIES:
-        with contextlib.suppress(TypeError, ValueError, RuntimeError):
-            if _build(source, fresh) == pattern:
-                _remember_data(entries, (source, flags), marshal.dumps(fresh))
+        with contextlib.suppress(ValueError):  # code marshal cannot write: not kept
+            _remember_data(entries, (source, flags), marshal.dumps(fresh))
     return pattern
 
 

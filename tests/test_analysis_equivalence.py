@@ -97,13 +97,18 @@ def test_split_sentences_as_before(analyses: list[ArticleAnalysis]) -> None:
         assert split_sentences(text) == plain_split(text)
 
 
+def _random_weights(rng: random.Random) -> dict[str, float]:
+    """Up to 40 terms' weights, ties, zeros of both signs included."""
+    return {
+        f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
+        for _ in range(rng.randrange(40))
+    }
+
+
 def test_by_weight_is_the_sorted_order() -> None:
     rng = random.Random(4)
     for _ in range(300):
-        weights = {
-            f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
-            for _ in range(rng.randrange(40))
-        }
+        weights = _random_weights(rng)
         want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         assert list(by_weight(weights)) == want
     with_nan = {"a": 1.0, "b": math.nan, "c": 2.0}
@@ -113,10 +118,7 @@ def test_by_weight_is_the_sorted_order() -> None:
 def test_by_weight_along_a_shared_sort() -> None:
     rng = random.Random(5)
     for _ in range(300):
-        weights = {
-            f"t{rng.randrange(1000)}": rng.choice([1.0, 2.5, 0.0, -0.0, 12.0, rng.random() * 10])
-            for _ in range(rng.randrange(40))
-        }
+        weights = _random_weights(rng)
         want = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         assert list(by_weight(weights, heaviest_first(weights))) == want
         # the sorted values a selection reads from it: as sorting the values
