@@ -60,8 +60,6 @@ Key = tuple[str, int] | tuple[str, int, str]
 """(source, flags) for a pattern's code; (source, flags, kind) for a :func:`derived` value."""
 
 _lock = threading.Lock()
-_entries: dict[Key, object] | None = None
-_added = 0
 
 _V = TypeVar("_V")
 
@@ -71,7 +69,7 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     flags = int(flags)
     if not _ENGINE or not isinstance(source, str) or flags & _UNCACHED_FLAGS:
         return re.compile(source, flags)
-    entries = _load()
+    entries = _PATTERNS.load()
     entry = entries.get((source, flags))
     if entry is not None:
         try:
@@ -79,8 +77,8 @@ def compile(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
         except (TypeError, ValueError, RuntimeError):
             pass  # an entry this engine does not take: compile it afresh below
     pattern, fresh = _compiled(source, flags)
-    if fresh is not None and len(entries) < _MAX_ENTRIES:
-        _remember(entries, (source, flags), fresh)
+    if fresh is not None:
+        _PATTERNS.remember((source, flags), fresh)
     return pattern
 
 
@@ -135,17 +133,16 @@ def derived(
     flags = int(flags)
     if not _ENGINE or not kind or not isinstance(source, str):
         return compute()
-    entries = _load()
+    entries = _PATTERNS.load()
     key = (source, flags, kind)
     if key in entries:
         kept = entries[key]
         if valid(kept):
             return kept  # type: ignore[return-value]  # valid() checked it
     value = compute()
-    if len(entries) < _MAX_ENTRIES:
-        with contextlib.suppress(ValueError, TypeError, EOFError):
-            if marshal.loads(marshal.dumps(value)) == value:
-                _remember(entries, key, value, replace=True)  # over a rejected one
+    with contextlib.suppress(ValueError, TypeError, EOFError):
+        if marshal.loads(marshal.dumps(value)) == value:
+            _PATTERNS.remember(key, value, replace=True)  # over a rejected one
     return value
 
 
@@ -175,22 +172,6 @@ def _entry(source: str, flags: int) -> Entry | None:
         return None
 
 
-def _path() -> Path:
-    key = hashlib.sha256(f"{_FORMAT}|{_ENGINE}".encode()).hexdigest()[:16]
-    return cache_dir() / f"regex-{key}.marshal"
-
-
-def _load() -> dict[Key, object]:
-    global _entries
-    entries = _entries
-    if entries is not None:
-        return entries
-    with _lock:
-        if _entries is None:
-            _entries = _read(_path())
-        return _entries
-
-
 def _read(path: Path) -> dict[Key, object]:
     """The cached entries, or none when the file is missing or not one of ours.
 
@@ -206,29 +187,57 @@ def _read(path: Path) -> dict[Key, object]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _remember(entries: dict[Key, object], key: Key, entry: object, replace: bool = False) -> None:
-    global _added
-    with _lock:
-        if key not in entries or replace:
-            entries[key] = entry
-            if _added == 0:
-                atexit.register(_save)
-            _added += 1
-
-
-def _save() -> None:
-    """Write the cache once at exit, when this process compiled something new.
+class _KeptFile:
+    """One marshal file of kept values in :func:`cache_dir`, named by ``prefix`` and the
+    engine: read once per process, written once at exit when this process added something
+    (merged with what other processes wrote meanwhile, unless that passes ``bound``).
 
     Atomic replace: concurrent processes each write a whole file; the last one stays.
     """
-    entries = _entries
-    if not _added or entries is None:
-        return
-    path = _path()
-    on_disk = _read(path)  # keep what other processes added meanwhile
-    merged = {**on_disk, **entries} if len(on_disk) + len(entries) <= _MAX_ENTRIES else entries
-    with contextlib.suppress(ValueError):  # marshal: an entry it cannot hold (none so far)
-        write_cache_file(path, marshal.dumps(merged), "regex-*.marshal")
+
+    def __init__(self, prefix: str, bound: int) -> None:
+        self.prefix = prefix
+        self.bound = bound
+        self.entries: dict[Key, object] | None = None
+        self.added = 0
+
+    def path(self) -> Path:
+        key = hashlib.sha256(f"{_FORMAT}|{_ENGINE}".encode()).hexdigest()[:16]
+        return cache_dir() / f"{self.prefix}-{key}.marshal"
+
+    def load(self) -> dict[Key, object]:
+        entries = self.entries
+        if entries is not None:
+            return entries
+        with _lock:
+            if self.entries is None:
+                self.entries = _read(self.path())
+            return self.entries
+
+    def remember(self, key: Key, value: object, replace: bool = False) -> None:
+        """Keep ``value`` under ``key`` (while the file is under its bound)."""
+        entries = self.load()
+        with _lock:
+            if len(entries) >= self.bound or (key in entries and not replace):
+                return
+            entries[key] = value
+            if self.added == 0:
+                atexit.register(self.save)
+            self.added += 1
+
+    def save(self) -> None:
+        entries = self.entries
+        if not self.added or entries is None:
+            return
+        path = self.path()
+        on_disk = _read(path)  # keep what other processes added meanwhile
+        merged = {**on_disk, **entries} if len(on_disk) + len(entries) <= self.bound else entries
+        with contextlib.suppress(ValueError):  # marshal: an entry it cannot hold (none so far)
+            write_cache_file(path, marshal.dumps(merged), f"{self.prefix}-*.marshal")
+
+
+_PATTERNS = _KeptFile("regex", _MAX_ENTRIES)
+"""Module patterns' engine code, and what :func:`derived` keeps beside it."""
 
 
 # --- patterns built from reference data ------------------------------------------
@@ -237,14 +246,15 @@ _MAX_DATA_ENTRIES = 8000
 """A bound on the data patterns' file: the company directory's names number a few
 thousand, and only those articles meet are compiled."""
 
-_data_entries: dict[tuple[str, int], bytes] | None = None
-_data_added = 0
+_NAMES = _KeptFile("names-regex", _MAX_DATA_ENTRIES)
+"""Patterns built from reference data, each entry marshalled on its own (see
+:func:`compile_data`)."""
 
 
 def compile_data(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     """:func:`compile` for patterns built from reference data that recurs between runs
     (a company name's phrase or word pattern, compiled when an article first meets the
-    name): the same checks, kept in a file of their own (:func:`_data_path`, at most
+    name): the same checks, kept in a file of their own (``names-regex-*``, at most
     :data:`_MAX_DATA_ENTRIES`) so that they never crowd the module patterns out of
     theirs.  A fresh ``briefbot ingest`` compiled ~70 such patterns, about 11 ms.
 
@@ -252,54 +262,17 @@ def compile_data(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     met (1,700 entries, 2.3 MB, after the test suite), and a process needs a few dozen,
     so only those are decoded (10 us each; reading the whole file decoded took 10 ms,
     the packed one 1.4 ms)."""
-    global _data_entries
     flags = int(flags)
     if not _ENGINE or not isinstance(source, str) or flags & _UNCACHED_FLAGS:
         return re.compile(source, flags)
-    entries = _data_entries
-    if entries is None:
-        with _lock:
-            if _data_entries is None:
-                _data_entries = _read(_data_path())  # type: ignore[assignment]
-            entries = _data_entries
-    packed = entries.get((source, flags))
-    if packed is not None:
+    packed = _NAMES.load().get((source, flags))
+    if isinstance(packed, bytes):
         try:
             return _build(source, marshal.loads(packed))
         except (TypeError, ValueError, RuntimeError, EOFError):
             pass  # an entry this engine does not take: compile it afresh below
     pattern, fresh = _compiled(source, flags)
-    if fresh is not None and len(entries) < _MAX_DATA_ENTRIES:
+    if fresh is not None:
         with contextlib.suppress(ValueError):  # code marshal cannot write: not kept
-            _remember_data(entries, (source, flags), marshal.dumps(fresh))
+            _NAMES.remember((source, flags), marshal.dumps(fresh))
     return pattern
-
-
-def _data_path() -> Path:
-    key = hashlib.sha256(f"{_FORMAT}|{_ENGINE}".encode()).hexdigest()[:16]
-    return cache_dir() / f"names-regex-{key}.marshal"
-
-
-def _remember_data(
-    entries: dict[tuple[str, int], bytes], key: tuple[str, int], packed: bytes
-) -> None:
-    global _data_added
-    with _lock:
-        if key not in entries:
-            entries[key] = packed
-            if _data_added == 0:
-                atexit.register(_save_data)
-            _data_added += 1
-
-
-def _save_data() -> None:
-    """:func:`_save` for the data patterns' file."""
-    entries = _data_entries
-    if not _data_added or entries is None:
-        return
-    path = _data_path()
-    on_disk = _read(path)
-    size = len(on_disk) + len(entries)
-    merged = {**on_disk, **entries} if size <= _MAX_DATA_ENTRIES else entries
-    with contextlib.suppress(ValueError):
-        write_cache_file(path, marshal.dumps(merged), "names-regex-*.marshal")

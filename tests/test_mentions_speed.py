@@ -555,8 +555,8 @@ def test_name_patterns_kept_between_runs_equal_compiled_ones(
     from digests import regexcache
 
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(regexcache, "_data_entries", None)
-    monkeypatch.setattr(regexcache, "_data_added", 0)
+    monkeypatch.setattr(regexcache._NAMES, "entries", None)
+    monkeypatch.setattr(regexcache._NAMES, "added", 0)
     monkeypatch.setattr(regexcache.atexit, "register", lambda fn: None)
     labels = ["Shin-Etsu Chemical", "GE Vernova", "Lynas Rare Earths", "AT&T", "S&P Global"]
     sources = [
@@ -565,13 +565,13 @@ def test_name_patterns_kept_between_runs_equal_compiled_ones(
         for flags in (0, int(re.IGNORECASE))
     ]
     first = [regexcache.compile_data(s, f) for s, f in sources]
-    regexcache._save_data()
+    regexcache._NAMES.save()
     assert len(list(tmp_path.glob("names-regex-*.marshal"))) == 1
     assert not list(tmp_path.glob("regex-*.marshal"))  # the module patterns' file is apart
-    monkeypatch.setattr(regexcache, "_data_entries", None)
-    monkeypatch.setattr(regexcache, "_data_added", 0)
+    monkeypatch.setattr(regexcache._NAMES, "entries", None)
+    monkeypatch.setattr(regexcache._NAMES, "added", 0)
     again = [regexcache.compile_data(s, f) for s, f in sources]
-    assert regexcache._data_added == 0  # every one came from the file
+    assert regexcache._NAMES.added == 0  # every one came from the file
     for (source, flags), one, two in zip(sources, first, again, strict=True):
         assert one == two == re.compile(source, flags)
     for label in labels:

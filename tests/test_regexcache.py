@@ -29,28 +29,28 @@ TEXTS = ["2024年3月營收", "我們認為看好", "1. 第一\n(一) 第二", "
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder and no entries loaded in this process."""
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(regexcache, "_entries", None)
-    monkeypatch.setattr(regexcache, "_added", 0)
+    monkeypatch.setattr(regexcache._PATTERNS, "entries", None)
+    monkeypatch.setattr(regexcache._PATTERNS, "added", 0)
     monkeypatch.setattr(regexcache.atexit, "register", lambda fn: None)
     return tmp_path
 
 
 def _reload(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget what this process holds, as a new process would."""
-    monkeypatch.setattr(regexcache, "_entries", None)
-    monkeypatch.setattr(regexcache, "_added", 0)
+    monkeypatch.setattr(regexcache._PATTERNS, "entries", None)
+    monkeypatch.setattr(regexcache._PATTERNS, "added", 0)
 
 
 def test_kept_patterns_equal_compiled_ones_and_match_alike(
     fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = [regexcache.compile(source, flags) for source, flags in SOURCES]
-    regexcache._save()
+    regexcache._PATTERNS.save()
     (kept,) = fresh_cache.glob("regex-*.marshal")
     assert len(marshal.loads(kept.read_bytes())) == len(SOURCES)
     _reload(monkeypatch)
     again = [regexcache.compile(source, flags) for source, flags in SOURCES]
-    assert regexcache._added == 0  # every one came from the file
+    assert regexcache._PATTERNS.added == 0  # every one came from the file
     for (source, flags), one, two in zip(SOURCES, first, again, strict=True):
         plain = re.compile(source, flags)
         assert one == plain and two == plain  # equality compares source, flags and code
@@ -73,7 +73,7 @@ def test_unreadable_or_foreign_files_only_cost_the_compile(
 ) -> None:
     source, flags = SOURCES[0]
     regexcache.compile(source, flags)
-    path = regexcache._path()
+    path = regexcache._PATTERNS.path()
     for content in (b"", b"not marshal", marshal.dumps(["a list"])):
         path.write_bytes(content)
         _reload(monkeypatch)
@@ -88,15 +88,15 @@ def test_an_entry_the_engine_rejects_falls_back_to_re_compile(
     assert entry is not None
     final_flags, code, groups, groupindex, indexgroup = entry
     broken = (final_flags, code[:3], groups, groupindex, indexgroup)  # truncated code
-    regexcache._path().parent.mkdir(parents=True, exist_ok=True)
-    regexcache._path().write_bytes(marshal.dumps({(source, flags): broken}))
+    regexcache._PATTERNS.path().parent.mkdir(parents=True, exist_ok=True)
+    regexcache._PATTERNS.path().write_bytes(marshal.dumps({(source, flags): broken}))
     _reload(monkeypatch)
     assert regexcache.compile(source, flags) == re.compile(source, flags)
 
 
 def test_bytes_patterns_are_compiled_by_re_and_not_kept(fresh_cache: Path) -> None:
     assert regexcache.compile(b"bytes") == re.compile(b"bytes")  # type: ignore[arg-type]
-    assert not regexcache._entries
+    assert not regexcache._PATTERNS.entries
 
 
 def test_every_pattern_our_modules_keep_is_what_re_compile_builds(tmp_path: Path) -> None:
@@ -111,12 +111,12 @@ def test_every_pattern_our_modules_keep_is_what_re_compile_builds(tmp_path: Path
         "for pkg in (digests, digests.sources):\n"
         "    for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
         "        importlib.import_module(mod.name)\n"
-        "entries = regexcache._load()\n"
+        "entries = regexcache._PATTERNS.load()\n"
         "assert entries, 'nothing kept'\n"
         "code = {k: e for k, e in entries.items() if len(k) == 2}\n"
         "for (source, flags), entry in code.items():\n"
         "    assert regexcache._build(source, entry) == re.compile(source, flags), source\n"
-        "print(len(code), len(entries) - len(code), regexcache._added)\n"
+        "print(len(code), len(entries) - len(code), regexcache._PATTERNS.added)\n"
     )
     env = {"BRIEFBOT_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT), "PATH": ""}
     runs = [
@@ -147,7 +147,7 @@ def test_derived_values_are_kept_per_source_flags_and_code(
         return isinstance(value, str)
 
     assert regexcache.derived("k:v1", "a|b", 0, lambda: compute("ab"), is_str) == "ab"
-    regexcache._save()
+    regexcache._PATTERNS.save()
     _reload(monkeypatch)
     calls.clear()
     assert regexcache.derived("k:v1", "a|b", 0, lambda: compute("x"), is_str) == "ab"
@@ -159,7 +159,7 @@ def test_derived_values_are_kept_per_source_flags_and_code(
     assert len(calls) == 3
     # no code version: never kept
     assert regexcache.derived("", "a|d", 0, lambda: compute("d"), is_str) == "d"
-    assert not any(len(key) == 3 and key[2] == "" for key in regexcache._load())
+    assert not any(len(key) == 3 and key[2] == "" for key in regexcache._PATTERNS.load())
     # a pattern's own code is not mistaken for a derived value, nor the reverse
     assert regexcache.compile("a|b") == re.compile("a|b")
 
@@ -167,9 +167,11 @@ def test_derived_values_are_kept_per_source_flags_and_code(
 def test_a_damaged_derived_value_is_computed_afresh(
     fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    regexcache._path().parent.mkdir(parents=True, exist_ok=True)
-    regexcache._path().write_bytes(marshal.dumps({("a|b", 0, "k:v1"): ["not", "a", "str"]}))
+    regexcache._PATTERNS.path().parent.mkdir(parents=True, exist_ok=True)
+    regexcache._PATTERNS.path().write_bytes(
+        marshal.dumps({("a|b", 0, "k:v1"): ["not", "a", "str"]})
+    )
     _reload(monkeypatch)
     value = regexcache.derived("k:v1", "a|b", 0, lambda: "ab", lambda v: isinstance(v, str))
     assert value == "ab"
-    assert regexcache._load()[("a|b", 0, "k:v1")] == "ab"  # replaced, written at exit
+    assert regexcache._PATTERNS.load()[("a|b", 0, "k:v1")] == "ab"  # replaced, written at exit

@@ -228,14 +228,14 @@ def test_values_kept_between_runs_are_what_the_functions_compute(
 
     runs = []
     for _ in range(2):  # computed (an empty file), then read back (a new process)
-        monkeypatch.setattr(regexcache, "_entries", None)
-        monkeypatch.setattr(regexcache, "_added", 0)
+        monkeypatch.setattr(regexcache._PATTERNS, "entries", None)
+        monkeypatch.setattr(regexcache._PATTERNS, "added", 0)
         runs.append(results())
-        if not regexcache._added:
+        if not regexcache._PATTERNS.added:
             break
-        regexcache._save()
-    assert len(runs) == 2 and regexcache._added == 0  # the second run computed nothing
-    kept = [key for key in regexcache._load() if len(key) == 3]
+        regexcache._PATTERNS.save()
+    assert len(runs) == 2 and regexcache._PATTERNS.added == 0  # the second run computed nothing
+    kept = [key for key in regexcache._PATTERNS.load() if len(key) == 3]
     assert len(kept) >= 4 * len(patterns) - 4 and all(regexguard._CODE_ID in k[2] for k in kept)
 
     def fresh(p: re.Pattern[str]) -> list[object]:
