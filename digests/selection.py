@@ -23,6 +23,7 @@ from math import isnan
 from operator import itemgetter
 
 from digests.analysis import Sentence
+from digests.keywords import heaviest_first
 from digests.salience import LEAD_PRIOR
 
 MAX_SENTENCES = 3
@@ -95,7 +96,8 @@ def select_sentences(
     ``headed``: the digest is shown under its section's heading, the context of the
     section's first sentence (a list's first item, 這家公司… after the company's name).
     ``ranked``: the terms of ``weights`` heaviest first
-    (:func:`digests.keywords.heaviest_first`), when the caller sorted them already.
+    (:func:`digests.keywords.heaviest_first`), when the caller sorted them already
+    (else they are sorted here).
 
     A sentence that depends on the one before it (它們…, "2. …") competes as a unit with
     what it needs: its gain and its cost are the unit's, so the pair is chosen together
@@ -126,20 +128,14 @@ def select_sentences(
     # spoils a sort and min but never hides from the sum; weights of at least 0 sum to at
     # least the largest of them.)
     every = weights.values()
-    if ranked is not None:
-        # The values along ``ranked`` are ``sorted(every, reverse=True)`` (the same sort
-        # on the same keys): its top for the figure unit, its last as the lowest weight
-        # (only ``low >= 0.0`` is asked, true of -0.0 as of 0.0, and a NaN spoils the
-        # sum below whatever ``low`` is).
-        low = weights[ranked[-1]] if ranked else 0.0
-        if figured:
-            figure_unit = _figure_unit(weights, list(map(weights.__getitem__, ranked[:8])))
-    elif figured:
-        ordered = sorted(every, reverse=True)
-        figure_unit = _figure_unit(weights, ordered)
-        low = ordered[-1] if ordered else 0.0
-    else:
-        low = min(every, default=0.0)
+    if ranked is None:
+        ranked = heaviest_first(weights)
+    # The values along ``ranked`` are ``sorted(every, reverse=True)`` (the same sort on
+    # the same keys): its top for the figure unit, its last as the lowest weight (only
+    # ``low >= 0.0`` is asked, true of -0.0 as of 0.0, and a NaN spoils the sum below
+    # whatever ``low`` is).
+    low = weights[ranked[-1]] if ranked else 0.0
+    top = list(map(weights.__getitem__, ranked[:8]))
     bounded = (
         low >= 0.0
         and sum(every) < _HUGE
@@ -147,10 +143,12 @@ def select_sentences(
         and max(quality) < _HUGE
         and not isnan(sum(quality))
     )
-    if not figured:
+    if figured:
+        figure_unit = _figure_unit(weights, top)
+    else:
         # The unit only ever multiplies an empty sum (0): 0.0 for any finite unit, and
         # the unit of bounded weights is finite.
-        figure_unit = 1.0 if bounded else _figure_unit(weights)
+        figure_unit = 1.0 if bounded else _figure_unit(weights, top)
     # Each sentence's weighted terms (in the order of its terms, as every sum below
     # adds them) and what it is worth alone, nothing covered yet (the first round's
     # gains): the same sums, in the same order, as ``gain`` computes.

@@ -63,7 +63,8 @@ def _version_of(lexicon: Lexicon, made_of: MadeOf | None) -> str:
     process, to compare with the version the store already holds.  The memo's key
     hashes the snapshot text, the learned companies (every field, in order), the
     topics' rows and the code that turns them into the directory and the version
-    (this module, ``digests.companies``, ``digests.snapshot``): the same key means the
+    (this module, ``digests.companies``, ``digests.directory_sources``,
+    ``digests.snapshot``): the same key means the
     same inputs to :func:`_version`, so a kept version is what it would compute (1 ms
     to hash instead).  Without ``made_of`` (a directory built from the data files, or
     changed since), or when the folder cannot be read, it is computed.
