@@ -284,10 +284,10 @@ def by_weight(
         return
     # the terms by weight (the sort is stable: as ``list(weights.items())`` sorted by
     # weight would be), with no (term, weight) pair made for the terms never read
-    yield from runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
+    yield from _runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
 
 
-def runs_by_term(weights: dict[str, float], ranked: Sequence[str]) -> Iterator[tuple[str, float]]:
+def _runs_by_term(weights: dict[str, float], ranked: Sequence[str]) -> Iterator[tuple[str, float]]:
     """(term, weight) along ``ranked`` (:func:`heaviest_first` of ``weights``, which
     hold no NaN), each run of equal weights sorted by term as it is reached."""
     i, n = 0, len(ranked)

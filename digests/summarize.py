@@ -28,7 +28,7 @@ from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, 
 from digests.companies import Company, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
 from digests.fragments import _ROW_PUNCT_RE, is_table_row
-from digests.keywords import by_weight, heaviest_first, is_keyword, known_keywords, runs_by_term
+from digests.keywords import by_weight, heaviest_first, is_keyword, known_keywords
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
 from digests.models import Article, DigestedArticle, Section, SectionDigest, TopicScore
@@ -87,25 +87,27 @@ def _add_section_terms(counts: dict[str, int], analysis: ArticleAnalysis) -> Non
                 counts[term] = counts.get(term, 0) + count
 
 
-def _article_weights(
-    analysis: ArticleAnalysis, body: dict[str, int] | None = None
-) -> dict[str, float]:
+def _section_counts(analysis: ArticleAnalysis) -> dict[str, int]:
+    """Every section's term counts summed: what the article's weights and its topics
+    both read (:func:`_article_weights`, :func:`_article_topics`)."""
+    body: dict[str, int] = {}
+    _add_section_terms(body, analysis)
+    return body
+
+
+def _article_weights(analysis: ArticleAnalysis, body: dict[str, int]) -> dict[str, float]:
     """TF-IDF of the article's terms, title and headings weighing more.
 
-    ``body``: the sections' counts (:func:`_add_section_terms` into an empty dict), when
-    the caller has them (the article's topics read the same).  The title's counts, then
-    ``body`` added, are the counts of adding the sections to the title's: ``update``
-    keeps the title's terms where they are and appends the others in the body's order,
-    and only a term of both needs its sum.
+    ``body``: :func:`_section_counts`.  The title's counts, then ``body`` added, are the
+    counts of adding the sections to the title's: ``update`` keeps the title's terms
+    where they are and appends the others in the body's order, and only a term of both
+    needs its sum.
     """
     title = analysis.title_terms
     counts = dict(title)
-    if body is None:
-        _add_section_terms(counts, analysis)
-    else:
-        counts.update(body)
-        for term in filter(body.__contains__, title):
-            counts[term] = title[term] + body[term]
+    counts.update(body)
+    for term in filter(body.__contains__, title):
+        counts[term] = title[term] + body[term]
     headings: set[str] = set()
     for sec in analysis.sections:
         headings.update(sec.heading_terms)
@@ -138,11 +140,7 @@ def keywords(
     ranked_terms = []
     known = known_keywords()  # the answers so far: most terms recur across sections
     descending = not isnan(sum(weights.values()))
-    pairs = (
-        runs_by_term(weights, heaviest_first(weights) if ranked is None else ranked)
-        if descending
-        else by_weight(weights)
-    )
+    pairs = by_weight(weights, ranked)
     cut = -inf  # 0.3 of the top keyword's weight, once there is one
     for term, weight in pairs:
         if weight < cut and len(ranked_terms) >= minimum:
@@ -283,8 +281,7 @@ def digest_article(
     # The summary is chosen first, from the whole article; each section digest then
     # says what the summary did not, so the two complement each other and a view that
     # shows both never repeats a sentence.
-    body: dict[str, int] = {}  # every section's counts: the weights' and topics' share them
-    _add_section_terms(body, analysis)
+    body = _section_counts(analysis)  # the weights' and the topics' share them
     weights = _article_weights(analysis, body)
     ranked = heaviest_first(weights)  # one sort for the selection and the keywords
     candidates = analysis.all_sentences()
@@ -388,12 +385,9 @@ def _restates(
 
 
 def _article_topics(
-    analysis: ArticleAnalysis, lexicon: Lexicon, body: dict[str, int] | None = None
+    analysis: ArticleAnalysis, lexicon: Lexicon, body: dict[str, int]
 ) -> list[TopicScore]:
-    """The article's topics; ``body``: the sections' counts, if the caller has them."""
-    if body is None:
-        body = {}
-        _add_section_terms(body, analysis)
+    """The article's topics; ``body``: :func:`_section_counts`."""
     headings: dict[str, int] = {}
     for sec in analysis.sections:
         for term, count in sec.heading_terms.items():

@@ -14,7 +14,8 @@ import pytest
 from digests.analysis import _DIGIT_RE, ArticleAnalysis, _count, _merge, analyze
 from digests.figures import find_figures
 from digests.keywords import by_weight, heaviest_first, is_keyword
-from digests.lexicon import default_lexicon
+from digests.lexicon import Lexicon, default_lexicon
+from digests.models import TopicScore
 from digests.sources import load
 from digests.textproc import (
     _BOUNDARY_RE,
@@ -150,12 +151,12 @@ def test_keywords_stop_where_nothing_more_is_picked(analyses: list[ArticleAnalys
     """The walk ends at the first term under 0.3 of the top once ``minimum`` are ranked:
     the same keywords, on every section's and article's weights of the fixtures and on
     reshuffled, tied, zero, negative and NaN weights."""
-    from digests.summarize import _article_weights, _section_weights, keywords
+    from digests.summarize import _article_weights, _section_counts, _section_weights, keywords
 
     rng = random.Random(8)
     compared = 0
     for analysis in analyses:
-        cases = [_article_weights(analysis)]
+        cases = [_article_weights(analysis, _section_counts(analysis))]
         cases += [_section_weights(analysis, i) for i in range(len(analysis.sections))]
         for weights in cases:
             terms = list(weights)
@@ -265,15 +266,46 @@ def test_article_term_sums_as_before(analyses: list[ArticleAnalysis]) -> None:
         assert list(got.items()) == list(want.items())
 
 
+def _plain_article_weights(analysis: ArticleAnalysis) -> dict[str, float]:
+    """``summarize._article_weights`` as it was: the sections added to the title's counts."""
+    from digests.analysis import tf_idf
+    from digests.summarize import _add_section_terms
+
+    counts = dict(analysis.title_terms)
+    headings: set[str] = set()
+    _add_section_terms(counts, analysis)
+    for sec in analysis.sections:
+        headings.update(sec.heading_terms)
+    weights = tf_idf(counts)
+    for term in analysis.title_terms:
+        weights[term] *= 3.0
+    for term in headings:
+        weights[term] *= 1.4
+    return weights
+
+
+def _plain_article_topics(analysis: ArticleAnalysis, lexicon: Lexicon) -> list[TopicScore]:
+    """``summarize._article_topics`` as it was: counting the sections itself."""
+    from digests.summarize import _add_section_terms
+
+    body: dict[str, int] = {}
+    headings: dict[str, int] = {}
+    _add_section_terms(body, analysis)
+    for sec in analysis.sections:
+        for term, count in sec.heading_terms.items():
+            headings[term] = headings.get(term, 0) + count
+    scores = lexicon.taxonomy.score_terms(body, headings, analysis.title_terms)
+    return lexicon.taxonomy.rank(scores)
+
+
 def test_article_weights_and_topics_from_shared_counts(analyses: list[ArticleAnalysis]) -> None:
     """The sections' counts worked out once serve the article's weights and topics: the
     same weights in the same order, the same topics."""
-    from digests.summarize import _add_section_terms, _article_topics, _article_weights
+    from digests.summarize import _article_topics, _article_weights, _section_counts
 
     lexicon = default_lexicon()
     for analysis in analyses:
-        body: dict[str, int] = {}
-        _add_section_terms(body, analysis)
-        alone = _article_weights(analysis)
+        body = _section_counts(analysis)
+        alone = _plain_article_weights(analysis)
         assert list(_article_weights(analysis, body).items()) == list(alone.items())
-        assert _article_topics(analysis, lexicon, body) == _article_topics(analysis, lexicon)
+        assert _article_topics(analysis, lexicon, body) == _plain_article_topics(analysis, lexicon)
