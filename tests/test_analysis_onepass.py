@@ -387,8 +387,9 @@ def test_every_figure_match_holds_a_number(articles: list[Article]) -> None:
 
 
 def test_first_seen_lookup_is_the_dict(articles: list[Article]) -> None:
-    """:class:`~digests.analysis.FirstSeen` answers a term by ``list.index`` when asked:
-    the same span as the dict of first occurrences, and no answer for what it lacks."""
+    """:class:`~digests.analysis.FirstSeen` answers a term from its dict of first places
+    when asked: the same span as the dict of first occurrences, no answer for what it
+    lacks, and the same terms in the same order when iterated."""
     rng = random.Random(31)
     generated = [_article(rng) for _ in range(200)]
     for article in [*articles, *generated]:
