@@ -22,6 +22,7 @@ from digests.directory_sources import foreign_names
 from digests.mentions import (
     ACRONYM_NAMES,
     EN_COMPANY_SUFFIX,
+    KY_END,
     TERM_ACRONYMS,
     ZH_COMPANY_SUFFIX,
     ZH_CUT,
@@ -115,7 +116,6 @@ _TERM_END = regexcache.compile(
 )
 # Module constants rather than ``re`` calls with the source inline: kept between runs by
 # regexcache, where re compiled each in every fresh process (about 0.4 ms each).
-_KY_MARK = regexcache.compile(r"[-－]?KY$")
 _LATIN_NAME = regexcache.compile(r"[A-Za-z][A-Za-z0-9&.,' -]{1,40}")
 _FOUR_DIGIT_CODE = regexcache.compile(r"\d{4}")
 _NOT_NAME_CHAR = regexcache.compile(r"[^\u3400-\u9fffA-Za-z0-9]")
@@ -154,7 +154,7 @@ def _variant_name(ref: TickerRef, names: tuple[str, ...]) -> str | None:
     """The writer's name for a listed company: the run from where the exchange name
     starts (``電信三雄中華電信`` -> 中華電信 for 中華電); ``None`` when the run shares no
     start with any of its names (``去年(2024)`` is not 志聯)."""
-    run = _KY_MARK.sub("", ref.name)
+    run = KY_END.sub("", ref.name)
     key = name_key(run)
     if len(key) != len(run):
         return None

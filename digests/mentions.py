@@ -478,7 +478,7 @@ def _ticker_hits(text: str, directory: CompanyDirectory) -> tuple[set[str], list
         if company is None:
             continue
         cited.add(company.key)
-        if ref.explicit or _ticker_counts(with_name(ref, text), company, directory):
+        if _ticker_counts(ref, company, directory, text):
             hits.append((company.key, CERTAIN))
     for code, _, _ in etf_codes(text):  # ETFs are named by code alone (買0050)
         company = directory.by_code(code, "tw")
@@ -500,9 +500,15 @@ def resolve_ticker(ref: TickerRef, directory: CompanyDirectory) -> Company | Non
     return directory.by_code(code, ref.family) if ref.family else directory.by_code(code)
 
 
-def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory) -> bool:
+def _ticker_counts(
+    ref: TickerRef, company: Company, directory: CompanyDirectory, text: str
+) -> bool:
+    """Whether a citation of ``text`` counts as a mention of ``company``; ``ref`` may come
+    without its name (``ticker_refs(text, names=False)``): it is read only past the
+    explicit exchange, which settles it."""
     if ref.explicit:
         return True
+    ref = with_name(ref, text)
     names = directory.names(company.key)
     if ref.form == "code_first":
         return names_at(ref.name, names, start=True) is not None
@@ -518,13 +524,15 @@ def _ticker_counts(ref: TickerRef, company: Company, directory: CompanyDirectory
     )
 
 
-_KY_END = regexcache.compile(r"[-－]?KY$")
+KY_END = regexcache.compile(r"[-－]?KY$")
+"""A KY marker ending a name (譜瑞-KY): names and the aliases they are compared with
+drop it."""
 
 
 @lru_cache(maxsize=65536)
 def _bare_key(name: str) -> str:
     """A name's key without its KY marker."""
-    return name_key(_KY_END.sub("", name))
+    return name_key(KY_END.sub("", name))
 
 
 def names_at(run: str, names: tuple[str, ...], start: bool) -> str | None:
