@@ -110,9 +110,9 @@ def is_fragment(sentence: str) -> bool:
     last = text.rstrip("」』）)】》〉”’ ")[-1:] or text[-1]
     if last in _SEMI_END and len(text) < MIN_CLAUSE:
         return True
-    # Six letters, digits or CJK characters opening the text (most sentences) are six word
-    # characters: _SIX_WORD_CHARS's class holds every str.isalnum character (\w is those
-    # and _), so it would match.
+    # Six letters, digits or CJK characters opening the text (most sentences; it has at
+    # least MIN_SENTENCE characters here) are six word characters: _SIX_WORD_CHARS's
+    # class holds every str.isalnum character (\w is those and _), so it would match.
     if _REMNANT_OR_BYLINE_RE.match(text) or not (text[:6].isalnum() or _SIX_WORD_CHARS.match(text)):
         return True
     # Most sentences end in 。: only the others need their word characters counted.
@@ -172,9 +172,11 @@ _PERIOD_CELL_RE = regexcache.compile(
     r"[12]H\d\d[A-Z]?|\d{2,3}年(?:度|第?[一二三四1-4]季|[1-4]Q)?|\d{1,2}月)$"
 )
 """Years and periods (2025F, 3Q25, 2025Q3, 1H26, 114年): a header's column names."""
-_ROW_PUNCT_RE = regexcache.compile(r"[，。；：！？、:;!?]")
-_ROW_PUNCT_CHARS = frozenset("，。；：！？、:;!?")
-"""The characters of :data:`_ROW_PUNCT_RE`'s class."""
+ROW_PUNCT = "，。；：！？、:;!?"
+"""Clause and sentence punctuation: a line holding any is prose, not a table row (none
+is special inside a regex character class)."""
+_ROW_PUNCT_RE = regexcache.compile(f"[{ROW_PUNCT}]")
+_ROW_PUNCT_CHARS = frozenset(ROW_PUNCT)
 MAX_CELL_CHARS = 14
 
 

@@ -27,7 +27,7 @@ from digests.aliases import learn_aliases
 from digests.analysis import ArticleAnalysis, Sentence, analyze, original_text, tf_idf
 from digests.companies import Company, LearnedAlias
 from digests.figures import MAX_TABLE_ROWS, find_figures, table_rows
-from digests.fragments import _ROW_PUNCT_RE, is_table_row
+from digests.fragments import ROW_PUNCT, is_table_row
 from digests.keywords import by_weight, heaviest_first, is_keyword, known_keywords
 from digests.lexicon import Lexicon, default_lexicon
 from digests.mentions import find_mentions
@@ -204,10 +204,10 @@ def key_figures(
     return tuple(dict.fromkeys(c[2] for c in ordered))
 
 
-_MAYBE_ROW_RE = regexcache.compile(r"\n(?=[^\n" + _ROW_PUNCT_RE.pattern[1:-1] + r"]*+\n)[^\n\d]*\d")
+_MAYBE_ROW_RE = regexcache.compile(r"\n(?=[^\n" + ROW_PUNCT + r"]*+\n)[^\n\d]*\d")
 """In text between line breaks: a line without the punctuation a table row never has,
 with a digit.  Each line that :func:`~digests.fragments.is_table_row` accepts is one (it
-rejects any of ``_ROW_PUNCT_RE``, which stripping spaces cannot remove, and its values
+rejects any of ``fragments.ROW_PUNCT``, which stripping spaces cannot remove, and its values
 need a digit).  Starting at a line break, the search skips to line starts in C."""
 
 
