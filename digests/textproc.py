@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 import opencc
 
-from digests import regexcache
+from digests import regexcache, wordshards
 from digests.cachedir import cache_dir, write_cache_file
 from digests.fragments import MIN_CLAUSE, is_fragment
 from digests.wordindex import StoredFreq, open_index, write_index
+from digests.wordshards import WordShards
 
 if TYPE_CHECKING:
     import jieba
@@ -207,42 +208,114 @@ def _tokenizer() -> jieba.Tokenizer:
         return _loaded
 
 
+_USERDICT = resources.files("digests") / "data" / "userdict.txt"
+"""Our company and sector terms, taught to jieba's dictionary when it is prepared."""
+
+
 def _load_tokenizer() -> jieba.Tokenizer:
     """One jieba tokenizer with our user dictionary of company and sector terms.
 
-    Building it (jieba's 350,000-word dictionary, then ours) takes most of a second;
-    the result is kept in :func:`cache_dir` as a pickle, which loads in about a fifth
-    of that (jieba's own marshal cache is slower to read and lacks our words).
+    Building it (jieba's 350,000-word dictionary, then ours) takes most of a second; the
+    result is kept in :func:`cache_dir` in shards (:mod:`digests.wordshards`), of which a
+    process loads only what the texts it segments ask for.
     """
     with _lock:
         jieba = _import_jieba()
         jieba.setLogLevel(60)
-        tok = jieba.Tokenizer()
-        userdict = resources.files("digests") / "data" / "userdict.txt"
-        text = userdict.read_text(encoding="utf-8")
+        text = _USERDICT.read_text(encoding="utf-8")
         prepared = _prepared_path(jieba, "prepared", text)
         index = prepared.with_suffix(".sqlite")
         stored = open_index(index) if _index_wanted else None
         if stored is not None:
+            tok = jieba.Tokenizer()
             tok.FREQ, tok.total = stored  # type: ignore[assignment]  # read on demand
             tok.initialized = True
             _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
             return tok
-        cached = _read_cache(prepared)
-        if isinstance(cached, tuple) and len(cached) == 3:
-            tok.FREQ, tok.total, words = cached
-            tok.initialized = True
-            _our_words.update(words)
+        shard_file = prepared.with_suffix(".shards")
+        shards = _read_shards(shard_file)
+        if shards is None:
+            built = jieba.Tokenizer()
+            built.tmp_dir = str(cache_dir()) if cache_dir().is_dir() else None
+            built.initialize()
+            _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
+            with resources.as_file(_USERDICT) as path:
+                built.load_userdict(str(path))
+            data = wordshards.build(built.FREQ, built.total, sorted(_our_words))
+            if data is None:
+                return built
+            write_cache_file(shard_file, data, "jieba-prepared-*")  # (older: pickles)
+            shards = WordShards(data)
+        _our_words.update(shards.extra)  # type: ignore[arg-type]  # a list (_read_shards)
+        tok = _covering_tokenizer(jieba)(shards)
+        if _index_wanted and not index.exists():
+            shards.load_all()
             _write_index_if_wanted(index, tok)
-            return tok
-        tok.tmp_dir = str(cache_dir()) if cache_dir().is_dir() else None
-        tok.initialize()
-        _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
-        with resources.as_file(userdict) as path:
-            tok.load_userdict(str(path))
-        _write_cache(prepared, (tok.FREQ, tok.total, sorted(_our_words)))
-        _write_index_if_wanted(index, tok)
         return tok
+
+
+def prepared_dictionary() -> tuple[dict[str, int], int]:
+    """The segmenter's whole prepared table (jieba's and our user dictionary's words, and
+    their prefixes) and its total, read afresh: what the live tokenizer, loaded in parts
+    and taught words since, started from."""
+    _tokenizer()  # writes the file if it was missing
+    text = _USERDICT.read_text(encoding="utf-8")
+    shards = _read_shards(_prepared_path(_import_jieba(), "prepared", text).with_suffix(".shards"))
+    if shards is None:
+        raise FileNotFoundError("the prepared dictionary could not be kept (cache folder)")
+    shards.load_all()
+    return shards.freq, shards.total
+
+
+def _read_shards(path: Path) -> WordShards | None:
+    """The shard file at ``path``, or None when it is missing or not one (see
+    :func:`_read_cache` on why its content is trusted)."""
+    try:
+        shards = WordShards(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return shards if isinstance(shards.extra, list) else None
+
+
+@cache
+def _covering_tokenizer(jieba):  # type: ignore[no-untyped-def]
+    """jieba's ``Tokenizer`` over a dictionary loaded as texts ask for it: every way in
+    that reads the dictionary for a text or a word covers it first."""
+
+    class CoveringTokenizer(jieba.Tokenizer):  # type: ignore[misc,name-defined]
+        def __init__(self, shards: WordShards) -> None:
+            super().__init__()
+            self.shards = shards
+            self.FREQ = shards.freq
+            self.total = shards.total
+            self.initialized = True
+
+        def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):  # type: ignore[no-untyped-def]
+            self.shards.cover(jieba.strdecode(sentence))
+            return super().cut(sentence, cut_all, HMM, use_paddle)
+
+        def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
+            self.shards.cover_word(jieba.strdecode(word))  # the word and its prefixes
+            return super().add_word(word, freq, tag)
+
+        def suggest_freq(self, segment, tune=False):  # type: ignore[no-untyped-def]
+            words = [segment] if isinstance(segment, str | bytes) else segment
+            self.shards.cover("".join(map(jieba.strdecode, words)))
+            return super().suggest_freq(segment, tune)
+
+    return CoveringTokenizer
+
+
+def dictionary_count(tok: jieba.Tokenizer, word: str) -> int:
+    """How often ``tok``'s dictionary counts ``word``, its bucket loaded first if the
+    dictionary is loaded in parts."""
+    count = tok.FREQ.get(word)
+    if count is not None:  # (a word in the table: its bucket is loaded)
+        return count
+    shards = getattr(tok, "shards", None)
+    if shards is None or not shards.cover_word(word):
+        return 0
+    return tok.FREQ.get(word, 0)
 
 
 _index_wanted = False
@@ -322,7 +395,7 @@ def general_word_freq(word: str) -> int:
     """How common ``word`` is in jieba's general dictionary (0 for words we added)."""
     if word in _our_words:
         return 0
-    return (_loaded or _tokenizer()).FREQ.get(word, 0)
+    return dictionary_count(_loaded or _tokenizer(), word)
 
 
 def segmenter_word_freq(word: str) -> int:
@@ -331,7 +404,7 @@ def segmenter_word_freq(word: str) -> int:
     Unlike :func:`general_word_freq`, sector terms we taught it (鋼價) still count:
     the company finder asks whether a name's edge character belongs to a real word.
     """
-    return (_loaded or _tokenizer()).FREQ.get(word, 0)
+    return dictionary_count(_loaded or _tokenizer(), word)
 
 
 def add_words(words: set[str] | frozenset[str]) -> None:
@@ -340,6 +413,9 @@ def add_words(words: set[str] | frozenset[str]) -> None:
     with _lock:
         if isinstance(tok.FREQ, StoredFreq):  # one query for all, not one per word
             tok.FREQ.fetch(w[:n] for w in words for n in range(1, len(w) + 1))
+        shards = getattr(tok, "shards", None)
+        if shards is not None:  # each word's count is read, and add_word writes its prefixes
+            shards.cover_words(words)
         for word in words:
             if word in _our_words or len(word) < 2 or word.isascii():
                 continue
@@ -368,6 +444,9 @@ def fetch_words(words: Iterable[str]) -> None:
     tok = _loaded or _building
     if tok is not None and isinstance(tok.FREQ, StoredFreq):
         tok.FREQ.fetch(words)
+    shards = getattr(tok, "shards", None)
+    if shards is not None:
+        shards.cover_words(words)
 
 
 def segment(simplified: str) -> list[str]:
@@ -395,7 +474,7 @@ def word_idf(word: str) -> float:
     except KeyError:
         pass
     tok = _tokenizer()
-    freq = tok.FREQ.get(word, 0)
+    freq = dictionary_count(tok, word)
     value = min(_MAX_IDF, math.log(tok.total / freq)) if freq else _UNKNOWN_IDF
     if len(_idf_cache) < _IDF_MEMO_MAX:
         _idf_cache[word] = value

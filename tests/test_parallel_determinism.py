@@ -179,6 +179,9 @@ def state(lexicon):
     # the words taught to jieba (frequencies, total, how many) and the words we own.
     d = lexicon.directory
     tok = textproc._tokenizer()
+    # Which parts of jieba's table a process has loaded depends on the texts it
+    # segmented, not on what it learned: compare whole tables.
+    tok.shards.load_all()
     parts = (
         list(d.companies.items()),
         [(alias, sorted(keys)) for alias, keys in d.by_alias.items()],

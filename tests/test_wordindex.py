@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digests.textproc import _import_jieba, _tokenizer, to_simplified
+from digests.textproc import _import_jieba, prepared_dictionary, to_simplified
 from digests.wordindex import StoredFreq, open_index, write_index
 
 TEXTS = [
@@ -19,9 +19,9 @@ TEXTS = [
 
 def _pair(tmp_path: Path):  # type: ignore[no-untyped-def]
     jieba = _import_jieba()
-    source = _tokenizer()
     full = jieba.Tokenizer()
-    full.FREQ, full.total, full.initialized = dict(source.FREQ), source.total, True
+    full.FREQ, full.total = prepared_dictionary()
+    full.initialized = True
     write_index(tmp_path / "words.sqlite", full.FREQ, full.total)
     stored = open_index(tmp_path / "words.sqlite")
     assert stored is not None
