@@ -411,14 +411,17 @@ def add_words(words: set[str] | frozenset[str]) -> None:
     """Teach the segmenter multi-character Chinese terms so they come out as one token."""
     tok = _tokenizer()
     with _lock:
+        # A directory's whole vocabulary comes again after each lesson: the words taught
+        # before are passed over first, and only the new ones are looked up.
+        new = [w for w in words if w not in _our_words and len(w) >= 2 and not w.isascii()]
+        if not new:
+            return
         if isinstance(tok.FREQ, StoredFreq):  # one query for all, not one per word
-            tok.FREQ.fetch(w[:n] for w in words for n in range(1, len(w) + 1))
+            tok.FREQ.fetch(w[:n] for w in new for n in range(1, len(w) + 1))
         shards = getattr(tok, "shards", None)
         if shards is not None:  # each word's count is read, and add_word writes its prefixes
-            shards.cover_words(words)
-        for word in words:
-            if word in _our_words or len(word) < 2 or word.isascii():
-                continue
+            shards.cover_words(new)
+        for word in new:
             _our_words.add(word)
             _taught[0] += 1
             if not tok.FREQ.get(word):

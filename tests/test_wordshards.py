@@ -154,3 +154,17 @@ def test_prepared_dictionary_is_read_afresh(tmp_path: Path) -> None:
     freq, total = prepared_dictionary()
     assert len(freq) > 400_000 and total > 0
     assert freq is not _tokenizer().FREQ
+
+
+def test_teaching_passes_over_words_taught_before() -> None:
+    from digests.textproc import ADDED_WORD_FREQ, add_words, words_taught
+
+    tok = _tokenizer()
+    new = {"晶研测试词甲", "晶研测试词乙"}
+    add_words(frozenset(new))
+    before = words_taught()
+    # Again with the same words, a short one, a Latin one, a dictionary word and a new one.
+    add_words(frozenset({*new, "晶", "CoWoS", "天气", "晶研测试词丙"}))
+    assert words_taught() == before + 2  # 天气 and 晶研测试词丙
+    assert tok.FREQ["晶研测试词丙"] == ADDED_WORD_FREQ
+    assert tok.FREQ["天气"] != ADDED_WORD_FREQ  # a dictionary word keeps its count
