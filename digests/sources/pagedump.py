@@ -171,13 +171,19 @@ class ArticleSoFar:
 
     paragraphs: int = 0
     chars: int = 0
-    headings: list[str] = field(default_factory=list)
+    headings: int = 0
+    heading_chars: int = 0
+    enumerated_headings: int = 0
     concluded: bool = False
     bag: WeightedBag = field(default_factory=lambda: WeightedBag({}))
 
-    @property
-    def enumerated_headings(self) -> int:
-        return sum(bool(ENUMERATOR.match(h)) for h in self.headings)
+    def add_heading(self, line: str) -> None:
+        """Count a heading as it comes: :func:`title_score` reads only how many there are,
+        their total length and how many are enumerated, and used to recount them from the
+        list at every heading-like line (quadratic in an article's headings)."""
+        self.headings += 1
+        self.heading_chars += len(line)
+        self.enumerated_headings += bool(ENUMERATOR.match(line))
 
 
 def _restarts_enumeration(line: str | None) -> bool:
@@ -229,10 +235,10 @@ def title_score(
         score += 1.0
     if context.concluded:
         score += 3.0
-    numbered = 0 if enumerated else context.enumerated_headings  # read only when not enumerated
-    if len(context.headings) >= 2:
+    numbered = 0 if enumerated else context.enumerated_headings
+    if context.headings >= 2:
         # Headings of one article share a style; a title stands out from them.
-        mean = sum(len(h) for h in context.headings) / len(context.headings)
+        mean = context.heading_chars / context.headings
         ratio = len(line) / mean
         if ratio >= 1.6:
             score += 1.5
@@ -240,7 +246,7 @@ def title_score(
             score += 0.75
         elif ratio <= 0.8:
             score -= 0.5
-        if not enumerated and numbered == len(context.headings):
+        if not enumerated and numbered == context.headings:
             score += 1.5
     if not enumerated and numbered >= 2 and _restarts_enumeration(next_candidate):
         score += 1.0
@@ -248,7 +254,7 @@ def title_score(
         score -= 3.0
     if not context.headings:
         score -= 2.0
-    elif len(context.headings) == 1:
+    elif context.headings == 1:
         score -= 1.0
     # Low overlap between what follows and the article so far means a new subject;
     # trust it less while the article so far is short.
@@ -487,7 +493,7 @@ def _propose_titles(blocks: list[Block]) -> list[_Span]:
             bag.add_block(i)
         else:
             bag.add_block(i)
-            context.headings.append(block.text)
+            context.add_heading(block.text)
             context.concluded = bool(_CONCLUSION_HEADING.match(block.text))
     return spans
 
