@@ -564,9 +564,11 @@ def _confirm_titles(blocks: list[Block], spans: list[_Span]) -> list[_Span]:
     if len(spans) < 2:
         return spans
     verdicts: list[tuple[bool, bool]] = []  # (whole, strong) for spans[1:]
-    for prev, span in itertools.pairwise(spans):
-        before = _Shape.of(blocks, prev.title, span.title)
-        after = _Shape.of(blocks, span.title, span.end)
+    # Proposed spans follow one another (each ends where the next begins), so the shape
+    # before a title is the previous span's own: each span's shape is read once, not twice.
+    shapes = [_Shape.of(blocks, span.title, span.end) for span in spans]
+    for prev, span, shape, after in zip(spans, spans[1:], shapes, shapes[1:], strict=False):
+        before = shape if prev.end == span.title else _Shape.of(blocks, prev.title, span.title)
         least = BYLINED_MIN_CHARS if blocks[prev.title].byline_after else 150
         whole = _whole_article(blocks[span.title], after) and before.chars >= least
         verdicts.append((whole, _strong_evidence(blocks, span.title, before, after)))
