@@ -140,16 +140,17 @@ class WeightedBag:
         # arithmetic: (old + v)² - old² == v·(old + new) exactly (ints), each term is that
         # int times the key's weight, and _add_in_turn adds the terms to the sum one by one in
         # key order, as the loop did.  Keys of one Counter are distinct, so reading every
-        # old count before writing the new ones reads what the loop read.
+        # old count before writing the new ones reads what the loop read.  The keys are
+        # read from ``grams`` itself each time (a dict iterates its keys in C) rather than
+        # copied into a list first.
         counts = self.counts
-        keys = list(grams)
         values = list(grams.values())
-        olds = list(map(counts.get, keys, repeat(0)))
+        olds = list(map(counts.get, grams, repeat(0)))
         news = list(map(add, olds, values))
         increases = map(mul, values, map(add, olds, news))
-        weights = map(self.idf_squared.get, keys, repeat(1.0))
+        weights = map(self.idf_squared.get, grams, repeat(1.0))
         self.sum_squares = _add_in_turn(map(mul, increases, weights), self.sum_squares)
-        dict.update(counts, zip(keys, news, strict=True))
+        dict.update(counts, zip(grams, news, strict=True))
 
     def cosine(self, other: Counter[str]) -> float:
         self._flush()
@@ -157,10 +158,9 @@ class WeightedBag:
             return 0.0
         # The same products ((v · count) · weight) summed by sum() in the same key order as
         # a generator over other.items() would, but without a Python frame per key.
-        keys = list(other)
         values = list(other.values())
-        weights = list(map(self.idf_squared.get, keys, repeat(1.0)))
-        dot = sum(map(mul, map(mul, values, map(self.counts.get, keys, repeat(0))), weights))
+        weights = list(map(self.idf_squared.get, other, repeat(1.0)))
+        dot = sum(map(mul, map(mul, values, map(self.counts.get, other, repeat(0))), weights))
         other_norm = math.sqrt(sum(map(mul, map(mul, values, values), weights)))
         return dot / (math.sqrt(self.sum_squares) * other_norm) if other_norm else 0.0
 
