@@ -123,3 +123,36 @@ def test_page_weights_are_the_idf_of_each_key() -> None:
         n = len(blocks)
         expected = [(k, (math.log((1 + n) / (1 + df)) + 1.0) ** 2) for k, df in doc_freq.items()]
         assert list(_PageGrams(blocks).idf_squared().items()) == expected
+
+
+def _reference_window(page: _PageGrams, i: int) -> Counter[str]:
+    """The window as first written: every paragraph's gram list chained and counted."""
+    blocks, n = page.blocks, len(page.blocks)
+    start = next((j for j in range(i + 1, n) if not blocks[j].candidate), n)
+    taken = 0
+    parts = []
+    for j in range(start, n):
+        if blocks[j].candidate:
+            continue
+        parts.append(_reference_bigrams(blocks[j].text))
+        taken += len(blocks[j].text)
+        if taken >= 600:
+            break
+    window: Counter[str] = Counter()
+    for part in parts:
+        for key, value in part.items():
+            window[key] += value
+    return window
+
+
+def test_windows_are_the_chained_paragraphs_counts_in_order() -> None:
+    """A window starts as a copy of its first paragraph's counts and counts the rest: the
+    same counts, keys in the same order, as counting every paragraph in turn."""
+    pages = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))]
+    pages.append("\n\n".join(_paragraphs()))
+    for page_text in pages:
+        blocks = split_blocks(page_text)
+        page = _PageGrams(blocks)
+        for i in range(-1, len(blocks)):
+            expected = list(_reference_window(page, i).items())
+            assert list(page.window_after(i).items()) == expected, (page_text[:40], i)
