@@ -91,3 +91,26 @@ def test_ingest_stores_under_deferred_sync_and_logs_with_full(
     assert ("save", 1) in seen and ("log", 2) in seen
     assert {mode for kind, mode in seen if kind == "log"} == {2}
     assert _synchronous(db) == 2
+
+
+def test_the_same_text_gains_its_publication_date(db_path: Path) -> None:
+    """save_article's read of the stored row (plain sqlite3 now): an unchanged article
+    that now carries a date gets it; one without a date keeps the stored one."""
+    from dataclasses import replace
+
+    from digests.summarize import digest_article
+    from store.articles import get_article, save_article
+    from tests.test_store import _article, _db
+
+    db = _db(db_path)
+    undated = replace(_article(url="https://example.com/d"), published=None)
+    first = save_article(db, digest_article(undated))
+    again = save_article(db, digest_article(_article(url="https://example.com/d")))
+    assert (first.status, again.status) == ("new", "unchanged")
+    assert first.article_id == again.article_id
+    detail = get_article(db, first.article_id)
+    assert detail is not None and detail.article.published == "2025-06-01T08:00:00+00:00"
+    kept = save_article(db, digest_article(undated))
+    assert kept.status == "unchanged"
+    detail = get_article(db, first.article_id)
+    assert detail is not None and detail.article.published == "2025-06-01T08:00:00+00:00"
