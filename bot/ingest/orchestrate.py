@@ -21,6 +21,7 @@ from digests.summarize import content_hash, fingerprint
 from digests.textproc import load_segmenter
 from store import Database
 from store.articles import now_iso, save_article, unchanged_article_id
+from store.db import deferred_sync
 from store.ingestions import log_ingestion
 from store.maintenance import optimize
 from store.reference import ingest_lexicon, reference_lexicon
@@ -167,22 +168,25 @@ def _ingest_batch(
         # before a worker pool forks, so that the workers share it.
         load_segmenter()
     stream = digester.digest([article for _, article in queue])
-    for (job, _), digested in zip(queue, stream, strict=True):
-        if not job.result.ok:
-            continue
-        try:
-            if isinstance(digested, DigestFailure):
-                raise RuntimeError(digested.error)
-            saved = save_article(db, digested, owner_chat)
-        except Exception as exc:
-            _fail(job, exc)
-            continue
-        result = job.result
-        setattr(result, saved.status, getattr(result, saved.status) + 1)
-        result.sections += saved.sections
-        result.article_ids.append(saved.article_id)
-        if job.tick:
-            job.tick()
+    # Each article is still its own transaction; their syncs wait for the first log row
+    # below, which makes the whole batch durable before anything is reported.
+    with deferred_sync(db):
+        for (job, _), digested in zip(queue, stream, strict=True):
+            if not job.result.ok:
+                continue
+            try:
+                if isinstance(digested, DigestFailure):
+                    raise RuntimeError(digested.error)
+                saved = save_article(db, digested, owner_chat)
+            except Exception as exc:
+                _fail(job, exc)
+                continue
+            result = job.result
+            setattr(result, saved.status, getattr(result, saved.status) + 1)
+            result.sections += saved.sections
+            result.article_ids.append(saved.article_id)
+            if job.tick:
+                job.tick()
     for job in jobs:
         result = job.result
         log_ingestion(
