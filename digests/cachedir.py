@@ -24,6 +24,16 @@ def cache_dir() -> Path:
     return Path(base) / "briefbot"
 
 
+def can_write(folder: Path) -> bool:
+    """Whether cache files can be written in ``folder`` (made if missing): where not (a
+    read-only image), a cache that costs time to encode is not encoded at all."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 STALE_AFTER_SECONDS = 7 * 86400
 """A cache file of another version, unread this long, is removed by the next write."""
 

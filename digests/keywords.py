@@ -15,7 +15,6 @@ Terms arrive in the simplified script the analysis runs on.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Container, Iterator, Sequence
 from functools import cache
@@ -23,7 +22,7 @@ from math import isnan
 from pathlib import Path
 
 from digests import regexcache, textproc
-from digests.cachedir import write_cache_file
+from digests.cachedir import can_write, write_cache_file
 from digests.textproc import (
     general_word_freq,
     segmenter_word_freq,
@@ -120,12 +119,7 @@ def load_dropped_words() -> None:
     _dropped_words()
 
 
-def _can_write(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK)
+_can_write = can_write  # (a test makes the folder read-only through it)
 
 
 class _Answers(dict[str, bool]):

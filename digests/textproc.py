@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 import opencc
 
 from digests import regexcache, wordshards
-from digests.cachedir import cache_dir, write_cache_file
+from digests.cachedir import cache_dir, can_write, write_cache_file
 from digests.fragments import MIN_CLAUSE, is_fragment
 from digests.wordindex import StoredFreq, open_index, write_index
 from digests.wordshards import WordShards
@@ -241,6 +241,8 @@ def _load_tokenizer() -> jieba.Tokenizer:
             _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
             with resources.as_file(_USERDICT) as path:
                 built.load_userdict(str(path))
+            if not can_write(cache_dir()):  # a read-only image: nothing to keep it in
+                return built
             data = wordshards.build(built.FREQ, built.total, sorted(_our_words))
             if data is None:
                 return built

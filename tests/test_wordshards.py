@@ -168,3 +168,19 @@ def test_teaching_passes_over_words_taught_before() -> None:
     assert words_taught() == before + 2  # 天气 and 晶研测试词丙
     assert tok.FREQ["晶研测试词丙"] == ADDED_WORD_FREQ
     assert tok.FREQ["天气"] != ADDED_WORD_FREQ  # a dictionary word keeps its count
+
+
+def test_a_read_only_cache_folder_segments_with_the_whole_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from digests import textproc
+
+    whole = len(prepared_dictionary()[0])
+    monkeypatch.setattr(textproc, "_read_shards", lambda path: None)
+    monkeypatch.setattr(textproc, "can_write", lambda folder: False)
+    monkeypatch.setattr(
+        wordshards, "build", lambda *a: pytest.fail("nothing to keep the shards in")
+    )
+    tok = textproc._load_tokenizer()
+    assert not hasattr(tok, "shards")
+    assert len(tok.FREQ) == whole
