@@ -143,8 +143,11 @@ def test_words_taught_count_as_on_the_whole_table(whole: tuple[dict[str, int], i
         assert parted.lcut(simplified) == full.lcut(simplified)
 
 
-def test_the_live_segmenter_is_loaded_in_parts() -> None:
-    tok = _tokenizer()
+def test_the_segmenter_is_loaded_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from digests import textproc
+
+    monkeypatch.setattr(textproc, "_index_wanted", False)  # (a one-shot command's test sets it)
+    tok = textproc._load_tokenizer()
     shards = getattr(tok, "shards", None)
     assert isinstance(shards, WordShards)
     assert tok.FREQ is shards.freq
@@ -176,6 +179,7 @@ def test_a_read_only_cache_folder_segments_with_the_whole_table(
     from digests import textproc
 
     whole = len(prepared_dictionary()[0])
+    monkeypatch.setattr(textproc, "_index_wanted", False)  # (a one-shot command's test sets it)
     monkeypatch.setattr(textproc, "_read_shards", lambda path: None)
     monkeypatch.setattr(textproc, "can_write", lambda folder: False)
     monkeypatch.setattr(
