@@ -26,9 +26,9 @@ import marshal
 import sys
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-FORMAT = b"briefbot-word-shards-1\n"
+FORMAT = b"briefbot-word-shards-2\n"
 
 BUCKETS = 262_139
 """About two entries per bucket, so a bucket loaded for one key brings little else.  A
@@ -64,30 +64,39 @@ def word_key(word: str) -> int:
 def build(freq: dict[str, int], total: int, extra: object = None) -> bytes | None:
     """The shard file of jieba's ``FREQ`` and ``total`` (plus ``extra``, any marshal-able
     value kept beside them), or None where it cannot be kept so (an entry holding a NUL
-    or a count that is not an integer; a platform without 4-byte arrays).
+    or a count that is not an integer below 2**32; a platform without 4-byte arrays).
 
-    Layout: the format line, a marshal header (bucket count, byte order, total, extra),
-    the offsets of the one-character entries and of each bucket (4-byte integers), then
-    their entries as UTF-8 ``word NUL count NUL``.
+    Layout: the format line, a marshal header (bucket count, byte order, total, extra);
+    then, for the one-character entries and each bucket in turn, where its words start
+    (byte offsets) and where its counts start (entry offsets), as 4-byte integers; the
+    counts (4-byte integers: read as they are, no text to parse); the words (UTF-8, each
+    followed by a NUL).
     """
     if not _USABLE:
         return None
-    core: list[str] = []
-    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+    parts: list[list[tuple[str, int]]] = [[] for _ in range(BUCKETS + 1)]  # 0: the core
     for word, count in freq.items():
-        if not word or "\0" in word or type(count) is not int:
+        if not word or "\0" in word or type(count) is not int or not 0 <= count < 1 << 32:
             return None
-        entry = f"{word}\0{count}\0"
-        if len(word) == 1:
-            core.append(entry)
-        else:
-            buckets[word_key(word) % BUCKETS].append(entry)
-    parts = ["".join(entries).encode("utf-8") for entries in [core, *buckets]]
-    offsets = array(_PAIR, [0])
-    for part in parts:
-        offsets.append(offsets[-1] + len(part))
+        parts[0 if len(word) == 1 else word_key(word) % BUCKETS + 1].append((word, count))
+    words = ["".join(f"{word}\0" for word, _ in part).encode("utf-8") for part in parts]
+    word_offsets, entry_offsets, counts = array(_PAIR, [0]), array(_PAIR, [0]), array(_PAIR)
+    for part, encoded in zip(parts, words, strict=True):
+        word_offsets.append(word_offsets[-1] + len(encoded))
+        entry_offsets.append(entry_offsets[-1] + len(part))
+        counts.extend(count for _, count in part)
     header = marshal.dumps((BUCKETS, sys.byteorder, total, extra))
-    return b"".join([FORMAT, len(header).to_bytes(8, "little"), header, offsets.tobytes(), *parts])
+    return b"".join(
+        [
+            FORMAT,
+            len(header).to_bytes(8, "little"),
+            header,
+            word_offsets.tobytes(),
+            entry_offsets.tobytes(),
+            counts.tobytes(),
+            *words,
+        ]
+    )
 
 
 class WordShards:
@@ -112,10 +121,18 @@ class WordShards:
         if buckets != BUCKETS or byteorder != sys.byteorder:
             raise ValueError("word shards of another layout")
         at += 8 + size
-        self._offsets = array(_PAIR)
-        self._offsets.frombytes(data[at : at + 4 * (BUCKETS + 2)])
-        self._entries: memoryview | None = memoryview(data)[at + 4 * (BUCKETS + 2) :]
-        if len(self._offsets) != BUCKETS + 2 or len(self._entries) != self._offsets[-1]:
+        table = 4 * (BUCKETS + 2)
+        self._word_offsets = array(_PAIR)
+        self._word_offsets.frombytes(data[at : at + table])
+        self._entry_offsets = array(_PAIR)
+        self._entry_offsets.frombytes(data[at + table : at + 2 * table])
+        if len(self._entry_offsets) != BUCKETS + 2:
+            raise ValueError("truncated word shard file")
+        at += 2 * table
+        view = memoryview(data)
+        self._counts = view[at : at + 4 * self._entry_offsets[-1]]
+        self._entries: memoryview | None = view[at + 4 * self._entry_offsets[-1] :]
+        if len(self._entries) != self._word_offsets[-1]:
             raise ValueError("truncated word shard file")
         self.total: int = total
         self.extra: object = extra
@@ -157,14 +174,11 @@ class WordShards:
         return True
 
     def load_all(self) -> None:
-        """Load every entry not loaded yet: the whole table (0.2 s, decoded in one go)."""
+        """Load every entry not loaded yet: the whole table (0.14 s, read in one go)."""
         with self._lock:
-            entries = self._entries
-            if entries is None:
+            if self._entries is None:
                 return
-            fields = bytes(entries[self._offsets[1] :]).decode("utf-8").split("\0")
-            fields.pop()  # the empty string after the last count
-            rest = dict(zip(fields[::2], map(int, fields[1::2]), strict=True))
+            rest = dict(self._read(range(1, BUCKETS + 1)))
             for word in rest.keys() & self.freq.keys():  # loaded already, or taught since
                 del rest[word]
             self.freq.update(rest)
@@ -182,11 +196,25 @@ class WordShards:
                 self._load_parts(parts)
 
     def _load_parts(self, parts: Iterable[int]) -> None:
-        offsets, entries = self._offsets, self._entries
-        assert entries is not None
         parts = list(parts)
-        text = b"".join([entries[offsets[p] : offsets[p + 1]] for p in parts]).decode("utf-8")
-        fields = text.split("\0")
-        fields.pop()  # the empty string after the last count
-        self.freq.update(zip(fields[::2], map(int, fields[1::2]), strict=True))
+        self.freq.update(self._read(parts))
         self._loaded.update(parts)
+
+    def _read(self, parts: Iterable[int]) -> Iterator[tuple[str, int]]:
+        """The entries of ``parts`` (0: the core; bucket b: b + 1), word and count."""
+        entries = self._entries
+        assert entries is not None
+        words_at, counts_at, counts = self._word_offsets, self._entry_offsets, self._counts
+        if isinstance(parts, range) and parts.step == 1:  # contiguous: one slice each
+            first, end = parts.start, parts.stop
+            text = bytes(entries[words_at[first] : words_at[end]])
+            raw = bytes(counts[4 * counts_at[first] : 4 * counts_at[end]])
+        else:
+            parts = list(parts)
+            text = b"".join([entries[words_at[p] : words_at[p + 1]] for p in parts])
+            raw = b"".join([counts[4 * counts_at[p] : 4 * counts_at[p + 1]] for p in parts])
+        words = text.decode("utf-8").split("\0")
+        words.pop()  # the empty string after the last word's NUL
+        values = array(_PAIR)
+        values.frombytes(raw)
+        return zip(words, values, strict=True)

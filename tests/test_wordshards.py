@@ -97,6 +97,7 @@ def test_most_buckets_asked_loads_the_rest(monkeypatch: pytest.MonkeyPatch) -> N
 def test_what_cannot_be_kept() -> None:
     assert wordshards.build({"a\0b": 1}, 1) is None
     assert wordshards.build({"ab": 1.5}, 1) is None  # type: ignore[dict-item]
+    assert wordshards.build({"ab": 1 << 32}, 1) is None  # counts are kept in 4 bytes
     data = wordshards.build(SMALL, 30)
     assert data is not None
     for bad in (b"", b"something else", data[:-3], data[:40]):
