@@ -61,6 +61,16 @@ def word_key(word: str) -> int:
     return array(_PAIR, word.encode(_ENCODING)[:4])[0]
 
 
+def words_keys(words: list[str]) -> set[int]:
+    """:func:`word_key` of each of ``words`` (two characters or more), read in one go: their
+    first two characters, joined, are one array of pairs when every one of them is in the
+    Basic Multilingual Plane (one code unit each), as a directory's names nearly always are."""
+    units = "".join([word[:2] for word in words]).encode(_ENCODING)
+    if len(units) == 4 * len(words):
+        return set(array(_PAIR, units))
+    return {word_key(word) for word in words}
+
+
 def build(freq: dict[str, int], total: int, extra: object = None) -> bytes | None:
     """The shard file of jieba's ``FREQ`` and ``total`` (plus ``extra``, any marshal-able
     value kept beside them), or None where it cannot be kept so (an entry holding a NUL
@@ -159,7 +169,7 @@ class WordShards:
         ``add_word`` (which also writes their prefixes: of one character, or in the
         same bucket)."""
         if self._entries is not None:
-            keys = {word_key(word) for word in words if len(word) > 1} - self._keys
+            keys = words_keys([word for word in words if len(word) > 1]) - self._keys
             if keys:
                 self._load_keys(keys)
 

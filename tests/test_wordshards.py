@@ -189,3 +189,10 @@ def test_a_read_only_cache_folder_segments_with_the_whole_table(
     tok = textproc._load_tokenizer()
     assert not hasattr(tok, "shards")
     assert len(tok.FREQ) == whole
+
+
+def test_keys_of_many_words_at_once() -> None:
+    words = ["台積電", "ab", "鴻海精密", "𠀋𡃁公司", "x𠀋"]
+    assert wordshards.words_keys(words) == {word_key(w) for w in words}  # past the plane
+    assert wordshards.words_keys(words[:3]) == {word_key(w) for w in words[:3]}
+    assert wordshards.words_keys([]) == set()
