@@ -29,8 +29,6 @@ stock phrases (…意味著機遇與挑戰) count as meta sentences; a sentence 
 
 from __future__ import annotations
 
-import re
-
 from digests import regexcache
 from digests.figures import Figure
 from digests.regexguard import grouped, guarded, needs, starts
@@ -491,7 +489,9 @@ _FLOW_RE = regexcache.compile(
 )
 _GLOBAL_ANY = grouped(_GLOBAL_RE)
 _RARE_ANY = needs(
-    re.compile("|".join(p.pattern for p in (_RESULTS_RE, _VALUATION_RE, _MOVES_RE, _GLOBAL_RE)))
+    regexcache.compile(
+        "|".join(p.pattern for p in (_RESULTS_RE, _VALUATION_RE, _MOVES_RE, _GLOBAL_RE))
+    )
 )
 """Every word of those four lists (each a plain alternation of words), in one scan: a
 text holding none matches none of them (tests/test_salience_prefilters.py)."""

@@ -55,7 +55,7 @@ class Kind(Enum):
 def _compile(*patterns: str) -> re.Pattern[str]:
     """One pattern searching for any of ``patterns``: a single scan of the line instead of
     one per rule (the same lines match, since no rule uses groups or backreferences)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return regexcache.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 _DATE = (
@@ -356,7 +356,7 @@ def kind_of(line: str) -> Kind | None:
 # needs, decides as the plain rules do.
 _GATE_MARKS = regexcache.compile(r"[:：/／|｜>›»#©]")
 _GATE_WORDS = needs(
-    re.compile(
+    regexcache.compile(
         "|".join(
             (
                 _META_WORD.pattern,
