@@ -106,7 +106,7 @@ def _dropped_words() -> _Answers:
         if groups is not None:
             return _Answers(groups)
         words = words_tagged(DROP_TAGS)
-        if _can_write(path.parent):  # else (a read-only image) no time goes to encoding
+        if can_write(path.parent):  # else (a read-only image) no time goes to encoding
             data = _WordGroups.encode(words)
             if data is not None:  # None: a word this form cannot hold (none in jieba's)
                 write_cache_file(path, data, "jieba-dropped-*.txt")
@@ -117,9 +117,6 @@ def load_dropped_words() -> None:
     """Load (and write, if missing) what the keyword filter reads of jieba's tags, e.g. when
     a container image prepares its cache folder."""
     _dropped_words()
-
-
-_can_write = can_write  # (a test makes the folder read-only through it)
 
 
 class _Answers(dict[str, bool]):

@@ -73,7 +73,7 @@ def test_a_read_only_cache_folder_costs_no_encoding(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(keywords, "_can_write", lambda folder: False)
+    monkeypatch.setattr(keywords, "can_write", lambda folder: False)
     monkeypatch.setattr(keywords._WordGroups, "encode", None)  # would fail if called
     keywords._dropped_words.cache_clear()
     try:
