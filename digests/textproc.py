@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
 from itertools import accumulate
@@ -212,6 +212,11 @@ _USERDICT = resources.files("digests") / "data" / "userdict.txt"
 """Our company and sector terms, taught to jieba's dictionary when it is prepared."""
 
 
+def _userdict_words(text: str) -> Iterator[str]:
+    """The words of a jieba user dictionary (``word [count] [tag]`` per line)."""
+    return (line.split()[0] for line in text.splitlines() if line.strip())
+
+
 def _load_tokenizer() -> jieba.Tokenizer:
     """One jieba tokenizer with our user dictionary of company and sector terms.
 
@@ -230,7 +235,7 @@ def _load_tokenizer() -> jieba.Tokenizer:
             tok = jieba.Tokenizer()
             tok.FREQ, tok.total = stored  # type: ignore[assignment]  # read on demand
             tok.initialized = True
-            _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
+            _our_words.update(_userdict_words(text))
             return tok
         shard_file = prepared.with_suffix(".shards")
         shards = _read_shards(shard_file)
@@ -238,7 +243,7 @@ def _load_tokenizer() -> jieba.Tokenizer:
             built = jieba.Tokenizer()
             built.tmp_dir = str(cache_dir()) if cache_dir().is_dir() else None
             built.initialize()
-            _our_words.update(line.split()[0] for line in text.splitlines() if line.strip())
+            _our_words.update(_userdict_words(text))
             with resources.as_file(_USERDICT) as path:
                 built.load_userdict(str(path))
             if not can_write(cache_dir()):  # a read-only image: nothing to keep it in
