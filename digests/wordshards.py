@@ -26,7 +26,7 @@ import marshal
 import sys
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 FORMAT = b"briefbot-word-shards-2\n"
 
@@ -174,7 +174,8 @@ class WordShards:
                 self._load_keys(keys)
 
     def cover_word(self, word: str) -> bool:
-        """:meth:`cover_words` of one word, without a set: whether it loaded anything."""
+        """:meth:`cover_words` of one word, without a list and a set for the common case of
+        a bucket loaded already: whether it loaded anything."""
         if self._entries is None or len(word) < 2:
             return False
         key = word_key(word)
@@ -210,7 +211,7 @@ class WordShards:
         self.freq.update(self._read(parts))
         self._loaded.update(parts)
 
-    def _read(self, parts: Iterable[int]) -> Iterator[tuple[str, int]]:
+    def _read(self, parts: Sequence[int]) -> Iterator[tuple[str, int]]:
         """The entries of ``parts`` (0: the core; bucket b: b + 1), word and count."""
         entries = self._entries
         assert entries is not None
@@ -220,7 +221,6 @@ class WordShards:
             text = bytes(entries[words_at[first] : words_at[end]])
             raw = bytes(counts[4 * counts_at[first] : 4 * counts_at[end]])
         else:
-            parts = list(parts)
             text = b"".join([entries[words_at[p] : words_at[p + 1]] for p in parts])
             raw = b"".join([counts[4 * counts_at[p] : 4 * counts_at[p + 1]] for p in parts])
         words = text.decode("utf-8").split("\0")
